@@ -1,0 +1,27 @@
+import type { CollectionBeforeOperationHook } from 'payload'
+
+import { isStaffUser } from '../../src/domain/roles'
+import { clientIp } from '../../src/lib/clientIp'
+import { tooManyRequests } from '../../src/lib/errors'
+import { type AuthAction, consumeAuthAttempt } from '../../src/services/authRateLimit'
+
+/**
+ * Limits login, forgot-password and registration per client IP, whichever API they come through
+ * (REST or GraphQL both run this operation hook). Local API calls (seed, jobs) are not client traffic.
+ */
+export const rateLimitAuthAttempts: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
+  if (req.payloadAPI === 'local') return args
+  let action: AuthAction | null = null
+  if (operation === 'login') action = 'login'
+  else if (operation === 'forgotPassword') action = 'forgot-password'
+  else if (operation === 'create' && !isStaffUser(req.user)) action = 'register'
+  if (!action) return args
+
+  const retryAfter = await consumeAuthAttempt(action, clientIp(req))
+  if (retryAfter !== null) {
+    req.responseHeaders ??= new Headers()
+    req.responseHeaders.set('Retry-After', String(retryAfter))
+    throw tooManyRequests(`Too many ${action} attempts. Try again in ${retryAfter} seconds.`, retryAfter)
+  }
+  return args
+}

@@ -1,0 +1,117 @@
+import nextEnv from '@next/env'
+import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid'
+
+// Same .env loading as Next and the Payload CLI (.env.local, .env.$NODE_ENV, .env; real variables win),
+// so `npm start`, the worker and scripts see the settings the app sees.
+nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV === 'development', { info: () => {}, error: console.error })
+
+/**
+ * Every setting Staybase reads, validated once. A missing or malformed variable stops the process with
+ * one message that lists every problem (envalid's reporter), instead of failing later at first use.
+ * `.env.example` documents each of them.
+ */
+
+const secret = makeValidator<string>((value) => {
+  if (typeof value !== 'string' || value.length < 32) {
+    throw new Error('must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+  }
+  return value
+})
+
+const postgresUrl = makeValidator<string>((value) => {
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('must be a postgres:// connection URL')
+  return value
+})
+
+const redisUrl = makeValidator<string>((value) => {
+  if (!/^rediss?:\/\//.test(value)) throw new Error('must be a redis:// or rediss:// URL')
+  return value
+})
+
+const positiveInt = makeValidator<number>((value) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new Error('must be a positive integer')
+  return n
+})
+
+/** Comma-separated list of absolute origins (scheme://host[:port]), no paths. */
+const originList = makeValidator<string[]>((value) => {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  for (const item of items) {
+    let parsed: URL
+    try {
+      parsed = new URL(item)
+    } catch {
+      throw new Error(`"${item}" is not an absolute URL`)
+    }
+    if (parsed.origin !== item.replace(/\/$/, '')) {
+      throw new Error(`"${item}" must be an origin (scheme://host[:port]) without a path`)
+    }
+  }
+  return items.map((s) => s.replace(/\/$/, ''))
+})
+
+// `next build` imports the Payload config to collect page data but never connects to anything, so the
+// image can be built without production secrets. Every running process validates for real.
+export const isBuildPhase = process.env.NEXT_PHASE === 'phase-production-build'
+
+const source: NodeJS.ProcessEnv = isBuildPhase
+  ? {
+      DATABASE_URL: 'postgres://build@localhost/build',
+      PAYLOAD_SECRET: 'build-time-placeholder-secret-not-used-at-runtime',
+      SERVER_URL: 'http://localhost:3000',
+      SMTP_HOST: 'localhost',
+      ...process.env,
+    }
+  : process.env
+
+export const env = cleanEnv(source, {
+  NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+  DATABASE_URL: postgresUrl({ desc: 'PostgreSQL connection URL' }),
+  DATABASE_POOL_MAX: positiveInt({ default: 10, desc: 'Connections per process in the Payload pool' }),
+  DATABASE_PUSH: bool({
+    default: false,
+    desc: 'Let Payload push schema changes without migrations (throw-away local databases only)',
+  }),
+  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+  REDIS_PREFIX: str({ default: 'staybase:', desc: 'Prefix of every Redis key, so deployments can share a Redis' }),
+  PAYLOAD_SECRET: secret({ desc: 'Signs auth tokens and encrypts API keys' }),
+  SERVER_URL: url({ devDefault: 'http://localhost:3000', desc: 'Public base URL; links in mail point here' }),
+  PORT: port({ default: 3000 }),
+  HOST: str({ default: '0.0.0.0' }),
+  TRUST_PROXY: str({
+    default: 'false',
+    desc: "Express 'trust proxy' setting: false, true, a hop count or a list of proxy addresses",
+  }),
+  CORS_ORIGINS: originList({ default: [], desc: 'Extra browser origins allowed to call the API' }),
+  AUTH_RATE_LIMIT_PER_MINUTE: positiveInt({ default: 20 }),
+  SMTP_HOST: str({ devDefault: '127.0.0.1' }),
+  SMTP_PORT: port({ default: 587 }),
+  SMTP_SECURE: bool({ default: false, desc: 'true for implicit TLS (port 465)' }),
+  SMTP_USER: str({ default: '' }),
+  SMTP_PASS: str({ default: '' }),
+  MAIL_FROM: str({ default: 'no-reply@staybase.local', desc: 'Sender address of every mail' }),
+  MAIL_FROM_NAME: str({ default: 'Staybase' }),
+  LOG_LEVEL: str({
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+  }),
+  SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests may finish on SIGTERM' }),
+})
+
+export const isProduction = env.NODE_ENV === 'production'
+
+/** The origins allowed for CORS and CSRF: our own public URL plus the configured frontends. */
+export const allowedOrigins = [...new Set([new URL(env.SERVER_URL).origin, ...env.CORS_ORIGINS])]
+
+/** Express's `trust proxy` accepts booleans, hop counts and address lists. */
+export function trustProxySetting(): boolean | number | string {
+  const raw = env.TRUST_PROXY.trim()
+  if (raw === 'true') return true
+  if (raw === 'false' || raw === '') return false
+  if (/^\d+$/.test(raw)) return Number(raw)
+  return raw
+}

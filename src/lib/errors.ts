@@ -1,0 +1,18 @@
+import { APIError } from 'payload'
+
+/**
+ * The one family of client errors. Each is a Payload APIError marked public, so REST answers with the
+ * status and message and GraphQL carries them in `errors[].extensions`.
+ */
+export class HttpError extends APIError {
+  constructor(status: number, message: string, data: Record<string, unknown> | null = null) {
+    super(message, status, data, true)
+  }
+}
+
+export const badRequest = (message: string, data?: Record<string, unknown>) => new HttpError(400, message, data)
+export const forbidden = (message: string) => new HttpError(403, message)
+export const notFound = (message: string) => new HttpError(404, message)
+export const conflict = (message: string, data?: Record<string, unknown>) => new HttpError(409, message, data)
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new HttpError(429, message, { retryAfterSeconds })

@@ -1,0 +1,21 @@
+import { pino, type Logger } from 'pino'
+import { build as prettyStream } from 'pino-pretty'
+
+/**
+ * One logger factory for the web server, Payload and the worker: JSON lines in production (what log
+ * shippers expect), human-readable lines in development and tests.
+ */
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  const options = {
+    name,
+    level,
+    enabled: process.env.DISABLE_LOGGING !== 'true',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+  }
+  if (process.env.NODE_ENV === 'production') return pino(options)
+  return pino(options, prettyStream({ colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }))
+}

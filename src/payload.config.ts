@@ -1,0 +1,52 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
+import { lexicalEditor } from '@payloadcms/richtext-lexical'
+import { buildConfig } from 'payload'
+import sharp from 'sharp'
+
+import { Users } from '../collections/Users'
+import { allowedOrigins, env } from './lib/env'
+import { createLogger } from './lib/logger'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+export default buildConfig({
+  serverURL: env.SERVER_URL,
+  secret: env.PAYLOAD_SECRET,
+  admin: {
+    user: Users.slug,
+    importMap: { baseDir: dirname },
+    meta: { titleSuffix: ' — Staybase' },
+  },
+  collections: [Users],
+  editor: lexicalEditor(),
+  db: postgresAdapter({
+    pool: { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX },
+    // Schema comes from committed migrations only; push is an explicit opt-in for throw-away databases.
+    push: env.DATABASE_PUSH,
+    migrationDir: path.resolve(dirname, '../migrations'),
+  }),
+  email: nodemailerAdapter({
+    defaultFromAddress: env.MAIL_FROM,
+    defaultFromName: env.MAIL_FROM_NAME,
+    // Verifying connects at every config load (CLI, build, each process); a bad SMTP setting shows in the
+    // log at the first send instead.
+    skipVerify: true,
+    transportOptions: {
+      host: env.SMTP_HOST,
+      port: env.SMTP_PORT,
+      secure: env.SMTP_SECURE,
+      auth: env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : undefined,
+    },
+  }),
+  cors: allowedOrigins,
+  csrf: allowedOrigins,
+  logger: createLogger('payload', env.LOG_LEVEL),
+  sharp,
+  graphQL: { disablePlaygroundInProduction: true },
+  telemetry: false,
+  typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
+})

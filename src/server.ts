@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto'
+import type { Server } from 'node:http'
+
+import express from 'express'
+import next from 'next'
+import pg from 'pg'
+import { pinoHttp } from 'pino-http'
+
+import { CLIENT_IP_HEADER } from './lib/clientIp'
+import { env, trustProxySetting } from './lib/env'
+import { createLogger } from './lib/logger'
+import { checkReadiness } from './services/readiness'
+import { closeSharedRedis, sharedRedis } from './services/redis'
+
+/**
+ * The Staybase web process: express serves its own operational routes first and hands everything else
+ * (admin panel, REST, GraphQL, account pages) to Next, where Payload runs.
+ */
+const logger = createLogger('staybase', env.LOG_LEVEL)
+const dev = env.NODE_ENV === 'development'
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+async function main(): Promise<void> {
+  const nextApp = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT })
+  const handle = nextApp.getRequestHandler()
+  await nextApp.prepare()
+
+  // Our own small pool for readiness probes; Payload keeps its own inside Next.
+  const readinessPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 2_000 })
+  readinessPool.on('error', (error) => logger.warn({ err: error }, 'readiness pool error'))
+  const redis = sharedRedis()
+  let shuttingDown = false
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', trustProxySetting())
+
+  app.use((req, res, nextMiddleware) => {
+    const incoming = req.get('x-request-id')
+    const id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    req.headers['x-request-id'] = id
+    res.setHeader('x-request-id', id)
+    // Only this server decides who the client is; Payload's rate limits read this header.
+    req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown'
+    res.setHeader('x-content-type-options', 'nosniff')
+    nextMiddleware()
+  })
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => String(req.headers['x-request-id']),
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/_next/static/')) },
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          ip: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  )
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' })
+  })
+
+  app.get('/readyz', async (_req, res) => {
+    res.setHeader('cache-control', 'no-store')
+    if (shuttingDown) {
+      res.status(503).json({ status: 'shutting_down', down: [] })
+      return
+    }
+    const result = await checkReadiness(readinessPool, redis)
+    res.status(result.ready ? 200 : 503).json({
+      status: result.ready ? 'ok' : 'unavailable',
+      checks: result.checks,
+      down: result.down,
+    })
+  })
+
+  app.all('/{*splat}', (req, res) => handle(req, res))
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(env.PORT, env.HOST, () => resolve(s))
+  })
+  logger.info({ url: env.SERVER_URL, port: env.PORT, dev }, `Staybase listening on ${env.HOST}:${env.PORT}`)
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return
+    shuttingDown = true
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
+    const deadline = env.SHUTDOWN_TIMEOUT_MS
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting')
+      process.exit(1)
+    }, deadline + 5_000).unref()
+
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeIdleConnections()
+      setTimeout(() => {
+        logger.warn('in-flight requests still open at the deadline; closing them')
+        server.closeAllConnections()
+        resolve()
+      }, deadline).unref()
+    })
+
+    await Promise.allSettled([
+      bounded(closePayload(), 3_000),
+      bounded(nextApp.close(), 3_000),
+      bounded(readinessPool.end(), 3_000),
+      bounded(closeSharedRedis(), 3_000),
+    ])
+    logger.info('shutdown complete')
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+}
+
+function bounded(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())])
+}
+
+/** Payload caches its instance (and its pool) on globalThis; close it if Next ever created it. */
+async function closePayload(): Promise<void> {
+  const cache = (globalThis as { _payload?: Map<string, { payload?: { destroy: () => Promise<void> } | null }> })._payload
+  const payload = cache?.get('default')?.payload
+  if (payload) await payload.destroy()
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'failed to start')
+  process.exit(1)
+})

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:net'
+
+import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
+import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
+import { TEST_SECRET } from './constants'
+
+/**
+ * One running Staybase for a suite: its own database (cloned from the migrated template), a real SMTP
+ * sink, and the built server (`dist/server.js`) as a child process in its own process group. Tests talk
+ * to it over HTTP only, exactly like a frontend would.
+ */
+export type Stack = {
+  url: string
+  mail: SmtpSink
+  databaseUrl: string
+  process: ChildProcess
+  output: () => string
+  stop: () => Promise<number | null>
+}
+
+function required(name: string): string {
+  const value = process.env[name]
+  if (!value) throw new Error(`${name} is not set: run the suites through jest (globalSetup prepares it)`)
+  return value
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+  const pgServer = required('STAYBASE_TEST_PG_SERVER')
+  const database = `staybase_test_${randomBytes(5).toString('hex')}`
+  await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
+  const databaseUrl = withDatabase(pgServer, database)
+
+  const mail = await startSmtpSink()
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, ['dist/server.js'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_MAX: '5',
+      REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
+      REDIS_PREFIX: required('STAYBASE_TEST_REDIS_PREFIX'),
+      PAYLOAD_SECRET: TEST_SECRET,
+      SERVER_URL: url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(mail.port),
+      MAIL_FROM: 'no-reply@staybase.test',
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      ...options.env,
+    },
+  })
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGTERM')
+      } catch {
+        /* already gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL')
+        } catch {
+          /* already gone */
+        }
+      }, 15_000)
+      await exited
+      clearTimeout(timer)
+    }
+    await mail.close()
+    await dropDatabase(pgServer, database).catch(() => {})
+    return child.exitCode
+  }
+
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop()
+      throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output}`)
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })
+      if (res.ok) break
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`server not ready within 60 s:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return { url, mail, databaseUrl, process: child, output: () => output, stop }
+}
