@@ -13,7 +13,7 @@ import { isStaff } from '../src/access/isStaff'
 import { never } from '../src/access/never'
 import { or } from '../src/access/or'
 import { ROLES, type WithRoles, isStaffUser } from '../src/domain/roles'
-import { isProduction } from '../src/lib/env'
+import { env } from '../src/lib/env'
 import { passwordResetEmail, verificationEmail } from '../src/services/mailTemplates'
 
 const selfOrStaff: FieldAccess = or(isSelfField, isStaff)
@@ -40,7 +40,7 @@ export const Users: CollectionConfig = {
     maxLoginAttempts: 5,
     lockTime: 10 * 60 * 1000,
     tokenExpiration: 2 * 60 * 60,
-    cookies: { secure: isProduction, sameSite: 'Lax' },
+    cookies: { secure: env.COOKIE_SECURE, sameSite: 'Lax' },
     useAPIKey: true,
   },
   access: {
@@ -88,6 +88,8 @@ export const Users: CollectionConfig = {
         !value || /^\+?[0-9 ()\-.]{6,32}$/.test(value) || 'Phone must contain digits, spaces, ()-. and an optional leading +.',
     },
     { name: 'bio', type: 'textarea', maxLength: 1000 },
+    // Only staff vouch for an address by hand; everyone else verifies through the mailed link.
+    { name: '_verified', type: 'checkbox', access: { create: isStaff, update: isStaff, read: selfOrStaff } },
     // API keys are for staff integrations; Payload alone would let any panel user (hosts) enable one.
     { name: 'enableAPIKey', type: 'checkbox', access: { create: isStaff, update: isStaff, read: selfOrStaff } },
     { name: 'apiKey', type: 'text', access: { create: isStaff, update: isStaff } },

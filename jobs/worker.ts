@@ -9,7 +9,7 @@ import { QUEUES } from './queues'
  * BullMQ workers must (`maxRetriesPerRequest: null`), reports the queues it serves (none yet) and
  * shuts down cleanly on SIGTERM/SIGINT.
  */
-const logger = createLogger('worker', env.LOG_LEVEL)
+const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
 
 async function main(): Promise<void> {
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null })

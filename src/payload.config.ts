@@ -20,6 +20,8 @@ export default buildConfig({
     user: Users.slug,
     importMap: { baseDir: dirname },
     meta: { titleSuffix: ' — Staybase' },
+    // Gravatar would send every user's email hash to a third party (and is unreachable offline).
+    avatar: 'default',
   },
   collections: [Users],
   editor: lexicalEditor(),
@@ -44,7 +46,7 @@ export default buildConfig({
   }),
   cors: allowedOrigins,
   csrf: allowedOrigins,
-  logger: createLogger('payload', env.LOG_LEVEL),
+  logger: createLogger('payload', env.LOG_LEVEL, env.LOG_FORMAT),
   sharp,
   graphQL: { disablePlaygroundInProduction: true },
   telemetry: false,

@@ -16,7 +16,7 @@ import { closeSharedRedis, sharedRedis } from './services/redis'
  * The Staybase web process: express serves its own operational routes first and hands everything else
  * (admin panel, REST, GraphQL, account pages) to Next, where Payload runs.
  */
-const logger = createLogger('staybase', env.LOG_LEVEL)
+const logger = createLogger('staybase', env.LOG_LEVEL, env.LOG_FORMAT)
 const dev = env.NODE_ENV === 'development'
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/

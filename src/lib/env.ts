@@ -54,19 +54,26 @@ const originList = makeValidator<string[]>((value) => {
   return items.map((s) => s.replace(/\/$/, ''))
 })
 
-// `next build` imports the Payload config to collect page data but never connects to anything, so the
-// image can be built without production secrets. Every running process validates for real.
-export const isBuildPhase = process.env.NEXT_PHASE === 'phase-production-build'
+// `next build` and code generation (types, import map) import the Payload config but never connect to
+// anything, so they run without real settings (a fresh clone, a Docker build). Every running process
+// validates for real.
+const needsNoConnections =
+  process.env.NEXT_PHASE === 'phase-production-build' || process.env.STAYBASE_CODEGEN === '1'
 
-const source: NodeJS.ProcessEnv = isBuildPhase
+// `NAME=` (as in a copied .env.example) means "not set": use the default, or report it as missing.
+const given: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''))
+// envalid applies dev defaults only when told it is not production.
+given.NODE_ENV ??= 'development'
+
+const source: Record<string, string | undefined> = needsNoConnections
   ? {
       DATABASE_URL: 'postgres://build@localhost/build',
       PAYLOAD_SECRET: 'build-time-placeholder-secret-not-used-at-runtime',
       SERVER_URL: 'http://localhost:3000',
       SMTP_HOST: 'localhost',
-      ...process.env,
+      ...given,
     }
-  : process.env
+  : given
 
 export const env = cleanEnv(source, {
   NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
@@ -95,6 +102,14 @@ export const env = cleanEnv(source, {
   SMTP_PASS: str({ default: '' }),
   MAIL_FROM: str({ default: 'no-reply@staybase.local', desc: 'Sender address of every mail' }),
   MAIL_FROM_NAME: str({ default: 'Staybase' }),
+  COOKIE_SECURE: bool({
+    default: given.NODE_ENV === 'production',
+    desc: 'Send auth cookies over HTTPS only (default: on in production)',
+  }),
+  LOG_FORMAT: str({
+    choices: ['json', 'pretty'],
+    default: given.NODE_ENV === 'production' ? 'json' : 'pretty',
+  }),
   LOG_LEVEL: str({
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',
@@ -102,7 +117,6 @@ export const env = cleanEnv(source, {
   SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests may finish on SIGTERM' }),
 })
 
-export const isProduction = env.NODE_ENV === 'production'
 
 /** The origins allowed for CORS and CSRF: our own public URL plus the configured frontends. */
 export const allowedOrigins = [...new Set([new URL(env.SERVER_URL).origin, ...env.CORS_ORIGINS])]

@@ -5,7 +5,11 @@ import { build as prettyStream } from 'pino-pretty'
  * One logger factory for the web server, Payload and the worker: JSON lines in production (what log
  * shippers expect), human-readable lines in development and tests.
  */
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  name: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  format = process.env.LOG_FORMAT ?? (process.env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+): Logger {
   const options = {
     name,
     level,
@@ -16,6 +20,6 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'inf
       censor: '[redacted]',
     },
   }
-  if (process.env.NODE_ENV === 'production') return pino(options)
-  return pino(options, prettyStream({ colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }))
+  if (format === 'json') return pino(options)
+  return pino(options, prettyStream({ colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }))
 }

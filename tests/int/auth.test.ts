@@ -159,6 +159,13 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect((await login(stack, (fields as { email?: string }).email ?? email, GOOD_PASSWORD)).status).toBe(401)
   })
 
+  it('a self-registration cannot mark itself verified', async () => {
+    const email = uniqueEmail('selfverified')
+    const res = await rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'V', _verified: true } })
+    expect(res.status).toBe(201)
+    expect((await login(stack, email, GOOD_PASSWORD)).status).toBe(403)
+  })
+
   it('a malformed JSON body → 4xx, not 500', async () => {
     const res = await rest(stack, 'POST', '/api/users', { raw: '{"email": "x@example.test", "password": ' })
     expect(res.status).toBeGreaterThanOrEqual(400)

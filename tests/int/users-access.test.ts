@@ -119,6 +119,8 @@ describe('reading other people', () => {
     expect(res.body).toMatchObject({ id: otherGuest.id, name: 'Test Person', bio: 'Loves the mountains', isHost: false })
     for (const field of privateFields) expect(res.body).not.toHaveProperty(field)
     expect(res.body).not.toHaveProperty('apiKey')
+    // otherGuest is logged in; their session ids must not show.
+    expect(res.body.sessions ?? []).toEqual([])
   })
 
   it('lists hide private fields too', async () => {
