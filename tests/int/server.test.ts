@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { GOOD_PASSWORD } from '../helpers/constants'
-import { gql, rest, uniqueEmail } from '../helpers/api'
+import { gql, rest, uniqueEmail, verifyByMail } from '../helpers/api'
 import { type Stack, freePort, startStack } from '../helpers/stack'
 
 describe('health, readiness and request ids', () => {
@@ -161,6 +161,18 @@ describe('process lifecycle', () => {
     expect(stack.output()).not.toMatch(/did not finish in time/)
   })
 
+  it('SIGTERM lets an in-flight request finish before exiting', async () => {
+    const stack = await startStack()
+    const email = uniqueEmail('inflight')
+    // Password hashing (PBKDF2, 600k rounds) keeps a registration busy for a few hundred ms.
+    const inFlight = rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'In Flight' } })
+    await new Promise((r) => setTimeout(r, 80))
+    const stopped = stack.stop()
+    const res = await inFlight
+    expect(res.status).toBe(201)
+    expect(await stopped).toBe(0)
+  })
+
   it('bad configuration stops start-up with one message listing every problem', async () => {
     // Run from an empty folder so no developer .env fills the gaps.
     const child = spawn(process.execPath, [path.resolve('dist/server.js')], {
@@ -176,3 +188,46 @@ describe('process lifecycle', () => {
     for (const name of ['DATABASE_URL', 'PAYLOAD_SECRET', 'SERVER_URL', 'SMTP_HOST', 'PORT']) expect(output).toContain(name)
   })
 })
+
+describe('CORS and CSRF allowlists', () => {
+  let stack: Stack
+  const allowed = 'https://app.example.test'
+  const evil = 'https://evil.example.test'
+  beforeAll(async () => {
+    stack = await startStack({ env: { CORS_ORIGINS: allowed } })
+  })
+  afterAll(async () => {
+    await stack?.stop()
+  })
+
+  it('answers preflights for allowed origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${stack.url}/api/users/me`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET' },
+        signal: AbortSignal.timeout(10_000),
+      })
+    expect((await preflight(allowed)).headers.get('access-control-allow-origin')).toBe(allowed)
+    expect((await preflight(stack.url)).headers.get('access-control-allow-origin')).toBe(stack.url)
+    expect((await preflight(evil)).headers.get('access-control-allow-origin')).not.toBe(evil)
+  })
+
+  it('ignores the auth cookie on requests from other origins', async () => {
+    const admin = await signUpFirst(stack)
+    const cookie = admin.cookie
+    const meFrom = async (origin: string) =>
+      (await rest(stack, 'GET', '/api/users/me', { headers: { cookie, origin } })).body.user?.email ?? null
+    expect(await meFrom(allowed)).toBe(admin.email)
+    expect(await meFrom(evil)).toBeNull()
+  })
+})
+
+async function signUpFirst(stack: Stack): Promise<{ email: string; cookie: string }> {
+  const email = uniqueEmail('cookie')
+  await rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'Cookie' } })
+  await verifyByMail(stack, email)
+  const res = await rest(stack, 'POST', '/api/users/login', { body: { email, password: GOOD_PASSWORD } })
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
+  expect(cookie).toMatch(/^payload-token=/)
+  return { email, cookie }
+}

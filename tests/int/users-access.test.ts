@@ -247,3 +247,19 @@ describe('admin panel and API keys', () => {
     expect(viaKey.body.user?.id).toBe(staff.id)
   })
 })
+
+describe("the admin panel's create-first-user", () => {
+  it('makes the first account admin, and only once', async () => {
+    const fresh = await startStack()
+    try {
+      const body = (label: string) => ({ email: uniqueEmail(label), password: GOOD_PASSWORD, confirmPassword: GOOD_PASSWORD, name: 'Founder' })
+      const first = await rest(fresh, 'POST', '/api/users/first-register', { body: body('founder') })
+      expect(first.status).toBe(200)
+      expect(first.body.user.roles).toEqual(['admin'])
+      const second = await rest(fresh, 'POST', '/api/users/first-register', { body: body('latecomer') })
+      expect(second.status).toBe(403)
+    } finally {
+      await fresh.stop()
+    }
+  })
+})
