@@ -2,6 +2,7 @@ import type { CollectionConfig, FieldAccess } from 'payload'
 
 import { assignRegistrationRoles } from '../hooks/users/assignRegistrationRoles'
 import { enforcePasswordPolicy } from '../hooks/users/enforcePasswordPolicy'
+import { explainMailFailure } from '../hooks/users/explainMailFailure'
 import { exposeHostFlag } from '../hooks/users/exposeHostFlag'
 import { rateLimitAuthAttempts } from '../hooks/users/rateLimitAuthAttempts'
 import { anyone } from '../src/access/anyone'
@@ -55,6 +56,7 @@ export const Users: CollectionConfig = {
   hooks: {
     beforeOperation: [rateLimitAuthAttempts, enforcePasswordPolicy, assignRegistrationRoles],
     beforeRead: [exposeHostFlag],
+    afterError: [explainMailFailure],
   },
   fields: [
     { name: 'name', type: 'text', required: true, minLength: 1, maxLength: 120 },

@@ -100,13 +100,19 @@ async function main(): Promise<void> {
     }, deadline + 5_000).unref()
 
     await new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeIdleConnections()
-      setTimeout(() => {
+      // Keep-alive connections become idle as their last request finishes; close each one then,
+      // or server.close() would wait for the client to hang up.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 100)
+      const forceClose = setTimeout(() => {
         logger.warn('in-flight requests still open at the deadline; closing them')
         server.closeAllConnections()
+      }, deadline)
+      server.close(() => {
+        clearInterval(sweeper)
+        clearTimeout(forceClose)
         resolve()
-      }, deadline).unref()
+      })
+      server.closeIdleConnections()
     })
 
     await Promise.allSettled([

@@ -62,6 +62,24 @@ describe('readiness with Redis down', () => {
   })
 })
 
+describe('mail server down', () => {
+  it('registration → 503 with a clear message, and nothing is stored', async () => {
+    const stack = await startStack({ env: { SMTP_PORT: String(await freePort()) } })
+    try {
+      const email = uniqueEmail('nomail')
+      const body = { email, password: GOOD_PASSWORD, name: 'No Mail' }
+      const first = await rest(stack, 'POST', '/api/users', { body })
+      expect(first.status).toBe(503)
+      expect(first.body.errors[0].message).toMatch(/could not send the email/)
+      // Rolled back: the same address can register again (it is not "already taken").
+      const second = await rest(stack, 'POST', '/api/users', { body })
+      expect(second.status).toBe(503)
+    } finally {
+      await stack.stop()
+    }
+  })
+})
+
 describe('rate limits on auth, per client IP', () => {
   let stack: Stack
   const LIMIT = 3
@@ -171,6 +189,8 @@ describe('process lifecycle', () => {
     const res = await inFlight
     expect(res.status).toBe(201)
     expect(await stopped).toBe(0)
+    // It finished because the request did, not because the shutdown deadline forced it.
+    expect(stack.output()).not.toMatch(/still open at the deadline/)
   })
 
   it('bad configuration stops start-up with one message listing every problem', async () => {
