@@ -89,6 +89,13 @@ export const Users: CollectionConfig = {
       validate: (value: string | null | undefined) =>
         !value || /^\+?[0-9 ()\-.]{6,32}$/.test(value) || 'Phone must contain digits, spaces, ()-. and an optional leading +.',
     },
+    {
+      name: 'avatar',
+      type: 'upload',
+      relationTo: 'media',
+      // One's own uploads only, so nobody can wear someone else's photo.
+      filterOptions: ({ user }) => (!user || isStaffUser(user as WithRoles) ? true : { owner: { equals: user.id } }),
+    },
     { name: 'bio', type: 'textarea', maxLength: 1000 },
     // Only staff vouch for an address by hand; everyone else verifies through the mailed link.
     { name: '_verified', type: 'checkbox', access: { create: isStaff, update: isStaff, read: selfOrStaff } },

@@ -24,8 +24,12 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
   const shots: [string, string, string[]][] = [
-    ['admin@staybase.local', 'admin', ['/admin', '/admin/collections/users']],
-    ['maria.host@staybase.local', 'host', ['/admin', '/admin/account']],
+    ['admin@staybase.local', 'admin', ['/admin', '/admin/collections/users', '/admin/collections/properties']],
+    [
+      'maria.host@staybase.local',
+      'host',
+      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media'],
+    ],
     ['alex.guest@staybase.local', 'guest', ['/admin']],
   ]
   for (const [email, label, pages] of shots) {

@@ -68,6 +68,8 @@ export interface Config {
   blocks: {};
   collections: {
     users: User;
+    properties: Property;
+    media: Media;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -76,6 +78,8 @@ export interface Config {
   collectionsJoins: {};
   collectionsSelect: {
     users: UsersSelect<false> | UsersSelect<true>;
+    properties: PropertiesSelect<false> | PropertiesSelect<true>;
+    media: MediaSelect<false> | MediaSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -125,6 +129,7 @@ export interface User {
   roles: ('guest' | 'host' | 'staff' | 'admin')[];
   isHost?: boolean | null;
   phone?: string | null;
+  avatar?: (number | null) | Media;
   bio?: string | null;
   updatedAt: string;
   createdAt: string;
@@ -154,6 +159,167 @@ export interface User {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "media".
+ */
+export interface Media {
+  id: number;
+  /**
+   * What the photo shows, for people using screen readers and when images do not load.
+   */
+  alt: string;
+  owner?: (number | null) | User;
+  updatedAt: string;
+  createdAt: string;
+  url?: string | null;
+  thumbnailURL?: string | null;
+  filename?: string | null;
+  mimeType?: string | null;
+  filesize?: number | null;
+  width?: number | null;
+  height?: number | null;
+  focalX?: number | null;
+  focalY?: number | null;
+  sizes?: {
+    thumbnail?: {
+      url?: string | null;
+      width?: number | null;
+      height?: number | null;
+      mimeType?: string | null;
+      filesize?: number | null;
+      filename?: string | null;
+    };
+    card?: {
+      url?: string | null;
+      width?: number | null;
+      height?: number | null;
+      mimeType?: string | null;
+      filesize?: number | null;
+      filename?: string | null;
+    };
+    hero?: {
+      url?: string | null;
+      width?: number | null;
+      height?: number | null;
+      mimeType?: string | null;
+      filesize?: number | null;
+      filename?: string | null;
+    };
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "properties".
+ */
+export interface Property {
+  id: number;
+  title: string;
+  /**
+   * Follows the title until first published, then never changes.
+   */
+  slug?: string | null;
+  host: number | User;
+  propertyType: 'apartment' | 'house' | 'cabin' | 'villa' | 'room' | 'other';
+  description?: {
+    root: {
+      type: string;
+      children: {
+        type: any;
+        version: number;
+        [k: string]: unknown;
+      }[];
+      direction: ('ltr' | 'rtl') | null;
+      format: 'left' | 'start' | 'center' | 'right' | 'end' | 'justify' | '';
+      indent: number;
+      version: number;
+    };
+    [k: string]: unknown;
+  } | null;
+  houseRules?: string | null;
+  address: {
+    line1?: string | null;
+    line2?: string | null;
+    city: string;
+    region?: string | null;
+    postalCode?: string | null;
+    /**
+     * Two-letter ISO code, e.g. CH, PT, JP
+     */
+    country: string;
+  };
+  /**
+   * Used for map and distance search.
+   */
+  location: {
+    latitude: number;
+    longitude: number;
+  };
+  maxGuests: number;
+  bedrooms?: number | null;
+  beds?: number | null;
+  bathrooms?: number | null;
+  amenities?:
+    | (
+        | 'wifi'
+        | 'kitchen'
+        | 'washer'
+        | 'dryer'
+        | 'air_conditioning'
+        | 'heating'
+        | 'pool'
+        | 'hot_tub'
+        | 'free_parking'
+        | 'ev_charger'
+        | 'workspace'
+        | 'tv'
+        | 'pets_allowed'
+        | 'wheelchair_accessible'
+        | 'self_check_in'
+        | 'crib'
+        | 'fireplace'
+        | 'balcony'
+        | 'sea_view'
+        | 'gym'
+      )[]
+    | null;
+  /**
+   * Up to 50 photos; the first one is the cover.
+   */
+  photos?: (number | Media)[] | null;
+  /**
+   * Amounts in minor units of the currency (cents; yen have none): 12000 EUR = €120.00.
+   */
+  pricing: {
+    currency: 'EUR' | 'USD' | 'GBP' | 'CHF' | 'JPY' | 'CAD' | 'AUD' | 'SEK';
+    nightlyRate: number;
+    /**
+     * Friday and Saturday nights
+     */
+    weekendRate?: number | null;
+    cleaningFee?: number | null;
+    weeklyDiscountPercent?: number | null;
+    monthlyDiscountPercent?: number | null;
+    taxPercent?: number | null;
+  };
+  minNights: number;
+  maxNights: number;
+  checkInTime?: string | null;
+  checkOutTime?: string | null;
+  instantBook?: boolean | null;
+  cancellationPolicy: 'flexible' | 'moderate' | 'strict' | 'non_refundable';
+  ratingAverage?: number | null;
+  reviewCount?: number | null;
+  publishedAt?: string | null;
+  moderation?: {
+    unpublishedAt?: string | null;
+    unpublishedBy?: (number | null) | User;
+    reason?: string | null;
+  };
+  updatedAt: string;
+  createdAt: string;
+  _status?: ('draft' | 'published') | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -175,10 +341,19 @@ export interface PayloadKv {
  */
 export interface PayloadLockedDocument {
   id: number;
-  document?: {
-    relationTo: 'users';
-    value: number | User;
-  } | null;
+  document?:
+    | ({
+        relationTo: 'users';
+        value: number | User;
+      } | null)
+    | ({
+        relationTo: 'properties';
+        value: number | Property;
+      } | null)
+    | ({
+        relationTo: 'media';
+        value: number | Media;
+      } | null);
   globalSlug?: string | null;
   user: {
     relationTo: 'users';
@@ -230,6 +405,7 @@ export interface UsersSelect<T extends boolean = true> {
   roles?: T;
   isHost?: T;
   phone?: T;
+  avatar?: T;
   bio?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -253,6 +429,123 @@ export interface UsersSelect<T extends boolean = true> {
         id?: T;
         createdAt?: T;
         expiresAt?: T;
+      };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "properties_select".
+ */
+export interface PropertiesSelect<T extends boolean = true> {
+  title?: T;
+  slug?: T;
+  host?: T;
+  propertyType?: T;
+  description?: T;
+  houseRules?: T;
+  address?:
+    | T
+    | {
+        line1?: T;
+        line2?: T;
+        city?: T;
+        region?: T;
+        postalCode?: T;
+        country?: T;
+      };
+  location?:
+    | T
+    | {
+        latitude?: T;
+        longitude?: T;
+      };
+  maxGuests?: T;
+  bedrooms?: T;
+  beds?: T;
+  bathrooms?: T;
+  amenities?: T;
+  photos?: T;
+  pricing?:
+    | T
+    | {
+        currency?: T;
+        nightlyRate?: T;
+        weekendRate?: T;
+        cleaningFee?: T;
+        weeklyDiscountPercent?: T;
+        monthlyDiscountPercent?: T;
+        taxPercent?: T;
+      };
+  minNights?: T;
+  maxNights?: T;
+  checkInTime?: T;
+  checkOutTime?: T;
+  instantBook?: T;
+  cancellationPolicy?: T;
+  ratingAverage?: T;
+  reviewCount?: T;
+  publishedAt?: T;
+  moderation?:
+    | T
+    | {
+        unpublishedAt?: T;
+        unpublishedBy?: T;
+        reason?: T;
+      };
+  updatedAt?: T;
+  createdAt?: T;
+  _status?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "media_select".
+ */
+export interface MediaSelect<T extends boolean = true> {
+  alt?: T;
+  owner?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  url?: T;
+  thumbnailURL?: T;
+  filename?: T;
+  mimeType?: T;
+  filesize?: T;
+  width?: T;
+  height?: T;
+  focalX?: T;
+  focalY?: T;
+  sizes?:
+    | T
+    | {
+        thumbnail?:
+          | T
+          | {
+              url?: T;
+              width?: T;
+              height?: T;
+              mimeType?: T;
+              filesize?: T;
+              filename?: T;
+            };
+        card?:
+          | T
+          | {
+              url?: T;
+              width?: T;
+              height?: T;
+              mimeType?: T;
+              filesize?: T;
+              filename?: T;
+            };
+        hero?:
+          | T
+          | {
+              url?: T;
+              width?: T;
+              height?: T;
+              mimeType?: T;
+              filesize?: T;
+              filename?: T;
+            };
       };
 }
 /**

@@ -3,10 +3,13 @@ import { fileURLToPath } from 'node:url'
 
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
+import { s3Storage } from '@payloadcms/storage-s3'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { Media } from '../collections/Media'
+import { Properties } from '../collections/Properties'
 import { Users } from '../collections/Users'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
@@ -23,7 +26,7 @@ export default buildConfig({
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
   },
-  collections: [Users],
+  collections: [Users, Properties, Media],
   editor: lexicalEditor(),
   db: postgresAdapter({
     pool: { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX },
@@ -48,6 +51,28 @@ export default buildConfig({
   csrf: allowedOrigins,
   logger: createLogger('payload', env.LOG_LEVEL, env.LOG_FORMAT),
   sharp,
+  upload: {
+    // Above this the request is cut off with a 413 while streaming, before anything is stored.
+    limits: { fileSize: env.MAX_UPLOAD_MB * 1024 * 1024 },
+    abortOnLimit: true,
+    responseOnLimit: `Files may be at most ${env.MAX_UPLOAD_MB} MB.`,
+  },
+  plugins: env.S3_BUCKET
+    ? [
+        s3Storage({
+          collections: { media: env.S3_PREFIX ? { prefix: env.S3_PREFIX } : true },
+          bucket: env.S3_BUCKET,
+          config: {
+            region: env.S3_REGION,
+            endpoint: env.S3_ENDPOINT || undefined,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+            credentials: env.S3_ACCESS_KEY_ID
+              ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+              : undefined,
+          },
+        }),
+      ]
+    : [],
   graphQL: { disablePlaygroundInProduction: true },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },

@@ -1,0 +1,68 @@
+import path from 'node:path'
+
+import type { CollectionConfig } from 'payload'
+
+import { requireReadableImage } from '../hooks/media/requireReadableImage'
+import { setOwner } from '../hooks/media/setOwner'
+import { anyone } from '../src/access/anyone'
+import { isSignedIn } from '../src/access/isSignedIn'
+import { isStaff } from '../src/access/isStaff'
+import { never } from '../src/access/never'
+import { or } from '../src/access/or'
+import { ownedBy } from '../src/access/ownedBy'
+import { type WithRoles, isStaffUser } from '../src/domain/roles'
+import { env } from '../src/lib/env'
+
+const webp = { format: 'webp' as const, options: { quality: 82 } }
+
+export const Media: CollectionConfig = {
+  slug: 'media',
+  admin: {
+    useAsTitle: 'alt',
+    defaultColumns: ['filename', 'alt', 'owner', 'createdAt'],
+    group: 'Listings',
+    // Files are public, but in the panel a host works with their own uploads only.
+    baseFilter: ({ req }) => (isStaffUser(req.user as WithRoles) || !req.user ? null : { owner: { equals: req.user.id } }),
+  },
+  access: {
+    // Photos are shown on public listing pages; the files and their metadata are public.
+    read: anyone,
+    // Anyone signed in: hosts upload listing photos, everyone may upload an avatar.
+    create: isSignedIn,
+    update: or(isStaff, ownedBy('owner')),
+    delete: or(isStaff, ownedBy('owner')),
+  },
+  upload: {
+    staticDir: path.resolve(process.cwd(), env.MEDIA_DIR),
+    mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif'],
+    focalPoint: true,
+    adminThumbnail: 'thumbnail',
+    imageSizes: [
+      { name: 'thumbnail', width: 400, height: 300, formatOptions: webp },
+      { name: 'card', width: 800, height: 600, formatOptions: webp },
+      { name: 'hero', width: 1600, formatOptions: webp, withoutEnlargement: true },
+    ],
+  },
+  hooks: {
+    beforeOperation: [requireReadableImage],
+    beforeChange: [setOwner],
+  },
+  fields: [
+    {
+      name: 'alt',
+      type: 'text',
+      required: true,
+      minLength: 3,
+      maxLength: 300,
+      admin: { description: 'What the photo shows, for people using screen readers and when images do not load.' },
+    },
+    {
+      name: 'owner',
+      type: 'relationship',
+      relationTo: 'users',
+      index: true,
+      access: { create: never, update: never },
+      admin: { readOnly: true, position: 'sidebar' },
+    },
+  ],
+}

@@ -1,0 +1,193 @@
+import type { CollectionConfig, Where } from 'payload'
+
+import { assignHost } from '../hooks/properties/assignHost'
+import { deriveSlug } from '../hooks/properties/deriveSlug'
+import { preventDeleteWithFutureBookings } from '../hooks/properties/preventDeleteWithFutureBookings'
+import { stampPublishedAt } from '../hooks/properties/stampPublishedAt'
+import { isAdmin } from '../src/access/isAdmin'
+import { isHostOrStaff } from '../src/access/isHost'
+import { isListingHost } from '../src/access/isListingHost'
+import { isPublished } from '../src/access/isPublished'
+import { isStaff } from '../src/access/isStaff'
+import { never } from '../src/access/never'
+import { or } from '../src/access/or'
+import { ownedBy } from '../src/access/ownedBy'
+import { isCountryCode } from '../src/domain/countries'
+import { AMENITIES, CANCELLATION_POLICIES, MAX_PHOTOS, PROPERTY_TYPES, humanize, isClockTime } from '../src/domain/listing'
+import { CURRENCY_CODES } from '../src/domain/money'
+import { type WithRoles, isStaffUser } from '../src/domain/roles'
+import { unpublishListing } from '../src/endpoints/unpublishListing'
+import { moneyRule, numberRule, textRule } from '../src/lib/validators'
+
+const options = (values: readonly string[]) => values.map((value) => ({ label: humanize(value), value }))
+const serverOwned = { create: never, update: never }
+
+export const Properties: CollectionConfig = {
+  slug: 'properties',
+  labels: { singular: 'Listing', plural: 'Listings' },
+  admin: {
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'address.city', 'host', '_status', 'pricing.nightlyRate', 'updatedAt'],
+    group: 'Listings',
+    listSearchableFields: ['title', 'slug', 'address.city'],
+    // Hosts see their own listings in the panel (published ones of others are public, but not theirs to manage).
+    baseFilter: ({ req }) => (isStaffUser(req.user as WithRoles) || !req.user ? null : ({ host: { equals: req.user.id } } as Where)),
+  },
+  versions: { drafts: true, maxPerDoc: 50 },
+  access: {
+    read: or(isStaff, isPublished, ownedBy('host')),
+    // Version documents keep the listing under `version`.
+    readVersions: or(isStaff, ownedBy('version.host')),
+    create: isHostOrStaff,
+    // Staff moderate through POST /api/properties/:id/unpublish instead of editing hosts' listings.
+    update: or(isAdmin, ownedBy('host')),
+    delete: or(isAdmin, ownedBy('host')),
+  },
+  endpoints: [unpublishListing],
+  hooks: {
+    beforeValidate: [deriveSlug],
+    beforeChange: [assignHost, stampPublishedAt],
+    beforeDelete: [preventDeleteWithFutureBookings],
+  },
+  fields: [
+    { name: 'title', type: 'text', required: true, minLength: 5, maxLength: 120 },
+    {
+      name: 'slug',
+      type: 'text',
+      unique: true,
+      access: serverOwned,
+      admin: { position: 'sidebar', readOnly: true, description: 'Follows the title until first published, then never changes.' },
+    },
+    {
+      name: 'host',
+      type: 'relationship',
+      relationTo: 'users',
+      required: true,
+      index: true,
+      // Set to the signed-in host on create (hooks/properties/assignHost); only staff may set or change it.
+      access: { create: isStaff, update: isStaff },
+      admin: { position: 'sidebar' },
+    },
+    {
+      name: 'propertyType',
+      type: 'select',
+      required: true,
+      options: options(PROPERTY_TYPES),
+      admin: { position: 'sidebar' },
+    },
+    { name: 'description', type: 'richText' },
+    { name: 'houseRules', type: 'textarea', maxLength: 5000 },
+    {
+      name: 'address',
+      type: 'group',
+      fields: [
+        { name: 'line1', label: 'Address line 1', type: 'text', maxLength: 200 },
+        { name: 'line2', label: 'Address line 2', type: 'text', maxLength: 200 },
+        { type: 'row', fields: [
+          { name: 'city', type: 'text', required: true, maxLength: 100, index: true },
+          { name: 'region', type: 'text', maxLength: 100 },
+        ] },
+        { type: 'row', fields: [
+          { name: 'postalCode', type: 'text', maxLength: 20 },
+          {
+            name: 'country',
+            type: 'text',
+            required: true,
+            index: true,
+            hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value)] },
+            validate: textRule('Country', isCountryCode, 'must be an ISO 3166-1 alpha-2 code such as CH or PT.', true),
+            admin: { description: 'Two-letter ISO code, e.g. CH, PT, JP' },
+          },
+        ] },
+      ],
+    },
+    {
+      name: 'location',
+      type: 'group',
+      admin: { description: 'Used for map and distance search.' },
+      fields: [
+        { type: 'row', fields: [
+          { name: 'latitude', type: 'number', required: true, validate: numberRule({ label: 'Latitude', required: true, min: -90, max: 90 }) },
+          { name: 'longitude', type: 'number', required: true, validate: numberRule({ label: 'Longitude', required: true, min: -180, max: 180 }) },
+        ] },
+      ],
+    },
+    {
+      type: 'row',
+      fields: [
+        { name: 'maxGuests', type: 'number', required: true, defaultValue: 2, validate: numberRule({ label: 'Max guests', required: true, integer: true, min: 1, max: 50 }) },
+        { name: 'bedrooms', type: 'number', defaultValue: 1, validate: numberRule({ label: 'Bedrooms', integer: true, min: 0, max: 50 }) },
+        { name: 'beds', type: 'number', defaultValue: 1, validate: numberRule({ label: 'Beds', integer: true, min: 0, max: 100 }) },
+        { name: 'bathrooms', type: 'number', defaultValue: 1, validate: numberRule({ label: 'Bathrooms', min: 0, max: 50, step: 0.5 }) },
+      ],
+    },
+    { name: 'amenities', type: 'select', hasMany: true, options: options(AMENITIES) },
+    {
+      name: 'photos',
+      type: 'upload',
+      relationTo: 'media',
+      hasMany: true,
+      maxRows: MAX_PHOTOS,
+      admin: { description: `Up to ${MAX_PHOTOS} photos; the first one is the cover.` },
+      // Hosts attach only their own uploads (enforced on save too, not only in the picker).
+      filterOptions: ({ user }) => (!user || isStaffUser(user as WithRoles) ? true : { owner: { equals: user.id } }),
+    },
+    {
+      name: 'pricing',
+      type: 'group',
+      admin: { description: 'Amounts in minor units of the currency (cents; yen have none): 12000 EUR = €120.00.' },
+      fields: [
+        // Inside the row on purpose: a required field directly in a group makes Payload's GraphQL update
+        // input demand the whole group on every update.
+        { type: 'row', fields: [
+          { name: 'currency', type: 'select', required: true, defaultValue: 'EUR', options: CURRENCY_CODES.map((c) => ({ label: c, value: c })) },
+          { name: 'nightlyRate', type: 'number', required: true, index: true, validate: moneyRule('Nightly rate', { required: true, min: 1 }) },
+          { name: 'weekendRate', type: 'number', validate: moneyRule('Weekend rate', { min: 1 }), admin: { description: 'Friday and Saturday nights' } },
+          { name: 'cleaningFee', type: 'number', defaultValue: 0, validate: moneyRule('Cleaning fee') },
+        ] },
+        { type: 'row', fields: [
+          { name: 'weeklyDiscountPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Weekly discount', min: 0, max: 90, step: 0.01 }) },
+          { name: 'monthlyDiscountPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Monthly discount', min: 0, max: 90, step: 0.01 }) },
+          { name: 'taxPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Tax', min: 0, max: 30, step: 0.001 }) },
+        ] },
+      ],
+    },
+    {
+      type: 'row',
+      fields: [
+        { name: 'minNights', type: 'number', required: true, defaultValue: 1, validate: numberRule({ label: 'Minimum nights', required: true, integer: true, min: 1, max: 365 }) },
+        {
+          name: 'maxNights',
+          type: 'number',
+          required: true,
+          defaultValue: 365,
+          validate: (value: unknown, args: { siblingData?: Record<string, unknown> }) => {
+            const basic = numberRule({ label: 'Maximum nights', required: true, integer: true, min: 1, max: 365 })(value, args)
+            if (basic !== true) return basic
+            const min = args.siblingData?.minNights
+            return typeof min === 'number' && (value as number) < min ? `Maximum nights must be at least the minimum nights (${min}).` : true
+          },
+        },
+        { name: 'checkInTime', type: 'text', defaultValue: '15:00', validate: textRule('Check-in time', isClockTime, 'must be HH:MM (24-hour), e.g. 15:00.') },
+        { name: 'checkOutTime', type: 'text', defaultValue: '11:00', validate: textRule('Check-out time', isClockTime, 'must be HH:MM (24-hour), e.g. 11:00.') },
+      ],
+    },
+    { name: 'instantBook', type: 'checkbox', defaultValue: true, admin: { position: 'sidebar' } },
+    { name: 'cancellationPolicy', type: 'select', required: true, defaultValue: 'moderate', options: options(CANCELLATION_POLICIES), admin: { position: 'sidebar' } },
+    // Server-owned aggregates, filled by the reviews issue.
+    { name: 'ratingAverage', type: 'number', access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
+    { name: 'reviewCount', type: 'number', defaultValue: 0, access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
+    { name: 'publishedAt', type: 'date', access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
+    {
+      name: 'moderation',
+      type: 'group',
+      access: { ...serverOwned, read: or(isStaff, isListingHost) },
+      admin: { readOnly: true, condition: (data) => Boolean(data?.moderation?.unpublishedAt) },
+      fields: [
+        { name: 'unpublishedAt', type: 'date' },
+        { name: 'unpublishedBy', type: 'relationship', relationTo: 'users' },
+        { name: 'reason', type: 'textarea' },
+      ],
+    },
+  ],
+}

@@ -1,0 +1,33 @@
+import type { CollectionBeforeOperationHook } from 'payload'
+import sharp, { type Metadata } from 'sharp'
+
+import { badRequest } from '../../src/lib/errors'
+
+// sharp reports AVIF as the HEIF container with AV1 compression.
+const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'heif'])
+const MAX_SIDE = 12_000
+
+/**
+ * Payload checks the type by content; this also decodes the header, so a truncated or corrupt image is
+ * refused with a 400 before sharp would fail while resizing it (a 500).
+ */
+export const requireReadableImage: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
+  if (operation !== 'create' && operation !== 'update' && operation !== 'updateByID') return args
+  const file = req.file
+  if (!file?.data) return args
+  let meta: Metadata
+  try {
+    meta = await sharp(file.data).metadata()
+    // Decoding the pixels catches files whose header is fine but whose data is cut off.
+    await sharp(file.data).resize(16, 16, { fit: 'inside' }).raw().toBuffer()
+  } catch {
+    throw badRequest('The file is not a readable image. Upload a JPEG, PNG, WebP or AVIF photo.')
+  }
+  if (!meta.format || !ACCEPTED.has(meta.format) || (meta.format === 'heif' && meta.compression !== 'av1')) {
+    throw badRequest(`Images must be JPEG, PNG, WebP or AVIF; this file is ${meta.format ?? 'unknown'}.`)
+  }
+  if ((meta.width ?? 0) > MAX_SIDE || (meta.height ?? 0) > MAX_SIDE) {
+    throw badRequest(`Images may be at most ${MAX_SIDE} pixels on a side.`)
+  }
+  return args
+}

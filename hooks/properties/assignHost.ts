@@ -1,0 +1,24 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+
+import { hasRole, isStaffUser } from '../../src/domain/roles'
+import { badRequest } from '../../src/lib/errors'
+
+/**
+ * A host's new listing is theirs. Only staff name (or change) the host of a listing, and the person
+ * they name must be a host.
+ */
+export const assignHost: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
+  if (operation === 'create' && req.user && !isStaffUser(req.user)) {
+    data.host = req.user.id
+    return data
+  }
+  const host = data.host && typeof data.host === 'object' ? (data.host as { id: number }).id : data.host
+  const changed = host !== undefined && host !== null && String(host) !== String(originalDoc?.host ?? '')
+  if (changed) {
+    const user = await req.payload
+      .findByID({ collection: 'users', id: host as number, depth: 0, overrideAccess: true, req })
+      .catch(() => null)
+    if (!user || !hasRole(user, 'host')) throw badRequest('The host of a listing must be a user with the host role.')
+  }
+  return data
+}

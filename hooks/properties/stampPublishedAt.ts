@@ -1,0 +1,8 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+
+/** Remembers when a listing first went live (this also freezes its slug). */
+export const stampPublishedAt: CollectionBeforeChangeHook = ({ data, originalDoc }) => {
+  if (data._status === 'published' && !originalDoc?.publishedAt) data.publishedAt = new Date().toISOString()
+  else if (originalDoc?.publishedAt) data.publishedAt = originalDoc.publishedAt
+  return data
+}
