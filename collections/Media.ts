@@ -2,6 +2,7 @@ import path from 'node:path'
 
 import type { CollectionConfig } from 'payload'
 
+import { explainUploadLimit } from '../hooks/media/explainUploadLimit'
 import { requireReadableImage } from '../hooks/media/requireReadableImage'
 import { setOwner } from '../hooks/media/setOwner'
 import { anyone } from '../src/access/anyone'
@@ -46,6 +47,7 @@ export const Media: CollectionConfig = {
   hooks: {
     beforeOperation: [requireReadableImage],
     beforeChange: [setOwner],
+    afterError: [explainUploadLimit],
   },
   fields: [
     {

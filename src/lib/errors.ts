@@ -7,6 +7,8 @@ import { APIError } from 'payload'
 export class HttpError extends APIError {
   constructor(status: number, message: string, data: Record<string, unknown> | null = null) {
     super(message, status, data, true)
+    // Bundlers minify class names; Payload shows the message only for errors that have a name.
+    this.name = 'HttpError'
   }
 }
 

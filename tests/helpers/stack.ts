@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
@@ -15,6 +18,8 @@ export type Stack = {
   url: string
   mail: SmtpSink
   databaseUrl: string
+  /** Where this server stores uploads (a temporary folder, removed on stop). */
+  mediaDir: string
   process: ChildProcess
   output: () => string
   stop: () => Promise<number | null>
@@ -43,6 +48,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
   const databaseUrl = withDatabase(pgServer, database)
 
+  const mediaDir = mkdtempSync(path.join(tmpdir(), 'staybase-media-'))
   const mail = await startSmtpSink()
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -67,6 +73,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       AUTH_RATE_LIMIT_PER_MINUTE: '10000',
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      MEDIA_DIR: mediaDir,
       ...options.env,
     },
   })
@@ -94,6 +101,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     }
     await mail.close()
     await dropDatabase(pgServer, database).catch(() => {})
+    rmSync(mediaDir, { recursive: true, force: true })
     return child.exitCode
   }
 
@@ -115,5 +123,5 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { url, mail, databaseUrl, process: child, output: () => output, stop }
+  return { url, mail, databaseUrl, mediaDir, process: child, output: () => output, stop }
 }
