@@ -141,7 +141,14 @@ export const Properties: CollectionConfig = {
         // input demand the whole group on every update.
         { type: 'row', fields: [
           { name: 'currency', type: 'select', required: true, defaultValue: 'EUR', options: CURRENCY_CODES.map((c) => ({ label: c, value: c })) },
-          { name: 'nightlyRate', type: 'number', required: true, index: true, validate: moneyRule('Nightly rate', { required: true, min: 1 }) },
+          {
+            name: 'nightlyRate',
+            type: 'number',
+            required: true,
+            index: true,
+            validate: moneyRule('Nightly rate', { required: true, min: 1 }),
+            admin: { components: { Cell: '/components/NightlyRateCell#NightlyRateCell' } },
+          },
           { name: 'weekendRate', type: 'number', validate: moneyRule('Weekend rate', { min: 1 }), admin: { description: 'Friday and Saturday nights' } },
           { name: 'cleaningFee', type: 'number', defaultValue: 0, validate: moneyRule('Cleaning fee') },
         ] },
