@@ -15,19 +15,25 @@ export const requireReadableImage: CollectionBeforeOperationHook = async ({ args
   if (operation !== 'create' && operation !== 'update' && operation !== 'updateByID') return args
   const file = req.file
   if (!file?.data) return args
+  const unreadable = () => badRequest('The file is not a readable image. Upload a JPEG, PNG, WebP or AVIF photo.')
   let meta: Metadata
   try {
     meta = await sharp(file.data).metadata()
-    // Decoding the pixels catches files whose header is fine but whose data is cut off.
-    await sharp(file.data).resize(16, 16, { fit: 'inside' }).raw().toBuffer()
   } catch {
-    throw badRequest('The file is not a readable image. Upload a JPEG, PNG, WebP or AVIF photo.')
+    throw unreadable()
   }
   if (!meta.format || !ACCEPTED.has(meta.format) || (meta.format === 'heif' && meta.compression !== 'av1')) {
     throw badRequest(`Images must be JPEG, PNG, WebP or AVIF; this file is ${meta.format ?? 'unknown'}.`)
   }
+  // Checked before decoding, so a huge image is refused without spending the memory to read it.
   if ((meta.width ?? 0) > MAX_SIDE || (meta.height ?? 0) > MAX_SIDE) {
     throw badRequest(`Images may be at most ${MAX_SIDE} pixels on a side.`)
+  }
+  try {
+    // Decoding the pixels catches files whose header is fine but whose data is cut off.
+    await sharp(file.data).resize(16, 16, { fit: 'inside' }).raw().toBuffer()
+  } catch {
+    throw unreadable()
   }
   return args
 }

@@ -120,6 +120,7 @@ describe('refused uploads → 4xx, nothing stored', () => {
     ['a truncated JPEG', async () => photo.subarray(0, Math.floor(photo.length / 3))],
     ['an SVG', async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')],
     ['a GIF', async () => sharp({ create: { width: 20, height: 20, channels: 3, background: 'red' } }).gif().toBuffer()],
+    ['a PNG wider than 12000 px', async () => sharp({ create: { width: 12001, height: 8, channels: 3, background: '#fff' } }).png().toBuffer()],
   ])('%s → 400', async (_, make) => {
     const [before, files] = [await mediaCount(), filesOnDisk()]
     const res = await upload(host, await make(), { name: 'photo.jpg', type: 'image/jpeg' })
