@@ -93,6 +93,32 @@ describe('a host manages their own listing', () => {
     expect(renamed.body.doc.slug).toBe('zurich-altstadt-loft')
   })
 
+  it('does the same through GraphQL: create, edit, publish, delete', async () => {
+    const create = await gql(
+      stack,
+      `mutation($data: mutationPropertyInput!) { createProperty(data: $data) { id slug _status host { id } } }`,
+      { data: listingInput({ title: 'GraphQL garden flat', host: otherHost.id }) },
+      { token: host.token },
+    )
+    expect(create.body.errors).toBeUndefined()
+    const created = create.body.data.createProperty
+    expect(created).toMatchObject({ slug: 'graphql-garden-flat', _status: 'draft', host: { id: host.id } })
+
+    const publish = await gql(
+      stack,
+      `mutation($id: Int!) { updateProperty(id: $id, data: { title: "GraphQL garden flat, renovated", _status: published }) { title _status } }`,
+      { id: created.id },
+      { token: host.token },
+    )
+    expect(publish.body.data.updateProperty).toEqual({ title: 'GraphQL garden flat, renovated', _status: 'published' })
+    const publicRead = await gql(stack, `query($id: Int!) { Property(id: $id) { title } }`, { id: created.id })
+    expect(publicRead.body.data.Property.title).toBe('GraphQL garden flat, renovated')
+
+    const del = await gql(stack, `mutation($id: Int!) { deleteProperty(id: $id) { id } }`, { id: created.id }, { token: host.token })
+    expect(del.body.data.deleteProperty.id).toBe(created.id)
+    expect((await get(`/api/properties/${created.id}`, host)).status).toBe(404)
+  })
+
   it('deletes their listing', async () => {
     const listing = await createListing(stack, host, { title: 'Listing to delete' }, { publish: true })
     expect((await rest(stack, 'DELETE', `/api/properties/${listing.id}`, { token: host.token })).status).toBe(200)
