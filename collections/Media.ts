@@ -33,7 +33,12 @@ export const Media: CollectionConfig = {
     update: or(isStaff, ownedBy('owner')),
     delete: or(isStaff, ownedBy('owner')),
   },
+  // A duplicate would make the caller owner of someone else's photo.
+  disableDuplicate: true,
+  lockDocuments: false,
   upload: {
+    // Only files sent by the client; no server-side fetching of URLs (it would skip the checks below).
+    pasteURL: false,
     staticDir: path.resolve(process.cwd(), env.MEDIA_DIR),
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif'],
     focalPoint: true,

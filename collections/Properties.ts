@@ -2,7 +2,10 @@ import type { CollectionConfig, Where } from 'payload'
 
 import { assignHost } from '../hooks/properties/assignHost'
 import { deriveSlug } from '../hooks/properties/deriveSlug'
+import { duplicateOwnListingsOnly } from '../hooks/properties/duplicateOwnListingsOnly'
+import { keepServerOwnedFields } from '../hooks/properties/keepServerOwnedFields'
 import { preventDeleteWithFutureBookings } from '../hooks/properties/preventDeleteWithFutureBookings'
+import { respectModerationHold } from '../hooks/properties/respectModerationHold'
 import { stampPublishedAt } from '../hooks/properties/stampPublishedAt'
 import { isAdmin } from '../src/access/isAdmin'
 import { isHostOrStaff } from '../src/access/isHost'
@@ -11,12 +14,13 @@ import { isPublished } from '../src/access/isPublished'
 import { isStaff } from '../src/access/isStaff'
 import { never } from '../src/access/never'
 import { or } from '../src/access/or'
+import { ownMediaOnly } from '../src/access/ownMediaOnly'
 import { ownedBy } from '../src/access/ownedBy'
 import { isCountryCode } from '../src/domain/countries'
 import { AMENITIES, CANCELLATION_POLICIES, MAX_PHOTOS, PROPERTY_TYPES, humanize, isClockTime } from '../src/domain/listing'
 import { CURRENCY_CODES } from '../src/domain/money'
 import { type WithRoles, isStaffUser } from '../src/domain/roles'
-import { unpublishListing } from '../src/endpoints/unpublishListing'
+import { reinstateListing, unpublishListing } from '../src/endpoints/moderateListing'
 import { moneyRule, numberRule, textRule } from '../src/lib/validators'
 
 const options = (values: readonly string[]) => values.map((value) => ({ label: humanize(value), value }))
@@ -34,19 +38,23 @@ export const Properties: CollectionConfig = {
     baseFilter: ({ req }) => (isStaffUser(req.user as WithRoles) || !req.user ? null : ({ host: { equals: req.user.id } } as Where)),
   },
   versions: { drafts: true, maxPerDoc: 50 },
+  // Payload's edit locks live in a collection any signed-in user may write; a guest could lock hosts
+  // out of their listings. Hosts rarely co-edit one listing, so do without.
+  lockDocuments: false,
   access: {
     read: or(isStaff, isPublished, ownedBy('host')),
     // Version documents keep the listing under `version`.
     readVersions: or(isStaff, ownedBy('version.host')),
     create: isHostOrStaff,
-    // Staff moderate through POST /api/properties/:id/unpublish instead of editing hosts' listings.
+    // Staff moderate through POST /api/properties/:id/unpublish and /reinstate instead of editing.
     update: or(isAdmin, ownedBy('host')),
     delete: or(isAdmin, ownedBy('host')),
   },
-  endpoints: [unpublishListing],
+  endpoints: [unpublishListing, reinstateListing],
   hooks: {
+    beforeOperation: [duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],
-    beforeChange: [assignHost, stampPublishedAt],
+    beforeChange: [keepServerOwnedFields, assignHost, stampPublishedAt, respectModerationHold],
     beforeDelete: [preventDeleteWithFutureBookings],
   },
   fields: [
@@ -130,7 +138,7 @@ export const Properties: CollectionConfig = {
       maxRows: MAX_PHOTOS,
       admin: { description: `Up to ${MAX_PHOTOS} photos; the first one is the cover.` },
       // Hosts attach only their own uploads (enforced on save too, not only in the picker).
-      filterOptions: ({ user }) => (!user || isStaffUser(user as WithRoles) ? true : { owner: { equals: user.id } }),
+      filterOptions: ownMediaOnly,
     },
     {
       name: 'pricing',
@@ -194,6 +202,8 @@ export const Properties: CollectionConfig = {
         { name: 'unpublishedAt', type: 'date' },
         { name: 'unpublishedBy', type: 'relationship', relationTo: 'users' },
         { name: 'reason', type: 'textarea' },
+        { name: 'reinstatedAt', type: 'date' },
+        { name: 'reinstatedBy', type: 'relationship', relationTo: 'users' },
       ],
     },
   ],

@@ -13,6 +13,7 @@ import { isSelfField } from '../src/access/isSelfField'
 import { isStaff } from '../src/access/isStaff'
 import { never } from '../src/access/never'
 import { or } from '../src/access/or'
+import { ownMediaOnly } from '../src/access/ownMediaOnly'
 import { ROLES, type WithRoles, isStaffUser } from '../src/domain/roles'
 import { env } from '../src/lib/env'
 import { passwordResetEmail, verificationEmail } from '../src/services/mailTemplates'
@@ -94,7 +95,7 @@ export const Users: CollectionConfig = {
       type: 'upload',
       relationTo: 'media',
       // One's own uploads only, so nobody can wear someone else's photo.
-      filterOptions: ({ user }) => (!user || isStaffUser(user as WithRoles) ? true : { owner: { equals: user.id } }),
+      filterOptions: ownMediaOnly,
     },
     { name: 'bio', type: 'textarea', maxLength: 1000 },
     // Only staff vouch for an address by hand; everyone else verifies through the mailed link.
@@ -103,5 +104,9 @@ export const Users: CollectionConfig = {
     { name: 'enableAPIKey', type: 'checkbox', access: { create: isStaff, update: isStaff, read: selfOrStaff } },
     { name: 'apiKey', type: 'text', access: { create: isStaff, update: isStaff } },
   ],
+  // Duplicating an account would copy its private fields (phone) into an account the caller controls.
+  disableDuplicate: true,
+  // Edit locks are writable by any signed-in user (see Properties).
+  lockDocuments: false,
   timestamps: true,
 }

@@ -1,5 +1,6 @@
 import * as migration_20261125_224022_initial from './20261125_224022_initial';
 import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media';
+import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261125_230410_listings_and_media.up,
     down: migration_20261125_230410_listings_and_media.down,
-    name: '20261125_230410_listings_and_media'
+    name: '20261125_230410_listings_and_media',
+  },
+  {
+    up: migration_20261125_232652_moderation_reinstate_and_no_locks.up,
+    down: migration_20261125_232652_moderation_reinstate_and_no_locks.down,
+    name: '20261125_232652_moderation_reinstate_and_no_locks'
   },
 ];

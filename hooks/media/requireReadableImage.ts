@@ -14,7 +14,11 @@ const MAX_SIDE = 12_000
 export const requireReadableImage: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
   if (operation !== 'create' && operation !== 'update' && operation !== 'updateByID') return args
   const file = req.file
-  if (!file?.data) return args
+  if (!file?.data) {
+    // A media document is a file; without one Payload would try to fetch `url` from the server.
+    if (operation === 'create') throw badRequest('Send the photo as a file (multipart/form-data field "file").')
+    return args
+  }
   const unreadable = () => badRequest('The file is not a readable image. Upload a JPEG, PNG, WebP or AVIF photo.')
   let meta: Metadata
   try {

@@ -6,8 +6,10 @@ import { firstFreeSlug, slugify } from '../../src/domain/slug'
  * The slug follows the title until the listing is first published; from then on links to it must keep
  * working, so it never changes again.
  */
-export const deriveSlug: CollectionBeforeValidateHook = async ({ data, operation, originalDoc, req }) => {
+export const deriveSlug: CollectionBeforeValidateHook = async ({ data, operation, originalDoc: stored, req }) => {
   if (!data) return data
+  // On create (a duplicate included) there is no listing of our own yet.
+  const originalDoc = operation === 'update' ? stored : undefined
   const title = typeof data.title === 'string' ? data.title : undefined
   const frozen = Boolean(originalDoc?.publishedAt)
   const titleChanged = title !== undefined && title !== originalDoc?.title

@@ -1,7 +1,7 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 
 import { isAdminUser, rolesForRegistration } from '../../src/domain/roles'
-import { forbidden } from '../../src/lib/errors'
+import { badRequest, forbidden } from '../../src/lib/errors'
 
 /**
  * Decides the roles of a new account before anything is written:
@@ -11,8 +11,12 @@ import { forbidden } from '../../src/lib/errors'
  */
 export const assignRegistrationRoles: CollectionBeforeOperationHook = async ({ args, collection, operation, req }) => {
   if (operation !== 'create') return args
-  const createArgs = args as { data?: Record<string, unknown>; overrideAccess?: boolean }
-  const data = (createArgs.data ??= {})
+  const createArgs = args as { data?: unknown; overrideAccess?: boolean }
+  if (createArgs.data === undefined) createArgs.data = {}
+  if (typeof createArgs.data !== 'object' || createArgs.data === null || Array.isArray(createArgs.data)) {
+    throw badRequest('Send the account as a JSON object: {"email", "password", "name"}.')
+  }
+  const data = createArgs.data as Record<string, unknown>
 
   const { totalDocs } = await req.payload.count({ collection: collection.slug, overrideAccess: true, req })
   if (totalDocs === 0) {

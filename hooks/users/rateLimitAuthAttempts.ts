@@ -1,7 +1,7 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 
 import { isStaffUser } from '../../src/domain/roles'
-import { clientIp } from '../../src/lib/clientIp'
+import { clientIp, rateLimitKey } from '../../src/lib/clientIp'
 import { tooManyRequests } from '../../src/lib/errors'
 import { type AuthAction, consumeAuthAttempt } from '../../src/services/authRateLimit'
 
@@ -17,7 +17,7 @@ export const rateLimitAuthAttempts: CollectionBeforeOperationHook = async ({ arg
   else if (operation === 'create' && !isStaffUser(req.user)) action = 'register'
   if (!action) return args
 
-  const retryAfter = await consumeAuthAttempt(action, clientIp(req))
+  const retryAfter = await consumeAuthAttempt(action, rateLimitKey(clientIp(req)))
   if (retryAfter !== null) {
     req.responseHeaders ??= new Headers()
     req.responseHeaders.set('Retry-After', String(retryAfter))

@@ -34,6 +34,14 @@ const positiveInt = makeValidator<number>((value) => {
   return n
 })
 
+// Trusting every hop would let any client choose the IP its rate limits are counted under.
+const trustProxy = makeValidator<string>((value) => {
+  if (value.trim() === 'true') {
+    throw new Error('"true" trusts any X-Forwarded-For a client sends; give a hop count or the proxy addresses (e.g. loopback, 10.0.0.0/8)')
+  }
+  return value
+})
+
 /** Comma-separated list of absolute origins (scheme://host[:port]), no paths. */
 const originList = makeValidator<string[]>((value) => {
   const items = value
@@ -89,9 +97,9 @@ export const env = cleanEnv(source, {
   SERVER_URL: url({ devDefault: 'http://localhost:3000', desc: 'Public base URL; links in mail point here' }),
   PORT: port({ default: 3000 }),
   HOST: str({ default: '0.0.0.0' }),
-  TRUST_PROXY: str({
+  TRUST_PROXY: trustProxy({
     default: 'false',
-    desc: "Express 'trust proxy' setting: false, true, a hop count or a list of proxy addresses",
+    desc: "Express 'trust proxy' setting: false, a hop count, or the proxies' addresses/subnets",
   }),
   CORS_ORIGINS: originList({ default: [], desc: 'Extra browser origins allowed to call the API' }),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt({ default: 20 }),
@@ -131,9 +139,8 @@ export const env = cleanEnv(source, {
 export const allowedOrigins = [...new Set([new URL(env.SERVER_URL).origin, ...env.CORS_ORIGINS])]
 
 /** Express's `trust proxy` accepts booleans, hop counts and address lists. */
-export function trustProxySetting(): boolean | number | string {
+export function trustProxySetting(): false | number | string {
   const raw = env.TRUST_PROXY.trim()
-  if (raw === 'true') return true
   if (raw === 'false' || raw === '') return false
   if (/^\d+$/.test(raw)) return Number(raw)
   return raw

@@ -151,6 +151,23 @@ describe('refused uploads → 4xx, nothing stored', () => {
     expect(filesOnDisk()).toBe(files)
   })
 
+  it('no media from a URL (the server would fetch it, skipping the checks)', async () => {
+    const before = await mediaCount()
+    const res = await rest(stack, 'POST', '/api/media', {
+      token: host.token,
+      body: { alt: 'From afar', filename: 'far.png', url: 'https://example.com/far.png' },
+    })
+    expect(res.status).toBe(400)
+    expect(await mediaCount()).toBe(before)
+  })
+
+  it('nobody duplicates a photo (it would make them its owner)', async () => {
+    const id = (await upload(otherHost, photo)).body.doc.id
+    const res = await rest(stack, 'POST', `/api/media/${id}/duplicate`, { token: host.token, body: {} })
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(res.status).toBeLessThan(500)
+  })
+
   it('anonymous cannot upload', async () => {
     expect((await upload(undefined, photo)).status).toBe(403)
   })

@@ -119,6 +119,15 @@ describe('a host manages their own listing', () => {
     expect((await get(`/api/properties/${created.id}`, host)).status).toBe(404)
   })
 
+  it('duplicates a published listing into a fresh draft of their own', async () => {
+    const listing = await createListing(stack, host, { title: 'Original to copy' }, { publish: true })
+    const copy = await rest(stack, 'POST', `/api/properties/${listing.id}/duplicate`, { token: host.token, body: {} })
+    expect(copy.status).toBe(200)
+    expect(copy.body.doc).toMatchObject({ slug: 'original-to-copy-2', _status: 'draft', publishedAt: null })
+    expect(copy.body.doc.host.id ?? copy.body.doc.host).toBe(host.id)
+    expect((await rest(stack, 'POST', `/api/properties/${listing.id}/duplicate`, { token: otherHost.token, body: {} })).status).toBe(403)
+  })
+
   it('deletes their listing', async () => {
     const listing = await createListing(stack, host, { title: 'Listing to delete' }, { publish: true })
     expect((await rest(stack, 'DELETE', `/api/properties/${listing.id}`, { token: host.token })).status).toBe(200)
@@ -203,15 +212,30 @@ describe('staff and admin', () => {
     expect(own._status).toBe('draft')
     expect(own.moderation.reason).toBe('Photos do not match the place')
 
-    // The host fixes it and publishes again; the public never sees the moderation note.
-    await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published' } })
+    // Held: the host can neither publish again nor restore an old published version.
+    const again = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published' } })
+    expect(again.status).toBe(403)
+    expect(again.body.errors[0].message).toMatch(/Photos do not match the place/)
+    const versions = await get(`/api/properties/versions?where[parent][equals]=${listing.id}&where[version._status][equals]=published`, host)
+    expect(versions.body.docs.length).toBeGreaterThan(0)
+    const restore = await rest(stack, 'POST', `/api/properties/versions/${versions.body.docs[0].id}`, { token: host.token })
+    expect(restore.status).toBe(403)
+    expect((await get(`/api/properties/${listing.id}`)).status).toBe(404)
+    // Drafts are still the host's to edit while held.
+    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { title: 'Moderated flat, fixed' } })).status).toBe(200)
+
+    // Only staff lift the hold; then the host publishes, and the public never sees the moderation note.
+    expect((await rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: host.token })).status).toBe(403)
+    expect((await rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: staff.token })).status).toBe(200)
+    expect((await rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: staff.token })).status).toBe(409)
+    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published' } })).status).toBe(200)
     const pub = (await get(`/api/properties/${listing.id}`)).body
-    expect(pub.title).toBe('Moderated flat')
+    expect(pub.title).toBe('Moderated flat, fixed')
     expect(pub.moderation?.reason ?? null).toBeNull()
   })
 
-  it('unpublishing a listing that does not exist → 404', async () => {
-    expect((await rest(stack, 'POST', '/api/properties/999999/unpublish', { token: staff.token, body: { reason: 'gone' } })).status).toBe(404)
+  it.each(['999999', 'abc', '1.5', '99999999999999'])('unpublishing listing %s (missing or not an id) → 404', async (id) => {
+    expect((await rest(stack, 'POST', `/api/properties/${id}/unpublish`, { token: staff.token, body: { reason: 'gone' } })).status).toBe(404)
   })
 
   it('admin edits any listing and may hand it to another host, but only to a host', async () => {

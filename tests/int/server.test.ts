@@ -84,7 +84,8 @@ describe('rate limits on auth, per client IP', () => {
   let stack: Stack
   const LIMIT = 3
   // TRUST_PROXY: the test plays the load balancer and says which client each request is from.
-  const ip = () => `2001:db8::${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`
+  // A different /64 each time: addresses inside one /64 count as one client.
+  const ip = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`
   beforeAll(async () => {
     stack = await startStack({ env: { AUTH_RATE_LIMIT_PER_MINUTE: String(LIMIT), TRUST_PROXY: 'loopback' } })
   })
@@ -107,6 +108,19 @@ describe('rate limits on auth, per client IP', () => {
     expect(retryAfter).toBeLessThanOrEqual(60)
     expect(limited.body.errors[0].message).toMatch(/Too many login attempts/)
     expect((await attempt(ip())).status).toBe(401)
+  })
+
+  it('addresses from the same IPv6 /64 share one limit', async () => {
+    const prefix = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`
+    const statuses: number[] = []
+    for (let i = 1; i <= LIMIT + 1; i++) {
+      const res = await rest(stack, 'POST', '/api/users/login', {
+        body: { email: 'nobody@example.test', password: 'wrong password' },
+        headers: { 'x-forwarded-for': `${prefix}::${i}` },
+      })
+      statuses.push(res.status)
+    }
+    expect(statuses.at(-1)).toBe(429)
   })
 
   it('forgot-password is limited', async () => {
@@ -197,7 +211,7 @@ describe('process lifecycle', () => {
     // Run from an empty folder so no developer .env fills the gaps.
     const child = spawn(process.execPath, [path.resolve('dist/server.js')], {
       cwd: mkdtempSync(path.join(tmpdir(), 'staybase-env-')),
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: 'mysql://nope', PORT: 'eighty' },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: 'mysql://nope', PORT: 'eighty', TRUST_PROXY: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -205,7 +219,7 @@ describe('process lifecycle', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()))
     const code = await new Promise((resolve) => child.on('exit', resolve))
     expect(code).toBe(1)
-    for (const name of ['DATABASE_URL', 'PAYLOAD_SECRET', 'SERVER_URL', 'SMTP_HOST', 'PORT']) expect(output).toContain(name)
+    for (const name of ['DATABASE_URL', 'PAYLOAD_SECRET', 'SERVER_URL', 'SMTP_HOST', 'PORT', 'TRUST_PROXY']) expect(output).toContain(name)
   })
 })
 

@@ -212,6 +212,35 @@ describe('changing and deleting other people', () => {
   })
 })
 
+describe('routes that would leak or lock', () => {
+  it('nobody duplicates an account (it would copy private fields into the copier\'s account)', async () => {
+    const before = (await rest(stack, 'GET', '/api/users?limit=0', { token: admin.token })).body.totalDocs
+    for (const token of [undefined, guest.token]) {
+      const res = await rest(stack, 'POST', `/api/users/${otherGuest.id}/duplicate`, {
+        token,
+        body: { email: uniqueEmail('copycat'), password: GOOD_PASSWORD },
+      })
+      expect(res.status).toBeGreaterThanOrEqual(400)
+      expect(res.status).toBeLessThan(500)
+    }
+    const q = await gql(stack, `mutation($id: Int!) { duplicateUser(id: $id, data: { email: "x@example.test", password: "${GOOD_PASSWORD}", name: "X" }) { id phone } }`, { id: otherGuest.id })
+    expect(q.body.data?.duplicateUser ?? null).toBeNull()
+    expect((await rest(stack, 'GET', '/api/users?limit=0', { token: admin.token })).body.totalDocs).toBe(before)
+  })
+
+  it('there is no document-lock collection for guests to lock others out with', async () => {
+    expect((await rest(stack, 'GET', '/api/payload-locked-documents', { token: guest.token })).status).toBe(404)
+  })
+
+  it('a registration body that is not an object → 400', async () => {
+    for (const raw of ['"x"', '1', '[]', 'null']) {
+      const res = await rest(stack, 'POST', '/api/users', { raw })
+      expect(res.status).toBeGreaterThanOrEqual(400)
+      expect(res.status).toBeLessThan(500)
+    }
+  })
+})
+
 describe('admin panel and API keys', () => {
   it.each([
     ['guest', () => guest, false],
