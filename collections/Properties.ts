@@ -20,6 +20,7 @@ import { isCountryCode } from '../src/domain/countries'
 import { AMENITIES, CANCELLATION_POLICIES, MAX_PHOTOS, PROPERTY_TYPES, humanize, isClockTime } from '../src/domain/listing'
 import { CURRENCY_CODES } from '../src/domain/money'
 import { type WithRoles, isStaffUser } from '../src/domain/roles'
+import { listingAvailability, quoteListing } from '../src/endpoints/listingCalendar'
 import { reinstateListing, unpublishListing } from '../src/endpoints/moderateListing'
 import { moneyRule, numberRule, textRule } from '../src/lib/validators'
 
@@ -50,7 +51,7 @@ export const Properties: CollectionConfig = {
     update: or(isAdmin, ownedBy('host')),
     delete: or(isAdmin, ownedBy('host')),
   },
-  endpoints: [unpublishListing, reinstateListing],
+  endpoints: [quoteListing, listingAvailability, unpublishListing, reinstateListing],
   hooks: {
     beforeOperation: [duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],

@@ -1,6 +1,7 @@
 import * as migration_20261125_224022_initial from './20261125_224022_initial';
 import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media';
 import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks';
+import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261125_232652_moderation_reinstate_and_no_locks.up,
     down: migration_20261125_232652_moderation_reinstate_and_no_locks.down,
-    name: '20261125_232652_moderation_reinstate_and_no_locks'
+    name: '20261125_232652_moderation_reinstate_and_no_locks',
+  },
+  {
+    up: migration_20261125_233838_bookings_and_blocks.up,
+    down: migration_20261125_233838_bookings_and_blocks.down,
+    name: '20261125_233838_bookings_and_blocks'
   },
 ];

@@ -69,6 +69,8 @@ export interface Config {
   collections: {
     users: User;
     properties: Property;
+    bookings: Booking;
+    'availability-blocks': AvailabilityBlock;
     media: Media;
     'payload-kv': PayloadKv;
     'payload-preferences': PayloadPreference;
@@ -78,6 +80,8 @@ export interface Config {
   collectionsSelect: {
     users: UsersSelect<false> | UsersSelect<true>;
     properties: PropertiesSelect<false> | PropertiesSelect<true>;
+    bookings: BookingsSelect<false> | BookingsSelect<true>;
+    'availability-blocks': AvailabilityBlocksSelect<false> | AvailabilityBlocksSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -320,6 +324,65 @@ export interface Property {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "bookings".
+ */
+export interface Booking {
+  id: number;
+  property: number | Property;
+  guest?: (number | null) | User;
+  host?: (number | null) | User;
+  checkIn: string;
+  checkOut: string;
+  guests: number;
+  status?: ('requested' | 'awaiting_payment' | 'confirmed' | 'declined' | 'expired' | 'cancelled' | 'completed') | null;
+  quote?: {
+    currency?: ('EUR' | 'USD' | 'GBP' | 'CHF' | 'JPY' | 'CAD' | 'AUD' | 'SEK') | null;
+    nights?: number | null;
+    nightlySubtotal?: number | null;
+    discount?: number | null;
+    cleaningFee?: number | null;
+    serviceFee?: number | null;
+    taxes?: number | null;
+    total?: number | null;
+    perNight?:
+      | {
+          date?: string | null;
+          rate?: number | null;
+          weekend?: boolean | null;
+          id?: string | null;
+        }[]
+      | null;
+  };
+  /**
+   * As it was when the booking was made
+   */
+  cancellationPolicy?: ('flexible' | 'moderate' | 'strict' | 'non_refundable') | null;
+  holdExpiresAt?: string | null;
+  cancelledAt?: string | null;
+  cancelledBy?: ('guest' | 'host' | 'staff') | null;
+  cancellationReason?: string | null;
+  refundAmount?: number | null;
+  messageToHost?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "availability-blocks".
+ */
+export interface AvailabilityBlock {
+  id: number;
+  property: number | Property;
+  host?: (number | null) | User;
+  startDate: string;
+  endDate: string;
+  reason: 'owner_use' | 'maintenance' | 'other';
+  note?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -469,6 +532,62 @@ export interface PropertiesSelect<T extends boolean = true> {
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "bookings_select".
+ */
+export interface BookingsSelect<T extends boolean = true> {
+  property?: T;
+  guest?: T;
+  host?: T;
+  checkIn?: T;
+  checkOut?: T;
+  guests?: T;
+  status?: T;
+  quote?:
+    | T
+    | {
+        currency?: T;
+        nights?: T;
+        nightlySubtotal?: T;
+        discount?: T;
+        cleaningFee?: T;
+        serviceFee?: T;
+        taxes?: T;
+        total?: T;
+        perNight?:
+          | T
+          | {
+              date?: T;
+              rate?: T;
+              weekend?: T;
+              id?: T;
+            };
+      };
+  cancellationPolicy?: T;
+  holdExpiresAt?: T;
+  cancelledAt?: T;
+  cancelledBy?: T;
+  cancellationReason?: T;
+  refundAmount?: T;
+  messageToHost?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "availability-blocks_select".
+ */
+export interface AvailabilityBlocksSelect<T extends boolean = true> {
+  property?: T;
+  host?: T;
+  startDate?: T;
+  endDate?: T;
+  reason?: T;
+  note?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -8,6 +8,8 @@ import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig } from 'payload'
 import sharp from 'sharp'
 
+import { AvailabilityBlocks } from '../collections/AvailabilityBlocks'
+import { Bookings } from '../collections/Bookings'
 import { Media } from '../collections/Media'
 import { Properties } from '../collections/Properties'
 import { Users } from '../collections/Users'
@@ -26,7 +28,7 @@ export default buildConfig({
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
   },
-  collections: [Users, Properties, Media],
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media],
   editor: lexicalEditor(),
   db: postgresAdapter({
     pool: { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX },

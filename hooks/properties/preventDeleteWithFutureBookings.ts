@@ -1,21 +1,20 @@
 import type { CollectionBeforeDeleteHook } from 'payload'
 
+import { ACTIVE_STATUSES } from '../../src/domain/bookingStatus'
 import { conflict } from '../../src/lib/errors'
 
 /**
- * A listing with guests still to come cannot disappear under them. The bookings collection arrives
- * with the bookings issue; until then there is nothing to count. Stays that ended, and bookings that
+ * A listing with guests still to come cannot disappear under them. Stays that ended, and bookings that
  * were declined, expired or cancelled, do not block.
  */
 export const preventDeleteWithFutureBookings: CollectionBeforeDeleteHook = async ({ id, req }) => {
-  if (!('bookings' in req.payload.collections)) return
   const today = new Date().toISOString().slice(0, 10)
   const { totalDocs } = await req.payload.count({
-    collection: 'bookings' as never,
+    collection: 'bookings',
     where: {
       property: { equals: id },
       checkOut: { greater_than: today },
-      status: { in: ['requested', 'awaiting_payment', 'confirmed'] },
+      status: { in: [...ACTIVE_STATUSES] },
     },
     overrideAccess: true,
     req,

@@ -17,7 +17,7 @@ export function dayNumber(date: string): number | null {
   return ms / MS_PER_DAY
 }
 
-export const isCalendarDate = (value: unknown): value is string => typeof value === 'string' && dayNumber(value) !== null
+export const isCalendarDate = (value: unknown): boolean => typeof value === 'string' && dayNumber(value) !== null
 
 export function fromDayNumber(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)

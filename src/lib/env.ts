@@ -118,6 +118,8 @@ export const env = cleanEnv(source, {
     choices: ['json', 'pretty'],
     default: given.NODE_ENV === 'production' ? 'json' : 'pretty',
   }),
+  SERVICE_FEE_PERCENT: num({ default: 12, desc: 'Guest service fee, percent of (nights − discount + cleaning)' }),
+  BOOKING_HOLD_MINUTES: positiveInt({ default: 15, desc: 'How long an instant booking holds the dates unpaid' }),
   MEDIA_DIR: str({ default: 'media', desc: 'Where uploads are stored when S3 is not configured' }),
   MAX_UPLOAD_MB: positiveInt({ default: 10 }),
   S3_BUCKET: str({ default: '', desc: 'Store uploads in this S3 bucket instead of MEDIA_DIR' }),

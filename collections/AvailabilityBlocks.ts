@@ -1,0 +1,36 @@
+import type { CollectionConfig } from 'payload'
+
+import { checkBlock } from '../hooks/availabilityBlocks/checkBlock'
+import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
+import { isHostOrStaff } from '../src/access/isHost'
+import { isStaff } from '../src/access/isStaff'
+import { never } from '../src/access/never'
+import { or } from '../src/access/or'
+import { ownedBy } from '../src/access/ownedBy'
+import { humanize } from '../src/domain/listing'
+import { stayDateField } from '../src/lib/stayDateField'
+
+/** Dates a host takes off the calendar (own use, maintenance); half-open like stays. */
+export const AvailabilityBlocks: CollectionConfig = {
+  slug: 'availability-blocks',
+  labels: { singular: 'Blocked dates', plural: 'Blocked dates' },
+  admin: { useAsTitle: 'id', defaultColumns: ['property', 'startDate', 'endDate', 'reason'], group: 'Bookings' },
+  access: {
+    read: or(isStaff, ownedBy('host')),
+    create: isHostOrStaff,
+    update: or(isStaff, ownedBy('host')),
+    delete: or(isStaff, ownedBy('host')),
+  },
+  hooks: {
+    beforeChange: [checkBlock],
+    afterError: [explainCalendarConflict],
+  },
+  lockDocuments: false,
+  fields: [
+    { name: 'property', type: 'relationship', relationTo: 'properties', required: true, index: true },
+    { name: 'host', type: 'relationship', relationTo: 'users', index: true, access: { create: never, update: never }, admin: { readOnly: true } },
+    { type: 'row', fields: [stayDateField('startDate', 'First blocked night'), stayDateField('endDate', 'Free again from')] },
+    { name: 'reason', type: 'select', required: true, defaultValue: 'owner_use', options: ['owner_use', 'maintenance', 'other'].map((v) => ({ label: humanize(v), value: v })) },
+    { name: 'note', type: 'textarea', maxLength: 500 },
+  ],
+}

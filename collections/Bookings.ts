@@ -1,0 +1,98 @@
+import type { CollectionConfig, Field } from 'payload'
+
+import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
+import { prepareBooking } from '../hooks/bookings/prepareBooking'
+import { isAdmin } from '../src/access/isAdmin'
+import { isSignedIn } from '../src/access/isSignedIn'
+import { isStaff } from '../src/access/isStaff'
+import { never } from '../src/access/never'
+import { or } from '../src/access/or'
+import { ownedBy } from '../src/access/ownedBy'
+import { BOOKING_STATUSES } from '../src/domain/bookingStatus'
+import { CANCELLATION_POLICIES, humanize } from '../src/domain/listing'
+import { CURRENCY_CODES } from '../src/domain/money'
+import { numberRule } from '../src/lib/validators'
+import { stayDateField } from '../src/lib/stayDateField'
+import { acceptBooking, cancelBooking, declineBooking } from '../src/endpoints/bookingTransitions'
+
+const serverOwned = { create: never, update: never }
+const fixedAfterCreate = { update: never }
+const amount = (name: string): Field => ({ name, type: 'number', access: serverOwned })
+
+export const Bookings: CollectionConfig = {
+  slug: 'bookings',
+  admin: {
+    useAsTitle: 'id',
+    defaultColumns: ['property', 'guest', 'checkIn', 'checkOut', 'status', 'createdAt'],
+    group: 'Bookings',
+  },
+  access: {
+    // Guests see their trips, hosts the bookings of their listings, staff everything.
+    read: or(isStaff, ownedBy('guest'), ownedBy('host')),
+    create: isSignedIn,
+    // Dates, money and status change only through the transition endpoints (accept, decline, cancel).
+    update: never,
+    delete: isAdmin,
+  },
+  endpoints: [acceptBooking, declineBooking, cancelBooking],
+  hooks: {
+    beforeChange: [prepareBooking],
+    afterError: [explainCalendarConflict],
+  },
+  lockDocuments: false,
+  disableDuplicate: true,
+  fields: [
+    { name: 'property', type: 'relationship', relationTo: 'properties', required: true, index: true, access: fixedAfterCreate },
+    { name: 'guest', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
+    // The listing's host when booked: lets hosts read their bookings without a join.
+    { name: 'host', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
+    { type: 'row', fields: [stayDateField('checkIn', 'Check-in', { access: fixedAfterCreate }), stayDateField('checkOut', 'Check-out', { access: fixedAfterCreate })] },
+    { name: 'guests', type: 'number', required: true, access: fixedAfterCreate, validate: numberRule({ label: 'Guests', required: true, integer: true, min: 1, max: 50 }) },
+    {
+      name: 'status',
+      type: 'select',
+      index: true,
+      options: BOOKING_STATUSES.map((s) => ({ label: humanize(s), value: s })),
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar' },
+    },
+    {
+      name: 'quote',
+      type: 'group',
+      access: serverOwned,
+      admin: { readOnly: true },
+      fields: [
+        { name: 'currency', type: 'select', options: CURRENCY_CODES.map((c) => ({ label: c, value: c })) },
+        { name: 'nights', type: 'number' },
+        amount('nightlySubtotal'),
+        amount('discount'),
+        amount('cleaningFee'),
+        amount('serviceFee'),
+        amount('taxes'),
+        amount('total'),
+        {
+          name: 'perNight',
+          type: 'array',
+          fields: [
+            { name: 'date', type: 'text' },
+            { name: 'rate', type: 'number' },
+            { name: 'weekend', type: 'checkbox' },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'cancellationPolicy',
+      type: 'select',
+      options: CANCELLATION_POLICIES.map((p) => ({ label: humanize(p), value: p })),
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar', description: 'As it was when the booking was made' },
+    },
+    { name: 'holdExpiresAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'cancelledAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'cancelledBy', type: 'select', options: ['guest', 'host', 'staff'].map((v) => ({ label: humanize(v), value: v })), access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'cancellationReason', type: 'textarea', access: serverOwned, admin: { readOnly: true } },
+    { name: 'refundAmount', type: 'number', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'messageToHost', type: 'textarea', maxLength: 1000, access: fixedAfterCreate },
+  ],
+}

@@ -1,0 +1,30 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+
+import { isStaffUser } from '../../src/domain/roles'
+import { nightsBetween } from '../../src/domain/stayDates'
+import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
+import { toStayDate } from '../../src/lib/stayDateField'
+import { isBooked, lockListingCalendar } from '../../src/services/reservations'
+
+/** Hosts block dates on their own listings only, and never over a booking or another block. */
+export const checkBlock: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
+  const propertyRef = data.property ?? originalDoc?.property
+  const propertyId = Number(propertyRef && typeof propertyRef === 'object' ? (propertyRef as { id: number }).id : propertyRef)
+  if (!Number.isInteger(propertyId)) throw badRequest('property must be a listing id.')
+  const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
+  if (!listing) throw notFound('This listing does not exist.')
+  if (req.user && !isStaffUser(req.user) && String(listing.host) !== String(req.user.id)) {
+    throw forbidden('You can block dates only on your own listings.')
+  }
+  const start = toStayDate(data.startDate ?? originalDoc?.startDate)
+  const end = toStayDate(data.endDate ?? originalDoc?.endDate)
+  if (!start || !end) throw badRequest('startDate and endDate must be dates as YYYY-MM-DD.')
+  if (nightsBetween(start, end) < 1) throw badRequest('endDate must be after startDate.')
+  if (nightsBetween(start, end) > 366) throw badRequest('A block can cover at most 366 nights.')
+
+  await lockListingCalendar(req, propertyId)
+  if (await isBooked(req, propertyId, start, end, operation === 'update' ? { blockId: originalDoc?.id } : {})) {
+    throw conflict('Those dates overlap a booking or another block on this listing.')
+  }
+  return { ...data, property: propertyId, host: listing.host }
+}

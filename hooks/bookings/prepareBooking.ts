@@ -1,0 +1,52 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+
+import { quoteStay } from '../../src/domain/pricing'
+import { isCurrency } from '../../src/domain/money'
+import { utcDate } from '../../src/domain/stayDates'
+import { stayProblem } from '../../src/domain/stayRules'
+import { env } from '../../src/lib/env'
+import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
+import { toStayDate } from '../../src/lib/stayDateField'
+import { isBooked, lockListingCalendar } from '../../src/services/reservations'
+
+/**
+ * Everything about a new booking that the server decides: who the guest is, whether the stay is
+ * allowed and free, what it costs, its status and hold. Client-sent values for these never survive
+ * (field access strips them before this runs).
+ */
+export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operation, req }) => {
+  if (operation !== 'create') return data
+  if (!req.user) throw forbidden('Sign in to book.')
+
+  const propertyId = typeof data.property === 'object' && data.property ? (data.property as { id: number }).id : data.property
+  if (typeof propertyId !== 'number' && !/^\d{1,9}$/.test(String(propertyId ?? ''))) throw badRequest('property must be a listing id.')
+  const listing = await req.payload.findByID({ collection: 'properties', id: Number(propertyId), depth: 0, overrideAccess: true, disableErrors: true, req })
+  if (!listing || listing._status !== 'published') throw notFound('This listing does not exist or is not published.')
+  if (String(listing.host) === String(req.user.id)) throw forbidden('Hosts cannot book their own listings.')
+
+  const checkIn = toStayDate(data.checkIn)
+  const checkOut = toStayDate(data.checkOut)
+  const problem = stayProblem({ checkIn, checkOut, guests: data.guests }, listing, utcDate(new Date()))
+  if (problem || !checkIn || !checkOut) throw badRequest(problem ?? 'checkIn and checkOut must be dates as YYYY-MM-DD.')
+  if (!isCurrency(listing.pricing.currency)) throw conflict('This listing has no valid price.')
+
+  await lockListingCalendar(req, listing.id)
+  if (await isBooked(req, listing.id, checkIn, checkOut)) throw conflict('Those dates are not available for this listing.')
+
+  const quote = quoteStay({ ...listing.pricing, currency: listing.pricing.currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
+  const instant = listing.instantBook !== false
+  const now = Date.now()
+  return {
+    ...data,
+    property: listing.id,
+    guest: req.user.id,
+    host: listing.host,
+    checkIn: `${checkIn}T00:00:00.000Z`,
+    checkOut: `${checkOut}T00:00:00.000Z`,
+    status: instant ? 'awaiting_payment' : 'requested',
+    // Instant bookings hold the dates while the guest pays; requests give the host 24 h to answer.
+    holdExpiresAt: new Date(now + (instant ? env.BOOKING_HOLD_MINUTES * 60_000 : 24 * 3_600_000)).toISOString(),
+    cancellationPolicy: listing.cancellationPolicy,
+    quote: { ...quote, perNight: quote.perNight.map(({ date, rate, weekend }) => ({ date, rate, weekend })) },
+  }
+}

@@ -1,0 +1,60 @@
+import { sql } from '@payloadcms/db-postgres'
+import type { PayloadRequest } from 'payload'
+
+/**
+ * The calendar of a listing lives in one table, `stay_reservations` (see the bookings migration): a
+ * trigger writes a row for every active booking and every availability block, and an exclusion
+ * constraint on (property, nights) makes overlaps impossible whatever writes them.
+ *
+ * The API path also takes a per-listing advisory lock and checks first, so a conflict is reported as a
+ * clear 409 from our own code (REST and GraphQL alike); the constraint stays the guarantee.
+ */
+export const NO_OVERLAP_CONSTRAINT = 'stay_reservations_no_overlap'
+
+type Executor = { execute: (query: ReturnType<typeof sql>) => Promise<{ rows: Record<string, unknown>[] }> }
+
+async function db(req: PayloadRequest): Promise<Executor> {
+  const adapter = req.payload.db as unknown as { sessions?: Record<string, { db: Executor }>; drizzle: Executor }
+  const id = req.transactionID ? await req.transactionID : undefined
+  return (id !== undefined && adapter.sessions?.[String(id)]?.db) || adapter.drizzle
+}
+
+/** Serialises calendar writes of one listing until the surrounding transaction ends. */
+export async function lockListingCalendar(req: PayloadRequest, propertyId: number): Promise<void> {
+  await (await db(req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext('staybase:listing-calendar'), ${propertyId})`)
+}
+
+/** Whether any active booking or block of the listing overlaps [checkIn, checkOut). */
+export async function isBooked(
+  req: PayloadRequest,
+  propertyId: number,
+  checkIn: string,
+  checkOut: string,
+  ignore: { bookingId?: number; blockId?: number } = {},
+): Promise<boolean> {
+  const { rows } = await (await db(req)).execute(sql`
+    SELECT 1 FROM stay_reservations
+    WHERE property_id = ${propertyId}
+      AND nights && daterange(${checkIn}::date, ${checkOut}::date, '[)')
+      AND COALESCE(booking_id, 0) <> ${ignore.bookingId ?? -1}
+      AND COALESCE(block_id, 0) <> ${ignore.blockId ?? -1}
+    LIMIT 1`)
+  return rows.length > 0
+}
+
+/** The reserved night ranges ([start, end) calendar dates) of a listing that touch [from, to). */
+export async function reservedRanges(req: PayloadRequest, propertyId: number, from: string, to: string): Promise<{ start: string; end: string }[]> {
+  const { rows } = await (await db(req)).execute(sql`
+    SELECT lower(nights)::text AS start, upper(nights)::text AS end FROM stay_reservations
+    WHERE property_id = ${propertyId} AND nights && daterange(${from}::date, ${to}::date, '[)')`)
+  return rows.map((r) => ({ start: String(r.start), end: String(r.end) }))
+}
+
+/** True for the Postgres error of the no-overlap constraint, however deeply Drizzle wrapped it. */
+export function isOverlapViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.code === '23P01' && e.constraint === NO_OVERLAP_CONSTRAINT) return true
+    e = e.cause as typeof e
+  }
+  return false
+}

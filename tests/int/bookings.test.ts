@@ -1,0 +1,293 @@
+import pg from 'pg'
+
+import { quoteStay } from '../../src/domain/pricing'
+import { addDays, utcDate } from '../../src/domain/stayDates'
+import { type TestUser, createUserAsAdmin, gql, rest, signUp } from '../helpers/api'
+import { createListing } from '../helpers/listings'
+import { type Stack, startStack } from '../helpers/stack'
+
+let stack: Stack
+let admin: TestUser
+let staff: TestUser
+let host: TestUser
+let otherHost: TestUser
+let guest: TestUser
+let otherGuest: TestUser
+let instant: { id: number }
+let onRequest: { id: number }
+
+const today = utcDate(new Date())
+/** A Monday far enough ahead for every policy, different per test via `week`. */
+const monday = (week: number) => {
+  const base = addDays(today, 60 + week * 7)
+  const dow = new Date(`${base}T00:00:00Z`).getUTCDay()
+  return addDays(base, (8 - dow) % 7)
+}
+
+beforeAll(async () => {
+  stack = await startStack()
+  admin = await signUp(stack, { label: 'admin' })
+  staff = await createUserAsAdmin(stack, admin, ['staff'], 'staff')
+  host = await signUp(stack, { label: 'host', roles: ['host'] })
+  otherHost = await signUp(stack, { label: 'otherhost', roles: ['host'] })
+  guest = await signUp(stack, { label: 'guest', name: 'Gina Guest' })
+  otherGuest = await signUp(stack, { label: 'otherguest' })
+  instant = await createListing(stack, host, { title: 'Instant lake flat', instantBook: true, cancellationPolicy: 'moderate' }, { publish: true })
+  onRequest = await createListing(stack, host, { title: 'Request-only chalet', instantBook: false }, { publish: true })
+})
+afterAll(async () => {
+  await stack?.stop()
+})
+
+const book = (who: TestUser | undefined, body: Record<string, unknown>) => rest(stack, 'POST', '/api/bookings', { token: who?.token, body })
+const stay = (property: { id: number }, week: number, nights = 3, guests = 2) => ({
+  property: property.id,
+  checkIn: monday(week),
+  checkOut: addDays(monday(week), nights),
+  guests,
+})
+
+describe('booking a stay', () => {
+  it('instant book → 201 awaiting_payment, with the server-computed quote and a hold', async () => {
+    const res = await book(guest, { ...stay(instant, 0), quote: { total: 1 }, status: 'confirmed', guest: otherGuest.id, refundAmount: 999, messageToHost: 'Arriving late' })
+    expect(res.status).toBe(201)
+    const doc = res.body.doc
+    const expected = quoteStay({ currency: 'CHF', nightlyRate: 18000, cleaningFee: 5000, weeklyDiscountPercent: 10, monthlyDiscountPercent: 20, taxPercent: 3.5 }, monday(0), addDays(monday(0), 3), 12)
+    expect(doc).toMatchObject({ status: 'awaiting_payment', cancellationPolicy: 'moderate', messageToHost: 'Arriving late', refundAmount: null })
+    expect(doc.guest.id ?? doc.guest).toBe(guest.id)
+    expect(doc.quote).toMatchObject({ total: expected.total, nights: 3, serviceFee: expected.serviceFee, currency: 'CHF' })
+    expect(doc.checkIn.slice(0, 10)).toBe(monday(0))
+    const holdMinutes = (Date.parse(doc.holdExpiresAt) - Date.now()) / 60_000
+    expect(holdMinutes).toBeGreaterThan(13)
+    expect(holdMinutes).toBeLessThanOrEqual(15)
+  })
+
+  it('request to book → requested; the host accepts → awaiting_payment, or declines', async () => {
+    const first = await book(guest, stay(onRequest, 1))
+    expect(first.status).toBe(201)
+    expect(first.body.doc.status).toBe('requested')
+    expect((await rest(stack, 'POST', `/api/bookings/${first.body.doc.id}/accept`, { token: guest.token })).status).toBe(403)
+    expect((await rest(stack, 'POST', `/api/bookings/${first.body.doc.id}/accept`, { token: otherHost.token })).status).toBe(404)
+    const accepted = await rest(stack, 'POST', `/api/bookings/${first.body.doc.id}/accept`, { token: host.token })
+    expect(accepted.status).toBe(200)
+    expect(accepted.body.doc.status).toBe('awaiting_payment')
+    expect((await rest(stack, 'POST', `/api/bookings/${first.body.doc.id}/decline`, { token: host.token })).status).toBe(409)
+
+    const second = await book(otherGuest, stay(onRequest, 2))
+    const declined = await rest(stack, 'POST', `/api/bookings/${second.body.doc.id}/decline`, { token: host.token })
+    expect(declined.body.doc.status).toBe('declined')
+    // Declined dates are free again.
+    expect((await book(guest, stay(onRequest, 2))).status).toBe(201)
+  })
+
+  it.each([
+    ['checkIn in the past', () => ({ ...stay(instant, 3), checkIn: addDays(today, -1), checkOut: addDays(today, 2) }), 400, /past/],
+    ['checkOut before checkIn', () => ({ ...stay(instant, 3), checkOut: monday(3) }), 400, /after checkIn/],
+    ['a malformed date', () => ({ ...stay(instant, 3), checkIn: '2027-02-30' }), 400, /YYYY-MM-DD/],
+    ['fewer nights than the minimum', () => stay(instant, 3, 1), 400, /at least 2 nights/],
+    ['more nights than the maximum', () => stay(instant, 3, 31), 400, /at most 30 nights/],
+    ['no guests', () => stay(instant, 3, 3, 0), 400, /guests/],
+    ['too many guests', () => stay(instant, 3, 3, 5), 400, /at most 4 guests/],
+    ['more than two years ahead', () => ({ ...stay(instant, 3), checkIn: addDays(today, 740), checkOut: addDays(today, 743) }), 400, /two years/],
+    ['a listing that does not exist', () => ({ ...stay(instant, 3), property: 999999 }), 404, /does not exist/],
+  ])('%s → 4xx with a clear message', async (_, body, status, message) => {
+    const res = await book(guest, body())
+    expect(res.status).toBe(status)
+    expect(JSON.stringify(res.body)).toMatch(message)
+  })
+
+  it('an unpublished listing → 404; a host booking their own → 403; anonymous → 403', async () => {
+    const draft = await createListing(stack, host, { title: 'Not yet online' })
+    expect((await book(guest, stay(draft, 3))).status).toBe(404)
+    expect((await book(host, stay(instant, 3))).status).toBe(403)
+    expect((await book(undefined, stay(instant, 3))).status).toBe(403)
+  })
+
+  it('overlapping dates → 409; checking out the day the next guest checks in is fine', async () => {
+    expect((await book(guest, stay(instant, 4))).status).toBe(201)
+    const overlap = await book(otherGuest, { ...stay(instant, 4), checkIn: addDays(monday(4), 2), checkOut: addDays(monday(4), 5) })
+    expect(overlap.status).toBe(409)
+    expect(overlap.body.errors[0].message).toMatch(/not available/)
+    expect(overlap.body.errors[0].message).not.toMatch(/no longer/) // our check answered, not the constraint backstop
+    expect((await book(otherGuest, { ...stay(instant, 4), checkIn: addDays(monday(4), 3), checkOut: addDays(monday(4), 5) })).status).toBe(201)
+  })
+
+  it('GraphQL: a conflict is a 409 error too, never a 500', async () => {
+    const dates = stay(instant, 5)
+    expect((await book(guest, dates)).status).toBe(201)
+    const res = await gql(
+      stack,
+      `mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }`,
+      { data: { ...dates, checkIn: dates.checkIn, checkOut: dates.checkOut } },
+      { token: otherGuest.token },
+    )
+    expect(res.body.errors?.[0].extensions?.statusCode).toBe(409)
+  })
+})
+
+describe('never double-booked under load', () => {
+  it('50 parallel requests for the same dates → exactly one 201, the rest 409, no 5xx', async () => {
+    const dates = stay(instant, 6)
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => book(i % 2 ? guest : otherGuest, dates)))
+    const counts = results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {})
+    console.log(`race, 50 bookings: ${JSON.stringify(counts)}`)
+    expect(counts).toEqual({ 201: 1, 409: 49 })
+  })
+
+  it('a block racing bookings for the same nights → exactly one of them wins', async () => {
+    const dates = stay(instant, 7)
+    const block = rest(stack, 'POST', '/api/availability-blocks', {
+      token: host.token,
+      body: { property: instant.id, startDate: dates.checkIn, endDate: dates.checkOut, reason: 'maintenance' },
+    })
+    const results = await Promise.all([block, ...Array.from({ length: 20 }, () => book(guest, dates))])
+    const created = results.filter((r) => r.status === 201).length
+    const conflicts = results.filter((r) => r.status === 409).length
+    console.log(`race, block + 20 bookings: ${created} created, ${conflicts} conflicts`)
+    expect(created).toBe(1)
+    expect(conflicts).toBe(20)
+  })
+})
+
+describe('availability blocks', () => {
+  it('the host blocks nights; bookings cannot overlap them; another host cannot block this listing', async () => {
+    const start = monday(8)
+    const res = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: instant.id, startDate: start, endDate: addDays(start, 4), reason: 'owner_use' } })
+    expect(res.status).toBe(201)
+    expect((await book(guest, { ...stay(instant, 8), checkIn: addDays(start, 3), checkOut: addDays(start, 6) })).status).toBe(409)
+    expect((await book(guest, { ...stay(instant, 8), checkIn: addDays(start, 4), checkOut: addDays(start, 6) })).status).toBe(201)
+    const foreign = await rest(stack, 'POST', '/api/availability-blocks', { token: otherHost.token, body: { property: instant.id, startDate: addDays(start, 10), endDate: addDays(start, 12), reason: 'other' } })
+    expect(foreign.status).toBe(403)
+    expect((await rest(stack, 'POST', '/api/availability-blocks', { token: guest.token, body: { property: instant.id, startDate: addDays(start, 10), endDate: addDays(start, 12) } })).status).toBe(403)
+    // Deleting the block frees the nights.
+    expect((await rest(stack, 'DELETE', `/api/availability-blocks/${res.body.doc.id}`, { token: host.token })).status).toBe(200)
+    expect((await book(otherGuest, { ...stay(instant, 8), checkIn: start, checkOut: addDays(start, 3) })).status).toBe(201)
+  })
+})
+
+describe('cancelling', () => {
+  it('the guest cancels: refund by the snapshotted policy; a second cancel → 409', async () => {
+    const created = (await book(guest, stay(instant, 9))).body.doc
+    // moderate, more than 5 days ahead → 100 %
+    const res = await rest(stack, 'POST', `/api/bookings/${created.id}/cancel`, { token: guest.token, body: { reason: 'Plans changed' } })
+    expect(res.status).toBe(200)
+    expect(res.body.doc).toMatchObject({ status: 'cancelled', cancelledBy: 'guest', cancellationReason: 'Plans changed', refundAmount: created.quote.total })
+    expect((await rest(stack, 'POST', `/api/bookings/${created.id}/cancel`, { token: guest.token, body: {} })).status).toBe(409)
+    // The nights are free again.
+    expect((await book(otherGuest, stay(instant, 9))).status).toBe(201)
+  })
+
+  it('the host and staff may cancel (full refund); other people learn nothing (404)', async () => {
+    const a = (await book(guest, stay(instant, 10))).body.doc
+    expect((await rest(stack, 'POST', `/api/bookings/${a.id}/cancel`, { token: otherGuest.token, body: {} })).status).toBe(404)
+    expect((await rest(stack, 'POST', `/api/bookings/${a.id}/cancel`, { token: otherHost.token, body: {} })).status).toBe(404)
+    const byHost = await rest(stack, 'POST', `/api/bookings/${a.id}/cancel`, { token: host.token, body: { reason: 'Burst pipe' } })
+    expect(byHost.body.doc).toMatchObject({ cancelledBy: 'host', refundAmount: a.quote.total })
+    const b = (await book(guest, stay(instant, 11))).body.doc
+    const byStaff = await rest(stack, 'POST', `/api/bookings/${b.id}/cancel`, { token: staff.token, body: {} })
+    expect(byStaff.body.doc).toMatchObject({ cancelledBy: 'staff', refundAmount: b.quote.total })
+    expect((await rest(stack, 'POST', '/api/bookings/abc/cancel', { token: guest.token, body: {} })).status).toBe(404)
+  })
+})
+
+describe('who reads and writes bookings', () => {
+  let booking: { id: number }
+  beforeAll(async () => {
+    booking = (await book(guest, stay(instant, 12))).body.doc
+  })
+
+  it.each([
+    ['the guest', () => guest, true],
+    ['the host', () => host, true],
+    ['staff', () => staff, true],
+    ['another guest', () => otherGuest, false],
+    ['another host', () => otherHost, false],
+    ['anonymous', () => undefined, false],
+  ])('%s reads it: %s (REST and GraphQL)', async (_, who, visible) => {
+    const res = await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: who()?.token })
+    expect(res.status).toBe(visible ? 200 : who() ? 404 : 403)
+    const list = await rest(stack, 'GET', '/api/bookings?limit=200', { token: who()?.token })
+    expect((list.body.docs ?? []).some((d: { id: number }) => d.id === booking.id)).toBe(visible)
+    const q = await gql(stack, '{ Bookings(limit: 200) { docs { id } } }', {}, { token: who()?.token })
+    expect((q.body.data?.Bookings?.docs ?? []).some((d: { id: number }) => d.id === booking.id)).toBe(visible)
+  })
+
+  it("the host sees the guest's name, not their email or phone", async () => {
+    const res = await rest(stack, 'GET', `/api/bookings/${booking.id}?depth=1`, { token: host.token })
+    expect(res.body.guest.name).toBe('Gina Guest')
+    expect(res.body.guest.email).toBeUndefined()
+    expect(res.body.guest.phone).toBeUndefined()
+  })
+
+  it('nobody edits dates, money or status through PATCH (REST and GraphQL), not even admin', async () => {
+    for (const who of [guest, host, staff, admin]) {
+      const res = await rest(stack, 'PATCH', `/api/bookings/${booking.id}`, { token: who.token, body: { status: 'confirmed', checkOut: addDays(monday(12), 10), quote: { total: 1 } } })
+      expect(res.status).toBe(403)
+    }
+    const q = await gql(stack, `mutation($id: Int!) { updateBooking(id: $id, data: { guests: 4 }) { id } }`, { id: booking.id }, { token: guest.token })
+    expect(q.body.errors?.[0].extensions?.statusCode).toBe(403)
+    const after = (await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: staff.token })).body
+    expect(after.status).toBe('awaiting_payment')
+    expect(after.guests).toBe(2)
+  })
+
+  it('a listing with an upcoming booking cannot be deleted (409)', async () => {
+    const res = await rest(stack, 'DELETE', `/api/properties/${instant.id}`, { token: host.token })
+    expect(res.status).toBe(409)
+    expect(res.body.errors[0].message).toMatch(/upcoming booking/)
+  })
+})
+
+describe('the database itself refuses overlaps', () => {
+  it('an overlapping block written straight to Postgres fails with the exclusion constraint', async () => {
+    const dates = stay(instant, 13)
+    const booking = (await book(guest, dates)).body.doc
+    const client = new pg.Client({ connectionString: stack.databaseUrl })
+    await client.connect()
+    try {
+      const insert = client.query(
+        `INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`,
+        [instant.id, `${addDays(dates.checkIn, 1)}T00:00:00Z`, `${addDays(dates.checkOut, 1)}T00:00:00Z`],
+      )
+      await expect(insert).rejects.toMatchObject({ code: '23P01', constraint: 'stay_reservations_no_overlap' })
+      // Cancelling the booking (status out of the active set) frees the nights at the database level too.
+      await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: guest.token, body: {} })
+      await client.query(
+        `INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`,
+        [instant.id, `${addDays(dates.checkIn, 1)}T00:00:00Z`, `${addDays(dates.checkOut, 1)}T00:00:00Z`],
+      )
+    } finally {
+      await client.end()
+    }
+  })
+})
+
+describe('quotes and availability', () => {
+  it('quote → the same numbers a booking gets; 409 when taken; 400 on bad input; 404 for drafts', async () => {
+    const dates = stay(instant, 14, 7)
+    const q = await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=2`)
+    expect(q.status).toBe(200)
+    expect(q.body.quote.nights).toBe(7)
+    expect(q.body.quote.discount).toBeGreaterThan(0)
+    const booked = (await book(guest, dates)).body.doc
+    expect(booked.quote.total).toBe(q.body.quote.total)
+    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=2`)).status).toBe(409)
+    for (const bad of ['checkIn=2027-02-30&checkOut=2027-03-03', `checkIn=${dates.checkIn}&checkOut=${dates.checkIn}`, `checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=abc`, '']) {
+      expect((await rest(stack, 'GET', `/api/properties/${instant.id}/quote?${bad}`)).status).toBe(400)
+    }
+    const draft = await createListing(stack, host, { title: 'Draft for quotes' })
+    expect((await rest(stack, 'GET', `/api/properties/${draft.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}`)).status).toBe(404)
+    expect((await rest(stack, 'GET', `/api/properties/x1/quote`)).status).toBe(404)
+  })
+
+  it('availability lists each night with its price; booked and blocked nights are not available', async () => {
+    const start = monday(15)
+    await book(guest, { property: instant.id, checkIn: addDays(start, 1), checkOut: addDays(start, 3), guests: 2 })
+    const res = await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=${addDays(start, 7)}`)
+    expect(res.status).toBe(200)
+    expect(res.body.nights.map((n: { available: boolean }) => n.available)).toEqual([true, false, false, true, true, true, true])
+    expect(res.body.nights.every((n: { price: number }) => n.price === 18000)).toBe(true)
+    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=${addDays(start, 367)}`)).status).toBe(400)
+    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=nope`)).status).toBe(400)
+  })
+})
