@@ -14,6 +14,7 @@ import { CURRENCY_CODES } from '../src/domain/money'
 import { numberRule } from '../src/lib/validators'
 import { stayDateField } from '../src/lib/stayDateField'
 import { acceptBooking, cancelBooking, declineBooking } from '../src/endpoints/bookingTransitions'
+import { createBooking } from '../src/endpoints/createBooking'
 
 const serverOwned = { create: never, update: never }
 const fixedAfterCreate = { update: never }
@@ -34,7 +35,8 @@ export const Bookings: CollectionConfig = {
     update: never,
     delete: isAdmin,
   },
-  endpoints: [acceptBooking, declineBooking, cancelBooking],
+  // createBooking replaces Payload's POST /api/bookings to add Idempotency-Key support.
+  endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking],
   hooks: {
     beforeChange: [prepareBooking],
     afterError: [explainCalendarConflict],

@@ -2,6 +2,7 @@ import * as migration_20261125_224022_initial from './20261125_224022_initial';
 import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media';
 import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks';
 import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks';
+import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261125_233838_bookings_and_blocks.up,
     down: migration_20261125_233838_bookings_and_blocks.down,
-    name: '20261125_233838_bookings_and_blocks'
+    name: '20261125_233838_bookings_and_blocks',
+  },
+  {
+    up: migration_20261125_234327_booking_idempotency_keys.up,
+    down: migration_20261125_234327_booking_idempotency_keys.down,
+    name: '20261125_234327_booking_idempotency_keys'
   },
 ];

@@ -291,3 +291,55 @@ describe('quotes and availability', () => {
     expect((await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=nope`)).status).toBe(400)
   })
 })
+
+describe('Idempotency-Key', () => {
+  const withKey = (who: TestUser, key: string, body: Record<string, unknown>) =>
+    rest(stack, 'POST', '/api/bookings', { token: who.token, body, headers: { 'idempotency-key': key } })
+
+  it('a retried request returns the first booking instead of making another', async () => {
+    const key = `retry-${Date.now()}`
+    const body = stay(instant, 16)
+    const first = await withKey(guest, key, body)
+    expect(first.status).toBe(201)
+    // Same body, keys in another order: still the same request.
+    const again = await withKey(guest, key, { guests: body.guests, checkOut: body.checkOut, checkIn: body.checkIn, property: body.property })
+    expect(again.status).toBe(201)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(again.body.doc.id).toBe(first.body.doc.id)
+    const mine = await rest(stack, 'GET', `/api/bookings?where[property][equals]=${instant.id}&where[checkIn][equals]=${body.checkIn}`, { token: guest.token })
+    expect(mine.body.totalDocs).toBe(1)
+  })
+
+  it('the same key with another body → 422, nothing created', async () => {
+    const key = `reuse-${Date.now()}`
+    expect((await withKey(guest, key, stay(instant, 17))).status).toBe(201)
+    const other = await withKey(guest, key, stay(instant, 18))
+    expect(other.status).toBe(422)
+    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${monday(18)}&checkOut=${addDays(monday(18), 3)}&guests=2`)).status).toBe(200)
+  })
+
+  it('a refused first request is replayed as refused; keys are per user', async () => {
+    const key = `refused-${Date.now()}`
+    const bad = { ...stay(instant, 19), guests: 9 }
+    expect((await withKey(guest, key, bad)).status).toBe(400)
+    const replay = await withKey(guest, key, bad)
+    expect(replay.status).toBe(400)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    // Another user's identical key is a different key.
+    expect((await withKey(otherGuest, key, stay(instant, 19))).status).toBe(201)
+  })
+
+  it('parallel retries with one key make one booking', async () => {
+    const key = `parallel-${Date.now()}`
+    const body = stay(instant, 20)
+    const results = await Promise.all(Array.from({ length: 10 }, () => withKey(guest, key, body)))
+    const ids = new Set(results.filter((r) => r.status === 201).map((r) => r.body.doc.id))
+    expect(ids.size).toBe(1)
+    for (const r of results) expect([201, 409]).toContain(r.status)
+    expect(results.some((r) => r.status >= 500)).toBe(false)
+  })
+
+  it('a malformed key → 400', async () => {
+    expect((await withKey(guest, 'has spaces in it', stay(instant, 21))).status).toBe(400)
+  })
+})

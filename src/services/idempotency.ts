@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto'
+
+import { sql } from '@payloadcms/db-postgres'
+import type { Payload } from 'payload'
+
+import { canonicalJson } from '../domain/canonicalJson'
+
+/**
+ * Idempotency keys for POST /api/bookings, in Postgres (table booking_idempotency_keys): a client that
+ * retries after a timeout gets the first answer instead of a second booking. A key is claimed with an
+ * INSERT … ON CONFLICT DO NOTHING committed before the work starts, so two concurrent requests with the
+ * same key cannot both run. Keys live 24 hours.
+ */
+export const KEY_TTL_HOURS = 24
+export type StoredResponse = { status: number; body: unknown }
+export type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' }
+
+type Executor = { execute: (query: ReturnType<typeof sql>) => Promise<{ rows: Record<string, unknown>[] }> }
+const db = (payload: Payload) => (payload.db as unknown as { drizzle: Executor }).drizzle
+
+export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex')
+
+export async function claimKey(payload: Payload, userId: number, key: string, hash: string): Promise<Claim> {
+  // Expired keys are free again.
+  await db(payload).execute(sql`
+    DELETE FROM booking_idempotency_keys
+    WHERE user_id = ${userId} AND key = ${key} AND created_at < now() - make_interval(hours => ${KEY_TTL_HOURS})`)
+  const inserted = await db(payload).execute(sql`
+    INSERT INTO booking_idempotency_keys (user_id, key, request_hash) VALUES (${userId}, ${key}, ${hash})
+    ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`)
+  if (inserted.rows.length > 0) return { kind: 'claimed' }
+  const { rows } = await db(payload).execute(sql`
+    SELECT request_hash, status_code, response FROM booking_idempotency_keys WHERE user_id = ${userId} AND key = ${key}`)
+  const row = rows[0]
+  if (!row) return claimKey(payload, userId, key, hash)
+  if (row.request_hash !== hash) return { kind: 'mismatch' }
+  if (row.status_code === null || row.status_code === undefined) return { kind: 'in_progress' }
+  return { kind: 'replay', response: { status: Number(row.status_code), body: row.response } }
+}
+
+export async function recordResponse(payload: Payload, userId: number, key: string, response: StoredResponse): Promise<void> {
+  await db(payload).execute(sql`
+    UPDATE booking_idempotency_keys SET status_code = ${response.status}, response = ${JSON.stringify(response.body)}::jsonb
+    WHERE user_id = ${userId} AND key = ${key}`)
+}
+
+/** The work failed in a way worth retrying (a 5xx): let the next request with this key try again. */
+export async function releaseKey(payload: Payload, userId: number, key: string): Promise<void> {
+  await db(payload).execute(sql`DELETE FROM booking_idempotency_keys WHERE user_id = ${userId} AND key = ${key} AND status_code IS NULL`)
+}
