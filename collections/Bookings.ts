@@ -2,6 +2,7 @@ import type { CollectionConfig, Field } from 'payload'
 
 import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
+import { scheduleExpiry } from '../hooks/bookings/scheduleExpiry'
 import { isAdmin } from '../src/access/isAdmin'
 import { isSignedIn } from '../src/access/isSignedIn'
 import { isStaff } from '../src/access/isStaff'
@@ -39,6 +40,7 @@ export const Bookings: CollectionConfig = {
   endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking],
   hooks: {
     beforeChange: [prepareBooking],
+    afterChange: [scheduleExpiry],
     afterError: [explainCalendarConflict],
   },
   lockDocuments: false,

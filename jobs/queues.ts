@@ -1,8 +1,27 @@
 /**
- * The registry of every BullMQ queue and its job payload. Producers and processors import names from
- * here so they cannot drift apart. Empty until the bookings issue adds the first jobs (hold expiry,
- * mail); the worker already connects and shuts down cleanly.
+ * The registry of every BullMQ queue, its jobs and their payloads. Producers (src/services/queue.ts)
+ * and processors (jobs/processors/) import names from here so they cannot drift apart.
+ *
+ * Job ids are business keys without ':' (BullMQ reserves it), so enqueuing the same thing twice is a
+ * no-op: `booking-42-expire-hold`.
  */
-export const QUEUES = {} as const
+export const BOOKING_LIFECYCLE_QUEUE = 'booking-lifecycle'
 
-export type QueueName = keyof typeof QUEUES
+export type BookingLifecycleJobs = {
+  /** An unpaid instant booking (or accepted request) whose hold ran out → expired. */
+  'expire-hold': { bookingId: number }
+  /** A request the host did not answer within 24 h → expired. */
+  'expire-request': { bookingId: number }
+  /** Repeatable: confirmed stays whose checkOut has passed → completed; also expires overdue holds
+   *  and requests whose delayed job was lost (e.g. Redis was down when the booking was made). */
+  sweep: Record<string, never>
+}
+export type BookingLifecycleJobName = keyof BookingLifecycleJobs
+
+export const jobIds = {
+  expireHold: (bookingId: number) => `booking-${bookingId}-expire-hold`,
+  expireRequest: (bookingId: number) => `booking-${bookingId}-expire-request`,
+}
+
+/** The prefix of BullMQ's keys, under the deployment's Redis prefix. */
+export const bullPrefix = (redisPrefix: string) => `${redisPrefix}bull`

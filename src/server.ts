@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { env, trustProxySetting } from './lib/env'
 import { createLogger } from './lib/logger'
+import { closeBookingQueue } from './services/queue'
 import { checkReadiness } from './services/readiness'
 import { closeSharedRedis, sharedRedis } from './services/redis'
 
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
       bounded(nextApp.close(), 3_000),
       bounded(readinessPool.end(), 3_000),
       bounded(closeSharedRedis(), 3_000),
+      bounded(closeBookingQueue(), 3_000),
     ])
     logger.info('shutdown complete')
     process.exit(0)

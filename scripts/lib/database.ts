@@ -58,14 +58,16 @@ export const createDatabase = (serverUrl: string, database: string, template?: s
 export const dropDatabase = (serverUrl: string, database: string) =>
   adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${ident(database)} WITH (FORCE)`)
 
-/** Runs the committed migrations through Payload's own CLI, exactly as production start does. */
+/** Runs the committed migrations exactly as production start does (scripts/migrate.ts). */
 export function runMigrations(env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['payload', 'migrate'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (d: Buffer) => (output += d.toString()))
     child.stderr.on('data', (d: Buffer) => (output += d.toString()))
     child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`payload migrate failed (exit ${code}):\n${output}`))))
+    child.on('exit', (code) =>
+      code === 0 && /migrations: \d+ applied/.test(output) ? resolve() : reject(new Error(`migrations failed (exit ${code}):\n${output}`)),
+    )
   })
 }

@@ -1,25 +1,17 @@
-import {
-  type Endpoint,
-  type PayloadRequest,
-  addDataAndFileToRequest,
-  commitTransaction,
-  initTransaction,
-  killTransaction,
-} from 'payload'
+import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
-import { type BookingStatus, checkTransition } from '../domain/bookingStatus'
+import type { BookingStatus } from '../domain/bookingStatus'
 import { type CancelledBy, refundAmount } from '../domain/refunds'
 import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
-import { badRequest, conflict, forbidden, notFound } from '../lib/errors'
+import { badRequest, forbidden, notFound } from '../lib/errors'
 import { toStayDate } from '../lib/stayDateField'
-import { lockListingCalendar } from '../services/reservations'
+import { applyTransition } from '../services/bookingLifecycle'
 
 /**
  * POST /api/bookings/:id/accept | /decline (the listing's host, on a request) and /cancel {reason}
- * (the guest, the host or staff). Each runs in one transaction under the listing's calendar lock, re-reads
- * the booking, and applies the state machine, so two clicks cannot both succeed.
+ * (the guest, the host or staff), through applyTransition, so two clicks cannot both succeed.
  */
 type Party = 'guest' | 'host' | 'staff' | null
 
@@ -39,24 +31,14 @@ async function transition(
   if (!req.user) throw forbidden('Sign in first.')
   const id = String(req.routeParams?.id ?? '')
   if (!/^\d{1,9}$/.test(id)) throw notFound('Booking not found.')
-  const shouldCommit = await initTransaction(req)
-  try {
-    const first = await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, disableErrors: true, req })
+  const doc = await applyTransition(req, id, (booking) => {
     // Someone who may not see the booking learns nothing about it, not even that it exists.
-    const party = first ? partyOf(req, first) : null
-    if (!first || !party) throw notFound('Booking not found.')
-    await lockListingCalendar(req, Number(idOf(first.property)))
-    const booking = (await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, req })) as Booking
-    const { to, data } = decide(booking, party)
-    const allowed = checkTransition(booking.status as BookingStatus, to)
-    if (!allowed.ok) throw conflict(allowed.message)
-    const doc = await req.payload.update({ collection: 'bookings', id, data: { ...data, status: to }, depth: 0, overrideAccess: true, req })
-    if (shouldCommit) await commitTransaction(req)
-    return Response.json({ message: `Booking ${to.replace('_', ' ')}.`, doc })
-  } catch (error) {
-    if (shouldCommit) await killTransaction(req)
-    throw error
-  }
+    const party = partyOf(req, booking)
+    if (!party) throw notFound('Booking not found.')
+    return decide(booking, party)
+  })
+  if (!doc) throw notFound('Booking not found.')
+  return Response.json({ message: `Booking ${doc.status?.replace('_', ' ')}.`, doc })
 }
 
 const onlyHost = (party: Party, action: string) => {

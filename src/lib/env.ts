@@ -42,6 +42,12 @@ const trustProxy = makeValidator<string>((value) => {
   return value
 })
 
+const positiveNumber = makeValidator<number>((value) => {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error('must be a positive number')
+  return n
+})
+
 /** Comma-separated list of absolute origins (scheme://host[:port]), no paths. */
 const originList = makeValidator<string[]>((value) => {
   const items = value
@@ -119,7 +125,8 @@ export const env = cleanEnv(source, {
     default: given.NODE_ENV === 'production' ? 'json' : 'pretty',
   }),
   SERVICE_FEE_PERCENT: num({ default: 12, desc: 'Guest service fee, percent of (nights − discount + cleaning)' }),
-  BOOKING_HOLD_MINUTES: positiveInt({ default: 15, desc: 'How long an instant booking holds the dates unpaid' }),
+  BOOKING_HOLD_MINUTES: positiveNumber({ default: 15, desc: 'How long an instant booking holds the dates unpaid (minutes, may be fractional)' }),
+  BOOKING_SWEEP_MINUTES: positiveNumber({ default: 60, desc: 'How often the worker sweeps for overdue holds and finished stays' }),
   MEDIA_DIR: str({ default: 'media', desc: 'Where uploads are stored when S3 is not configured' }),
   MAX_UPLOAD_MB: positiveInt({ default: 10 }),
   S3_BUCKET: str({ default: '', desc: 'Store uploads in this S3 bucket instead of MEDIA_DIR' }),

@@ -65,7 +65,10 @@ export async function signUp(
   const created = await rest(stack, 'POST', '/api/users', {
     body: { email, password: GOOD_PASSWORD, name: options.name ?? 'Test Person', ...(options.roles ? { roles: options.roles } : {}) },
   })
-  if (created.status !== 201) throw new Error(`sign-up failed ${created.status}: ${JSON.stringify(created.body)}`)
+  if (created.status !== 201) {
+    const serverLog = created.status >= 500 ? `\nserver output:\n${stack.output().slice(-4000)}` : ''
+    throw new Error(`sign-up failed ${created.status}: ${JSON.stringify(created.body)}${serverLog}`)
+  }
   await verifyByMail(stack, email)
   const session = await login(stack, email, GOOD_PASSWORD)
   if (session.status !== 200) throw new Error(`login failed ${session.status}: ${JSON.stringify(session.body)}`)

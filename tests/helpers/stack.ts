@@ -20,6 +20,8 @@ export type Stack = {
   databaseUrl: string
   /** Where this server stores uploads (a temporary folder, removed on stop). */
   mediaDir: string
+  /** The environment the server runs with (workers of this stack use the same). */
+  env: NodeJS.ProcessEnv
   process: ChildProcess
   output: () => string
   stop: () => Promise<number | null>
@@ -52,17 +54,15 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   const mail = await startSmtpSink()
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
+  const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_MAX: '5',
       REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
-      REDIS_PREFIX: required('STAYBASE_TEST_REDIS_PREFIX'),
+      // Per stack: job ids are booking ids, which every suite's fresh database starts again from 1.
+      REDIS_PREFIX: `${required('STAYBASE_TEST_REDIS_PREFIX')}${database}:`,
       PAYLOAD_SECRET: TEST_SECRET,
       SERVER_URL: url,
       HOST: '127.0.0.1',
@@ -75,8 +75,8 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       SHUTDOWN_TIMEOUT_MS: '5000',
       MEDIA_DIR: mediaDir,
       ...options.env,
-    },
-  })
+  }
+  const child = spawn(process.execPath, ['dist/server.js'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
@@ -123,5 +123,40 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { url, mail, databaseUrl, mediaDir, process: child, output: () => output, stop }
+  return { url, mail, databaseUrl, mediaDir, env, process: child, output: () => output, stop }
+}
+
+export type WorkerProcess = { process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
+
+/** A background worker for a stack (`node --import tsx jobs/worker.ts`), ready when it says so. */
+export async function startWorker(stack: Stack, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'jobs/worker.ts'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...stack.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+  })
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, signal)
+      } catch {
+        /* gone */
+      }
+    }
+    return exited
+  }
+  const deadline = Date.now() + 60_000
+  while (!output.includes('worker ready')) {
+    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`)
+    if (Date.now() > deadline) {
+      await stop('SIGKILL')
+      throw new Error(`worker not ready within 60 s:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return { process: child, output: () => output, stop }
 }

@@ -1,0 +1,77 @@
+import type { Job } from 'bullmq'
+import { type Payload, createLocalReq } from 'payload'
+
+import { utcDate } from '../../src/domain/stayDates'
+import { applyTransition } from '../../src/services/bookingLifecycle'
+import type { BookingLifecycleJobName, BookingLifecycleJobs } from '../queues'
+
+/**
+ * Processors of the booking-lifecycle queue. Each re-reads the booking and acts only if its state still
+ * calls for it, so running a job twice, late, or after a crash halfway is harmless.
+ */
+class NotDueYet extends Error {}
+
+async function expire(payload: Payload, bookingId: number, waiting: 'awaiting_payment' | 'requested'): Promise<string> {
+  const req = await createLocalReq({}, payload)
+  let early = false
+  const doc = await applyTransition(req, bookingId, (booking) => {
+    if (booking.status !== waiting || !booking.holdExpiresAt) return null
+    if (Date.parse(booking.holdExpiresAt) > Date.now()) {
+      early = true
+      return null
+    }
+    return { to: 'expired' }
+  })
+  // A clock a little behind Redis's: let BullMQ retry shortly rather than leave the hold open.
+  if (early) throw new NotDueYet(`booking ${bookingId}: hold not over yet`)
+  if (!doc) return 'nothing to do'
+  payload.logger.info({ bookingId, from: waiting, to: 'expired', msg: 'booking expired' })
+  return 'expired'
+}
+
+async function sweep(payload: Payload): Promise<string> {
+  const now = new Date()
+  const overdue = await payload.find({
+    collection: 'bookings',
+    where: { and: [{ status: { in: ['awaiting_payment', 'requested'] } }, { holdExpiresAt: { less_than_equal: now.toISOString() } }] },
+    depth: 0,
+    limit: 1000,
+    select: { status: true },
+  })
+  let expired = 0
+  for (const booking of overdue.docs) {
+    const result = await expire(payload, booking.id, booking.status as 'awaiting_payment' | 'requested').catch(() => 'skipped')
+    if (result === 'expired') expired++
+  }
+  // "The day after checkOut": the stay's last morning has passed.
+  const finished = await payload.find({
+    collection: 'bookings',
+    where: { and: [{ status: { equals: 'confirmed' } }, { checkOut: { less_than_equal: `${utcDate(now)}T00:00:00.000Z` } }] },
+    depth: 0,
+    limit: 1000,
+    select: { status: true },
+  })
+  let completed = 0
+  for (const booking of finished.docs) {
+    const req = await createLocalReq({}, payload)
+    const doc = await applyTransition(req, booking.id, (b) => (b.status === 'confirmed' ? { to: 'completed' } : null))
+    if (doc) {
+      completed++
+      payload.logger.info({ bookingId: booking.id, from: 'confirmed', to: 'completed', msg: 'stay completed' })
+    }
+  }
+  return `expired ${expired}, completed ${completed}`
+}
+
+export async function processBookingJob(payload: Payload, job: Job): Promise<string> {
+  switch (job.name as BookingLifecycleJobName) {
+    case 'expire-hold':
+      return expire(payload, (job.data as BookingLifecycleJobs['expire-hold']).bookingId, 'awaiting_payment')
+    case 'expire-request':
+      return expire(payload, (job.data as BookingLifecycleJobs['expire-request']).bookingId, 'requested')
+    case 'sweep':
+      return sweep(payload)
+    default:
+      throw new Error(`unknown job ${String(job.name)}`)
+  }
+}

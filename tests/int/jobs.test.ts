@@ -1,0 +1,75 @@
+import { addDays, utcDate } from '../../src/domain/stayDates'
+import { type TestUser, rest, signUp } from '../helpers/api'
+import { createListing } from '../helpers/listings'
+import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
+
+/**
+ * The booking-lifecycle queue with a real worker process: holds of a few seconds
+ * (BOOKING_HOLD_MINUTES=0.05) expire, free their dates, and survive a worker killed with SIGKILL.
+ */
+let stack: Stack
+let worker: WorkerProcess | undefined
+let host: TestUser
+let guest: TestUser
+let listing: { id: number }
+const HOLD_MS = 3_000
+
+beforeAll(async () => {
+  stack = await startStack({ env: { BOOKING_HOLD_MINUTES: String(HOLD_MS / 60_000) } })
+  await signUp(stack, { label: 'admin' })
+  host = await signUp(stack, { label: 'host', roles: ['host'] })
+  guest = await signUp(stack, { label: 'guest' })
+  listing = await createListing(stack, host, { title: 'Queue test flat' }, { publish: true })
+})
+afterAll(async () => {
+  await worker?.stop()
+  await stack?.stop()
+})
+
+const dates = (week: number) => {
+  const checkIn = addDays(utcDate(new Date()), 30 + week * 7)
+  return { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 }
+}
+
+async function waitForStatus(id: number, status: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const res = await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })
+    if (res.body.status === status) return
+    if (Date.now() > deadline) throw new Error(`booking ${id} still ${res.body.status} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+const expiredLines = (output: string, bookingId: number) =>
+  output.split('\n').filter((line) => line.includes('"booking expired"') && line.includes(`"bookingId":${bookingId}`)).length
+
+it('an unpaid hold expires at holdExpiresAt and its dates become bookable again', async () => {
+  worker = await startWorker(stack)
+  const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).body.doc
+  expect(booking.status).toBe('awaiting_payment')
+  expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).status).toBe(409)
+  await waitForStatus(booking.id, 'expired')
+  expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).status).toBe(201)
+  expect(expiredLines(worker.output(), booking.id)).toBe(1)
+})
+
+it('a worker killed with SIGKILL, restarted after the hold ran out, expires it exactly once', async () => {
+  await worker!.stop('SIGKILL')
+  const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(1) })).body.doc
+  await new Promise((r) => setTimeout(r, HOLD_MS + 1_000))
+  // Nobody was there to expire it.
+  expect((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })).body.status).toBe('awaiting_payment')
+
+  worker = await startWorker(stack)
+  await waitForStatus(booking.id, 'expired')
+  const second = await startWorker(stack)
+  await new Promise((r) => setTimeout(r, 1_500))
+  expect(expiredLines(worker.output(), booking.id) + expiredLines(second.output(), booking.id)).toBe(1)
+  expect(await second.stop()).toBe(0)
+})
+
+it('a worker stops cleanly on SIGTERM', async () => {
+  expect(await worker!.stop('SIGTERM')).toBe(0)
+  worker = undefined
+})
