@@ -39,7 +39,7 @@ export const Media: CollectionConfig = {
   upload: {
     // Only files sent by the client; no server-side fetching of URLs (it would skip the checks below).
     pasteURL: false,
-    staticDir: path.resolve(process.cwd(), env.MEDIA_DIR),
+    staticDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR),
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif'],
     focalPoint: true,
     adminThumbnail: 'thumbnail',

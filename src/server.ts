@@ -10,6 +10,7 @@ import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { env, trustProxySetting } from './lib/env'
 import { createLogger } from './lib/logger'
 import { closeBookingQueue } from './services/queue'
+import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
 import { checkReadiness } from './services/readiness'
 import { closeSharedRedis, sharedRedis } from './services/redis'
 
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
       down: result.down,
     })
   })
+
+  app.use(QUEUE_DASHBOARD_PATH, requireStaffSession, queueDashboard())
 
   app.all('/{*splat}', (req, res) => handle(req, res))
 

@@ -12,11 +12,14 @@ let worker: WorkerProcess | undefined
 let host: TestUser
 let guest: TestUser
 let listing: { id: number }
+let adminEmail = ''
+let adminPassword = ''
 const HOLD_MS = 3_000
 
 beforeAll(async () => {
   stack = await startStack({ env: { BOOKING_HOLD_MINUTES: String(HOLD_MS / 60_000) } })
-  await signUp(stack, { label: 'admin' })
+  const admin = await signUp(stack, { label: 'admin' })
+  ;[adminEmail, adminPassword] = [admin.email, admin.password]
   host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
   listing = await createListing(stack, host, { title: 'Queue test flat' }, { publish: true })
@@ -72,4 +75,23 @@ it('a worker killed with SIGKILL, restarted after the hold ran out, expires it e
 it('a worker stops cleanly on SIGTERM', async () => {
   expect(await worker!.stop('SIGTERM')).toBe(0)
   worker = undefined
+})
+
+describe('the queue dashboard at /admin/queues', () => {
+  it('is for staff only: 401 without a session, 403 for guests and hosts, 200 for staff', async () => {
+    const admin = await rest(stack, 'POST', '/api/users/login', { body: { email: adminEmail, password: adminPassword } })
+    const page = (headers: Record<string, string>) => fetch(`${stack.url}/admin/queues`, { headers, signal: AbortSignal.timeout(20_000) })
+    expect((await page({})).status).toBe(401)
+    expect((await page({ authorization: `JWT ${guest.token}` })).status).toBe(403)
+    expect((await page({ authorization: `JWT ${host.token}` })).status).toBe(403)
+    const ok = await page({ authorization: `JWT ${admin.body.token}` })
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toMatch(/<html/i)
+    const api = await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `JWT ${admin.body.token}` }, signal: AbortSignal.timeout(20_000) })
+    expect(JSON.stringify(await api.json())).toContain('booking-lifecycle')
+    // The admin panel's cookie works for a same-origin page load, as a browser sends it; not cross-site.
+    const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]
+    expect((await page({ cookie, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
+    expect((await page({ cookie, 'sec-fetch-site': 'cross-site' })).status).toBe(401)
+  })
 })

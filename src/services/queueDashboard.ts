@@ -1,0 +1,47 @@
+import { createBullBoard } from '@bull-board/api'
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
+import { ExpressAdapter } from '@bull-board/express'
+import type { NextFunction, Request, Response, Router } from 'express'
+
+import { isStaffUser } from '../domain/roles'
+import { env } from '../lib/env'
+import { bookingQueue } from './queue'
+
+export const QUEUE_DASHBOARD_PATH = '/admin/queues'
+
+/**
+ * bull-board for staff: who may look is decided by their Payload session (cookie or Authorization
+ * header), asked of our own /api/users/me, so there is one login and one place that knows roles.
+ */
+export function queueDashboard(): Router {
+  const serverAdapter = new ExpressAdapter()
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
+  createBullBoard({ queues: [new BullMQAdapter(bookingQueue(), { readOnlyMode: false })], serverAdapter })
+  return serverAdapter.getRouter() as Router
+}
+
+export async function requireStaffSession(req: Request, res: Response, next: NextFunction): Promise<void> {
+  // Forward what Payload needs to judge the session, including its CSRF signals for cookies.
+  const headers: Record<string, string> = {}
+  for (const name of ['cookie', 'authorization', 'origin', 'sec-fetch-site']) {
+    const value = req.headers[name]
+    if (typeof value === 'string') headers[name] = value
+  }
+  let user: { roles?: string[] } | null = null
+  try {
+    const me = await fetch(`http://127.0.0.1:${env.PORT}/api/users/me`, { headers, signal: AbortSignal.timeout(5_000) })
+    user = ((await me.json()) as { user?: { roles?: string[] } | null }).user ?? null
+  } catch {
+    res.status(503).json({ errors: [{ message: 'Could not check your session; try again.' }] })
+    return
+  }
+  if (!user) {
+    res.status(401).json({ errors: [{ message: 'Sign in to the admin panel as staff to see the queues.' }] })
+    return
+  }
+  if (!isStaffUser(user)) {
+    res.status(403).json({ errors: [{ message: 'Only staff can see the queues.' }] })
+    return
+  }
+  next()
+}
