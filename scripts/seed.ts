@@ -7,6 +7,7 @@ import { SingleBar } from 'cli-progress'
 import { getPayload } from 'payload'
 
 import config from '../src/payload.config'
+import { DEMO_BOOKINGS, seedBooking } from './seed/demoBookings'
 import { DEMO_LISTINGS } from './seed/demoListings'
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demoUsers'
 import { paragraphs } from './seed/lexical'
@@ -72,7 +73,9 @@ async function main(): Promise<void> {
     },
   }))
 
-  const steps = [...userSteps, ...listingSteps]
+  const bookingSteps: Step[] = DEMO_BOOKINGS.map((plan) => ({ label: `booking: ${plan.label}`, run: () => seedBooking(payload, plan) }))
+
+  const steps = [...userSteps, ...listingSteps, ...bookingSteps]
   const counts = { created: 0, kept: 0 }
   const bar = process.stdout.isTTY ? new SingleBar({ format: 'seeding {bar} {value}/{total} {label}', hideCursor: true }) : null
   bar?.start(steps.length, 0, { label: '' })

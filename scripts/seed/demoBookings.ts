@@ -1,0 +1,62 @@
+import type { Payload } from 'payload'
+
+import type { Booking, User } from '../../src/payload-types'
+import { refundAmount } from '../../src/domain/refunds'
+import { addDays, utcDate } from '../../src/domain/stayDates'
+
+/**
+ * One demo booking in every state, made the way a guest makes one (Local API as that guest, so the
+ * server computes quotes and holds) and then moved along as hosts, payments and time would.
+ */
+type Plan = { label: string; guest: string; listing: string; daysAhead: number; nights: number; then?: (b: Booking) => Partial<Booking> }
+
+const at = (date: string) => `${date}T00:00:00.000Z`
+
+export const DEMO_BOOKINGS: Plan[] = [
+  { label: 'awaiting payment', guest: 'alex.guest@staybase.local', listing: 'Alfama apartment with river view', daysAhead: 21, nights: 3 },
+  { label: 'requested', guest: 'sam.guest@staybase.local', listing: 'Villa on Lake Como', daysAhead: 45, nights: 4 },
+  { label: 'declined', guest: 'alex.guest@staybase.local', listing: 'Villa on Lake Como', daysAhead: 60, nights: 3, then: () => ({ status: 'declined' }) },
+  { label: 'confirmed', guest: 'sam.guest@staybase.local', listing: 'Chalet with Matterhorn view', daysAhead: 30, nights: 5, then: () => ({ status: 'confirmed' }) },
+  { label: 'expired', guest: 'alex.guest@staybase.local', listing: 'Machiya townhouse in Kyoto', daysAhead: 40, nights: 3, then: () => ({ status: 'expired' }) },
+  {
+    label: 'cancelled',
+    guest: 'sam.guest@staybase.local',
+    listing: 'Notting Hill mews house',
+    daysAhead: 50,
+    nights: 3,
+    then: (b) => {
+      const cancelledAt = new Date()
+      const refund = refundAmount({ policy: b.cancellationPolicy ?? 'strict', total: b.quote?.total ?? 0, checkIn: b.checkIn.slice(0, 10), bookedAt: new Date(b.createdAt), cancelledAt, cancelledBy: 'guest' })
+      return { status: 'cancelled', cancelledAt: cancelledAt.toISOString(), cancelledBy: 'guest', cancellationReason: 'Trip postponed', refundAmount: refund.amount }
+    },
+  },
+  {
+    label: 'completed',
+    guest: 'alex.guest@staybase.local',
+    listing: 'Ribeira riverside loft',
+    daysAhead: 14,
+    nights: 3,
+    // A stay that already happened: moved into the past, as time would have.
+    then: () => {
+      const checkIn = addDays(utcDate(new Date()), -20)
+      return { status: 'completed', checkIn: at(checkIn), checkOut: at(addDays(checkIn, 3)) }
+    },
+  },
+]
+
+export async function seedBooking(payload: Payload, plan: Plan): Promise<'created' | 'kept'> {
+  const [guest] = (await payload.find({ collection: 'users', where: { email: { equals: plan.guest } }, limit: 1, depth: 0 })).docs as User[]
+  const [listing] = (await payload.find({ collection: 'properties', where: { title: { equals: plan.listing } }, limit: 1, depth: 0 })).docs
+  if (!guest || !listing) return 'kept'
+  const existing = await payload.count({ collection: 'bookings', where: { and: [{ guest: { equals: guest.id } }, { property: { equals: listing.id } }] } })
+  if (existing.totalDocs > 0) return 'kept'
+  const checkIn = addDays(utcDate(new Date()), plan.daysAhead)
+  const booking = (await payload.create({
+    collection: 'bookings',
+    data: { property: listing.id, checkIn: at(checkIn), checkOut: at(addDays(checkIn, plan.nights)), guests: 2, messageToHost: `Demo booking (${plan.label}).` },
+    user: guest,
+    overrideAccess: false,
+  })) as Booking
+  if (plan.then) await payload.update({ collection: 'bookings', id: booking.id, data: plan.then(booking), overrideAccess: true })
+  return 'created'
+}
