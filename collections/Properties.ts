@@ -22,6 +22,7 @@ import { CURRENCY_CODES } from '../src/domain/money'
 import { type WithRoles, isStaffUser } from '../src/domain/roles'
 import { listingAvailability, quoteListing } from '../src/endpoints/listingCalendar'
 import { reinstateListing, unpublishListing } from '../src/endpoints/moderateListing'
+import { searchListingsEndpoint } from '../src/endpoints/searchListings'
 import { moneyRule, numberRule, textRule } from '../src/lib/validators'
 
 const options = (values: readonly string[]) => values.map((value) => ({ label: humanize(value), value }))
@@ -51,7 +52,7 @@ export const Properties: CollectionConfig = {
     update: or(isAdmin, ownedBy('host')),
     delete: or(isAdmin, ownedBy('host')),
   },
-  endpoints: [quoteListing, listingAvailability, unpublishListing, reinstateListing],
+  endpoints: [searchListingsEndpoint, quoteListing, listingAvailability, unpublishListing, reinstateListing],
   hooks: {
     beforeOperation: [duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],

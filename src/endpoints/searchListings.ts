@@ -1,0 +1,43 @@
+import type { Endpoint } from 'payload'
+
+import { isCurrency } from '../domain/money'
+import { quoteStay } from '../domain/pricing'
+import { parseSearch } from '../domain/searchParams'
+import { env } from '../lib/env'
+import { badRequest } from '../lib/errors'
+import { searchListings } from '../services/listingSearch'
+
+/**
+ * GET /api/properties/search — published listings with room for `guests` that are free for the whole
+ * stay, filtered and sorted; see the README for the parameters. Prices are in each listing's own
+ * currency (minor units); pass `currency` to compare like with like.
+ */
+export const searchListingsEndpoint: Endpoint = {
+  path: '/search',
+  method: 'get',
+  handler: async (req) => {
+    const params = new URL(req.url ?? 'http://x').searchParams
+    const parsed = parseSearch((name) => params.get(name))
+    if (!parsed.ok) throw badRequest(parsed.message)
+    const c = parsed.criteria
+    const { rows, totalDocs } = await searchListings(req.payload, c)
+    const base = env.SERVER_URL.replace(/\/$/, '')
+    const docs = rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      slug: r.slug,
+      city: r.city,
+      country: r.country,
+      coverPhotoUrl: r.coverFilename ? `${base}/api/media/file/${encodeURIComponent(r.coverFilename)}` : null,
+      nightlyRate: r.nightlyRate,
+      currency: r.currency,
+      ...(c.stay && isCurrency(r.currency)
+        ? { total: quoteStay({ ...r, currency: r.currency }, c.stay.checkIn, c.stay.checkOut, env.SERVICE_FEE_PERCENT).total }
+        : {}),
+      ratingAverage: r.ratingAverage,
+      reviewCount: r.reviewCount,
+      ...(r.distanceKm !== null ? { distanceKm: Math.round(r.distanceKm * 100) / 100 } : {}),
+    }))
+    return Response.json({ docs, totalDocs, page: c.page, totalPages: Math.ceil(totalDocs / c.limit), limit: c.limit })
+  },
+}

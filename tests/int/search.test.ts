@@ -1,0 +1,253 @@
+import fc from 'fast-check'
+
+import { type ListingPricing, quoteStay } from '../../src/domain/pricing'
+import { addDays, staysOverlap, utcDate } from '../../src/domain/stayDates'
+import { type TestUser, rest, signUp } from '../helpers/api'
+import { listingInput } from '../helpers/listings'
+import { type Stack, startStack } from '../helpers/stack'
+
+/**
+ * GET /api/properties/search against a brute-force oracle: random listings, bookings and blocks are
+ * created through the API, then random queries must return exactly what filtering the same data in
+ * plain TypeScript returns, in the same order.
+ */
+type Listing = {
+  id: number
+  published: boolean
+  city: string
+  country: string
+  currency: 'EUR' | 'CHF'
+  maxGuests: number
+  minNights: number
+  maxNights: number
+  amenities: string[]
+  propertyType: string
+  lat: number
+  lng: number
+  pricing: ListingPricing
+}
+type Reservation = { property: number; checkIn: string; checkOut: string }
+
+const CITIES = ['Lucerne', 'Porto', 'Kyoto']
+const AMENITY_POOL = ['wifi', 'pool', 'kitchen', 'pets_allowed']
+const TYPES = ['apartment', 'house', 'cabin']
+const CENTER = { lat: 46.8, lng: 8.2 }
+const EARTH_RADIUS_M = 6378168 // earthdistance's sphere
+
+let stack: Stack
+let hosts: TestUser[]
+let guest: TestUser
+const listings: Listing[] = []
+const reservations: Reservation[] = []
+const start = addDays(utcDate(new Date()), 30)
+
+function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const rad = Math.PI / 180
+  const dLat = (b.lat - a.lat) * rad
+  const dLng = (b.lng - a.lng) * rad
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2
+  return (2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)))) / 1000
+}
+
+const listingArb = fc.record({
+  published: fc.boolean().map((b) => b || Math.random() < 0.6),
+  city: fc.constantFrom(...CITIES),
+  country: fc.constantFrom('CH', 'PT'),
+  currency: fc.constantFrom('EUR' as const, 'CHF' as const),
+  maxGuests: fc.integer({ min: 1, max: 8 }),
+  minNights: fc.integer({ min: 1, max: 3 }),
+  maxNights: fc.integer({ min: 4, max: 30 }),
+  amenities: fc.subarray(AMENITY_POOL),
+  propertyType: fc.constantFrom(...TYPES),
+  lat: fc.double({ min: CENTER.lat - 1.5, max: CENTER.lat + 1.5, noNaN: true }),
+  lng: fc.double({ min: CENTER.lng - 2, max: CENTER.lng + 2, noNaN: true }),
+  nightlyRate: fc.integer({ min: 5_000, max: 50_000 }),
+  weekendRate: fc.option(fc.integer({ min: 5_000, max: 60_000 }), { nil: null }),
+  cleaningFee: fc.integer({ min: 0, max: 10_000 }),
+  weeklyDiscountPercent: fc.integer({ min: 0, max: 30 }),
+  taxPercent: fc.constantFrom(0, 3.5, 7.7),
+})
+
+beforeAll(async () => {
+  stack = await startStack()
+  await signUp(stack, { label: 'admin' })
+  hosts = [await signUp(stack, { label: 'host-a', roles: ['host'] }), await signUp(stack, { label: 'host-b', roles: ['host'] })]
+  guest = await signUp(stack, { label: 'guest' })
+
+  const specs = fc.sample(listingArb, { numRuns: 24, seed: 20261125 })
+  for (const [i, spec] of specs.entries()) {
+    const pricing: ListingPricing = {
+      currency: spec.currency,
+      nightlyRate: spec.nightlyRate,
+      weekendRate: spec.weekendRate,
+      cleaningFee: spec.cleaningFee,
+      weeklyDiscountPercent: spec.weeklyDiscountPercent,
+      monthlyDiscountPercent: 0,
+      taxPercent: spec.taxPercent,
+    }
+    const res = await rest(stack, 'POST', '/api/properties', {
+      token: hosts[i % 2].token,
+      body: listingInput({
+        title: `Search listing number ${i}`,
+        _status: spec.published ? 'published' : 'draft',
+        address: { city: spec.city, country: spec.country },
+        location: { latitude: spec.lat, longitude: spec.lng },
+        maxGuests: spec.maxGuests,
+        minNights: spec.minNights,
+        maxNights: spec.maxNights,
+        amenities: spec.amenities,
+        propertyType: spec.propertyType,
+        pricing,
+      }),
+    })
+    expect(res.status).toBe(201)
+    listings.push({ ...spec, id: res.body.doc.id, pricing })
+  }
+
+  // Bookings and blocks on published listings, where they fit.
+  const stays = fc.sample(fc.record({ listing: fc.integer({ min: 0, max: 23 }), offset: fc.integer({ min: 0, max: 40 }), nights: fc.integer({ min: 1, max: 6 }), block: fc.boolean() }), { numRuns: 40, seed: 7 })
+  for (const s of stays) {
+    const listing = listings[s.listing]
+    if (!listing.published) continue
+    const checkIn = addDays(start, s.offset)
+    const checkOut = addDays(checkIn, s.nights)
+    const res = s.block
+      ? await rest(stack, 'POST', '/api/availability-blocks', { token: hosts[s.listing % 2].token, body: { property: listing.id, startDate: checkIn, endDate: checkOut, reason: 'other' } })
+      : await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn, checkOut, guests: 1 } })
+    if (res.status === 201) reservations.push({ property: listing.id, checkIn, checkOut })
+    else expect([400, 409]).toContain(res.status)
+  }
+  expect(reservations.length).toBeGreaterThan(10)
+}, 180_000)
+
+afterAll(async () => {
+  await stack?.stop()
+})
+
+type Query = {
+  stay?: { offset: number; nights: number }
+  guests?: number
+  city?: string
+  country?: string
+  currency?: string
+  maxPrice?: number
+  amenities?: string[]
+  propertyType?: string
+  point?: { lat: number; lng: number; radiusKm: number }
+}
+
+function oracle(q: Query): Listing[] {
+  const stay = q.stay ? { checkIn: addDays(start, q.stay.offset), checkOut: addDays(start, q.stay.offset + q.stay.nights) } : null
+  return listings
+    .filter((l) => l.published)
+    .filter((l) => l.maxGuests >= (q.guests ?? 1))
+    .filter((l) => !q.city || l.city.toLowerCase() === q.city.toLowerCase())
+    .filter((l) => !q.country || l.country === q.country)
+    .filter((l) => !q.currency || l.currency === q.currency)
+    .filter((l) => q.maxPrice === undefined || l.pricing.nightlyRate <= q.maxPrice)
+    .filter((l) => (q.amenities ?? []).every((a) => l.amenities.includes(a)))
+    .filter((l) => !q.propertyType || l.propertyType === q.propertyType)
+    .filter((l) => !q.stay || (l.minNights <= q.stay.nights && l.maxNights >= q.stay.nights))
+    .filter((l) => !stay || !reservations.some((r) => r.property === l.id && staysOverlap(r, stay)))
+    .filter((l) => !q.point || distanceKm(q.point, l) <= q.point.radiusKm)
+    .sort((a, b) => a.pricing.nightlyRate - b.pricing.nightlyRate || a.id - b.id)
+}
+
+function toParams(q: Query): string {
+  const p = new URLSearchParams({ limit: '50', sort: 'price' })
+  if (q.stay) {
+    p.set('checkIn', addDays(start, q.stay.offset))
+    p.set('checkOut', addDays(start, q.stay.offset + q.stay.nights))
+  }
+  if (q.guests) p.set('guests', String(q.guests))
+  if (q.city) p.set('city', q.city)
+  if (q.country) p.set('country', q.country)
+  if (q.currency) p.set('currency', q.currency)
+  if (q.maxPrice !== undefined) p.set('maxPrice', String(q.maxPrice))
+  if (q.amenities?.length) p.set('amenities', q.amenities.join(','))
+  if (q.propertyType) p.set('propertyType', q.propertyType)
+  if (q.point) {
+    p.set('lat', String(q.point.lat))
+    p.set('lng', String(q.point.lng))
+    p.set('radiusKm', String(q.point.radiusKm))
+  }
+  return p.toString()
+}
+
+/** Present in about a quarter of the queries, so that combined filters still find listings. */
+const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: arb, weight: 1 })
+
+const queryArb: fc.Arbitrary<Query> = fc.record({
+  // Dates are the point of the search: present more often than not.
+  stay: fc.oneof({ arbitrary: fc.constant(undefined), weight: 1 }, { arbitrary: fc.record({ offset: fc.integer({ min: 0, max: 45 }), nights: fc.integer({ min: 1, max: 8 }) }), weight: 3 }),
+  guests: sometimes(fc.integer({ min: 1, max: 8 })),
+  city: sometimes(fc.constantFrom(...CITIES, 'porto', 'LUCERNE')),
+  country: sometimes(fc.constantFrom('CH', 'PT')),
+  currency: sometimes(fc.constantFrom('EUR', 'CHF')),
+  maxPrice: sometimes(fc.integer({ min: 5_000, max: 50_000 })),
+  amenities: sometimes(fc.subarray(AMENITY_POOL, { maxLength: 2 })),
+  propertyType: sometimes(fc.constantFrom(...TYPES)),
+  point: sometimes(fc.record({ lat: fc.double({ min: CENTER.lat - 1, max: CENTER.lat + 1, noNaN: true }), lng: fc.double({ min: CENTER.lng - 1, max: CENTER.lng + 1, noNaN: true }), radiusKm: fc.integer({ min: 20, max: 250 }) })),
+})
+
+it('returns exactly what the oracle returns, for random queries', async () => {
+  let nonEmpty = 0
+  let excludedByStay = 0
+  await fc.assert(
+    fc.asyncProperty(queryArb, async (q) => {
+      const res = await rest(stack, 'GET', `/api/properties/search?${toParams(q)}`)
+      expect(res.status).toBe(200)
+      const expected = oracle(q)
+      if (expected.length > 0) nonEmpty++
+      if (q.stay && oracle({ ...q, stay: undefined }).length > expected.length) excludedByStay++
+      expect(res.body.docs.map((d: { id: number }) => d.id)).toEqual(expected.map((l) => l.id))
+      expect(res.body.totalDocs).toBe(expected.length)
+      for (const [i, doc] of (res.body.docs as { total?: number; distanceKm?: number }[]).entries()) {
+        const l = expected[i]
+        if (q.stay) {
+          const checkIn = addDays(start, q.stay.offset)
+          expect(doc.total).toBe(quoteStay(l.pricing, checkIn, addDays(checkIn, q.stay.nights), 12).total)
+        } else expect(doc.total).toBeUndefined()
+        if (q.point) expect(doc.distanceKm).toBeCloseTo(distanceKm(q.point, l), 1)
+      }
+    }),
+    { numRuns: 80, seed: 42 },
+  )
+  // The property says something only if queries both find listings and lose some to bookings.
+  expect(nonEmpty).toBeGreaterThan(30)
+  expect(excludedByStay).toBeGreaterThan(3)
+})
+
+it('treats checkout day = next check-in day as free', async () => {
+  const r = reservations[0]
+  const listing = listings.find((l) => l.id === r.property)!
+  const nights = Math.max(listing.minNights, 1)
+  const after = await rest(stack, 'GET', `/api/properties/search?checkIn=${r.checkOut}&checkOut=${addDays(r.checkOut, nights)}&limit=50`)
+  const before = await rest(stack, 'GET', `/api/properties/search?checkIn=${addDays(r.checkIn, -nights)}&checkOut=${r.checkIn}&limit=50`)
+  const inside = await rest(stack, 'GET', `/api/properties/search?checkIn=${r.checkIn}&checkOut=${addDays(r.checkIn, nights)}&limit=50`)
+  const ids = (res: { body: { docs: { id: number }[] } }) => res.body.docs.map((d) => d.id)
+  const free = (checkIn: string) => !reservations.some((x) => x.property === r.property && staysOverlap(x, { checkIn, checkOut: addDays(checkIn, nights) }))
+  if (nights <= listing.maxNights && listing.maxGuests >= 1) {
+    expect(ids(after).includes(r.property)).toBe(free(r.checkOut))
+    expect(ids(before).includes(r.property)).toBe(free(addDays(r.checkIn, -nights)))
+  }
+  expect(ids(inside)).not.toContain(r.property)
+})
+
+it('pages, sorts by distance and rating, and names bad input', async () => {
+  const page1 = await rest(stack, 'GET', '/api/properties/search?limit=5&page=1')
+  const page2 = await rest(stack, 'GET', '/api/properties/search?limit=5&page=2')
+  const published = listings.filter((l) => l.published).length
+  expect(page1.body).toMatchObject({ totalDocs: published, limit: 5, page: 1, totalPages: Math.ceil(published / 5) })
+  expect(page2.body.docs[0]?.id).not.toBe(page1.body.docs[0]?.id)
+  const near = await rest(stack, 'GET', `/api/properties/search?lat=${CENTER.lat}&lng=${CENTER.lng}&radiusKm=1000&limit=50`)
+  const d = near.body.docs.map((x: { distanceKm: number }) => x.distanceKm)
+  expect(d).toEqual([...d].sort((a, b) => a - b))
+  expect(near.body.docs[0].coverPhotoUrl).toBeNull()
+  expect((await rest(stack, 'GET', '/api/properties/search?sort=rating')).status).toBe(200)
+  for (const bad of ['limit=51', 'sort=distance', 'amenities=helipad', 'checkIn=2027-01-01', 'guests=0', 'lat=91&lng=0', 'lat=10', 'minPrice=5&maxPrice=1', 'propertyType=castle', 'country=XX', 'sort=cheapest', 'page=0']) {
+    const res = await rest(stack, 'GET', `/api/properties/search?${bad}`)
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0].message).toBeTruthy()
+  }
+})
