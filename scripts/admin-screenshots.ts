@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     [
       'maria.host@staybase.local',
       'host',
-      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media'],
+      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media', '/admin/collections/bookings'],
     ],
     ['alex.guest@staybase.local', 'guest', ['/admin']],
   ]
