@@ -36,20 +36,14 @@ RUN groupadd --system --gid 10001 staybase \
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build --chown=staybase:staybase /app/.next ./.next
 COPY --from=build /app/dist ./dist
-# Migrations and the worker load the TypeScript config and collections through tsx.
-COPY package.json package-lock.json next.config.mjs tsconfig.json ./
-COPY src ./src
-COPY collections ./collections
-COPY hooks ./hooks
-COPY jobs ./jobs
-COPY migrations ./migrations
-COPY scripts/migrate.ts ./scripts/migrate.ts
+# dist/ holds the server, the worker and the migrations as bundled JavaScript; no TypeScript at run time.
+COPY package.json package-lock.json next.config.mjs ./
 RUN mkdir -p media && chown staybase:staybase media
 USER staybase
 EXPOSE 3000
 VOLUME ["/app/media"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Pending migrations first (scripts/migrate.ts; the Payload CLI can exit 0 without migrating on
-# Node 20), then the server (exec: it receives SIGTERM directly for a graceful stop).
-CMD ["sh", "-c", "node --import tsx scripts/migrate.ts && exec node dist/server.js"]
+# Pending migrations first, then the server (exec: it receives SIGTERM directly for a graceful stop).
+# --conditions=production: see scripts/migrate.ts.
+CMD ["sh", "-c", "node --conditions=production dist/migrate.js && exec node dist/server.js"]

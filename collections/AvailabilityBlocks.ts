@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { checkBlock } from '../hooks/availabilityBlocks/checkBlock'
+import { oneBlockAtATime } from '../hooks/availabilityBlocks/oneBlockAtATime'
 import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
 import { isHostOrStaff } from '../src/access/isHost'
 import { isStaff } from '../src/access/isStaff'
@@ -22,6 +23,7 @@ export const AvailabilityBlocks: CollectionConfig = {
     delete: or(isStaff, ownedBy('host')),
   },
   hooks: {
+    beforeOperation: [oneBlockAtATime],
     beforeChange: [checkBlock],
     afterError: [explainCalendarConflict],
   },

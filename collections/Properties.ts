@@ -4,7 +4,8 @@ import { assignHost } from '../hooks/properties/assignHost'
 import { deriveSlug } from '../hooks/properties/deriveSlug'
 import { duplicateOwnListingsOnly } from '../hooks/properties/duplicateOwnListingsOnly'
 import { keepServerOwnedFields } from '../hooks/properties/keepServerOwnedFields'
-import { preventDeleteWithFutureBookings } from '../hooks/properties/preventDeleteWithFutureBookings'
+import { moveCalendarWithHost } from '../hooks/properties/moveCalendarWithHost'
+import { preventDeleteWithBookings } from '../hooks/properties/preventDeleteWithBookings'
 import { respectModerationHold } from '../hooks/properties/respectModerationHold'
 import { stampPublishedAt } from '../hooks/properties/stampPublishedAt'
 import { isAdmin } from '../src/access/isAdmin'
@@ -57,7 +58,8 @@ export const Properties: CollectionConfig = {
     beforeOperation: [duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],
     beforeChange: [keepServerOwnedFields, assignHost, stampPublishedAt, respectModerationHold],
-    beforeDelete: [preventDeleteWithFutureBookings],
+    afterChange: [moveCalendarWithHost],
+    beforeDelete: [preventDeleteWithBookings],
   },
   fields: [
     { name: 'title', type: 'text', required: true, minLength: 5, maxLength: 120 },

@@ -3,6 +3,7 @@ import * as migration_20261125_230410_listings_and_media from './20261125_230410
 import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks';
 import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks';
 import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys';
+import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261125_234327_booking_idempotency_keys.up,
     down: migration_20261125_234327_booking_idempotency_keys.down,
-    name: '20261125_234327_booking_idempotency_keys'
+    name: '20261125_234327_booking_idempotency_keys',
+  },
+  {
+    up: migration_20261126_000849_listing_delete_rules.up,
+    down: migration_20261126_000849_listing_delete_rules.down,
+    name: '20261126_000849_listing_delete_rules'
   },
 ];

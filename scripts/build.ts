@@ -16,8 +16,8 @@ import { build } from 'esbuild'
 
 const root = process.cwd()
 const HASH_FILE = path.join(root, '.next', 'staybase-build.hash')
-const INPUT_DIRS = ['src', 'collections', 'hooks', 'jobs']
-const INPUT_FILES = ['next.config.mjs', 'tsconfig.json', 'package-lock.json']
+const INPUT_DIRS = ['src', 'collections', 'hooks', 'jobs', 'migrations']
+const INPUT_FILES = ['next.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/migrate.ts']
 
 function* walk(dir: string): Generator<string> {
   if (!existsSync(dir)) return
@@ -38,13 +38,37 @@ function inputHash(): string {
   return hash.digest('hex')
 }
 
+/**
+ * The processes that run outside Next — the server, the worker, migrations — as plain JavaScript, so
+ * they start fast and never depend on a TypeScript loader at run time (see scripts/migrate.ts).
+ */
+async function bundleProcesses(): Promise<void> {
+  await build({
+    entryPoints: { server: 'src/server.ts', worker: 'jobs/worker.ts', migrate: 'scripts/migrate.ts' },
+    outdir: 'dist',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+    // Bundled ESM code that needs require() (some CommonJS dependencies' internals) gets a real one.
+    banner: { js: "import { createRequire as __staybaseCreateRequire } from 'node:module'; const require = __staybaseCreateRequire(import.meta.url);" },
+  })
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--processes-only')) {
+    await bundleProcesses()
+    return
+  }
   const ifStale = process.argv.includes('--if-stale')
   const hash = inputHash()
   const built =
     existsSync(HASH_FILE) &&
     existsSync(path.join(root, '.next', 'BUILD_ID')) &&
-    existsSync(path.join(root, 'dist', 'server.js')) &&
+    ['server', 'worker', 'migrate'].every((name) => existsSync(path.join(root, 'dist', `${name}.js`))) &&
     readFileSync(HASH_FILE, 'utf8').trim() === hash
   if (ifStale && built) {
     console.log('build is up to date')
@@ -58,17 +82,7 @@ async function main(): Promise<void> {
   })
   if (result.status !== 0) process.exit(result.status ?? 1)
 
-  await build({
-    entryPoints: ['src/server.ts'],
-    outfile: 'dist/server.js',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  })
+  await bundleProcesses()
   // Hashed after the build: `next build` may rewrite tsconfig.json, which must not look like a change.
   writeFileSync(HASH_FILE, `${inputHash()}\n`)
   console.log(`build finished in ${((Date.now() - started) / 1000).toFixed(0)} s`)

@@ -1,20 +1,25 @@
 /**
  * Applies pending migrations: `npm run migrate` (and `npm start`, the Docker image, quickstart and the
- * test set-up). Run as `node --import tsx scripts/migrate.ts`.
+ * test set-up). Bundled by `npm run build` into dist/migrate.js with the migrations compiled in, and run
+ * as `node --conditions=production dist/migrate.js`.
  *
- * Why not `payload migrate`: on Node 20 the Payload CLI loads itself through tsx's asynchronous loader,
- * and about one run in six the process exits with code 0 before doing anything (measured here: 1 of 6
- * runs left an empty database). A start script that sometimes skips migrations silently is not
- * acceptable, so this loads the config directly and reports what it applied.
+ * Why the condition: every process that loads the Payload config outside Next (migrations, the worker,
+ * the seed, the Payload CLI) imports lexical. Under Node's default "node" export condition lexical and
+ * its @lexical/* packages each load their real build through a top-level `await import()`, and on
+ * Node 20 that graph deadlocks in many starts: `import '@payloadcms/richtext-lexical'` alone exited
+ * with code 13 (unsettled top-level await) in 8 of 10 runs here, and `payload migrate` exited 0
+ * without migrating in 1 of 6. Their "production" condition points at the plain builds: 0 of 10 failed.
  */
 import { getPayload } from 'payload'
 
+import { migrations } from '../migrations'
 import config from '../src/payload.config'
 
 async function main(): Promise<void> {
   const payload = await getPayload({ config })
   const before = await payload.find({ collection: 'payload-migrations', limit: 0, depth: 0 }).catch(() => ({ totalDocs: 0 }))
-  await payload.db.migrate()
+  // The generated index types its entries more narrowly than the adapter's Migration type.
+  await payload.db.migrate({ migrations: migrations as unknown as Parameters<typeof payload.db.migrate>[0] extends infer A ? A extends { migrations?: infer M } ? M : never : never })
   const after = await payload.find({ collection: 'payload-migrations', limit: 0, depth: 0 })
   console.log(`migrations: ${after.totalDocs - before.totalDocs} applied, ${after.totalDocs} in total`)
 }

@@ -114,19 +114,19 @@ or point REDIS_URL at a Redis you have.`)
   process.once('SIGTERM', () => void shutdown(0))
 
   try {
+    say('building (skipped when nothing changed since the last build)')
+    await run('npx', ['tsx', 'scripts/build.ts', '--if-stale'], env)
     say('applying migrations')
     await runMigrations(env)
     say('seeding demo data')
-    await run('npx', ['tsx', 'scripts/seed.ts'], { ...env, NODE_ENV: 'development', SEED_ALLOW_PRODUCTION: 'true' })
-    say('building (skipped when nothing changed since the last build)')
-    await run('npx', ['tsx', 'scripts/build.ts', '--if-stale'], env)
+    await run(process.execPath, ['--conditions=production', '--import', 'tsx', 'scripts/seed.ts'], { ...env, NODE_ENV: 'development', SEED_ALLOW_PRODUCTION: 'true' })
   } catch (error) {
     console.error(error instanceof Error ? error.message : error)
     await shutdown(1)
   }
 
   const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: 'inherit' })
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'jobs/worker.ts'], { env, stdio: 'inherit' })
+  const worker = spawn(process.execPath, ['--conditions=production', 'dist/worker.js'], { env, stdio: 'inherit' })
   children.push(server, worker)
   server.on('exit', (code) => {
     if (code !== 0) console.error(`server exited with ${code}`)

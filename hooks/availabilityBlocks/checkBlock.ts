@@ -3,14 +3,14 @@ import type { CollectionBeforeChangeHook } from 'payload'
 import { isStaffUser } from '../../src/domain/roles'
 import { nightsBetween } from '../../src/domain/stayDates'
 import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
+import { parseId } from '../../src/lib/ids'
 import { toStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 
 /** Hosts block dates on their own listings only, and never over a booking or another block. */
 export const checkBlock: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
-  const propertyRef = data.property ?? originalDoc?.property
-  const propertyId = Number(propertyRef && typeof propertyRef === 'object' ? (propertyRef as { id: number }).id : propertyRef)
-  if (!Number.isInteger(propertyId)) throw badRequest('property must be a listing id.')
+  const propertyId = parseId(data.property ?? originalDoc?.property)
+  if (propertyId === null) throw badRequest('property must be a listing id.')
   const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
   if (!listing) throw notFound('This listing does not exist.')
   if (req.user && !isStaffUser(req.user) && String(listing.host) !== String(req.user.id)) {

@@ -6,7 +6,8 @@ import { utcDate } from '../../src/domain/stayDates'
 import { stayProblem } from '../../src/domain/stayRules'
 import { env } from '../../src/lib/env'
 import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
-import { toStayDate } from '../../src/lib/stayDateField'
+import { parseId } from '../../src/lib/ids'
+import { STAY_DATE_TIME, toStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 
 /**
@@ -18,9 +19,9 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
   if (operation !== 'create') return data
   if (!req.user) throw forbidden('Sign in to book.')
 
-  const propertyId = typeof data.property === 'object' && data.property ? (data.property as { id: number }).id : data.property
-  if (typeof propertyId !== 'number' && !/^\d{1,9}$/.test(String(propertyId ?? ''))) throw badRequest('property must be a listing id.')
-  const listing = await req.payload.findByID({ collection: 'properties', id: Number(propertyId), depth: 0, overrideAccess: true, disableErrors: true, req })
+  const propertyId = parseId(data.property)
+  if (propertyId === null) throw badRequest('property must be a listing id.')
+  const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
   if (!listing || listing._status !== 'published') throw notFound('This listing does not exist or is not published.')
   if (String(listing.host) === String(req.user.id)) throw forbidden('Hosts cannot book their own listings.')
 
@@ -41,8 +42,8 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
     property: listing.id,
     guest: req.user.id,
     host: listing.host,
-    checkIn: `${checkIn}T00:00:00.000Z`,
-    checkOut: `${checkOut}T00:00:00.000Z`,
+    checkIn: `${checkIn}${STAY_DATE_TIME}`,
+    checkOut: `${checkOut}${STAY_DATE_TIME}`,
     status: instant ? 'awaiting_payment' : 'requested',
     // Instant bookings hold the dates while the guest pays; requests give the host 24 h to answer.
     holdExpiresAt: new Date(now + (instant ? env.BOOKING_HOLD_MINUTES * 60_000 : 24 * 3_600_000)).toISOString(),

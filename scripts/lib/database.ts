@@ -58,10 +58,10 @@ export const createDatabase = (serverUrl: string, database: string, template?: s
 export const dropDatabase = (serverUrl: string, database: string) =>
   adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${ident(database)} WITH (FORCE)`)
 
-/** Runs the committed migrations exactly as production start does (scripts/migrate.ts). */
+/** Runs the committed migrations exactly as production start does (the bundled scripts/migrate.ts). */
 export function runMigrations(env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--conditions=production', 'dist/migrate.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (d: Buffer) => (output += d.toString()))
     child.stderr.on('data', (d: Buffer) => (output += d.toString()))

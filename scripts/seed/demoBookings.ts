@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 import type { Booking, User } from '../../src/payload-types'
 import { refundAmount } from '../../src/domain/refunds'
 import { addDays, utcDate } from '../../src/domain/stayDates'
+import { STAY_DATE_TIME } from '../../src/lib/stayDateField'
 
 /**
  * One demo booking in every state, made the way a guest makes one (Local API as that guest, so the
@@ -10,7 +11,7 @@ import { addDays, utcDate } from '../../src/domain/stayDates'
  */
 type Plan = { label: string; guest: string; listing: string; daysAhead: number; nights: number; then?: (b: Booking) => Partial<Booking> }
 
-const at = (date: string) => `${date}T00:00:00.000Z`
+const at = (date: string) => `${date}${STAY_DATE_TIME}`
 
 export const DEMO_BOOKINGS: Plan[] = [
   { label: 'awaiting payment', guest: 'alex.guest@staybase.local', listing: 'Alfama apartment with river view', daysAhead: 21, nights: 3 },

@@ -5,7 +5,8 @@ import type { BookingStatus } from '../domain/bookingStatus'
 import { type CancelledBy, refundAmount } from '../domain/refunds'
 import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
-import { badRequest, forbidden, notFound } from '../lib/errors'
+import { utcDate } from '../domain/stayDates'
+import { badRequest, conflict, forbidden, notFound } from '../lib/errors'
 import { toStayDate } from '../lib/stayDateField'
 import { applyTransition } from '../services/bookingLifecycle'
 
@@ -49,8 +50,11 @@ export const acceptBooking: Endpoint = {
   path: '/:id/accept',
   method: 'post',
   handler: (req) =>
-    transition(req, (_, party) => {
+    transition(req, (booking, party) => {
       onlyHost(party, 'accept')
+      if (booking.status === 'requested' && booking.holdExpiresAt && Date.parse(booking.holdExpiresAt) <= Date.now()) {
+        throw conflict('This request has expired; the guest can send a new one.')
+      }
       // Accepted requests hold the dates while the guest pays, like instant bookings.
       return { to: 'awaiting_payment', data: { holdExpiresAt: new Date(Date.now() + env.BOOKING_HOLD_MINUTES * 60_000).toISOString() } }
     }),
@@ -77,14 +81,24 @@ export const cancelBooking: Endpoint = {
     if (reason.length > 1000) throw badRequest('The reason can be at most 1000 characters.')
     return transition(req, (booking, party) => {
       const cancelledAt = new Date()
-      const { amount } = refundAmount({
+      const checkIn = toStayDate(booking.checkIn)!
+      const today = utcDate(cancelledAt)
+      // Once the stay has begun the guest cannot cancel it away (nights already slept would be
+      // refunded); the host or staff still can, until check-out.
+      if (party === 'guest' && checkIn <= today && booking.status === 'confirmed') {
+        throw conflict('The stay has started; contact your host or support to end it early.')
+      }
+      if (toStayDate(booking.checkOut)! <= today) throw conflict('This stay is over and can no longer be cancelled.')
+      // Only money that was paid comes back: unpaid holds and requests refund nothing.
+      const { amount: policyAmount } = refundAmount({
         policy: booking.cancellationPolicy ?? 'non_refundable',
         total: booking.quote?.total ?? 0,
-        checkIn: toStayDate(booking.checkIn)!,
+        checkIn,
         bookedAt: new Date(booking.createdAt),
         cancelledAt,
         cancelledBy: party as CancelledBy,
       })
+      const amount = booking.status === 'confirmed' ? policyAmount : 0
       return {
         to: 'cancelled',
         data: { cancelledAt: cancelledAt.toISOString(), cancelledBy: party, cancellationReason: reason || null, refundAmount: amount },

@@ -3,9 +3,13 @@ import type { DateField } from 'payload'
 import { isCalendarDate } from '../domain/stayDates'
 
 /**
- * Stay dates are calendar dates. Payload stores dates as timestamps, so each is kept at 00:00 UTC of
- * its day (the database reads it back with `AT TIME ZONE 'UTC'`), and the API accepts `YYYY-MM-DD`.
+ * Stay dates are calendar dates. Payload stores dates as timestamps, so each is kept at 12:00 UTC of
+ * its day — Payload's own convention for day-only dates, which every time zone from UTC−12 to UTC+11
+ * shows as the same day in the admin panel — and the database reads the day back with
+ * `(… AT TIME ZONE 'UTC')::date`. The API accepts `YYYY-MM-DD`.
  */
+export const STAY_DATE_TIME = 'T12:00:00.000Z'
+
 export function toStayDate(value: unknown): string | null {
   if (typeof value === 'string') {
     const text: string = value
@@ -28,7 +32,7 @@ export function stayDateField(name: string, label: string, extra: Partial<DateFi
     hooks: {
       beforeValidate: [({ value }) => {
         const day = toStayDate(value)
-        return day ? `${day}T00:00:00.000Z` : value
+        return day ? `${day}${STAY_DATE_TIME}` : value
       }],
     },
     validate: (value: unknown) => (toStayDate(value) ? true : `${label} must be a date as YYYY-MM-DD.`),

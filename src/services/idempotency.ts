@@ -12,6 +12,9 @@ import { canonicalJson } from '../domain/canonicalJson'
  * same key cannot both run. Keys live 24 hours.
  */
 export const KEY_TTL_HOURS = 24
+/** A request holds its key this long at most; after that a retry may run again (and gets a 409 if its
+ *  booking did go through, rather than waiting a day). */
+export const CLAIM_LEASE_SECONDS = 60
 export type StoredResponse = { status: number; body: unknown }
 export type Claim =
   | { kind: 'claimed' }
@@ -25,10 +28,12 @@ const db = (payload: Payload) => (payload.db as unknown as { drizzle: Executor }
 export const requestHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex')
 
 export async function claimKey(payload: Payload, userId: number, key: string, hash: string): Promise<Claim> {
-  // Expired keys are free again.
+  // Expired keys are free again, and so is a claim whose request died before recording an answer.
   await db(payload).execute(sql`
     DELETE FROM booking_idempotency_keys
-    WHERE user_id = ${userId} AND key = ${key} AND created_at < now() - make_interval(hours => ${KEY_TTL_HOURS})`)
+    WHERE user_id = ${userId} AND key = ${key}
+      AND (created_at < now() - make_interval(hours => ${KEY_TTL_HOURS})
+           OR (status_code IS NULL AND created_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))`)
   const inserted = await db(payload).execute(sql`
     INSERT INTO booking_idempotency_keys (user_id, key, request_hash) VALUES (${userId}, ${key}, ${hash})
     ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`)

@@ -78,10 +78,17 @@ export async function searchListings(payload: Payload, c: SearchCriteria): Promi
     ORDER BY ${order}
     LIMIT ${c.limit} OFFSET ${(c.page - 1) * c.limit}`
 
-  const { rows } = await (payload.db as unknown as { drizzle: Executor }).drizzle.execute(query)
+  const executor = (payload.db as unknown as { drizzle: Executor }).drizzle
+  const { rows } = await executor.execute(query)
+  // A page past the end has no row to carry the window count; only then ask for the count alone.
+  let totalDocs = rows.length ? Number(rows[0].total) : 0
+  if (rows.length === 0 && c.page > 1) {
+    const counted = await executor.execute(sql`SELECT count(*) AS total FROM properties p WHERE ${sql.join(where, sql` AND `)}`)
+    totalDocs = Number(counted.rows[0]?.total ?? 0)
+  }
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
   return {
-    totalDocs: rows.length ? Number(rows[0].total) : 0,
+    totalDocs,
     rows: rows.map((r) => ({
       id: Number(r.id),
       title: String(r.title),

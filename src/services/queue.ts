@@ -14,7 +14,8 @@ type Holder = { [KEY]?: { queue: Queue; connection: Redis } }
 export function bookingQueue(): Queue {
   const holder = globalThis as Holder
   if (!holder[KEY]) {
-    const connection = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 })
+    // Enqueuing happens inside a booking's transaction: a Redis that hangs must not hold it open.
+    const connection = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
     connection.on('error', () => {})
     holder[KEY] = { queue: new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix: bullPrefix(env.REDIS_PREFIX) }), connection }
   }

@@ -50,6 +50,13 @@ export async function reservedRanges(req: PayloadRequest, propertyId: number, fr
   return rows.map((r) => ({ start: String(r.start), end: String(r.end) }))
 }
 
+/** After a listing changed hands: its bookings and blocks follow (same transaction as the change). */
+export async function reassignListingHost(req: PayloadRequest, propertyId: number, hostId: number): Promise<void> {
+  const executor = await db(req)
+  await executor.execute(sql`UPDATE bookings SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
+  await executor.execute(sql`UPDATE availability_blocks SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
+}
+
 /** True for the Postgres error of the no-overlap constraint, however deeply Drizzle wrapped it. */
 export function isOverlapViolation(error: unknown): boolean {
   for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {

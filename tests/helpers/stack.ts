@@ -128,9 +128,9 @@ export async function startStack(options: { env?: Record<string, string> } = {})
 
 export type WorkerProcess = { process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
 
-/** A background worker for a stack (`node --import tsx jobs/worker.ts`), ready when it says so. */
+/** A background worker for a stack (the bundled jobs/worker.ts, as `npm run worker`), ready when it says so. */
 export async function startWorker(stack: Stack, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'jobs/worker.ts'], {
+  const child = spawn(process.execPath, ['--conditions=production', 'dist/worker.js'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...stack.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },

@@ -39,6 +39,18 @@ afterAll(async () => {
   await stack?.stop()
 })
 
+/** Stands in for the payments issue: a paid booking is confirmed. Also lets tests move dates. */
+async function sqlUpdate(statement: string, params: unknown[]): Promise<void> {
+  const client = new pg.Client({ connectionString: stack.databaseUrl })
+  await client.connect()
+  try {
+    await client.query(statement, params)
+  } finally {
+    await client.end()
+  }
+}
+const confirm = (id: number) => sqlUpdate(`UPDATE bookings SET status = 'confirmed' WHERE id = $1`, [id])
+
 const book = (who: TestUser | undefined, body: Record<string, unknown>) => rest(stack, 'POST', '/api/bookings', { token: who?.token, body })
 const stay = (property: { id: number }, week: number, nights = 3, guests = 2) => ({
   property: property.id,
@@ -166,8 +178,9 @@ describe('availability blocks', () => {
 })
 
 describe('cancelling', () => {
-  it('the guest cancels: refund by the snapshotted policy; a second cancel → 409', async () => {
+  it('the guest cancels a paid stay: refund by the snapshotted policy; a second cancel → 409', async () => {
     const created = (await book(guest, stay(instant, 9))).body.doc
+    await confirm(created.id)
     // moderate, more than 5 days ahead → 100 %
     const res = await rest(stack, 'POST', `/api/bookings/${created.id}/cancel`, { token: guest.token, body: { reason: 'Plans changed' } })
     expect(res.status).toBe(200)
@@ -181,12 +194,43 @@ describe('cancelling', () => {
     const a = (await book(guest, stay(instant, 10))).body.doc
     expect((await rest(stack, 'POST', `/api/bookings/${a.id}/cancel`, { token: otherGuest.token, body: {} })).status).toBe(404)
     expect((await rest(stack, 'POST', `/api/bookings/${a.id}/cancel`, { token: otherHost.token, body: {} })).status).toBe(404)
+    await confirm(a.id)
     const byHost = await rest(stack, 'POST', `/api/bookings/${a.id}/cancel`, { token: host.token, body: { reason: 'Burst pipe' } })
     expect(byHost.body.doc).toMatchObject({ cancelledBy: 'host', refundAmount: a.quote.total })
     const b = (await book(guest, stay(instant, 11))).body.doc
+    await confirm(b.id)
     const byStaff = await rest(stack, 'POST', `/api/bookings/${b.id}/cancel`, { token: staff.token, body: {} })
     expect(byStaff.body.doc).toMatchObject({ cancelledBy: 'staff', refundAmount: b.quote.total })
     expect((await rest(stack, 'POST', '/api/bookings/abc/cancel', { token: guest.token, body: {} })).status).toBe(404)
+  })
+
+  it('an unpaid booking refunds nothing, whoever cancels', async () => {
+    const unpaid = (await book(guest, stay(instant, 22))).body.doc
+    const res = await rest(stack, 'POST', `/api/bookings/${unpaid.id}/cancel`, { token: host.token, body: {} })
+    expect(res.body.doc).toMatchObject({ status: 'cancelled', refundAmount: 0 })
+  })
+
+  it('once a paid stay has begun the guest cannot cancel it; the host still can; after check-out nobody', async () => {
+    const started = (await book(guest, stay(instant, 23))).body.doc
+    await confirm(started.id)
+    await sqlUpdate(`UPDATE bookings SET check_in = $2, check_out = $3 WHERE id = $1`, [started.id, `${addDays(today, -1)}T12:00:00Z`, `${addDays(today, 2)}T12:00:00Z`])
+    const byGuest = await rest(stack, 'POST', `/api/bookings/${started.id}/cancel`, { token: guest.token, body: {} })
+    expect(byGuest.status).toBe(409)
+    expect(byGuest.body.errors[0].message).toMatch(/started/)
+    expect((await rest(stack, 'POST', `/api/bookings/${started.id}/cancel`, { token: host.token, body: {} })).status).toBe(200)
+
+    const over = (await book(guest, stay(instant, 24))).body.doc
+    await confirm(over.id)
+    await sqlUpdate(`UPDATE bookings SET check_in = $2, check_out = $3 WHERE id = $1`, [over.id, `${addDays(today, -5)}T12:00:00Z`, `${addDays(today, -2)}T12:00:00Z`])
+    expect((await rest(stack, 'POST', `/api/bookings/${over.id}/cancel`, { token: staff.token, body: {} })).status).toBe(409)
+  })
+
+  it('a request past its 24 h cannot be accepted', async () => {
+    const request = (await book(guest, stay(onRequest, 25))).body.doc
+    await sqlUpdate(`UPDATE bookings SET hold_expires_at = now() - interval '1 minute' WHERE id = $1`, [request.id])
+    const res = await rest(stack, 'POST', `/api/bookings/${request.id}/accept`, { token: host.token })
+    expect(res.status).toBe(409)
+    expect(res.body.errors[0].message).toMatch(/expired/)
   })
 })
 
@@ -231,6 +275,40 @@ describe('who reads and writes bookings', () => {
     expect(after.guests).toBe(2)
   })
 
+  it('ids that are not ids → 400, not 500', async () => {
+    for (const property of [1.5, 3000000000, '1e3', true, -4, { id: 'x' }]) {
+      expect((await book(guest, { ...stay(instant, 26), property })).status).toBe(400)
+      const block = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property, startDate: monday(26), endDate: addDays(monday(26), 2) } })
+      expect(block.status).toBe(400)
+    }
+  })
+
+  it('blocked dates change one at a time (no bulk PATCH)', async () => {
+    const res = await rest(stack, 'PATCH', `/api/availability-blocks?where[property][equals]=${instant.id}`, { token: host.token, body: { note: 'x' } })
+    expect(res.status).toBe(400)
+  })
+
+  it('when staff hand a listing to another host, its bookings go along', async () => {
+    const moving = await createListing(stack, host, { title: 'Changing hands loft' }, { publish: true })
+    const b = (await book(guest, stay(moving, 27))).body.doc
+    expect((await rest(stack, 'PATCH', `/api/properties/${moving.id}`, { token: admin.token, body: { host: otherHost.id } })).status).toBe(200)
+    expect((await rest(stack, 'GET', `/api/bookings/${b.id}`, { token: otherHost.token })).status).toBe(200)
+    expect((await rest(stack, 'GET', `/api/bookings/${b.id}`, { token: host.token })).status).toBe(404)
+    expect((await rest(stack, 'POST', `/api/bookings/${b.id}/cancel`, { token: host.token, body: {} })).status).toBe(404)
+  })
+
+  it('a listing with only past bookings cannot be deleted either; one with only blocks can', async () => {
+    const past = await createListing(stack, host, { title: 'Once booked cabin' }, { publish: true })
+    const b = (await book(guest, stay(past, 28))).body.doc
+    await rest(stack, 'POST', `/api/bookings/${b.id}/cancel`, { token: guest.token, body: {} })
+    const res = await rest(stack, 'DELETE', `/api/properties/${past.id}`, { token: host.token })
+    expect(res.status).toBe(409)
+    expect(res.body.errors[0].message).toMatch(/past bookings/)
+    const blocked = await createListing(stack, host, { title: 'Only blocked cabin' }, { publish: true })
+    expect((await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: blocked.id, startDate: monday(28), endDate: addDays(monday(28), 2) } })).status).toBe(201)
+    expect((await rest(stack, 'DELETE', `/api/properties/${blocked.id}`, { token: host.token })).status).toBe(200)
+  })
+
   it('a listing with an upcoming booking cannot be deleted (409)', async () => {
     const res = await rest(stack, 'DELETE', `/api/properties/${instant.id}`, { token: host.token })
     expect(res.status).toBe(409)
@@ -251,7 +329,7 @@ describe('the database itself refuses overlaps', () => {
       )
       await expect(insert).rejects.toMatchObject({ code: '23P01', constraint: 'stay_reservations_no_overlap' })
       // Cancelling the booking (status out of the active set) frees the nights at the database level too.
-      await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: guest.token, body: {} })
+      expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: guest.token, body: {} })).status).toBe(200)
       await client.query(
         `INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`,
         [instant.id, `${addDays(dates.checkIn, 1)}T00:00:00Z`, `${addDays(dates.checkOut, 1)}T00:00:00Z`],
@@ -306,7 +384,7 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(201)
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     expect(again.body.doc.id).toBe(first.body.doc.id)
-    const mine = await rest(stack, 'GET', `/api/bookings?where[property][equals]=${instant.id}&where[checkIn][equals]=${body.checkIn}`, { token: guest.token })
+    const mine = await rest(stack, 'GET', `/api/bookings?where[property][equals]=${instant.id}&where[checkIn][equals]=${body.checkIn}T12:00:00.000Z`, { token: guest.token })
     expect(mine.body.totalDocs).toBe(1)
   })
 

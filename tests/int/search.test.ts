@@ -240,6 +240,8 @@ it('pages, sorts by distance and rating, and names bad input', async () => {
   const published = listings.filter((l) => l.published).length
   expect(page1.body).toMatchObject({ totalDocs: published, limit: 5, page: 1, totalPages: Math.ceil(published / 5) })
   expect(page2.body.docs[0]?.id).not.toBe(page1.body.docs[0]?.id)
+  const beyond = await rest(stack, 'GET', '/api/properties/search?limit=5&page=99')
+  expect(beyond.body).toMatchObject({ docs: [], totalDocs: published, page: 99 })
   const near = await rest(stack, 'GET', `/api/properties/search?lat=${CENTER.lat}&lng=${CENTER.lng}&radiusKm=1000&limit=50`)
   const d = near.body.docs.map((x: { distanceKm: number }) => x.distanceKm)
   expect(d).toEqual([...d].sort((a, b) => a - b))
