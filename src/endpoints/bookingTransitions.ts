@@ -7,6 +7,7 @@ import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
 import { utcDate } from '../domain/stayDates'
 import { badRequest, conflict, forbidden, notFound } from '../lib/errors'
+import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
 import { applyTransition } from '../services/bookingLifecycle'
 
@@ -16,12 +17,10 @@ import { applyTransition } from '../services/bookingLifecycle'
  */
 type Party = 'guest' | 'host' | 'staff' | null
 
-const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as { id: number }).id : value)
-
 function partyOf(req: PayloadRequest, booking: Booking): Party {
   if (!req.user) return null
-  if (String(idOf(booking.guest)) === String(req.user.id)) return 'guest'
-  if (String(idOf(booking.host)) === String(req.user.id)) return 'host'
+  if (parseId(booking.guest) === Number(req.user.id)) return 'guest'
+  if (parseId(booking.host) === Number(req.user.id)) return 'host'
   return isStaffUser(req.user) ? 'staff' : null
 }
 

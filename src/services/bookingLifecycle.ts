@@ -3,11 +3,10 @@ import { type PayloadRequest, commitTransaction, initTransaction, killTransactio
 import type { Booking } from '../payload-types'
 import { type BookingStatus, checkTransition } from '../domain/bookingStatus'
 import { conflict } from '../lib/errors'
+import { parseId } from '../lib/ids'
 import { lockListingCalendar } from './reservations'
 
 export type Decision = { to: BookingStatus; data?: Partial<Booking> } | null
-
-const idOf = (value: unknown) => (value && typeof value === 'object' ? (value as { id: number }).id : value)
 
 /**
  * The one way a booking changes state, for endpoints and jobs alike: in one transaction, under the
@@ -27,7 +26,7 @@ export async function applyTransition(
       if (shouldCommit) await commitTransaction(req)
       return null
     }
-    await lockListingCalendar(req, Number(idOf(first.property)))
+    await lockListingCalendar(req, parseId(first.property)!)
     const booking = (await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, req })) as Booking
     const decision = decide(booking)
     if (!decision) {

@@ -3,6 +3,7 @@ import type { SQL } from '@payloadcms/db-postgres/drizzle'
 import type { Payload } from 'payload'
 
 import type { SearchCriteria } from '../domain/searchParams'
+import { sqlExecutor } from './sqlExecutor'
 
 /**
  * Public listing search in one SQL statement, whatever the page size: filters, availability (no
@@ -28,8 +29,6 @@ export type SearchRow = {
   coverFilename: string | null
   total: number
 }
-
-type Executor = { execute: (query: SQL) => Promise<{ rows: Record<string, unknown>[] }> }
 
 export async function searchListings(payload: Payload, c: SearchCriteria): Promise<{ rows: SearchRow[]; totalDocs: number }> {
   const where: SQL[] = [sql`p._status = 'published'`, sql`p.max_guests >= ${c.guests}`]
@@ -78,7 +77,7 @@ export async function searchListings(payload: Payload, c: SearchCriteria): Promi
     ORDER BY ${order}
     LIMIT ${c.limit} OFFSET ${(c.page - 1) * c.limit}`
 
-  const executor = (payload.db as unknown as { drizzle: Executor }).drizzle
+  const executor = await sqlExecutor(payload)
   const { rows } = await executor.execute(query)
   // A page past the end has no row to carry the window count; only then ask for the count alone.
   let totalDocs = rows.length ? Number(rows[0].total) : 0

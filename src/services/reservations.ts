@@ -1,6 +1,8 @@
 import { sql } from '@payloadcms/db-postgres'
 import type { PayloadRequest } from 'payload'
 
+import { sqlExecutor } from './sqlExecutor'
+
 /**
  * The calendar of a listing lives in one table, `stay_reservations` (see the bookings migration): a
  * trigger writes a row for every active booking and every availability block, and an exclusion
@@ -11,13 +13,7 @@ import type { PayloadRequest } from 'payload'
  */
 export const NO_OVERLAP_CONSTRAINT = 'stay_reservations_no_overlap'
 
-type Executor = { execute: (query: ReturnType<typeof sql>) => Promise<{ rows: Record<string, unknown>[] }> }
-
-async function db(req: PayloadRequest): Promise<Executor> {
-  const adapter = req.payload.db as unknown as { sessions?: Record<string, { db: Executor }>; drizzle: Executor }
-  const id = req.transactionID ? await req.transactionID : undefined
-  return (id !== undefined && adapter.sessions?.[String(id)]?.db) || adapter.drizzle
-}
+const db = (req: PayloadRequest) => sqlExecutor(req.payload, req)
 
 /** Serialises calendar writes of one listing until the surrounding transaction ends. */
 export async function lockListingCalendar(req: PayloadRequest, propertyId: number): Promise<void> {

@@ -87,3 +87,19 @@ export async function createUserAsAdmin(stack: Stack, admin: TestUser, roles: st
   if (session.status !== 200) throw new Error(`login failed ${session.status}: ${JSON.stringify(session.body)}`)
   return { id: session.body.user.id, email, password: GOOD_PASSWORD, token: session.body.token, roles: session.body.user.roles }
 }
+
+export type Cast = { admin: TestUser; staff: TestUser; host: TestUser; otherHost: TestUser; guest: TestUser; otherGuest: TestUser }
+
+/**
+ * The people most suites need, on a fresh stack: the first account (which becomes admin), a staff
+ * member made by the admin, two hosts and two guests — each registered and verified like a real user.
+ */
+export async function signUpCast(stack: Stack, options: { guestName?: string } = {}): Promise<Cast> {
+  const admin = await signUp(stack, { label: 'admin' })
+  const staff = await createUserAsAdmin(stack, admin, ['staff'], 'staff')
+  const host = await signUp(stack, { label: 'host', roles: ['host'] })
+  const otherHost = await signUp(stack, { label: 'otherhost', roles: ['host'] })
+  const guest = await signUp(stack, { label: 'guest', name: options.guestName })
+  const otherGuest = await signUp(stack, { label: 'otherguest' })
+  return { admin, staff, host, otherHost, guest, otherGuest }
+}

@@ -2,7 +2,7 @@ import pg from 'pg'
 
 import { quoteStay } from '../../src/domain/pricing'
 import { addDays, utcDate } from '../../src/domain/stayDates'
-import { type TestUser, createUserAsAdmin, gql, rest, signUp } from '../helpers/api'
+import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
 
@@ -26,12 +26,7 @@ const monday = (week: number) => {
 
 beforeAll(async () => {
   stack = await startStack()
-  admin = await signUp(stack, { label: 'admin' })
-  staff = await createUserAsAdmin(stack, admin, ['staff'], 'staff')
-  host = await signUp(stack, { label: 'host', roles: ['host'] })
-  otherHost = await signUp(stack, { label: 'otherhost', roles: ['host'] })
-  guest = await signUp(stack, { label: 'guest', name: 'Gina Guest' })
-  otherGuest = await signUp(stack, { label: 'otherguest' })
+  ;({ admin, staff, host, otherHost, guest, otherGuest } = await signUpCast(stack, { guestName: 'Gina Guest' }))
   instant = await createListing(stack, host, { title: 'Instant lake flat', instantBook: true, cancellationPolicy: 'moderate' }, { publish: true })
   onRequest = await createListing(stack, host, { title: 'Request-only chalet', instantBook: false }, { publish: true })
 })

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http'
 
 import sharp from 'sharp'
 
-import { type ApiResponse, type TestUser, createUserAsAdmin, rest, signUp } from '../helpers/api'
+import { type ApiResponse, type TestUser, rest, signUpCast } from '../helpers/api'
 import { makeImage } from '../helpers/images'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
@@ -18,11 +18,7 @@ let photo: Buffer
 
 beforeAll(async () => {
   stack = await startStack()
-  admin = await signUp(stack, { label: 'admin' })
-  staff = await createUserAsAdmin(stack, admin, ['staff'], 'staff')
-  host = await signUp(stack, { label: 'host', roles: ['host'] })
-  otherHost = await signUp(stack, { label: 'otherhost', roles: ['host'] })
-  guest = await signUp(stack, { label: 'guest' })
+  ;({ admin, staff, host, otherHost, guest } = await signUpCast(stack))
   photo = await makeImage(2000, 1500)
 })
 afterAll(async () => {

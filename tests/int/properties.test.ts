@@ -1,4 +1,4 @@
-import { type TestUser, createUserAsAdmin, gql, rest, signUp } from '../helpers/api'
+import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing, listingInput } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
 
@@ -15,11 +15,7 @@ let guest: TestUser
 
 beforeAll(async () => {
   stack = await startStack()
-  admin = await signUp(stack, { label: 'admin' })
-  staff = await createUserAsAdmin(stack, admin, ['staff'], 'staff')
-  host = await signUp(stack, { label: 'host', roles: ['host'] })
-  otherHost = await signUp(stack, { label: 'otherhost', roles: ['host'] })
-  guest = await signUp(stack, { label: 'guest' })
+  ;({ admin, staff, host, otherHost, guest } = await signUpCast(stack))
 })
 afterAll(async () => {
   await stack?.stop()

@@ -1,5 +1,5 @@
 import { GOOD_PASSWORD } from '../helpers/constants'
-import { type TestUser, createUserAsAdmin, gql, login, rest, signUp, uniqueEmail } from '../helpers/api'
+import { type TestUser, gql, login, rest, signUp, signUpCast, uniqueEmail } from '../helpers/api'
 import { type Stack, startStack } from '../helpers/stack'
 
 /**
@@ -14,11 +14,7 @@ let otherGuest: TestUser
 
 beforeAll(async () => {
   stack = await startStack()
-  admin = await signUp(stack, { label: 'admin' })
-  staff = await createUserAsAdmin(stack, admin, ['staff'], 'staff')
-  host = await signUp(stack, { label: 'host', roles: ['host'] })
-  guest = await signUp(stack, { label: 'guest' })
-  otherGuest = await signUp(stack, { label: 'other' })
+  ;({ admin, staff, host, guest, otherGuest } = await signUpCast(stack))
   // Give the other guest private details to leak.
   const patched = await rest(stack, 'PATCH', `/api/users/${otherGuest.id}`, {
     token: otherGuest.token,

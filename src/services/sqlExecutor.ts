@@ -1,0 +1,15 @@
+import type { Payload, PayloadRequest } from 'payload'
+
+import type { SQL } from '@payloadcms/db-postgres/drizzle'
+
+export type SqlExecutor = { execute: (query: SQL) => Promise<{ rows: Record<string, unknown>[] }> }
+
+/**
+ * Raw SQL for the few things Payload's query API cannot say (calendar locks and constraints, search,
+ * idempotency records). With a request inside a transaction, the statement joins that transaction.
+ */
+export async function sqlExecutor(payload: Payload, req?: PayloadRequest): Promise<SqlExecutor> {
+  const adapter = payload.db as unknown as { sessions?: Record<string, { db: SqlExecutor }>; drizzle: SqlExecutor }
+  const id = req?.transactionID ? await req.transactionID : undefined
+  return (id !== undefined && adapter.sessions?.[String(id)]?.db) || adapter.drizzle
+}
