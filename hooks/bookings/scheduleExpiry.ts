@@ -13,13 +13,13 @@ export const scheduleExpiry: CollectionAfterChangeHook = async ({ doc, previousD
   if (!doc.holdExpiresAt || doc.holdExpiresAt === previousDoc?.holdExpiresAt) return doc
   const job =
     doc.status === 'awaiting_payment'
-      ? { name: 'expire-hold' as const, jobId: jobIds.expireHold(doc.id) }
+      ? { name: 'expire-hold' as const, jobId: jobIds.expireHold(doc.id, doc.holdExpiresAt) }
       : doc.status === 'requested'
-        ? { name: 'expire-request' as const, jobId: jobIds.expireRequest(doc.id) }
+        ? { name: 'expire-request' as const, jobId: jobIds.expireRequest(doc.id, doc.holdExpiresAt) }
         : null
   if (!job) return doc
   try {
-    await enqueueBookingJob(job.name, { bookingId: doc.id }, { jobId: job.jobId, runAt: new Date(doc.holdExpiresAt) })
+    await enqueueBookingJob(job.name, { bookingId: doc.id, holdExpiresAt: doc.holdExpiresAt }, { jobId: job.jobId, runAt: new Date(doc.holdExpiresAt) })
   } catch (error) {
     req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not schedule expiry; the sweep will catch it' })
   }

@@ -11,11 +11,18 @@ import type { BookingLifecycleJobName, BookingLifecycleJobs } from '../queues'
  */
 class NotDueYet extends Error {}
 
-async function expire(payload: Payload, bookingId: number, waiting: 'awaiting_payment' | 'requested'): Promise<string> {
+async function expire(
+  payload: Payload,
+  bookingId: number,
+  waiting: 'awaiting_payment' | 'requested',
+  holdExpiresAt?: string,
+): Promise<string> {
   const req = await createLocalReq({}, payload)
   let early = false
   const doc = await applyTransition(req, bookingId, (booking) => {
     if (booking.status !== waiting || !booking.holdExpiresAt) return null
+    // The job is for one particular hold; a newer hold has its own job.
+    if (holdExpiresAt && Date.parse(booking.holdExpiresAt) !== Date.parse(holdExpiresAt)) return null
     if (Date.parse(booking.holdExpiresAt) > Date.now()) {
       early = true
       return null
@@ -66,9 +73,10 @@ async function sweep(payload: Payload): Promise<string> {
 export async function processBookingJob(payload: Payload, job: Job): Promise<string> {
   switch (job.name as BookingLifecycleJobName) {
     case 'expire-hold':
-      return expire(payload, (job.data as BookingLifecycleJobs['expire-hold']).bookingId, 'awaiting_payment')
-    case 'expire-request':
-      return expire(payload, (job.data as BookingLifecycleJobs['expire-request']).bookingId, 'requested')
+    case 'expire-request': {
+      const data = job.data as BookingLifecycleJobs['expire-hold']
+      return expire(payload, data.bookingId, job.name === 'expire-hold' ? 'awaiting_payment' : 'requested', data.holdExpiresAt)
+    }
     case 'sweep':
       return sweep(payload)
     default:
