@@ -2,6 +2,7 @@ import type { CollectionBeforeChangeHook } from 'payload'
 
 import { hasRole, isStaffUser } from '../../src/domain/roles'
 import { badRequest } from '../../src/lib/errors'
+import { parseId } from '../../src/lib/ids'
 
 /**
  * A host's new listing is theirs. Only staff name (or change) the host of a listing, and the person
@@ -12,11 +13,12 @@ export const assignHost: CollectionBeforeChangeHook = async ({ data, operation, 
     data.host = req.user.id
     return data
   }
-  const host = data.host && typeof data.host === 'object' ? (data.host as { id: number }).id : data.host
-  const changed = host !== undefined && host !== null && String(host) !== String(originalDoc?.host ?? '')
-  if (changed) {
+  if (data.host === undefined || data.host === null) return data
+  const host = parseId(data.host)
+  if (host === null) throw badRequest('The host of a listing must be a user with the host role.')
+  if (host !== parseId(originalDoc?.host)) {
     const user = await req.payload
-      .findByID({ collection: 'users', id: host as number, depth: 0, overrideAccess: true, req })
+      .findByID({ collection: 'users', id: host, depth: 0, overrideAccess: true, req })
       .catch(() => null)
     if (!user || !hasRole(user, 'host')) throw badRequest('The host of a listing must be a user with the host role.')
   }

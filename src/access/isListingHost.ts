@@ -1,9 +1,9 @@
 import type { FieldAccess } from 'payload'
 
+import { parseId } from '../lib/ids'
+
 /** Field access on a listing: the caller is its host (`host` may be an id or a populated user). */
 export const isListingHost: FieldAccess = ({ req: { user }, doc }) => {
   if (!user || !doc) return false
-  const host = (doc as { host?: unknown }).host
-  const hostId = host && typeof host === 'object' ? (host as { id?: unknown }).id : host
-  return hostId !== undefined && String(hostId) === String(user.id)
+  return parseId((doc as { host?: unknown }).host) === Number(user.id)
 }

@@ -29,8 +29,8 @@ async function transition(
   decide: (booking: Booking, party: Exclude<Party, null>) => { to: BookingStatus; data?: Partial<Booking> },
 ): Promise<Response> {
   if (!req.user) throw forbidden('Sign in first.')
-  const id = String(req.routeParams?.id ?? '')
-  if (!/^\d{1,9}$/.test(id)) throw notFound('Booking not found.')
+  const id = parseId(req.routeParams?.id)
+  if (id === null) throw notFound('Booking not found.')
   const doc = await applyTransition(req, id, (booking) => {
     // Someone who may not see the booking learns nothing about it, not even that it exists.
     const party = partyOf(req, booking)

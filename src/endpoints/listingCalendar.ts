@@ -7,6 +7,7 @@ import { isCalendarDate, nightsBetween, nightsOf, utcDate } from '../domain/stay
 import { stayProblem } from '../domain/stayRules'
 import { env } from '../lib/env'
 import { badRequest, conflict, notFound } from '../lib/errors'
+import { parseId } from '../lib/ids'
 import { isBooked, reservedRanges } from '../services/reservations'
 
 /**
@@ -16,8 +17,8 @@ import { isBooked, reservedRanges } from '../services/reservations'
  * Both answer for listings the caller may read (published ones for the public).
  */
 async function readableListing(req: PayloadRequest): Promise<Property> {
-  const id = String(req.routeParams?.id ?? '')
-  if (!/^\d{1,9}$/.test(id)) throw notFound('Listing not found.')
+  const id = parseId(req.routeParams?.id)
+  if (id === null) throw notFound('Listing not found.')
   const listing = await req.payload.findByID({ collection: 'properties', id, depth: 0, overrideAccess: false, user: req.user, disableErrors: true, req })
   if (!listing || !isCurrency(listing.pricing?.currency)) throw notFound('Listing not found.')
   return listing

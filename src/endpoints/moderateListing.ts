@@ -3,6 +3,7 @@ import { type Endpoint, NotFound, type PayloadRequest, addDataAndFileToRequest }
 import { isOnModerationHold } from '../domain/moderation'
 import { isStaffUser } from '../domain/roles'
 import { badRequest, conflict, forbidden } from '../lib/errors'
+import { parseId } from '../lib/ids'
 
 /**
  * Staff moderation of listings, without editing hosts' content:
@@ -14,8 +15,8 @@ import { badRequest, conflict, forbidden } from '../lib/errors'
 async function listingForStaff(req: PayloadRequest, action: string) {
   if (!req.user) throw forbidden(`Sign in as staff to ${action} listings.`)
   if (!isStaffUser(req.user)) throw forbidden(`Only staff can ${action} listings.`)
-  const id = String(req.routeParams?.id ?? '')
-  if (!/^\d{1,9}$/.test(id)) throw new NotFound(req.t)
+  const id = parseId(req.routeParams?.id)
+  if (id === null) throw new NotFound(req.t)
   const listing = await req.payload.findByID({ collection: 'properties', id, depth: 0, overrideAccess: true, disableErrors: true, req })
   if (!listing) throw new NotFound(req.t)
   return listing
