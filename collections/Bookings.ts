@@ -1,6 +1,7 @@
 import type { CollectionConfig, Field } from 'payload'
 
 import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
+import { keepPaidBookings } from '../hooks/bookings/keepPaidBookings'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
 import { scheduleExpiry } from '../hooks/bookings/scheduleExpiry'
 import { isAdmin } from '../src/access/isAdmin'
@@ -16,6 +17,7 @@ import { numberRule } from '../src/lib/validators'
 import { stayDateField } from '../src/lib/stayDateField'
 import { acceptBooking, cancelBooking, declineBooking } from '../src/endpoints/bookingTransitions'
 import { createBooking } from '../src/endpoints/createBooking'
+import { createPaymentIntent } from '../src/endpoints/paymentIntent'
 
 const serverOwned = { create: never, update: never }
 const fixedAfterCreate = { update: never }
@@ -37,10 +39,11 @@ export const Bookings: CollectionConfig = {
     delete: isAdmin,
   },
   // createBooking replaces Payload's POST /api/bookings to add Idempotency-Key support.
-  endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking],
+  endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking, createPaymentIntent],
   hooks: {
     beforeChange: [prepareBooking],
     afterChange: [scheduleExpiry],
+    beforeDelete: [keepPaidBookings],
     afterError: [explainCalendarConflict],
   },
   lockDocuments: false,
@@ -93,6 +96,7 @@ export const Bookings: CollectionConfig = {
       admin: { readOnly: true, position: 'sidebar', description: 'As it was when the booking was made' },
     },
     { name: 'holdExpiresAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
+    { name: 'confirmedAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar', description: 'When the payment went through' } },
     { name: 'cancelledAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
     { name: 'cancelledBy', type: 'select', options: ['guest', 'host', 'staff'].map((v) => ({ label: humanize(v), value: v })), access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
     { name: 'cancellationReason', type: 'textarea', access: serverOwned, admin: { readOnly: true } },

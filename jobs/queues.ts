@@ -27,3 +27,37 @@ export const jobIds = {
 
 /** The prefix of BullMQ's keys, under the deployment's Redis prefix. */
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}bull`
+
+/** Stripe: webhook events from the inbox, refunds, reconciliation. */
+export const PAYMENTS_QUEUE = 'payments'
+
+export type PaymentsJobs = {
+  /** Process one stored `stripe-events` document. Job id = the Stripe event id. */
+  'stripe-event': { eventId: string }
+  /** Ask Stripe for the refund a booking is owed, once (Stripe idempotency key from the booking). */
+  refund: { bookingId: number; kind: 'cancellation' | 'booking_unavailable' }
+  /** A booking stopped waiting for payment (cancelled, expired): cancel its open intents at Stripe. */
+  'cancel-intents': { bookingId: number }
+  /** Compare payments with Stripe; repeatable, and on demand from staff. */
+  reconcile: { trigger: 'scheduled' | 'manual'; requestedBy?: number }
+}
+export type PaymentsJobName = keyof PaymentsJobs
+
+/** Transactional mail, sent by the worker through Payload's email adapter. */
+export const MAIL_QUEUE = 'mail'
+
+export type MailKind = 'booking-confirmed' | 'booking-cancelled' | 'payment-failed'
+export type MailJobs = {
+  send: { kind: MailKind; bookingId: number; recipient: 'guest' | 'host'; failureMessage?: string }
+}
+export type MailJobName = keyof MailJobs
+
+/** Deterministic ids: the same effect enqueued twice (a redelivered event, a retried job) runs once. */
+export const paymentJobIds = {
+  stripeEvent: (eventId: string) => eventId,
+  refund: (bookingId: number, kind: PaymentsJobs['refund']['kind']) => `booking-${bookingId}-refund-${kind}`,
+  cancelIntents: (bookingId: number) => `booking-${bookingId}-cancel-intents`,
+  manualReconcile: (at: Date) => `reconcile-manual-${at.getTime()}`,
+}
+export const mailJobId = (kind: MailKind, bookingId: number, recipient: 'guest' | 'host', discriminator?: string) =>
+  ['mail', kind, `booking-${bookingId}`, recipient, discriminator].filter(Boolean).join('-')

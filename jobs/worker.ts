@@ -1,19 +1,30 @@
-import { Queue, Worker } from 'bullmq'
+import { type Job, Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import { getPayload } from 'payload'
+import { type Payload, getPayload } from 'payload'
 
 import { env } from '../src/lib/env'
 import { createLogger } from '../src/lib/logger'
 import config from '../src/payload.config'
+import { closeQueues } from '../src/services/queue'
+import { paymentsConfigured } from '../src/services/stripe'
 import { processBookingJob } from './processors/bookingLifecycle'
-import { BOOKING_LIFECYCLE_QUEUE, bullPrefix } from './queues'
+import { processMailJob } from './processors/mail'
+import { processPaymentsJob } from './processors/payments'
+import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from './queues'
 
 /**
- * The background worker: `npm run worker`. Processes the booking-lifecycle queue (hold and request
- * expiry, completing stays) and keeps the periodic sweep scheduled. Any number of workers may run;
- * BullMQ hands each job to one of them. SIGTERM/SIGINT: finish running jobs, then exit 0.
+ * The background worker: `npm run worker`. Processes every queue (booking lifecycle, payments, mail)
+ * and keeps the repeatable jobs scheduled (the booking sweep; reconciliation with Stripe when Stripe is
+ * configured). Any number of workers may run; BullMQ hands each job to one of them, and every processor
+ * is safe to run twice. SIGTERM/SIGINT: finish running jobs, then exit 0.
  */
 const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
+
+const PROCESSORS: Record<string, { run: (payload: Payload, job: Job) => Promise<string>; concurrency: number }> = {
+  [BOOKING_LIFECYCLE_QUEUE]: { run: processBookingJob, concurrency: 4 },
+  [PAYMENTS_QUEUE]: { run: processPaymentsJob, concurrency: 4 },
+  [MAIL_QUEUE]: { run: processMailJob, concurrency: 2 },
+}
 
 async function main(): Promise<void> {
   const payload = await getPayload({ config })
@@ -22,19 +33,35 @@ async function main(): Promise<void> {
   connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'))
   const prefix = bullPrefix(env.REDIS_PREFIX)
 
-  const queue = new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix })
-  await queue.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
+  const bookingQueue = new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix })
+  await bookingQueue.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
+  const paymentsQueue = new Queue(PAYMENTS_QUEUE, { connection, prefix })
+  if (paymentsConfigured()) {
+    await paymentsQueue.upsertJobScheduler(
+      'reconcile',
+      { every: Math.round(env.RECONCILE_EVERY_MINUTES * 60_000) },
+      { name: 'reconcile', data: { trigger: 'scheduled' }, opts: { attempts: 1 } },
+    )
+  } else {
+    await paymentsQueue.removeJobScheduler('reconcile')
+    logger.warn('STRIPE_SECRET_KEY is not set: payments reconciliation is not scheduled')
+  }
 
-  const worker = new Worker(BOOKING_LIFECYCLE_QUEUE, (job) => processBookingJob(payload, job), { connection, prefix, concurrency: 4 })
-  worker.on('completed', (job, result) => logger.info({ job: job.name, jobId: job.id, result }, 'job done'))
-  worker.on('failed', (job, error) => logger.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'))
-  await worker.waitUntilReady()
-  logger.info({ queues: [BOOKING_LIFECYCLE_QUEUE] }, 'worker ready')
+  const workers = Object.entries(PROCESSORS).map(([name, { run, concurrency }]) => {
+    // A crashed worker's jobs are taken over once their lock (renewed every half period) runs out.
+    const lock = env.JOB_LOCK_SECONDS * 1000
+    const worker = new Worker(name, (job) => run(payload, job), { connection, prefix, concurrency, lockDuration: lock, stalledInterval: lock })
+    worker.on('completed', (job, result) => logger.info({ queue: name, job: job.name, jobId: job.id, result }, 'job done'))
+    worker.on('failed', (job, error) => logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'))
+    return worker
+  })
+  await Promise.all(workers.map((w) => w.waitUntilReady()))
+  logger.info({ queues: Object.keys(PROCESSORS) }, 'worker ready')
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down')
-    await worker.close()
-    await queue.close()
+    await Promise.all(workers.map((w) => w.close()))
+    await Promise.all([bookingQueue.close(), paymentsQueue.close(), closeQueues()])
     await connection.quit().catch(() => connection.disconnect())
     process.exit(0)
   }

@@ -4,6 +4,7 @@ import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './
 import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks';
 import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys';
 import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules';
+import * as migration_20261126_011717_payments from './20261126_011717_payments';
 
 export const migrations = [
   {
@@ -34,6 +35,11 @@ export const migrations = [
   {
     up: migration_20261126_000849_listing_delete_rules.up,
     down: migration_20261126_000849_listing_delete_rules.down,
-    name: '20261126_000849_listing_delete_rules'
+    name: '20261126_000849_listing_delete_rules',
+  },
+  {
+    up: migration_20261126_011717_payments.up,
+    down: migration_20261126_011717_payments.down,
+    name: '20261126_011717_payments'
   },
 ];

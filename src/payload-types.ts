@@ -72,6 +72,9 @@ export interface Config {
     bookings: Booking;
     'availability-blocks': AvailabilityBlock;
     media: Media;
+    payments: Payment;
+    'stripe-events': StripeEvent;
+    'reconciliation-reports': ReconciliationReport;
     'payload-kv': PayloadKv;
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
@@ -83,6 +86,9 @@ export interface Config {
     bookings: BookingsSelect<false> | BookingsSelect<true>;
     'availability-blocks': AvailabilityBlocksSelect<false> | AvailabilityBlocksSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    payments: PaymentsSelect<false> | PaymentsSelect<true>;
+    'stripe-events': StripeEventsSelect<false> | StripeEventsSelect<true>;
+    'reconciliation-reports': ReconciliationReportsSelect<false> | ReconciliationReportsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
     'payload-migrations': PayloadMigrationsSelect<false> | PayloadMigrationsSelect<true>;
@@ -358,6 +364,10 @@ export interface Booking {
    */
   cancellationPolicy?: ('flexible' | 'moderate' | 'strict' | 'non_refundable') | null;
   holdExpiresAt?: string | null;
+  /**
+   * When the payment went through
+   */
+  confirmedAt?: string | null;
   cancelledAt?: string | null;
   cancelledBy?: ('guest' | 'host' | 'staff') | null;
   cancellationReason?: string | null;
@@ -378,6 +388,118 @@ export interface AvailabilityBlock {
   endDate: string;
   reason: 'owner_use' | 'maintenance' | 'other';
   note?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Mirrors Stripe. Changes come from Stripe webhooks, refund jobs and reconciliation, never by hand.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payments".
+ */
+export interface Payment {
+  id: number;
+  booking: number | Booking;
+  guest?: (number | null) | User;
+  host?: (number | null) | User;
+  /**
+   * Minor units (cents; yen for JPY)
+   */
+  amount: number;
+  currency: 'EUR' | 'USD' | 'GBP' | 'CHF' | 'JPY' | 'CAD' | 'AUD' | 'SEK';
+  amountRefunded?: number | null;
+  status:
+    | 'requires_payment'
+    | 'processing'
+    | 'succeeded'
+    | 'failed'
+    | 'canceled'
+    | 'refunded'
+    | 'partially_refunded'
+    | 'disputed';
+  stripePaymentIntentId: string;
+  /**
+   * Why the last attempt failed, as Stripe reported it
+   */
+  failureMessage?: string | null;
+  refunds?:
+    | {
+        stripeRefundId: string;
+        amount: number;
+        status?: string | null;
+        reason?: string | null;
+        createdAt?: string | null;
+        id?: string | null;
+      }[]
+    | null;
+  dispute?: {
+    stripeDisputeId?: string | null;
+    reason?: string | null;
+    amount?: number | null;
+    openedAt?: string | null;
+  };
+  needsAttention?: boolean | null;
+  attentionReason?: string | null;
+  lastStripeEventAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "stripe-events".
+ */
+export interface StripeEvent {
+  id: number;
+  eventId: string;
+  type: string;
+  payload:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  receivedAt: string;
+  status: 'pending' | 'processed' | 'failed' | 'ignored';
+  processedAt?: string | null;
+  error?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reconciliation-reports".
+ */
+export interface ReconciliationReport {
+  id: number;
+  trigger: 'scheduled' | 'manual';
+  requestedBy?: (number | null) | User;
+  status: 'running' | 'completed' | 'failed';
+  windowStart: string;
+  windowEnd: string;
+  startedAt: string;
+  finishedAt?: string | null;
+  /**
+   * PaymentIntents, refunds and local payments compared
+   */
+  checked?: number | null;
+  /**
+   * Payments brought in line with Stripe (missed webhooks)
+   */
+  fixed?: number | null;
+  discrepancyCount?: number | null;
+  discrepancies?:
+    | {
+        kind: 'amount_mismatch' | 'orphan_intent' | 'unconfirmed_success' | 'orphan_refund';
+        stripeObjectId?: string | null;
+        payment?: (number | null) | Payment;
+        details?: string | null;
+        id?: string | null;
+      }[]
+    | null;
+  error?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -567,6 +689,7 @@ export interface BookingsSelect<T extends boolean = true> {
       };
   cancellationPolicy?: T;
   holdExpiresAt?: T;
+  confirmedAt?: T;
   cancelledAt?: T;
   cancelledBy?: T;
   cancellationReason?: T;
@@ -641,6 +764,87 @@ export interface MediaSelect<T extends boolean = true> {
               filename?: T;
             };
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payments_select".
+ */
+export interface PaymentsSelect<T extends boolean = true> {
+  booking?: T;
+  guest?: T;
+  host?: T;
+  amount?: T;
+  currency?: T;
+  amountRefunded?: T;
+  status?: T;
+  stripePaymentIntentId?: T;
+  failureMessage?: T;
+  refunds?:
+    | T
+    | {
+        stripeRefundId?: T;
+        amount?: T;
+        status?: T;
+        reason?: T;
+        createdAt?: T;
+        id?: T;
+      };
+  dispute?:
+    | T
+    | {
+        stripeDisputeId?: T;
+        reason?: T;
+        amount?: T;
+        openedAt?: T;
+      };
+  needsAttention?: T;
+  attentionReason?: T;
+  lastStripeEventAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "stripe-events_select".
+ */
+export interface StripeEventsSelect<T extends boolean = true> {
+  eventId?: T;
+  type?: T;
+  payload?: T;
+  receivedAt?: T;
+  status?: T;
+  processedAt?: T;
+  error?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reconciliation-reports_select".
+ */
+export interface ReconciliationReportsSelect<T extends boolean = true> {
+  trigger?: T;
+  requestedBy?: T;
+  status?: T;
+  windowStart?: T;
+  windowEnd?: T;
+  startedAt?: T;
+  finishedAt?: T;
+  checked?: T;
+  fixed?: T;
+  discrepancyCount?: T;
+  discrepancies?:
+    | T
+    | {
+        kind?: T;
+        stripeObjectId?: T;
+        payment?: T;
+        details?: T;
+        id?: T;
+      };
+  error?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

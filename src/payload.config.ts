@@ -12,6 +12,11 @@ import { AvailabilityBlocks } from '../collections/AvailabilityBlocks'
 import { Bookings } from '../collections/Bookings'
 import { Media } from '../collections/Media'
 import { Properties } from '../collections/Properties'
+import { Payments } from '../collections/Payments'
+import { ReconciliationReports } from '../collections/ReconciliationReports'
+import { StripeEvents } from '../collections/StripeEvents'
+import { runReconciliation } from './endpoints/runReconciliation'
+import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
@@ -28,7 +33,9 @@ export default buildConfig({
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
   },
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media],
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Payments, StripeEvents, ReconciliationReports],
+  // Routes outside any one collection: Stripe's webhook and the staff's reconciliation trigger.
+  endpoints: [stripeWebhook, runReconciliation],
   editor: lexicalEditor(),
   db: postgresAdapter({
     pool: { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX },

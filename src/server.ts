@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { env, trustProxySetting } from './lib/env'
 import { createLogger } from './lib/logger'
-import { closeBookingQueue } from './services/queue'
+import { closeQueues } from './services/queue'
 import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
 import { checkReadiness } from './services/readiness'
 import { closeSharedRedis, sharedRedis } from './services/redis'
@@ -92,6 +92,9 @@ async function main(): Promise<void> {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))
   })
   logger.info({ url: env.SERVER_URL, port: env.PORT, dev }, `Staybase listening on ${env.HOST}:${env.PORT}`)
+  if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
+    logger.warn('STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is not set: bookings cannot be paid (payment endpoints answer 503)')
+  }
 
   const shutdown = async (signal: string) => {
     if (shuttingDown) return
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
       bounded(nextApp.close(), 3_000),
       bounded(readinessPool.end(), 3_000),
       bounded(closeSharedRedis(), 3_000),
-      bounded(closeBookingQueue(), 3_000),
+      bounded(closeQueues(), 3_000),
     ])
     logger.info('shutdown complete')
     process.exit(0)

@@ -1,7 +1,7 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import { jobIds } from '../../jobs/queues'
-import { enqueueBookingJob } from '../../src/services/queue'
+import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../../jobs/queues'
+import { enqueue } from '../../src/services/queue'
 
 /**
  * A hold or a request ends at holdExpiresAt: schedule the job that expires it then. The processor
@@ -19,7 +19,7 @@ export const scheduleExpiry: CollectionAfterChangeHook = async ({ doc, previousD
         : null
   if (!job) return doc
   try {
-    await enqueueBookingJob(job.name, { bookingId: doc.id, holdExpiresAt: doc.holdExpiresAt }, { jobId: job.jobId, runAt: new Date(doc.holdExpiresAt) })
+    await enqueue(BOOKING_LIFECYCLE_QUEUE, job.name, { bookingId: doc.id, holdExpiresAt: doc.holdExpiresAt }, { jobId: job.jobId, runAt: new Date(doc.holdExpiresAt) })
   } catch (error) {
     req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not schedule expiry; the sweep will catch it' })
   }

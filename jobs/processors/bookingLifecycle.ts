@@ -3,7 +3,9 @@ import { type Payload, createLocalReq } from 'payload'
 
 import { utcDate } from '../../src/domain/stayDates'
 import { applyTransition } from '../../src/services/bookingLifecycle'
-import type { BookingLifecycleJobName, BookingLifecycleJobs } from '../queues'
+import { enqueue } from '../../src/services/queue'
+import { paymentsConfigured } from '../../src/services/stripe'
+import { type BookingLifecycleJobName, type BookingLifecycleJobs, PAYMENTS_QUEUE, paymentJobIds } from '../queues'
 
 /**
  * Processors of the booking-lifecycle queue. Each re-reads the booking and acts only if its state still
@@ -33,6 +35,9 @@ async function expire(
   if (early) throw new NotDueYet(`booking ${bookingId}: hold not over yet`)
   if (!doc) return 'nothing to do'
   payload.logger.info({ bookingId, from: waiting, to: 'expired', msg: 'booking expired' })
+  if (waiting === 'awaiting_payment' && paymentsConfigured()) {
+    await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId }, { jobId: paymentJobIds.cancelIntents(bookingId) })
+  }
   return 'expired'
 }
 

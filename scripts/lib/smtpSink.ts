@@ -7,7 +7,7 @@ import { SMTPServer } from 'smtp-server'
  * A real SMTP server that accepts every message and keeps it in memory. Quickstart prints what it
  * receives so a person can click the links; tests read it to follow the links themselves.
  */
-export type CapturedMail = { to: string[]; from: string; subject: string; html: string; text: string; links: string[] }
+export type CapturedMail = { to: string[]; from: string; subject: string; html: string; text: string; links: string[]; messageId: string }
 
 export type SmtpSink = {
   port: number
@@ -39,6 +39,7 @@ export async function startSmtpSink(
             subject: parsed.subject ?? '',
             html,
             text: parsed.text ?? '',
+            messageId: parsed.messageId ?? '',
             links: [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')),
           }
           messages.push(mail)

@@ -10,6 +10,7 @@ import { badRequest, conflict, forbidden, notFound } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
 import { applyTransition } from '../services/bookingLifecycle'
+import { afterCancellation } from '../services/payments'
 
 /**
  * POST /api/bookings/:id/accept | /decline (the listing's host, on a request) and /cancel {reason}
@@ -78,7 +79,7 @@ export const cancelBooking: Endpoint = {
     })
     const reason = typeof req.data?.reason === 'string' ? req.data.reason.trim() : ''
     if (reason.length > 1000) throw badRequest('The reason can be at most 1000 characters.')
-    return transition(req, (booking, party) => {
+    const response = await transition(req, (booking, party) => {
       const cancelledAt = new Date()
       const checkIn = toStayDate(booking.checkIn)!
       const today = utcDate(cancelledAt)
@@ -103,5 +104,12 @@ export const cancelBooking: Endpoint = {
         data: { cancelledAt: cancelledAt.toISOString(), cancelledBy: party, cancellationReason: reason || null, refundAmount: amount },
       }
     })
+    // Committed: now the refund job and the mails. If Redis is down the cancellation still stands;
+    // reconciliation queues a refund that is owed and was never asked of Stripe.
+    const { doc } = (await response.clone().json()) as { doc: Booking }
+    await afterCancellation(req.payload, doc).catch((error: unknown) =>
+      req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not queue the refund or mails of a cancellation' }),
+    )
+    return response
   },
 }

@@ -45,3 +45,70 @@ export const passwordResetEmail = {
       'Choose a new password',
     ),
 }
+
+// --- Booking and payment mail (sent by the worker's mail jobs) ----------------------------------------
+
+export type BookingMailFacts = {
+  bookingId: number
+  listingTitle: string
+  city?: string | null
+  checkIn: string
+  checkOut: string
+  guests: number
+  total: string
+  guestName?: string | null
+  hostName?: string | null
+  refund?: string | null
+  cancellationReason?: string | null
+  cancelledBy?: string | null
+  holdExpiresAt?: string | null
+  failureMessage?: string | null
+}
+export type MailMessage = { subject: string; html: string; text: string }
+
+function bookingLayout(title: string, name: string | null | undefined, paragraphs: string[], facts: BookingMailFacts): MailMessage {
+  const rows: [string, string][] = [
+    ['Listing', `${facts.listingTitle}${facts.city ? `, ${facts.city}` : ''}`],
+    ['Check-in', facts.checkIn],
+    ['Check-out', facts.checkOut],
+    ['Guests', String(facts.guests)],
+    ['Total', facts.total],
+    ['Booking', `#${facts.bookingId}`],
+  ]
+  const greeting = name ? `Hi ${name},` : 'Hi,'
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:560px;margin:auto">
+<h1 style="font-size:20px">${escapeHtml(title)}</h1>
+<p>${escapeHtml(greeting)}</p>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+<table style="border-collapse:collapse;font-size:14px">${rows.map(([k, v]) => `<tr><td style="padding:4px 12px 4px 0;color:#52606d">${escapeHtml(k)}</td><td style="padding:4px 0">${escapeHtml(v)}</td></tr>`).join('')}</table>
+<p>— Staybase</p>
+</body></html>`
+  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...rows.map(([k, v]) => `${k}: ${v}`), '', '— Staybase'].join('\n')
+  return { subject: title, html, text }
+}
+
+export const bookingMail = {
+  confirmedForGuest: (f: BookingMailFacts) =>
+    bookingLayout(`Your stay at ${f.listingTitle} is confirmed`, f.guestName, [`Your payment of ${f.total} went through and your dates are yours.`], f),
+  confirmedForHost: (f: BookingMailFacts) =>
+    bookingLayout(`New confirmed booking at ${f.listingTitle}`, f.hostName, [`${f.guestName ?? 'A guest'} booked ${f.checkIn} to ${f.checkOut} and has paid.`], f),
+  cancelledForGuest: (f: BookingMailFacts) =>
+    bookingLayout(`Your booking at ${f.listingTitle} is cancelled`, f.guestName, cancellationLines(f, 'guest'), f),
+  cancelledForHost: (f: BookingMailFacts) =>
+    bookingLayout(`Booking at ${f.listingTitle} cancelled`, f.hostName, cancellationLines(f, 'host'), f),
+  paymentFailed: (f: BookingMailFacts) =>
+    bookingLayout(`Your payment for ${f.listingTitle} did not go through`, f.guestName, [
+      `Stripe said: ${f.failureMessage ?? 'the payment failed'}.`,
+      f.holdExpiresAt ? `Your dates are held until ${f.holdExpiresAt} (UTC); you can try again with another card until then.` : 'You can try again with another card.',
+    ], f),
+}
+
+function cancellationLines(f: BookingMailFacts, to: 'guest' | 'host'): string[] {
+  const by = f.cancelledBy === 'guest' ? 'the guest' : f.cancelledBy === 'host' ? 'the host' : 'Staybase support'
+  const lines = [`The booking for ${f.checkIn} to ${f.checkOut} was cancelled by ${by}.`]
+  if (f.cancellationReason) lines.push(`Reason given: ${f.cancellationReason}`)
+  if (f.refund) lines.push(to === 'guest' ? `A refund of ${f.refund} is on its way to your card; banks usually show it within 5–10 days.` : `The guest is refunded ${f.refund}.`)
+  else lines.push(to === 'guest' ? 'No refund is due under the booking’s cancellation policy.' : 'No refund is due to the guest.')
+  if (to === 'host') lines.push('The dates are open on your calendar again.')
+  return lines
+}

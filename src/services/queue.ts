@@ -1,47 +1,74 @@
-import { Queue } from 'bullmq'
+import { type JobsOptions, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { BOOKING_LIFECYCLE_QUEUE, type BookingLifecycleJobName, type BookingLifecycleJobs, bullPrefix } from '../../jobs/queues'
+import {
+  BOOKING_LIFECYCLE_QUEUE,
+  type BookingLifecycleJobs,
+  MAIL_QUEUE,
+  type MailJobs,
+  PAYMENTS_QUEUE,
+  type PaymentsJobs,
+  bullPrefix,
+} from '../../jobs/queues'
 import { env } from '../lib/env'
 
-const KEY = Symbol.for('staybase.bookingQueue')
-type Holder = { [KEY]?: { queue: Queue; connection: Redis } }
+/** Every queue with its jobs' payloads: enqueue() is typed by it. */
+type Registry = {
+  [BOOKING_LIFECYCLE_QUEUE]: BookingLifecycleJobs
+  [PAYMENTS_QUEUE]: PaymentsJobs
+  [MAIL_QUEUE]: MailJobs
+}
+export type QueueName = keyof Registry
+export const QUEUE_NAMES = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const satisfies readonly QueueName[]
+
+const KEY = Symbol.for('staybase.queues')
+type Holder = { [KEY]?: { queues: Map<string, Queue>; connection: Redis } }
 
 /**
- * The web process's producer. Its connection fails fast while Redis is down (enableOfflineQueue:
- * false) instead of holding requests; callers decide whether a failed enqueue matters.
+ * The producers of a process that does not run jobs (the web server, the worker when it enqueues
+ * follow-ups). One Redis connection for all queues; it fails fast while Redis is down
+ * (enableOfflineQueue: false, 2 s timeouts) instead of holding a request or a transaction open, and
+ * callers decide whether a failed enqueue matters.
  */
-export function bookingQueue(): Queue {
+export function queue(name: QueueName): Queue {
   const holder = globalThis as Holder
-  if (!holder[KEY]) {
-    // Enqueuing happens inside a booking's transaction: a Redis that hangs must not hold it open.
+  holder[KEY] ??= (() => {
     const connection = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
     connection.on('error', () => {})
-    holder[KEY] = { queue: new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix: bullPrefix(env.REDIS_PREFIX) }), connection }
+    return { queues: new Map(), connection }
+  })()
+  const held = holder[KEY]
+  let q = held.queues.get(name)
+  if (!q) {
+    q = new Queue(name, { connection: held.connection, prefix: bullPrefix(env.REDIS_PREFIX) })
+    held.queues.set(name, q)
   }
-  return holder[KEY].queue
+  return q
 }
 
-export async function enqueueBookingJob<N extends BookingLifecycleJobName>(
+/** Completed jobs stay a week so a re-enqueue with the same id is still a no-op; failed ones a month. */
+const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } }
+
+export async function enqueue<Q extends QueueName, N extends keyof Registry[Q] & string>(
+  queueName: Q,
   name: N,
-  data: BookingLifecycleJobs[N],
-  options: { jobId: string; runAt: Date },
+  data: Registry[Q][N],
+  options: { jobId: string; runAt?: Date } & Pick<JobsOptions, 'attempts' | 'backoff'>,
 ): Promise<void> {
-  await bookingQueue().add(name, data, {
+  await queue(queueName).add(name, data, {
     jobId: options.jobId,
-    delay: Math.max(0, options.runAt.getTime() - Date.now()),
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 5_000 },
-    removeOnComplete: { age: 7 * 24 * 3600 },
-    removeOnFail: { age: 30 * 24 * 3600 },
+    delay: options.runAt ? Math.max(0, options.runAt.getTime() - Date.now()) : undefined,
+    attempts: options.attempts ?? 5,
+    backoff: options.backoff ?? { type: 'exponential', delay: env.JOB_RETRY_DELAY_MS },
+    ...KEEP,
   })
 }
 
-export async function closeBookingQueue(): Promise<void> {
+export async function closeQueues(): Promise<void> {
   const holder = globalThis as Holder
   const held = holder[KEY]
   if (!held) return
   delete holder[KEY]
-  await held.queue.close()
+  await Promise.all([...held.queues.values()].map((q) => q.close()))
   await held.connection.quit().catch(() => held.connection.disconnect())
 }

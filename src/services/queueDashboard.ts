@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response, Router } from 'express'
 
 import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
-import { bookingQueue } from './queue'
+import { QUEUE_NAMES, queue } from './queue'
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues'
 
@@ -16,7 +16,7 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues'
 export function queueDashboard(): Router {
   const serverAdapter = new ExpressAdapter()
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
-  createBullBoard({ queues: [new BullMQAdapter(bookingQueue(), { readOnlyMode: false })], serverAdapter })
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: false })), serverAdapter })
   return serverAdapter.getRouter() as Router
 }
 

@@ -1,0 +1,85 @@
+import type { CollectionConfig, Field } from 'payload'
+
+import { isStaff } from '../src/access/isStaff'
+import { never } from '../src/access/never'
+import { or } from '../src/access/or'
+import { ownedBy } from '../src/access/ownedBy'
+import { PAYMENT_STATUSES } from '../src/domain/payments'
+import { humanize } from '../src/domain/listing'
+import { CURRENCY_CODES } from '../src/domain/money'
+
+const options = (values: readonly string[]) => values.map((v) => ({ label: humanize(v), value: v }))
+const staffOnly = { read: isStaff }
+const readOnlyDate = (name: string): Field => ({
+  name,
+  type: 'date',
+  admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } },
+})
+
+/**
+ * One Stripe PaymentIntent for one booking. Written only by the server (the payment-intent endpoint,
+ * the webhook processor, refund and reconciliation jobs), always from what Stripe reports; no API user
+ * may create, change or delete one. No card data is ever stored: Stripe holds it.
+ */
+export const Payments: CollectionConfig = {
+  slug: 'payments',
+  admin: {
+    useAsTitle: 'stripePaymentIntentId',
+    defaultColumns: ['booking', 'amount', 'currency', 'status', 'amountRefunded', 'needsAttention', 'createdAt'],
+    group: 'Payments',
+    description: 'Mirrors Stripe. Changes come from Stripe webhooks, refund jobs and reconciliation, never by hand.',
+  },
+  access: {
+    // A guest sees the payments of their bookings, a host those of bookings on their listings.
+    read: or(isStaff, ownedBy('guest'), ownedBy('host')),
+    create: never,
+    update: never,
+    delete: never,
+  },
+  lockDocuments: false,
+  disableDuplicate: true,
+  fields: [
+    { name: 'booking', type: 'relationship', relationTo: 'bookings', required: true, index: true, admin: { readOnly: true } },
+    { name: 'guest', type: 'relationship', relationTo: 'users', index: true, admin: { readOnly: true } },
+    { name: 'host', type: 'relationship', relationTo: 'users', index: true, admin: { readOnly: true } },
+    {
+      type: 'row',
+      fields: [
+        { name: 'amount', type: 'number', required: true, admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)' } },
+        { name: 'currency', type: 'select', required: true, options: CURRENCY_CODES.map((c) => ({ label: c, value: c })), admin: { readOnly: true } },
+        { name: 'amountRefunded', type: 'number', defaultValue: 0, admin: { readOnly: true } },
+      ],
+    },
+    { name: 'status', type: 'select', required: true, index: true, options: options(PAYMENT_STATUSES), admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'stripePaymentIntentId', type: 'text', required: true, unique: true, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'failureMessage', type: 'text', admin: { readOnly: true, description: 'Why the last attempt failed, as Stripe reported it' } },
+    {
+      name: 'refunds',
+      type: 'array',
+      admin: { readOnly: true },
+      fields: [
+        { name: 'stripeRefundId', type: 'text', required: true, unique: true },
+        { name: 'amount', type: 'number', required: true },
+        { name: 'status', type: 'text' },
+        { name: 'reason', type: 'text' },
+        readOnlyDate('createdAt'),
+      ],
+    },
+    {
+      name: 'dispute',
+      type: 'group',
+      admin: { readOnly: true, condition: (data) => Boolean(data?.dispute?.stripeDisputeId) },
+      fields: [
+        { name: 'stripeDisputeId', type: 'text' },
+        { name: 'reason', type: 'text' },
+        { name: 'amount', type: 'number' },
+        readOnlyDate('openedAt'),
+      ],
+    },
+    // Things a person must look at: a dispute, a refund that kept failing, money taken for dates that
+    // were gone. Staff filter the list by this.
+    { name: 'needsAttention', type: 'checkbox', defaultValue: false, index: true, access: staffOnly, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'attentionReason', type: 'textarea', access: staffOnly, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'lastStripeEventAt', label: 'Last Stripe event', type: 'date', admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
+  ],
+}

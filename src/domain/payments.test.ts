@@ -1,0 +1,80 @@
+import fc from 'fast-check'
+
+import { type PaymentStatus, PAYMENT_STATUSES, derivePaymentStatus, isSettled, refundToRequest, refundedTotal, statusOfIntent, stripeKeys } from './payments'
+
+describe('statusOfIntent', () => {
+  it.each([
+    [{ status: 'requires_payment_method' }, 'requires_payment'],
+    [{ status: 'requires_payment_method', last_payment_error: { message: 'Your card was declined.' } }, 'failed'],
+    [{ status: 'requires_confirmation' }, 'requires_payment'],
+    [{ status: 'requires_action' }, 'requires_payment'],
+    [{ status: 'processing' }, 'processing'],
+    [{ status: 'succeeded' }, 'succeeded'],
+    [{ status: 'canceled' }, 'canceled'],
+  ])('%j → %s', (intent, expected) => {
+    expect(statusOfIntent(intent)).toBe(expected)
+  })
+})
+
+describe('derivePaymentStatus', () => {
+  const succeeded = { status: 'succeeded' }
+  it('refunds and disputes only change a captured payment', () => {
+    expect(derivePaymentStatus({ intent: succeeded, amount: 1000, amountRefunded: 0, disputed: false })).toBe('succeeded')
+    expect(derivePaymentStatus({ intent: succeeded, amount: 1000, amountRefunded: 400, disputed: false })).toBe('partially_refunded')
+    expect(derivePaymentStatus({ intent: succeeded, amount: 1000, amountRefunded: 1000, disputed: false })).toBe('refunded')
+    expect(derivePaymentStatus({ intent: succeeded, amount: 1000, amountRefunded: 1000, disputed: true })).toBe('disputed')
+    expect(derivePaymentStatus({ intent: { status: 'processing' }, amount: 1000, amountRefunded: 0, disputed: true })).toBe('processing')
+  })
+
+  it('a late processing or failure never overwrites a captured payment', () => {
+    for (const current of ['succeeded', 'partially_refunded', 'refunded', 'disputed'] as PaymentStatus[]) {
+      for (const intent of [{ status: 'processing' }, { status: 'requires_payment_method', last_payment_error: { message: 'declined' } }, { status: 'canceled' }]) {
+        expect(derivePaymentStatus({ current, intent, amount: 1000, amountRefunded: 0, disputed: false })).toBe(current)
+      }
+    }
+  })
+
+  it('an unsettled payment follows Stripe in any direction (a retry after a failure, a cancel)', () => {
+    expect(derivePaymentStatus({ current: 'failed', intent: { status: 'processing' }, amount: 1, amountRefunded: 0, disputed: false })).toBe('processing')
+    expect(derivePaymentStatus({ current: 'processing', intent: { status: 'canceled' }, amount: 1, amountRefunded: 0, disputed: false })).toBe('canceled')
+  })
+
+  it('never returns an unsettled status for a settled payment (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PAYMENT_STATUSES),
+        fc.constantFrom('requires_payment_method', 'requires_action', 'processing', 'succeeded', 'canceled'),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.boolean(),
+        (current, status, declined, refunded, disputed) => {
+          const next = derivePaymentStatus({ current, intent: { status, last_payment_error: declined ? { message: 'x' } : null }, amount: 1000, amountRefunded: refunded, disputed })
+          if (isSettled(current)) expect(isSettled(next)).toBe(true)
+        },
+      ),
+    )
+  })
+})
+
+describe('refunds', () => {
+  it('counts succeeded and pending refunds, not failed or canceled ones', () => {
+    expect(refundedTotal([{ amount: 100, status: 'succeeded' }, { amount: 50, status: 'pending' }, { amount: 70, status: 'failed' }, { amount: 9, status: 'canceled' }])).toBe(150)
+  })
+
+  it('asks for what is owed, never more than is left', () => {
+    expect(refundToRequest(800, 1000, 0)).toBe(800)
+    expect(refundToRequest(800, 1000, 500)).toBe(500)
+    expect(refundToRequest(800, 1000, 1000)).toBe(0)
+    expect(refundToRequest(0, 1000, 0)).toBe(0)
+  })
+})
+
+describe('stripe idempotency keys', () => {
+  it('name the booking, the amount and the action', () => {
+    expect(stripeKeys.intent(42, 12050, 'EUR')).toBe('staybase-booking-42-intent-12050-eur')
+    expect(stripeKeys.intent(42, 12051, 'EUR')).not.toBe(stripeKeys.intent(42, 12050, 'EUR'))
+    expect(stripeKeys.refund(42, 'cancellation')).toBe('staybase-booking-42-refund-cancellation')
+    expect(stripeKeys.refund(42, 'booking_unavailable')).not.toBe(stripeKeys.refund(42, 'cancellation'))
+    expect(stripeKeys.refund(42, 'cancellation', 2)).toBe('staybase-booking-42-refund-cancellation-retry-2')
+  })
+})

@@ -1,0 +1,91 @@
+/**
+ * Payments as Stripe reports them, turned into our records. Pure: no SDK, no database. The processors
+ * always re-read the PaymentIntent and its refunds from Stripe and derive our state from that, so events
+ * that arrive late, twice or out of order all lead to the same result.
+ */
+export const PAYMENT_STATUSES = [
+  'requires_payment',
+  'processing',
+  'succeeded',
+  'failed',
+  'canceled',
+  'refunded',
+  'partially_refunded',
+  'disputed',
+] as const
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
+
+/** Money was captured: everything from here on is about giving it back, never about asking again. */
+export const SETTLED_STATUSES: readonly PaymentStatus[] = ['succeeded', 'refunded', 'partially_refunded', 'disputed']
+export const isSettled = (status: PaymentStatus | null | undefined): boolean => !!status && SETTLED_STATUSES.includes(status)
+
+/** The parts of a Stripe PaymentIntent we look at. */
+export type IntentState = {
+  status: string
+  last_payment_error?: { message?: string | null } | null
+}
+
+/** Our status for a PaymentIntent, before refunds and disputes are taken into account. */
+export function statusOfIntent(intent: IntentState): PaymentStatus {
+  switch (intent.status) {
+    case 'succeeded':
+      return 'succeeded'
+    case 'processing':
+      return 'processing'
+    case 'canceled':
+      return 'canceled'
+    case 'requires_payment_method':
+      // Stripe returns a declined intent to requires_payment_method with the error attached.
+      return intent.last_payment_error ? 'failed' : 'requires_payment'
+    default:
+      // requires_confirmation, requires_action, requires_capture: the guest is still paying.
+      return 'requires_payment'
+  }
+}
+
+/** The parts of a Stripe Refund we look at. Pending refunds count: Stripe has committed to them. */
+export type RefundState = { amount: number; status: string | null }
+export const countsAsRefunded = (refund: RefundState) => refund.status === 'succeeded' || refund.status === 'pending'
+export const refundedTotal = (refunds: readonly RefundState[]) =>
+  refunds.filter(countsAsRefunded).reduce((sum, r) => sum + r.amount, 0)
+
+/**
+ * The payment's status from the intent, the refunds and whether a dispute was opened. `current` guards
+ * the one direction that must never happen: a captured payment going back to unpaid.
+ */
+export function derivePaymentStatus(args: {
+  current?: PaymentStatus | null
+  intent: IntentState
+  amount: number
+  amountRefunded: number
+  disputed: boolean
+}): PaymentStatus {
+  const base = statusOfIntent(args.intent)
+  let next: PaymentStatus = base
+  if (base === 'succeeded') {
+    if (args.disputed) next = 'disputed'
+    else if (args.amountRefunded >= args.amount && args.amount > 0) next = 'refunded'
+    else if (args.amountRefunded > 0) next = 'partially_refunded'
+  }
+  if (isSettled(args.current) && !isSettled(next)) return args.current!
+  return next
+}
+
+/** Why we asked Stripe for a refund (stored with the refund and in its metadata). */
+export type RefundKind = 'cancellation' | 'booking_unavailable'
+
+/**
+ * Stripe idempotency keys. Each names one business action, so however often a request or job is
+ * retried Stripe performs it once: one intent per booking and amount, one refund per cancellation.
+ */
+export const stripeKeys = {
+  intent: (bookingId: number, amount: number, currency: string) => `staybase-booking-${bookingId}-intent-${amount}-${currency.toLowerCase()}`,
+  // Stripe replays a saved 500 for the same key for 24 h: a retry after a failure uses a new key (the
+  // refund job first looks for a refund already made for this booking and reason, so this is safe).
+  refund: (bookingId: number, kind: RefundKind, attempt = 0) => `staybase-booking-${bookingId}-refund-${kind}${attempt ? `-retry-${attempt}` : ''}`,
+}
+
+/** The refund to ask for: what the booking is owed, never more than is left on the payment. */
+export function refundToRequest(owed: number, paid: number, alreadyRefunded: number): number {
+  return Math.max(0, Math.min(owed, paid - alreadyRefunded))
+}

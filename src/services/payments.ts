@@ -1,0 +1,355 @@
+import { sql } from '@payloadcms/db-postgres/drizzle'
+import { type Payload, type PayloadRequest, commitTransaction, createLocalReq, initTransaction, killTransaction } from 'payload'
+import type Stripe from 'stripe'
+
+import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../../jobs/queues'
+import type { Booking, Payment } from '../payload-types'
+import { type PaymentStatus, type RefundKind, derivePaymentStatus, isSettled, refundToRequest, refundedTotal, stripeKeys } from '../domain/payments'
+import { parseId } from '../lib/ids'
+import { applyTransition } from './bookingLifecycle'
+import { enqueue } from './queue'
+import { sqlExecutor } from './sqlExecutor'
+import { fromStripeCurrency, paymentsConfigured, stripe, toStripeCurrency } from './stripe'
+
+/**
+ * Everything that changes a payment. The rule: ask Stripe for the current truth (the PaymentIntent and
+ * its refunds), then, in one transaction under the booking's payment lock, derive our record from it
+ * and carry out what follows (confirm the booking, refund money taken for dates that are gone). Effects
+ * outside the database (mail, refunds) are jobs with deterministic ids. So the webhook processor, the
+ * refund job and reconciliation all run the same code, and running it twice changes nothing.
+ */
+
+/** One payment change at a time per booking: creating its intent, syncing it, refunding it. */
+export async function lockBookingPayment(req: PayloadRequest, bookingId: number): Promise<void> {
+  await (await sqlExecutor(req.payload, req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext('staybase:booking-payment'), ${bookingId})`)
+}
+
+export async function inTransaction<T>(req: PayloadRequest, work: () => Promise<T>): Promise<T> {
+  const shouldCommit = await initTransaction(req)
+  try {
+    const result = await work()
+    if (shouldCommit) await commitTransaction(req)
+    return result
+  } catch (error) {
+    if (shouldCommit) await killTransaction(req)
+    throw error
+  }
+}
+
+export async function findPaymentByIntent(payload: Payload, intentId: string, req?: PayloadRequest): Promise<Payment | null> {
+  const { docs } = await payload.find({ collection: 'payments', where: { stripePaymentIntentId: { equals: intentId } }, depth: 0, limit: 1, overrideAccess: true, req })
+  return docs[0] ?? null
+}
+
+const intentIdOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null))
+
+// --- Paying -------------------------------------------------------------------------------------------
+
+export type IntentForClient = { clientSecret: string; paymentIntentId: string; amount: number; currency: string }
+
+/**
+ * The PaymentIntent the guest pays a booking with: the one already made for this booking and amount,
+ * or a new one. Created with an idempotency key from the booking id and amount, so even two requests
+ * racing past our lock (or a crash between Stripe's answer and our insert) end with one intent.
+ */
+export async function paymentIntentFor(req: PayloadRequest, booking: Booking): Promise<IntentForClient> {
+  const amount = booking.quote?.total ?? 0
+  const currency = booking.quote?.currency ?? 'EUR'
+  return inTransaction(req, async () => {
+    await lockBookingPayment(req, booking.id)
+    const { docs } = await req.payload.find({
+      collection: 'payments',
+      where: { and: [{ booking: { equals: booking.id } }, { amount: { equals: amount } }, { currency: { equals: currency } }] },
+      depth: 0,
+      limit: 1,
+      sort: '-createdAt',
+      overrideAccess: true,
+      req,
+    })
+    const existing = docs[0]
+    if (existing && existing.status !== 'canceled') {
+      const intent = await stripe().paymentIntents.retrieve(existing.stripePaymentIntentId)
+      return { clientSecret: intent.client_secret!, paymentIntentId: intent.id, amount, currency }
+    }
+    const intent = await stripe().paymentIntents.create(
+      {
+        amount,
+        currency: toStripeCurrency(currency),
+        automatic_payment_methods: { enabled: true },
+        description: `Staybase booking ${booking.id}`,
+        metadata: { bookingId: String(booking.id) },
+      },
+      { idempotencyKey: stripeKeys.intent(booking.id, amount, currency) },
+    )
+    if (!existing || existing.stripePaymentIntentId !== intent.id) {
+      await req.payload.create({
+        collection: 'payments',
+        data: {
+          booking: booking.id,
+          guest: parseId(booking.guest),
+          host: parseId(booking.host),
+          amount,
+          currency,
+          amountRefunded: 0,
+          status: 'requires_payment',
+          stripePaymentIntentId: intent.id,
+        },
+        overrideAccess: true,
+        req,
+      })
+    }
+    return { clientSecret: intent.client_secret!, paymentIntentId: intent.id, amount, currency }
+  })
+}
+
+// --- Syncing from Stripe ------------------------------------------------------------------------------
+
+async function refundsOf(intentId: string): Promise<Stripe.Refund[]> {
+  const refunds: Stripe.Refund[] = []
+  for await (const refund of stripe().refunds.list({ payment_intent: intentId, limit: 100 })) refunds.push(refund)
+  return refunds
+}
+
+const refundRow = (refund: Stripe.Refund) => ({
+  stripeRefundId: refund.id,
+  amount: refund.amount,
+  status: refund.status ?? null,
+  reason: refund.metadata?.kind ?? refund.reason ?? null,
+  createdAt: new Date(refund.created * 1000).toISOString(),
+})
+
+export type SyncResult = { paymentId: number; status: PaymentStatus; changed: boolean; effects: string[] }
+
+/**
+ * Bring one payment in line with Stripe and carry out what follows. `eventAt` is when Stripe emitted
+ * the event that led here (for lastStripeEventAt); `failureKey` distinguishes failed attempts so each
+ * gets one mail.
+ */
+export async function syncPayment(payload: Payload, intentId: string, options: { eventAt?: Date } = {}): Promise<SyncResult | null> {
+  const local = await findPaymentByIntent(payload, intentId)
+  if (!local) return null
+  // Stripe first, outside the transaction: no database lock is held while we wait on the network.
+  const [intent, refunds] = await Promise.all([stripe().paymentIntents.retrieve(intentId), refundsOf(intentId)])
+  const bookingId = parseId(local.booking)!
+  const req = await createLocalReq({}, payload)
+  const effects: string[] = []
+  const after = await inTransaction(req, async () => {
+    await lockBookingPayment(req, bookingId)
+    const payment = (await payload.findByID({ collection: 'payments', id: local.id, depth: 0, overrideAccess: true, req })) as Payment
+    type Row = ReturnType<typeof refundRow>
+    const rows = new Map<string, Row>(
+      (payment.refunds ?? []).map((r) => [r.stripeRefundId, { stripeRefundId: r.stripeRefundId, amount: r.amount, status: r.status ?? null, reason: r.reason ?? null, createdAt: r.createdAt ?? '' }]),
+    )
+    for (const refund of refunds) rows.set(refund.id, refundRow(refund))
+    const merged = [...rows.values()].sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
+    const amountRefunded = refundedTotal(merged)
+    const matches = intent.amount === payment.amount && fromStripeCurrency(intent.currency) === payment.currency
+    const status = derivePaymentStatus({
+      current: payment.status as PaymentStatus,
+      intent,
+      amount: payment.amount,
+      amountRefunded,
+      disputed: Boolean(payment.dispute?.stripeDisputeId),
+    })
+    const attention: string[] = []
+    if (!matches) {
+      attention.push(`Stripe's PaymentIntent is ${intent.amount} ${fromStripeCurrency(intent.currency)}, not ${payment.amount} ${payment.currency}: the booking was not confirmed.`)
+    }
+
+    const booking = (await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, req })) as Booking
+    let refundKind: RefundKind | null = null
+    if (status === 'succeeded' && matches) {
+      if (booking.status === 'awaiting_payment') {
+        await applyTransition(req, bookingId, (b) =>
+          b.status === 'awaiting_payment' ? { to: 'confirmed', data: { confirmedAt: new Date().toISOString() } } : null,
+        )
+        effects.push('booking confirmed')
+      } else if (!booking.confirmedAt && ['expired', 'cancelled', 'declined'].includes(booking.status ?? '')) {
+        // Paid after the hold ran out or the booking was cancelled: the dates may be someone else's now.
+        refundKind = 'booking_unavailable'
+        attention.push(`Paid after the booking was ${booking.status}; the full amount is being refunded automatically.`)
+      }
+    }
+    const data: Partial<Payment> = {
+      status,
+      amountRefunded,
+      refunds: merged,
+      failureMessage: status === 'failed' ? (intent.last_payment_error?.message ?? 'The payment failed.') : payment.failureMessage,
+    }
+    if (options.eventAt && (!payment.lastStripeEventAt || Date.parse(payment.lastStripeEventAt) < options.eventAt.getTime())) {
+      data.lastStripeEventAt = options.eventAt.toISOString()
+    }
+    const newAttention = attention.filter((a) => !(payment.attentionReason ?? '').includes(a))
+    if (newAttention.length) {
+      data.needsAttention = true
+      data.attentionReason = [payment.attentionReason, ...newAttention].filter(Boolean).join('\n')
+    }
+    const changed =
+      status !== payment.status ||
+      amountRefunded !== (payment.amountRefunded ?? 0) ||
+      merged.length !== (payment.refunds ?? []).length ||
+      merged.some((r, i) => r.status !== payment.refunds?.[i]?.status) ||
+      newAttention.length > 0
+    if (changed || data.lastStripeEventAt) {
+      await payload.update({ collection: 'payments', id: payment.id, data, depth: 0, overrideAccess: true, req })
+    }
+    return { status, changed, previous: payment.status as PaymentStatus, refundKind, bookingStatus: booking.status, confirmedAt: booking.confirmedAt, failureMessage: data.failureMessage }
+  })
+
+  // After commit: effects that live outside the database, each a job with a deterministic id, so a
+  // second run (a duplicate event, reconciliation after a crash) enqueues nothing new.
+  // A run that confirmed the booking but died before enqueuing its mails is repeated by the job or by
+  // reconciliation; within a day of confirming, enqueue them again (completed jobs are kept for a week,
+  // so this never sends twice).
+  const confirmedNow = effects.includes('booking confirmed')
+  const recentlyConfirmed = after.bookingStatus === 'confirmed' && isSettled(after.status) && Date.now() - Date.parse(after.confirmedAt ?? '') < 24 * 3600_000
+  if (confirmedNow || recentlyConfirmed) {
+    for (const recipient of ['guest', 'host'] as const) {
+      await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-confirmed', bookingId, recipient }, { jobId: mailJobId('booking-confirmed', bookingId, recipient) })
+    }
+  }
+  if (after.refundKind) {
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, kind: after.refundKind }, { jobId: paymentJobIds.refund(bookingId, after.refundKind) })
+    effects.push('full refund requested')
+  }
+  if (after.status === 'failed' && after.previous !== 'failed') {
+    // One mail per failed attempt: the attempt is named by Stripe's charge.
+    const attempt = intentIdOf(intent.latest_charge as string | { id: string } | null) ?? String(intent.created)
+    await enqueue(
+      MAIL_QUEUE,
+      'send',
+      { kind: 'payment-failed', bookingId, recipient: 'guest', failureMessage: after.failureMessage ?? undefined },
+      { jobId: mailJobId('payment-failed', bookingId, 'guest', attempt) },
+    )
+  }
+  return { paymentId: local.id, status: after.status, changed: after.changed, effects }
+}
+
+/** A dispute opened on a payment's charge: the payment shows it and waits for staff. */
+export async function recordDispute(payload: Payload, dispute: Stripe.Dispute, eventAt: Date): Promise<SyncResult | null> {
+  const intentId = intentIdOf(dispute.payment_intent as string | { id: string } | null)
+  if (!intentId) return null
+  const local = await findPaymentByIntent(payload, intentId)
+  if (!local) return null
+  const req = await createLocalReq({}, payload)
+  await inTransaction(req, async () => {
+    await lockBookingPayment(req, parseId(local.booking)!)
+    const payment = (await payload.findByID({ collection: 'payments', id: local.id, depth: 0, overrideAccess: true, req })) as Payment
+    if (payment.dispute?.stripeDisputeId === dispute.id) return
+    const note = `Dispute ${dispute.id} opened (${dispute.reason}, ${dispute.amount} ${fromStripeCurrency(dispute.currency)}): respond in the Stripe dashboard.`
+    await payload.update({
+      collection: 'payments',
+      id: payment.id,
+      data: {
+        status: 'disputed',
+        dispute: { stripeDisputeId: dispute.id, reason: dispute.reason, amount: dispute.amount, openedAt: new Date(dispute.created * 1000).toISOString() },
+        needsAttention: true,
+        attentionReason: [payment.attentionReason, note].filter(Boolean).join('\n'),
+        lastStripeEventAt: eventAt.toISOString(),
+      },
+      depth: 0,
+      overrideAccess: true,
+      req,
+    })
+  })
+  return syncPayment(payload, intentId, { eventAt })
+}
+
+// --- Refunds ------------------------------------------------------------------------------------------
+
+/** The payment that took the booking's money, if any. */
+async function capturedPaymentOf(payload: Payload, bookingId: number, req?: PayloadRequest): Promise<Payment | null> {
+  const { docs } = await payload.find({
+    collection: 'payments',
+    where: { and: [{ booking: { equals: bookingId } }, { status: { in: ['succeeded', 'partially_refunded', 'refunded', 'disputed'] } }] },
+    depth: 0,
+    limit: 1,
+    sort: 'createdAt',
+    overrideAccess: true,
+    req,
+  })
+  return docs[0] ?? null
+}
+
+/**
+ * Give back what a booking is owed, once. What Stripe already refunded for this reason (found by the
+ * refund's metadata) counts as done, so the job may run any number of times, even days later when
+ * Stripe's idempotency key has expired.
+ */
+export async function refundBooking(payload: Payload, bookingId: number, kind: RefundKind, attempt = 0): Promise<string> {
+  const booking = await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true })
+  if (!booking) return 'booking gone'
+  const payment = await capturedPaymentOf(payload, bookingId)
+  if (!payment) return 'nothing was paid'
+  const owed = kind === 'cancellation' ? (booking.status === 'cancelled' ? (booking.refundAmount ?? 0) : 0) : payment.amount
+  const existing = (await refundsOf(payment.stripePaymentIntentId)).filter((r) => r.metadata?.kind === kind && r.status !== 'failed' && r.status !== 'canceled')
+  if (existing.length === 0) {
+    const amount = refundToRequest(owed, payment.amount, payment.amountRefunded ?? 0)
+    if (amount === 0) return 'nothing to refund'
+    await stripe().refunds.create(
+      {
+        payment_intent: payment.stripePaymentIntentId,
+        amount,
+        reason: 'requested_by_customer',
+        metadata: { bookingId: String(bookingId), kind },
+      },
+      { idempotencyKey: stripeKeys.refund(bookingId, kind, attempt) },
+    )
+  }
+  await syncPayment(payload, payment.stripePaymentIntentId)
+  return existing.length ? 'already refunded' : 'refunded'
+}
+
+/** A refund that failed for good: staff see it on the payment. */
+export async function flagRefundFailure(payload: Payload, bookingId: number, kind: RefundKind, error: unknown): Promise<void> {
+  const payment = await capturedPaymentOf(payload, bookingId)
+  if (!payment) return
+  const note = `Refund (${kind}) for booking ${bookingId} failed after every retry: ${error instanceof Error ? error.message : String(error)}`
+  await payload.update({
+    collection: 'payments',
+    id: payment.id,
+    data: { needsAttention: true, attentionReason: [payment.attentionReason, note].filter(Boolean).join('\n') },
+    depth: 0,
+    overrideAccess: true,
+  })
+}
+
+/** Called when a booking is cancelled: its refund (if it is owed one) and the mails. */
+export async function afterCancellation(payload: Payload, booking: Booking): Promise<void> {
+  if (!booking.confirmedAt && paymentsConfigured()) {
+    // Cancelled before it was paid: nobody may pay for it now. If a payment got through meanwhile,
+    // its webhook refunds it in full.
+    await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId: booking.id }, { jobId: paymentJobIds.cancelIntents(booking.id) })
+  }
+  if ((booking.refundAmount ?? 0) > 0 && (await capturedPaymentOf(payload, booking.id))) {
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind: 'cancellation' }, { jobId: paymentJobIds.refund(booking.id, 'cancellation') })
+  }
+  for (const recipient of ['guest', 'host'] as const) {
+    await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-cancelled', bookingId: booking.id, recipient }, { jobId: mailJobId('booking-cancelled', booking.id, recipient) })
+  }
+}
+
+/**
+ * A hold ran out: cancel the intents still waiting for the guest, so nobody can pay for dates that are
+ * no longer held. Best effort: if one succeeded meanwhile, its webhook refunds it (booking_unavailable).
+ */
+export async function cancelOpenIntents(payload: Payload, bookingId: number): Promise<number> {
+  const { docs } = await payload.find({
+    collection: 'payments',
+    where: { and: [{ booking: { equals: bookingId } }, { status: { in: ['requires_payment', 'failed'] } }] },
+    depth: 0,
+    limit: 10,
+    overrideAccess: true,
+  })
+  let cancelled = 0
+  for (const payment of docs) {
+    try {
+      await stripe().paymentIntents.cancel(payment.stripePaymentIntentId, { cancellation_reason: 'abandoned' })
+      cancelled++
+    } catch (error) {
+      payload.logger.warn({ err: error, paymentId: payment.id, msg: 'could not cancel the PaymentIntent of an expired hold' })
+    }
+    await syncPayment(payload, payment.stripePaymentIntentId).catch(() => null)
+  }
+  return cancelled
+}

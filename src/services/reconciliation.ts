@@ -1,0 +1,163 @@
+import type { Payload } from 'payload'
+import type Stripe from 'stripe'
+
+import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
+import type { Payment } from '../payload-types'
+import type { PaymentStatus } from '../domain/payments'
+import { type LocalPayment, type StripeIntent, planReconciliation } from '../domain/reconciliation'
+import { env } from '../lib/env'
+import { syncPayment } from './payments'
+import { enqueue } from './queue'
+import { stripe } from './stripe'
+
+/**
+ * One reconciliation run (the repeatable `reconcile` job, or staff's "Run now"): fetch Stripe's
+ * PaymentIntents and refunds created in the window and our payments of the same window, let
+ * planReconciliation compare them, re-apply the webhook handling where a webhook was missed (the same
+ * idempotent syncPayment, so a confirmation happens once), and write a reconciliation-reports document.
+ * It also re-enqueues the work a lost job would have done: stored events still pending, and refunds
+ * owed for cancelled bookings that Stripe never got.
+ */
+const toLocal = (p: Payment): LocalPayment => ({
+  id: p.id,
+  stripePaymentIntentId: p.stripePaymentIntentId,
+  amount: p.amount,
+  currency: p.currency,
+  status: p.status as PaymentStatus,
+  amountRefunded: p.amountRefunded ?? 0,
+  refundIds: (p.refunds ?? []).map((r) => r.stripeRefundId),
+})
+
+async function listAll<T>(list: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = []
+  for await (const item of list) items.push(item)
+  return items
+}
+
+const isMissing = (error: unknown) => (error as { code?: string })?.code === 'resource_missing'
+
+/** Events that were stored but whose job is gone (Redis lost it, or enqueuing failed): queue them again. */
+async function requeueStaleEvents(payload: Payload): Promise<number> {
+  const before = new Date(Date.now() - 2 * 60_000).toISOString()
+  const { docs } = await payload.find({
+    collection: 'stripe-events',
+    where: { and: [{ status: { equals: 'pending' } }, { receivedAt: { less_than: before } }] },
+    depth: 0,
+    limit: 500,
+    select: { eventId: true },
+    overrideAccess: true,
+  })
+  for (const event of docs) await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.eventId }, { jobId: paymentJobIds.stripeEvent(event.eventId) })
+  return docs.length
+}
+
+/** Cancelled bookings owed a refund whose payment has none for the cancellation: queue the refund again. */
+async function requeueMissingRefunds(payload: Payload, since: Date): Promise<number> {
+  const { docs } = await payload.find({
+    collection: 'bookings',
+    where: { and: [{ status: { equals: 'cancelled' } }, { refundAmount: { greater_than: 0 } }, { cancelledAt: { greater_than_equal: since.toISOString() } }] },
+    depth: 0,
+    limit: 1000,
+    select: { status: true },
+    overrideAccess: true,
+  })
+  let queued = 0
+  for (const booking of docs) {
+    const { docs: payments } = await payload.find({
+      collection: 'payments',
+      where: { and: [{ booking: { equals: booking.id } }, { status: { in: ['succeeded', 'partially_refunded', 'disputed'] } }] },
+      depth: 0,
+      limit: 1,
+      overrideAccess: true,
+    })
+    const payment = payments[0]
+    if (!payment || (payment.refunds ?? []).some((r) => r.reason === 'cancellation')) continue
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind: 'cancellation' }, { jobId: paymentJobIds.refund(booking.id, 'cancellation') })
+    queued++
+  }
+  return queued
+}
+
+export async function reconcile(payload: Payload, options: { trigger: 'scheduled' | 'manual'; requestedBy?: number; now?: Date }): Promise<string> {
+  const windowEnd = options.now ?? new Date()
+  const windowStart = new Date(windowEnd.getTime() - env.RECONCILE_LOOKBACK_HOURS * 3600_000)
+  const report = await payload.create({
+    collection: 'reconciliation-reports',
+    data: {
+      trigger: options.trigger,
+      requestedBy: options.requestedBy ?? null,
+      status: 'running',
+      windowStart: windowStart.toISOString(),
+      windowEnd: windowEnd.toISOString(),
+      startedAt: new Date().toISOString(),
+    },
+    overrideAccess: true,
+  })
+  try {
+    const created = { gte: Math.floor(windowStart.getTime() / 1000), lte: Math.ceil(windowEnd.getTime() / 1000) }
+    const [intents, refunds] = await Promise.all([
+      listAll<Stripe.PaymentIntent>(stripe().paymentIntents.list({ created, limit: 100 })),
+      listAll<Stripe.Refund>(stripe().refunds.list({ created, limit: 100 })),
+    ])
+    const stripeIds = [...new Set([...intents.map((i) => i.id), ...refunds.map((r) => (typeof r.payment_intent === 'string' ? r.payment_intent : r.payment_intent?.id)).filter(Boolean)])] as string[]
+    const { docs: local } = await payload.find({
+      collection: 'payments',
+      where: { or: [{ createdAt: { greater_than_equal: windowStart.toISOString() } }, { stripePaymentIntentId: { in: stripeIds } }] },
+      depth: 0,
+      pagination: false,
+      overrideAccess: true,
+    })
+    // Our payments of the window whose intent Stripe did not list: ask for each one.
+    const listed = new Set(intents.map((i) => i.id))
+    const extra: Stripe.PaymentIntent[] = []
+    for (const payment of local) {
+      if (listed.has(payment.stripePaymentIntentId)) continue
+      try {
+        extra.push(await stripe().paymentIntents.retrieve(payment.stripePaymentIntentId))
+      } catch (error) {
+        if (!isMissing(error)) throw error
+      }
+    }
+    const plan = planReconciliation({
+      intents: [...intents, ...extra] as StripeIntent[],
+      refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, payment_intent: typeof r.payment_intent === 'string' ? r.payment_intent : (r.payment_intent?.id ?? null) })),
+      payments: local.map(toLocal),
+    })
+
+    let fixed = 0
+    for (const item of plan.sync) {
+      const result = await syncPayment(payload, item.intentId)
+      if (result?.changed) {
+        fixed++
+        payload.logger.info({ msg: 'reconciliation fixed a payment', paymentId: item.paymentId, reason: item.reason, effects: result.effects })
+      }
+    }
+    const requeuedEvents = await requeueStaleEvents(payload)
+    const requeuedRefunds = await requeueMissingRefunds(payload, windowStart)
+
+    await payload.update({
+      collection: 'reconciliation-reports',
+      id: report.id,
+      data: {
+        status: 'completed',
+        finishedAt: new Date().toISOString(),
+        checked: plan.checked,
+        fixed,
+        discrepancyCount: plan.discrepancies.length,
+        discrepancies: plan.discrepancies.map((d) => ({ kind: d.kind, stripeObjectId: d.stripeObjectId, payment: d.paymentId ?? null, details: d.details })),
+      },
+      depth: 0,
+      overrideAccess: true,
+    })
+    return `report ${report.id}: checked ${plan.checked}, fixed ${fixed}, ${plan.discrepancies.length} discrepancies, requeued ${requeuedEvents} events and ${requeuedRefunds} refunds`
+  } catch (error) {
+    await payload.update({
+      collection: 'reconciliation-reports',
+      id: report.id,
+      data: { status: 'failed', finishedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) },
+      depth: 0,
+      overrideAccess: true,
+    })
+    throw error
+  }
+}
