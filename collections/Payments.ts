@@ -1,4 +1,4 @@
-import type { CollectionConfig, Field } from 'payload'
+import type { CollectionConfig, Field, PayloadRequest } from 'payload'
 
 import { isStaff } from '../src/access/isStaff'
 import { never } from '../src/access/never'
@@ -7,9 +7,15 @@ import { ownedBy } from '../src/access/ownedBy'
 import { PAYMENT_STATUSES } from '../src/domain/payments'
 import { humanize } from '../src/domain/listing'
 import { CURRENCY_CODES } from '../src/domain/money'
+import { parseId } from '../src/lib/ids'
 
 const options = (values: readonly string[]) => values.map((v) => ({ label: humanize(v), value: v }))
+const MONEY_CELL = '/components/MoneyCell#MoneyCell'
 const staffOnly = { read: isStaff }
+// Why a card failed, or why a guest disputed, is between the guest, Stripe and staff: not the host's.
+const guestAndStaff = {
+  read: ({ req, doc }: { req: PayloadRequest; doc?: { guest?: unknown } }) => isStaff({ req }) || (!!req.user && parseId(doc?.guest) === Number(req.user.id)),
+}
 const readOnlyDate = (name: string): Field => ({
   name,
   type: 'date',
@@ -45,14 +51,14 @@ export const Payments: CollectionConfig = {
     {
       type: 'row',
       fields: [
-        { name: 'amount', type: 'number', required: true, admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)' } },
+        { name: 'amount', type: 'number', required: true, admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)', components: { Cell: MONEY_CELL } } },
         { name: 'currency', type: 'select', required: true, options: CURRENCY_CODES.map((c) => ({ label: c, value: c })), admin: { readOnly: true } },
-        { name: 'amountRefunded', type: 'number', defaultValue: 0, admin: { readOnly: true } },
+        { name: 'amountRefunded', type: 'number', defaultValue: 0, admin: { readOnly: true, components: { Cell: MONEY_CELL } } },
       ],
     },
     { name: 'status', type: 'select', required: true, index: true, options: options(PAYMENT_STATUSES), admin: { readOnly: true, position: 'sidebar' } },
     { name: 'stripePaymentIntentId', type: 'text', required: true, unique: true, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'failureMessage', type: 'text', admin: { readOnly: true, description: 'Why the last attempt failed, as Stripe reported it' } },
+    { name: 'failureMessage', type: 'text', access: guestAndStaff, admin: { readOnly: true, description: 'Why the last attempt failed, as Stripe reported it' } },
     {
       name: 'refunds',
       type: 'array',
@@ -68,6 +74,7 @@ export const Payments: CollectionConfig = {
     {
       name: 'dispute',
       type: 'group',
+      access: guestAndStaff,
       admin: { readOnly: true, condition: (data) => Boolean(data?.dispute?.stripeDisputeId) },
       fields: [
         { name: 'stripeDisputeId', type: 'text' },

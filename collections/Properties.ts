@@ -159,7 +159,7 @@ export const Properties: CollectionConfig = {
             required: true,
             index: true,
             validate: moneyRule('Nightly rate', { required: true, min: 1 }),
-            admin: { components: { Cell: '/components/NightlyRateCell#NightlyRateCell' } },
+            admin: { components: { Cell: '/components/MoneyCell#MoneyCell' } },
           },
           { name: 'weekendRate', type: 'number', validate: moneyRule('Weekend rate', { min: 1 }), admin: { description: 'Friday and Saturday nights' } },
           { name: 'cleaningFee', type: 'number', defaultValue: 0, validate: moneyRule('Cleaning fee') },

@@ -15,8 +15,8 @@ export const ReconciliationReports: CollectionConfig = {
   slug: 'reconciliation-reports',
   labels: { singular: 'Reconciliation report', plural: 'Reconciliation reports' },
   admin: {
-    useAsTitle: 'startedAt',
-    defaultColumns: ['startedAt', 'trigger', 'status', 'checked', 'fixed', 'discrepancyCount'],
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'status', 'checked', 'fixed', 'discrepancyCount', 'finishedAt'],
     group: 'Payments',
     hidden: ({ user }) => !isStaff({ req: { user } as never }),
     components: { beforeListTable: ['/components/RunReconciliationButton#RunReconciliationButton'] },
@@ -26,6 +26,7 @@ export const ReconciliationReports: CollectionConfig = {
   lockDocuments: false,
   disableDuplicate: true,
   fields: [
+    { name: 'title', type: 'text', required: true, admin: { readOnly: true } },
     { name: 'trigger', type: 'select', required: true, options: ['scheduled', 'manual'].map((v) => ({ label: humanize(v), value: v })), admin: { readOnly: true } },
     { name: 'requestedBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true } },
     {

@@ -35,7 +35,7 @@ export type PaymentsJobs = {
   /** Process one stored `stripe-events` document. Job id = the Stripe event id. */
   'stripe-event': { eventId: string }
   /** Ask Stripe for the refund a booking is owed, once (Stripe idempotency key from the booking). */
-  refund: { bookingId: number; kind: 'cancellation' | 'booking_unavailable' }
+  refund: { bookingId: number; kind: 'cancellation' | 'booking_unavailable'; replaces?: string }
   /** A booking stopped waiting for payment (cancelled, expired): cancel its open intents at Stripe. */
   'cancel-intents': { bookingId: number }
   /** Compare payments with Stripe; repeatable, and on demand from staff. */
@@ -55,7 +55,7 @@ export type MailJobName = keyof MailJobs
 /** Deterministic ids: the same effect enqueued twice (a redelivered event, a retried job) runs once. */
 export const paymentJobIds = {
   stripeEvent: (eventId: string) => eventId,
-  refund: (bookingId: number, kind: PaymentsJobs['refund']['kind']) => `booking-${bookingId}-refund-${kind}`,
+  refund: (bookingId: number, kind: PaymentsJobs['refund']['kind'], replaces?: string) => `booking-${bookingId}-refund-${kind}${replaces ? `-after-${replaces}` : ''}`,
   cancelIntents: (bookingId: number) => `booking-${bookingId}-cancel-intents`,
   manualReconcile: (at: Date) => `reconcile-manual-${at.getTime()}`,
 }

@@ -9,7 +9,7 @@ import { closeQueues } from '../src/services/queue'
 import { paymentsConfigured } from '../src/services/stripe'
 import { processBookingJob } from './processors/bookingLifecycle'
 import { processMailJob } from './processors/mail'
-import { processPaymentsJob } from './processors/payments'
+import { onPaymentsJobGaveUp, processPaymentsJob } from './processors/payments'
 import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from './queues'
 
 /**
@@ -52,7 +52,14 @@ async function main(): Promise<void> {
     const lock = env.JOB_LOCK_SECONDS * 1000
     const worker = new Worker(name, (job) => run(payload, job), { connection, prefix, concurrency, lockDuration: lock, stalledInterval: lock })
     worker.on('completed', (job, result) => logger.info({ queue: name, job: job.name, jobId: job.id, result }, 'job done'))
-    worker.on('failed', (job, error) => logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'))
+    worker.on('failed', (job, error) => {
+      logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed')
+      // Gave up: every attempt used, or BullMQ failed it for stalling too often (its workers died).
+      const gaveUp = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/.test(error.message))
+      if (gaveUp && name === PAYMENTS_QUEUE) {
+        onPaymentsJobGaveUp(payload, job, error).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, 'could not record a failed payments job'))
+      }
+    })
     return worker
   })
   await Promise.all(workers.map((w) => w.waitUntilReady()))

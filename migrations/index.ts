@@ -5,6 +5,7 @@ import * as migration_20261125_233838_bookings_and_blocks from './20261125_23383
 import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys';
 import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules';
 import * as migration_20261126_011717_payments from './20261126_011717_payments';
+import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles';
 
 export const migrations = [
   {
@@ -40,6 +41,11 @@ export const migrations = [
   {
     up: migration_20261126_011717_payments.up,
     down: migration_20261126_011717_payments.down,
-    name: '20261126_011717_payments'
+    name: '20261126_011717_payments',
+  },
+  {
+    up: migration_20261126_014227_reconciliation_report_titles.up,
+    down: migration_20261126_014227_reconciliation_report_titles.down,
+    name: '20261126_014227_reconciliation_report_titles'
   },
 ];

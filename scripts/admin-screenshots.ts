@@ -24,11 +24,25 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
   const shots: [string, string, string[]][] = [
-    ['admin@staybase.local', 'admin', ['/admin', '/admin/collections/users', '/admin/collections/properties']],
+    [
+      'admin@staybase.local',
+      'admin',
+      [
+        '/admin',
+        '/admin/collections/users',
+        '/admin/collections/properties',
+        // Payments need Stripe (or the test stand-in) configured to have anything in them.
+        '/admin/collections/payments',
+        '/admin/collections/payments/1',
+        '/admin/collections/reconciliation-reports',
+        '/admin/collections/reconciliation-reports/1',
+        '/admin/collections/stripe-events',
+      ],
+    ],
     [
       'maria.host@staybase.local',
       'host',
-      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media', '/admin/collections/bookings'],
+      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media', '/admin/collections/bookings', '/admin/collections/payments'],
     ],
     ['alex.guest@staybase.local', 'guest', ['/admin']],
   ]

@@ -474,6 +474,7 @@ export interface StripeEvent {
  */
 export interface ReconciliationReport {
   id: number;
+  title: string;
   trigger: 'scheduled' | 'manual';
   requestedBy?: (number | null) | User;
   status: 'running' | 'completed' | 'failed';
@@ -823,6 +824,7 @@ export interface StripeEventsSelect<T extends boolean = true> {
  * via the `definition` "reconciliation-reports_select".
  */
 export interface ReconciliationReportsSelect<T extends boolean = true> {
+  title?: T;
   trigger?: T;
   requestedBy?: T;
   status?: T;

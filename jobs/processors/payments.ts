@@ -6,9 +6,6 @@ import { cancelOpenIntents, flagRefundFailure, recordDispute, refundBooking, syn
 import { reconcile } from '../../src/services/reconciliation'
 import type { PaymentsJobName, PaymentsJobs } from '../queues'
 
-/** The last attempt BullMQ will make of this job: failures are recorded for staff, not only thrown. */
-const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-
 class Retry extends Error {}
 
 const INTENT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.processing', 'payment_intent.payment_failed', 'payment_intent.canceled'])
@@ -41,31 +38,39 @@ async function handle(payload: Payload, event: Stripe.Event): Promise<'processed
 }
 
 async function processStripeEvent(payload: Payload, job: Job<PaymentsJobs['stripe-event']>): Promise<string> {
-  const { docs } = await payload.find({ collection: 'stripe-events', where: { eventId: { equals: job.data.eventId } }, limit: 1, depth: 0, overrideAccess: true })
-  const stored = docs[0]
+  const stored = await storedEvent(payload, job.data.eventId)
   if (!stored) return 'not in the inbox'
   if (stored.status === 'processed' || stored.status === 'ignored') return `already ${stored.status}`
-  try {
-    const outcome = await handle(payload, stored.payload as unknown as Stripe.Event)
-    await payload.update({
-      collection: 'stripe-events',
-      id: stored.id,
-      data: { status: outcome, processedAt: new Date().toISOString(), error: null },
-      depth: 0,
-      overrideAccess: true,
-    })
-    return `${stored.type}: ${outcome}`
-  } catch (error) {
-    if (isFinalAttempt(job)) {
-      await payload.update({
-        collection: 'stripe-events',
-        id: stored.id,
-        data: { status: 'failed', processedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) },
-        depth: 0,
-        overrideAccess: true,
-      })
+  const outcome = await handle(payload, stored.payload as unknown as Stripe.Event)
+  await payload.update({
+    collection: 'stripe-events',
+    id: stored.id,
+    data: { status: outcome, processedAt: new Date().toISOString(), error: null },
+    depth: 0,
+    overrideAccess: true,
+  })
+  return `${stored.type}: ${outcome}`
+}
+
+async function storedEvent(payload: Payload, eventId: string) {
+  const { docs } = await payload.find({ collection: 'stripe-events', where: { eventId: { equals: eventId } }, limit: 1, depth: 0, overrideAccess: true })
+  return docs[0]
+}
+
+/**
+ * A payments job that will not be tried again (every attempt failed, or its worker died on it twice):
+ * make it visible to staff where they look — the event in the inbox, the payment of the refund.
+ */
+export async function onPaymentsJobGaveUp(payload: Payload, job: Job, error: Error): Promise<void> {
+  const message = error.message || String(error)
+  if (job.name === 'stripe-event') {
+    const stored = await storedEvent(payload, (job.data as PaymentsJobs['stripe-event']).eventId)
+    if (stored && stored.status === 'pending') {
+      await payload.update({ collection: 'stripe-events', id: stored.id, data: { status: 'failed', processedAt: new Date().toISOString(), error: message }, depth: 0, overrideAccess: true })
     }
-    throw error
+  } else if (job.name === 'refund') {
+    const { bookingId, kind } = job.data as PaymentsJobs['refund']
+    await flagRefundFailure(payload, bookingId, kind, error)
   }
 }
 
@@ -74,13 +79,8 @@ export async function processPaymentsJob(payload: Payload, job: Job): Promise<st
     case 'stripe-event':
       return processStripeEvent(payload, job as Job<PaymentsJobs['stripe-event']>)
     case 'refund': {
-      const { bookingId, kind } = job.data as PaymentsJobs['refund']
-      try {
-        return await refundBooking(payload, bookingId, kind, job.attemptsMade)
-      } catch (error) {
-        if (isFinalAttempt(job)) await flagRefundFailure(payload, bookingId, kind, error)
-        throw error
-      }
+      const { bookingId, kind, replaces } = job.data as PaymentsJobs['refund']
+      return refundBooking(payload, bookingId, kind, job.attemptsMade, replaces)
     }
     case 'cancel-intents': {
       const { bookingId } = job.data as PaymentsJobs['cancel-intents']

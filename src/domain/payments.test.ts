@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 
-import { type PaymentStatus, PAYMENT_STATUSES, derivePaymentStatus, isSettled, refundToRequest, refundedTotal, statusOfIntent, stripeKeys } from './payments'
+import { type PaymentStatus, PAYMENT_STATUSES, derivePaymentStatus, isSettled, redactStripeObject, refundToRequest, refundedTotal, statusOfIntent, stripeKeys } from './payments'
 
 describe('statusOfIntent', () => {
   it.each([
@@ -76,5 +76,30 @@ describe('stripe idempotency keys', () => {
     expect(stripeKeys.refund(42, 'cancellation')).toBe('staybase-booking-42-refund-cancellation')
     expect(stripeKeys.refund(42, 'booking_unavailable')).not.toBe(stripeKeys.refund(42, 'cancellation'))
     expect(stripeKeys.refund(42, 'cancellation', 2)).toBe('staybase-booking-42-refund-cancellation-retry-2')
+    expect(stripeKeys.refund(42, 'cancellation', 0, 're_1')).toBe('staybase-booking-42-refund-cancellation-after-re_1')
+  })
+})
+
+describe('redactStripeObject', () => {
+  it('drops card and personal details, keeps ids, amounts and statuses', () => {
+    const charge = {
+      id: 'ch_1',
+      object: 'charge',
+      amount: 5000,
+      payment_intent: 'pi_1',
+      payment_method: 'pm_1',
+      payment_method_details: { card: { last4: '4242', exp_month: 12, exp_year: 2030, fingerprint: 'abc' } },
+      billing_details: { name: 'Alex Guest', email: 'alex@example.test' },
+      receipt_email: 'alex@example.test',
+      refunds: { data: [{ id: 're_1', amount: 100, status: 'succeeded' }] },
+    }
+    const intent = { id: 'pi_1', client_secret: 'pi_1_secret_x', status: 'requires_payment_method', last_payment_error: { message: 'declined', payment_method: { id: 'pm_1', card: { last4: '0002' } } } }
+    const event = { id: 'evt_1', type: 'charge.refunded', data: { object: charge }, related: [intent] }
+    const out = redactStripeObject(event)
+    const text = JSON.stringify(out)
+    for (const secret of ['4242', '0002', 'fingerprint', 'Alex Guest', 'alex@example.test', 'pi_1_secret_x']) expect(text).not.toContain(secret)
+    expect(out.data.object).toMatchObject({ id: 'ch_1', amount: 5000, payment_intent: 'pi_1', payment_method: 'pm_1', refunds: { data: [{ id: 're_1', amount: 100, status: 'succeeded' }] } })
+    expect(out.related[0]).toMatchObject({ id: 'pi_1', status: 'requires_payment_method', last_payment_error: { message: 'declined', payment_method: '[redacted]' } })
+    expect(event.data.object.payment_method_details.card.last4).toBe('4242')
   })
 })

@@ -46,6 +46,8 @@ export function statusOfIntent(intent: IntentState): PaymentStatus {
 /** The parts of a Stripe Refund we look at. Pending refunds count: Stripe has committed to them. */
 export type RefundState = { amount: number; status: string | null }
 export const countsAsRefunded = (refund: RefundState) => refund.status === 'succeeded' || refund.status === 'pending'
+/** A refund that will not happen: it failed or was canceled at Stripe. */
+export const isDeadRefund = (status: string | null | undefined) => status === 'failed' || status === 'canceled'
 export const refundedTotal = (refunds: readonly RefundState[]) =>
   refunds.filter(countsAsRefunded).reduce((sum, r) => sum + r.amount, 0)
 
@@ -82,10 +84,31 @@ export const stripeKeys = {
   intent: (bookingId: number, amount: number, currency: string) => `staybase-booking-${bookingId}-intent-${amount}-${currency.toLowerCase()}`,
   // Stripe replays a saved 500 for the same key for 24 h: a retry after a failure uses a new key (the
   // refund job first looks for a refund already made for this booking and reason, so this is safe).
-  refund: (bookingId: number, kind: RefundKind, attempt = 0) => `staybase-booking-${bookingId}-refund-${kind}${attempt ? `-retry-${attempt}` : ''}`,
+  // A refund that failed later at Stripe is asked for again under a key naming the failed one.
+  refund: (bookingId: number, kind: RefundKind, attempt = 0, replaces?: string) =>
+    `staybase-booking-${bookingId}-refund-${kind}${replaces ? `-after-${replaces}` : ''}${attempt ? `-retry-${attempt}` : ''}`,
 }
 
 /** The refund to ask for: what the booking is owed, never more than is left on the payment. */
 export function refundToRequest(owed: number, paid: number, alreadyRefunded: number): number {
   return Math.max(0, Math.min(owed, paid - alreadyRefunded))
+}
+
+/**
+ * What we keep of a Stripe event in the inbox: everything but card and personal details. Charges carry
+ * `payment_method_details.card` (last4, expiry, fingerprint) and `billing_details`; a failed intent
+ * carries the whole payment method; every intent its client secret. The processors need only ids.
+ */
+const REDACTED_OBJECTS = new Set(['payment_method_details', 'billing_details', 'payment_method', 'source', 'card', 'shipping', 'customer_details'])
+const REDACTED_VALUES = new Set(['client_secret', 'receipt_email', 'email', 'phone', 'name'])
+
+export function redactStripeObject<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => redactStripeObject(v)) as T
+  if (!value || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, inner] of Object.entries(value)) {
+    if ((REDACTED_OBJECTS.has(key) && inner && typeof inner === 'object') || (REDACTED_VALUES.has(key) && typeof inner === 'string')) out[key] = '[redacted]'
+    else out[key] = redactStripeObject(inner)
+  }
+  return out as T
 }

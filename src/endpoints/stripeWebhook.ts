@@ -2,6 +2,7 @@ import type { Endpoint, PayloadRequest } from 'payload'
 import type Stripe from 'stripe'
 
 import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
+import { redactStripeObject } from '../domain/payments'
 import { env } from '../lib/env'
 import { enqueue } from '../services/queue'
 import { paymentsConfigured, stripe } from '../services/stripe'
@@ -9,7 +10,7 @@ import { paymentsConfigured, stripe } from '../services/stripe'
 /**
  * POST /api/stripe/webhook — Stripe's deliveries. The signature is checked on the raw body (the SDK's
  * constructEvent, 300 s tolerance); a bad, missing or stale one gets 400 and nothing is stored. A good
- * event goes into the `stripe-events` inbox (unique eventId) and its processing is queued with the event
+ * event goes into the `stripe-events` inbox (unique eventId; card and personal details redacted) and its processing is queued with the event
  * id as job id; the answer is 200 at once. A redelivered event is acknowledged and not processed again.
  * If the queue cannot be reached we answer 503 so Stripe delivers again (reconciliation re-queues too).
  */
@@ -23,7 +24,7 @@ async function store(req: PayloadRequest, event: Stripe.Event): Promise<{ status
   try {
     await req.payload.create({
       collection: 'stripe-events',
-      data: { eventId: event.id, type: event.type, payload: event as unknown as Record<string, unknown>, receivedAt: new Date().toISOString(), status: 'pending' },
+      data: { eventId: event.id, type: event.type, payload: redactStripeObject(event) as unknown as Record<string, unknown>, receivedAt: new Date().toISOString(), status: 'pending' },
       overrideAccess: true,
       depth: 0,
     })

@@ -1,10 +1,11 @@
-import { type PayloadRequest, commitTransaction, initTransaction, killTransaction } from 'payload'
+import type { PayloadRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
 import { type BookingStatus, checkTransition } from '../domain/bookingStatus'
 import { conflict } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { lockListingCalendar } from './reservations'
+import { inTransaction } from './transaction'
 
 export type Decision = { to: BookingStatus; data?: Partial<Booking> } | null
 
@@ -19,23 +20,16 @@ export async function applyTransition(
   id: number | string,
   decide: (booking: Booking) => Decision,
 ): Promise<Booking | null> {
-  const shouldCommit = await initTransaction(req)
-  try {
+  return inTransaction(req, async () => {
     const first = await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, disableErrors: true, req })
-    if (!first) {
-      if (shouldCommit) await commitTransaction(req)
-      return null
-    }
+    if (!first) return null
     await lockListingCalendar(req, parseId(first.property)!)
     const booking = (await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, req })) as Booking
     const decision = decide(booking)
-    if (!decision) {
-      if (shouldCommit) await commitTransaction(req)
-      return null
-    }
+    if (!decision) return null
     const allowed = checkTransition(booking.status as BookingStatus, decision.to)
     if (!allowed.ok) throw conflict(allowed.message)
-    const doc = await req.payload.update({
+    return req.payload.update({
       collection: 'bookings',
       id,
       data: { ...decision.data, status: decision.to },
@@ -44,10 +38,5 @@ export async function applyTransition(
       context: { transition: decision.to },
       req,
     })
-    if (shouldCommit) await commitTransaction(req)
-    return doc
-  } catch (error) {
-    if (shouldCommit) await killTransaction(req)
-    throw error
-  }
+  })
 }

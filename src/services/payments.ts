@@ -1,14 +1,17 @@
 import { sql } from '@payloadcms/db-postgres/drizzle'
-import { type Payload, type PayloadRequest, commitTransaction, createLocalReq, initTransaction, killTransaction } from 'payload'
+import { type Payload, type PayloadRequest, createLocalReq } from 'payload'
 import type Stripe from 'stripe'
 
 import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../../jobs/queues'
 import type { Booking, Payment } from '../payload-types'
-import { type PaymentStatus, type RefundKind, derivePaymentStatus, isSettled, refundToRequest, refundedTotal, stripeKeys } from '../domain/payments'
+import { type PaymentStatus, type RefundKind, derivePaymentStatus, isDeadRefund, isSettled, refundToRequest, refundedTotal, stripeKeys } from '../domain/payments'
+import { conflict } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { applyTransition } from './bookingLifecycle'
+import { lockListingCalendar } from './reservations'
 import { enqueue } from './queue'
 import { sqlExecutor } from './sqlExecutor'
+import { inTransaction } from './transaction'
 import { fromStripeCurrency, paymentsConfigured, stripe, toStripeCurrency } from './stripe'
 
 /**
@@ -24,18 +27,6 @@ export async function lockBookingPayment(req: PayloadRequest, bookingId: number)
   await (await sqlExecutor(req.payload, req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext('staybase:booking-payment'), ${bookingId})`)
 }
 
-export async function inTransaction<T>(req: PayloadRequest, work: () => Promise<T>): Promise<T> {
-  const shouldCommit = await initTransaction(req)
-  try {
-    const result = await work()
-    if (shouldCommit) await commitTransaction(req)
-    return result
-  } catch (error) {
-    if (shouldCommit) await killTransaction(req)
-    throw error
-  }
-}
-
 export async function findPaymentByIntent(payload: Payload, intentId: string, req?: PayloadRequest): Promise<Payment | null> {
   const { docs } = await payload.find({ collection: 'payments', where: { stripePaymentIntentId: { equals: intentId } }, depth: 0, limit: 1, overrideAccess: true, req })
   return docs[0] ?? null
@@ -43,63 +34,61 @@ export async function findPaymentByIntent(payload: Payload, intentId: string, re
 
 const intentIdOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null))
 
+const REFUND_KINDS: readonly RefundKind[] = ['cancellation', 'booking_unavailable']
+
+/** A booking whose dates are no longer the guest's and that was never paid for: money for it goes back. */
+export const isUnavailable = (booking: Pick<Booking, 'status' | 'confirmedAt'>) =>
+  !booking.confirmedAt && ['expired', 'cancelled', 'declined'].includes(booking.status ?? '')
+
 // --- Paying -------------------------------------------------------------------------------------------
 
 export type IntentForClient = { clientSecret: string; paymentIntentId: string; amount: number; currency: string }
 
 /**
  * The PaymentIntent the guest pays a booking with: the one already made for this booking and amount,
- * or a new one. Created with an idempotency key from the booking id and amount, so even two requests
- * racing past our lock (or a crash between Stripe's answer and our insert) end with one intent.
+ * or a new one. No lock or transaction is held while Stripe answers (a slow Stripe must not tie up
+ * database connections): the Stripe idempotency key from the booking id and amount makes parallel
+ * requests, and a crash between Stripe's answer and our insert, end with one intent, and the unique
+ * stripePaymentIntentId makes them end with one payment. (The SDK retries Stripe's 409 for a key that is
+ * still in flight.)
  */
 export async function paymentIntentFor(req: PayloadRequest, booking: Booking): Promise<IntentForClient> {
   const amount = booking.quote?.total ?? 0
   const currency = booking.quote?.currency ?? 'EUR'
-  return inTransaction(req, async () => {
-    await lockBookingPayment(req, booking.id)
-    const { docs } = await req.payload.find({
-      collection: 'payments',
-      where: { and: [{ booking: { equals: booking.id } }, { amount: { equals: amount } }, { currency: { equals: currency } }] },
-      depth: 0,
-      limit: 1,
-      sort: '-createdAt',
-      overrideAccess: true,
-      req,
-    })
-    const existing = docs[0]
-    if (existing && existing.status !== 'canceled') {
-      const intent = await stripe().paymentIntents.retrieve(existing.stripePaymentIntentId)
-      return { clientSecret: intent.client_secret!, paymentIntentId: intent.id, amount, currency }
-    }
-    const intent = await stripe().paymentIntents.create(
-      {
-        amount,
-        currency: toStripeCurrency(currency),
-        automatic_payment_methods: { enabled: true },
-        description: `Staybase booking ${booking.id}`,
-        metadata: { bookingId: String(booking.id) },
-      },
-      { idempotencyKey: stripeKeys.intent(booking.id, amount, currency) },
-    )
-    if (!existing || existing.stripePaymentIntentId !== intent.id) {
+  const { docs } = await req.payload.find({
+    collection: 'payments',
+    where: { and: [{ booking: { equals: booking.id } }, { amount: { equals: amount } }, { currency: { equals: currency } }, { status: { not_equals: 'canceled' } }] },
+    depth: 0,
+    limit: 1,
+    sort: '-createdAt',
+    overrideAccess: true,
+  })
+  const intent = docs[0]
+    ? await stripe().paymentIntents.retrieve(docs[0].stripePaymentIntentId)
+    : await stripe().paymentIntents.create(
+        {
+          amount,
+          currency: toStripeCurrency(currency),
+          automatic_payment_methods: { enabled: true },
+          description: `Staybase booking ${booking.id}`,
+          metadata: { bookingId: String(booking.id) },
+        },
+        { idempotencyKey: stripeKeys.intent(booking.id, amount, currency) },
+      )
+  if (intent.status === 'canceled') throw conflict('The payment for this booking was cancelled at Stripe; book again to pay.')
+  if (!docs[0]) {
+    try {
       await req.payload.create({
         collection: 'payments',
-        data: {
-          booking: booking.id,
-          guest: parseId(booking.guest),
-          host: parseId(booking.host),
-          amount,
-          currency,
-          amountRefunded: 0,
-          status: 'requires_payment',
-          stripePaymentIntentId: intent.id,
-        },
+        data: { booking: booking.id, guest: parseId(booking.guest), host: parseId(booking.host), amount, currency, amountRefunded: 0, status: 'requires_payment', stripePaymentIntentId: intent.id },
         overrideAccess: true,
-        req,
       })
+    } catch (error) {
+      // A parallel request stored the same intent first.
+      if (!(await findPaymentByIntent(req.payload, intent.id))) throw error
     }
-    return { clientSecret: intent.client_secret!, paymentIntentId: intent.id, amount, currency }
-  })
+  }
+  return { clientSecret: intent.client_secret!, paymentIntentId: intent.id, amount, currency }
 }
 
 // --- Syncing from Stripe ------------------------------------------------------------------------------
@@ -156,19 +145,38 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
       attention.push(`Stripe's PaymentIntent is ${intent.amount} ${fromStripeCurrency(intent.currency)}, not ${payment.amount} ${payment.currency}: the booking was not confirmed.`)
     }
 
+    // Decide on the booking as it is under its listing's calendar lock, the lock that expiry and
+    // cancellation take: a hold expiring or a guest cancelling at the moment the money arrives is
+    // either before this (→ full refund) or after it (→ a confirmed booking, cancelled by the rules).
+    const unlocked = (await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, req })) as Booking
+    await lockListingCalendar(req, parseId(unlocked.property)!)
     const booking = (await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, req })) as Booking
     let refundKind: RefundKind | null = null
+    let bookingStatus = booking.status
     if (status === 'succeeded' && matches) {
       if (booking.status === 'awaiting_payment') {
-        await applyTransition(req, bookingId, (b) =>
+        const confirmed = await applyTransition(req, bookingId, (b) =>
           b.status === 'awaiting_payment' ? { to: 'confirmed', data: { confirmedAt: new Date().toISOString() } } : null,
         )
-        effects.push('booking confirmed')
-      } else if (!booking.confirmedAt && ['expired', 'cancelled', 'declined'].includes(booking.status ?? '')) {
+        if (confirmed) {
+          effects.push('booking confirmed')
+          bookingStatus = confirmed.status
+        }
+      } else if (isUnavailable(booking)) {
         // Paid after the hold ran out or the booking was cancelled: the dates may be someone else's now.
         refundKind = 'booking_unavailable'
         attention.push(`Paid after the booking was ${booking.status}; the full amount is being refunded automatically.`)
       }
+    }
+    // A refund we asked for that Stripe could not carry out (a closed card…): staff must know, and the
+    // money is asked for again under a new key.
+    const retryRefunds: { kind: RefundKind; replaces: string }[] = []
+    const before = new Map((payment.refunds ?? []).map((r) => [r.stripeRefundId, r.status]))
+    for (const row of merged) {
+      const kind = row.reason as RefundKind
+      if (!REFUND_KINDS.includes(kind) || !isDeadRefund(row.status) || isDeadRefund(before.get(row.stripeRefundId) ?? null)) continue
+      attention.push(`Refund ${row.stripeRefundId} (${kind}, ${row.amount}) ${row.status} at Stripe; asking again.`)
+      retryRefunds.push({ kind, replaces: row.stripeRefundId })
     }
     const data: Partial<Payment> = {
       status,
@@ -193,7 +201,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     if (changed || data.lastStripeEventAt) {
       await payload.update({ collection: 'payments', id: payment.id, data, depth: 0, overrideAccess: true, req })
     }
-    return { status, changed, previous: payment.status as PaymentStatus, refundKind, bookingStatus: booking.status, confirmedAt: booking.confirmedAt, failureMessage: data.failureMessage }
+    return { status, changed, previous: payment.status as PaymentStatus, refundKind, retryRefunds, bookingStatus, confirmedAt: booking.confirmedAt, failureMessage: data.failureMessage }
   })
 
   // After commit: effects that live outside the database, each a job with a deterministic id, so a
@@ -209,8 +217,12 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     }
   }
   if (after.refundKind) {
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, kind: after.refundKind }, { jobId: paymentJobIds.refund(bookingId, after.refundKind) })
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, kind: after.refundKind }, { jobId: paymentJobIds.refund(bookingId, after.refundKind), revive: true })
     effects.push('full refund requested')
+  }
+  for (const retry of after.retryRefunds) {
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, ...retry }, { jobId: paymentJobIds.refund(bookingId, retry.kind, retry.replaces) })
+    effects.push(`refund ${retry.replaces} asked again`)
   }
   if (after.status === 'failed' && after.previous !== 'failed') {
     // One mail per failed attempt: the attempt is named by Stripe's charge.
@@ -276,13 +288,15 @@ async function capturedPaymentOf(payload: Payload, bookingId: number, req?: Payl
  * refund's metadata) counts as done, so the job may run any number of times, even days later when
  * Stripe's idempotency key has expired.
  */
-export async function refundBooking(payload: Payload, bookingId: number, kind: RefundKind, attempt = 0): Promise<string> {
+export async function refundBooking(payload: Payload, bookingId: number, kind: RefundKind, attempt = 0, replaces?: string): Promise<string> {
   const booking = await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true })
   if (!booking) return 'booking gone'
   const payment = await capturedPaymentOf(payload, bookingId)
   if (!payment) return 'nothing was paid'
-  const owed = kind === 'cancellation' ? (booking.status === 'cancelled' ? (booking.refundAmount ?? 0) : 0) : payment.amount
-  const existing = (await refundsOf(payment.stripePaymentIntentId)).filter((r) => r.metadata?.kind === kind && r.status !== 'failed' && r.status !== 'canceled')
+  // What the booking is owed now, whoever queued the job (a retried job, staff in the queue dashboard).
+  const owed = kind === 'cancellation' ? (booking.status === 'cancelled' ? (booking.refundAmount ?? 0) : 0) : isUnavailable(booking) ? payment.amount : 0
+  if (owed === 0) return 'nothing is owed'
+  const existing = (await refundsOf(payment.stripePaymentIntentId)).filter((r) => r.metadata?.kind === kind && !isDeadRefund(r.status))
   if (existing.length === 0) {
     const amount = refundToRequest(owed, payment.amount, payment.amountRefunded ?? 0)
     if (amount === 0) return 'nothing to refund'
@@ -291,9 +305,9 @@ export async function refundBooking(payload: Payload, bookingId: number, kind: R
         payment_intent: payment.stripePaymentIntentId,
         amount,
         reason: 'requested_by_customer',
-        metadata: { bookingId: String(bookingId), kind },
+        metadata: { bookingId: String(bookingId), kind, ...(replaces ? { replaces } : {}) },
       },
-      { idempotencyKey: stripeKeys.refund(bookingId, kind, attempt) },
+      { idempotencyKey: stripeKeys.refund(bookingId, kind, attempt, replaces) },
     )
   }
   await syncPayment(payload, payment.stripePaymentIntentId)
@@ -349,7 +363,9 @@ export async function cancelOpenIntents(payload: Payload, bookingId: number): Pr
     } catch (error) {
       payload.logger.warn({ err: error, paymentId: payment.id, msg: 'could not cancel the PaymentIntent of an expired hold' })
     }
-    await syncPayment(payload, payment.stripePaymentIntentId).catch(() => null)
+    // Whatever Stripe now says (canceled, or succeeded after all → refunded in full); a failure here
+    // fails the job, which is retried.
+    await syncPayment(payload, payment.stripePaymentIntentId)
   }
   return cancelled
 }

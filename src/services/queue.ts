@@ -1,4 +1,4 @@
-import { type JobsOptions, Queue } from 'bullmq'
+import { Job, type JobsOptions, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
 import {
@@ -53,9 +53,19 @@ export async function enqueue<Q extends QueueName, N extends keyof Registry[Q] &
   queueName: Q,
   name: N,
   data: Registry[Q][N],
-  options: { jobId: string; runAt?: Date } & Pick<JobsOptions, 'attempts' | 'backoff'>,
+  options: { jobId: string; runAt?: Date; revive?: boolean } & Pick<JobsOptions, 'attempts' | 'backoff'>,
 ): Promise<void> {
-  await queue(queueName).add(name, data, {
+  const q = queue(queueName)
+  if (options.revive) {
+    // The same id is a no-op while the job is kept, failed ones included (30 days). Recovery paths
+    // (reconciliation) mean "make sure this runs": a job that gave up is retried instead.
+    const existing = await Job.fromId(q, options.jobId)
+    if (existing && (await existing.isFailed())) {
+      await existing.retry('failed')
+      return
+    }
+  }
+  await q.add(name, data, {
     jobId: options.jobId,
     delay: options.runAt ? Math.max(0, options.runAt.getTime() - Date.now()) : undefined,
     attempts: options.attempts ?? 5,

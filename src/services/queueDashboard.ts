@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response, Router } from 'express'
 
 import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
+import { BOOKING_LIFECYCLE_QUEUE } from '../../jobs/queues'
 import { QUEUE_NAMES, queue } from './queue'
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues'
@@ -16,7 +17,9 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues'
 export function queueDashboard(): Router {
   const serverAdapter = new ExpressAdapter()
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
-  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: false })), serverAdapter })
+  // Staff may retry or clean booking-lifecycle jobs; the payments and mail queues are read-only: adding
+  // or cleaning jobs there could ask Stripe for money back or forget which mails were sent.
+  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: name !== BOOKING_LIFECYCLE_QUEUE })), serverAdapter })
   return serverAdapter.getRouter() as Router
 }
 

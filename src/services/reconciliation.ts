@@ -3,10 +3,11 @@ import type Stripe from 'stripe'
 
 import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
 import type { Payment } from '../payload-types'
-import type { PaymentStatus } from '../domain/payments'
+import { type PaymentStatus, type RefundKind, isDeadRefund } from '../domain/payments'
 import { type LocalPayment, type StripeIntent, planReconciliation } from '../domain/reconciliation'
 import { env } from '../lib/env'
-import { syncPayment } from './payments'
+import { parseId } from '../lib/ids'
+import { isUnavailable, syncPayment } from './payments'
 import { enqueue } from './queue'
 import { stripe } from './stripe'
 
@@ -15,8 +16,8 @@ import { stripe } from './stripe'
  * PaymentIntents and refunds created in the window and our payments of the same window, let
  * planReconciliation compare them, re-apply the webhook handling where a webhook was missed (the same
  * idempotent syncPayment, so a confirmation happens once), and write a reconciliation-reports document.
- * It also re-enqueues the work a lost job would have done: stored events still pending, and refunds
- * owed for cancelled bookings that Stripe never got.
+ * It also re-enqueues the work a lost or failed job would have done: stored events still pending, and
+ * refunds owed that Stripe never got.
  */
 const toLocal = (p: Payment): LocalPayment => ({
   id: p.id,
@@ -47,43 +48,68 @@ async function requeueStaleEvents(payload: Payload): Promise<number> {
     select: { eventId: true },
     overrideAccess: true,
   })
-  for (const event of docs) await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.eventId }, { jobId: paymentJobIds.stripeEvent(event.eventId) })
+  for (const event of docs) {
+    await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.eventId }, { jobId: paymentJobIds.stripeEvent(event.eventId), attempts: 8, revive: true })
+  }
   return docs.length
 }
 
-/** Cancelled bookings owed a refund whose payment has none for the cancellation: queue the refund again. */
+/**
+ * Refunds owed that Stripe never got (the job was lost with Redis, or gave up): cancelled bookings owed
+ * money whose payment has no live cancellation refund, and payments that took money for a booking that
+ * was never confirmed (paid after it expired or was cancelled) with no live full refund. Queued again;
+ * a job that gave up is retried.
+ */
 async function requeueMissingRefunds(payload: Payload, since: Date): Promise<number> {
-  const { docs } = await payload.find({
-    collection: 'bookings',
-    where: { and: [{ status: { equals: 'cancelled' } }, { refundAmount: { greater_than: 0 } }, { cancelledAt: { greater_than_equal: since.toISOString() } }] },
+  const { docs: payments } = await payload.find({
+    collection: 'payments',
+    where: { and: [{ status: { in: ['succeeded', 'partially_refunded', 'disputed'] } }, { updatedAt: { greater_than_equal: since.toISOString() } }] },
     depth: 0,
-    limit: 1000,
-    select: { status: true },
+    pagination: false,
     overrideAccess: true,
   })
+  if (payments.length === 0) return 0
+  const { docs: bookings } = await payload.find({
+    collection: 'bookings',
+    where: { id: { in: payments.map((p) => parseId(p.booking)) } },
+    depth: 0,
+    pagination: false,
+    select: { status: true, confirmedAt: true, refundAmount: true },
+    overrideAccess: true,
+  })
+  const byId = new Map(bookings.map((b) => [b.id, b]))
   let queued = 0
-  for (const booking of docs) {
-    const { docs: payments } = await payload.find({
-      collection: 'payments',
-      where: { and: [{ booking: { equals: booking.id } }, { status: { in: ['succeeded', 'partially_refunded', 'disputed'] } }] },
-      depth: 0,
-      limit: 1,
-      overrideAccess: true,
-    })
-    const payment = payments[0]
-    if (!payment || (payment.refunds ?? []).some((r) => r.reason === 'cancellation')) continue
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind: 'cancellation' }, { jobId: paymentJobIds.refund(booking.id, 'cancellation') })
+  for (const payment of payments) {
+    const booking = byId.get(parseId(payment.booking)!)
+    if (!booking) continue
+    const kind: RefundKind | null =
+      booking.status === 'cancelled' && (booking.refundAmount ?? 0) > 0 && booking.confirmedAt ? 'cancellation' : isUnavailable(booking) ? 'booking_unavailable' : null
+    if (!kind || (payment.refunds ?? []).some((r) => r.reason === kind && !isDeadRefund(r.status))) continue
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind }, { jobId: paymentJobIds.refund(booking.id, kind), revive: true })
     queued++
   }
   return queued
 }
 
+/** A run whose worker died leaves its report "running": after an hour it is marked failed. */
+async function closeInterruptedReports(payload: Payload): Promise<void> {
+  await payload.update({
+    collection: 'reconciliation-reports',
+    where: { and: [{ status: { equals: 'running' } }, { startedAt: { less_than: new Date(Date.now() - 3600_000).toISOString() } }] },
+    data: { status: 'failed', error: 'Interrupted: the worker running it stopped.' },
+    depth: 0,
+    overrideAccess: true,
+  })
+}
+
 export async function reconcile(payload: Payload, options: { trigger: 'scheduled' | 'manual'; requestedBy?: number; now?: Date }): Promise<string> {
+  await closeInterruptedReports(payload)
   const windowEnd = options.now ?? new Date()
   const windowStart = new Date(windowEnd.getTime() - env.RECONCILE_LOOKBACK_HOURS * 3600_000)
   const report = await payload.create({
     collection: 'reconciliation-reports',
     data: {
+      title: `${options.trigger === 'manual' ? 'Manual run' : 'Scheduled run'}, ${windowEnd.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       trigger: options.trigger,
       requestedBy: options.requestedBy ?? null,
       status: 'running',

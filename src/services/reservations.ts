@@ -51,6 +51,8 @@ export async function reassignListingHost(req: PayloadRequest, propertyId: numbe
   const executor = await db(req)
   await executor.execute(sql`UPDATE bookings SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
   await executor.execute(sql`UPDATE availability_blocks SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
+  // Payments are read by the booking's host: they move with the bookings.
+  await executor.execute(sql`UPDATE payments SET host_id = ${hostId} WHERE booking_id IN (SELECT id FROM bookings WHERE property_id = ${propertyId})`)
 }
 
 /** True for the Postgres error of the no-overlap constraint, however deeply Drizzle wrapped it. */

@@ -52,6 +52,8 @@ export type StripeStandIn = {
   dispute(intentId: string, reason?: string): Stripe.Event
   /** [charge.refunded, refund.updated] for an existing refund. */
   refundEvents(refundId: string): Stripe.Event[]
+  /** A refund that fails after it was created (a closed card): status failed → refund.failed. The money counts as not refunded again. */
+  failRefund(refundId: string, reason?: string): Stripe.Event
   /** An intent created outside our app (dashboard); `created` (unix s) defaults to now. */
   createIntentDirect(params: {
     amount: number
@@ -61,8 +63,10 @@ export type StripeStandIn = {
     created?: number
   }): Stripe.PaymentIntent
   tamper(intentId: string, patch: Partial<Pick<Stripe.PaymentIntent, 'amount' | 'currency' | 'status'>>): void
-  /** The next `n` POST /v1/refunds reaching the endpoint answer 500 api_error with `stripe-should-retry: false`. */
-  failNextRefunds(n: number): void
+  /** The next `n` POST /v1/refunds reaching the endpoint answer 500 api_error with `stripe-should-retry: false`.
+   *  `saved`: the 500 is stored under the idempotency key and replayed for it, as Stripe does when the
+   *  failure happened after the endpoint began executing. */
+  failNextRefunds(n: number, options?: { saved?: boolean }): void
   event(type: string, object: unknown): Stripe.Event
   sign(payload: string, options?: { secret?: string; timestamp?: number }): string
   deliver(webhookUrl: string, event: Stripe.Event, options?: DeliverOptions): Promise<Response>
@@ -272,6 +276,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   /** Saved first responses per Idempotency-Key (Stripe keeps them 24 h; we keep them for the stand-in's life). */
   const idempotency = new Map<string, { fingerprint: string; status: number; body: string; requestId: string }>()
   let refundFailures = 0
+  let refundFailuresSaved = false
 
   const intentOr404 = (id: string, param = 'intent') => intents.get(id) ?? (() => { throw missing('payment_intent', id, param) })()
   const refundedTotal = (intentId: string) =>
@@ -377,7 +382,10 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       metadata: { ...intent.metadata },
       paid: true,
       payment_intent: intent.id,
-      payment_method: null,
+      payment_method: 'pm_card_visa',
+      // Card details as Stripe sends them on charges: Staybase must never store these.
+      payment_method_details: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, fingerprint: 'Xt5EWLLDS7FJjR1c' } },
+      billing_details: { name: 'Card Holder', email: 'card.holder@example.test', address: null, phone: null },
       receipt_email: intent.receipt_email,
       refunded: amountRefunded >= intent.amount_received,
       refunds: { object: 'list', data: chargeRefunds, has_more: false, url: `/v1/charges/${chargeId}/refunds` },
@@ -463,7 +471,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     ['POST', /^\/v1\/refunds$/, (_m, params) => {
       if (refundFailures > 0) {
         refundFailures--
-        throw new ApiError(500, { type: 'api_error', message: 'An unknown error occurred' }, { shouldRetry: false })
+        throw new ApiError(500, { type: 'api_error', message: 'An unknown error occurred' }, { shouldRetry: false, persist: refundFailuresSaved })
       }
       allowOnly(params, ALLOWED.createRefund)
       const intentId = optionalString(params, 'payment_intent')
@@ -680,6 +688,12 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         status: 'needs_response',
       })
     },
+    failRefund(refundId, reason = 'expired_or_canceled_card') {
+      const refund = refunds.get(refundId)
+      if (!refund) throw new Error(`stand-in: no refund ${refundId}`)
+      Object.assign(refund, { status: 'failed', failure_reason: reason })
+      return emit('refund.failed', refund)
+    },
     refundEvents(refundId) {
       const refund = refunds.get(refundId)
       if (!refund) throw new Error(`stand-in: no refund ${refundId}`)
@@ -697,8 +711,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       if (!intent) throw new Error(`stand-in: no PaymentIntent ${intentId}`)
       Object.assign(intent, patch, patch.currency === undefined ? {} : { currency: patch.currency.toLowerCase() })
     },
-    failNextRefunds(n) {
+    failNextRefunds(n, options = {}) {
       refundFailures = n
+      refundFailuresSaved = options.saved === true
     },
     event: (type, object) => emit(type, object),
     sign,
