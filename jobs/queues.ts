@@ -52,12 +52,15 @@ export type MailJobs = {
 }
 export type MailJobName = keyof MailJobs
 
-/** Deterministic ids: the same effect enqueued twice (a redelivered event, a retried job) runs once. */
+/**
+ * Deterministic ids: the same effect enqueued twice (a redelivered event, a retried job) runs once.
+ * Bookings are named by `bookingRef` (id and creation time, src/domain/payments.ts), never the id alone.
+ */
 export const paymentJobIds = {
   stripeEvent: (eventId: string) => eventId,
-  refund: (bookingId: number, kind: PaymentsJobs['refund']['kind'], replaces?: string) => `booking-${bookingId}-refund-${kind}${replaces ? `-after-${replaces}` : ''}`,
-  cancelIntents: (bookingId: number) => `booking-${bookingId}-cancel-intents`,
+  refund: (ref: string, kind: PaymentsJobs['refund']['kind'], replaces?: string) => `booking-${ref}-refund-${kind}${replaces ? `-after-${replaces}` : ''}`,
+  cancelIntents: (ref: string) => `booking-${ref}-cancel-intents`,
   manualReconcile: (at: Date) => `reconcile-manual-${at.getTime()}`,
 }
-export const mailJobId = (kind: MailKind, bookingId: number, recipient: 'guest' | 'host', discriminator?: string) =>
-  ['mail', kind, `booking-${bookingId}`, recipient, discriminator].filter(Boolean).join('-')
+export const mailJobId = (kind: MailKind, ref: string, recipient: 'guest' | 'host', discriminator?: string) =>
+  ['mail', kind, `booking-${ref}`, recipient, discriminator].filter(Boolean).join('-')

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       await page.goto(`${base}${target}`)
       await page.waitForLoadState('networkidle')
       const file = path.join(out, `${label}${target.replace(/\//g, '_')}.png`)
-      await page.screenshot({ path: file })
+      await page.screenshot({ path: file, fullPage: true })
       console.log(`${file}  (${page.url()})`)
     }
     await context.close()

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq'
 import { type Payload, createLocalReq } from 'payload'
 
+import { bookingRef } from '../../src/domain/payments'
 import { utcDate } from '../../src/domain/stayDates'
 import { applyTransition } from '../../src/services/bookingLifecycle'
 import { enqueue } from '../../src/services/queue'
@@ -36,7 +37,7 @@ async function expire(
   if (!doc) return 'nothing to do'
   payload.logger.info({ bookingId, from: waiting, to: 'expired', msg: 'booking expired' })
   if (waiting === 'awaiting_payment' && paymentsConfigured()) {
-    await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId }, { jobId: paymentJobIds.cancelIntents(bookingId) })
+    await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId }, { jobId: paymentJobIds.cancelIntents(bookingRef(doc)) })
   }
   return 'expired'
 }

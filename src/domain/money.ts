@@ -25,3 +25,9 @@ export function formatMoney(amountMinor: number, currency: Currency): string {
   const major = amountMinor / 10 ** minorUnits
   return `${symbol}${major.toLocaleString('en-US', { minimumFractionDigits: minorUnits, maximumFractionDigits: minorUnits })}`
 }
+
+/** For reports and notes about amounts from outside (Stripe): formatted when we know the currency. */
+export function describeMoney(amountMinor: number, currency: string): string {
+  const code = currency.toUpperCase()
+  return isCurrency(code) ? formatMoney(amountMinor, code) : `${amountMinor} ${code} (minor units)`
+}

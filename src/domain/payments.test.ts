@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 
-import { type PaymentStatus, PAYMENT_STATUSES, derivePaymentStatus, isSettled, redactStripeObject, refundToRequest, refundedTotal, statusOfIntent, stripeKeys } from './payments'
+import { type PaymentStatus, PAYMENT_STATUSES, bookingRef, derivePaymentStatus, isSettled, redactStripeObject, refundToRequest, refundedTotal, statusOfIntent, stripeKeys } from './payments'
 
 describe('statusOfIntent', () => {
   it.each([
@@ -70,13 +70,23 @@ describe('refunds', () => {
 })
 
 describe('stripe idempotency keys', () => {
-  it('name the booking, the amount and the action', () => {
-    expect(stripeKeys.intent(42, 12050, 'EUR')).toBe('staybase-booking-42-intent-12050-eur')
-    expect(stripeKeys.intent(42, 12051, 'EUR')).not.toBe(stripeKeys.intent(42, 12050, 'EUR'))
-    expect(stripeKeys.refund(42, 'cancellation')).toBe('staybase-booking-42-refund-cancellation')
-    expect(stripeKeys.refund(42, 'booking_unavailable')).not.toBe(stripeKeys.refund(42, 'cancellation'))
-    expect(stripeKeys.refund(42, 'cancellation', 2)).toBe('staybase-booking-42-refund-cancellation-retry-2')
-    expect(stripeKeys.refund(42, 'cancellation', 0, 're_1')).toBe('staybase-booking-42-refund-cancellation-after-re_1')
+  const booking = { id: 42, createdAt: '2026-11-26T10:00:00.000Z' }
+  const ref = bookingRef(booking)
+
+  it('name the booking (id and creation time), the amount and the action', () => {
+    expect(ref).toBe('42-1795687200000')
+    expect(stripeKeys.intent(ref, 12050, 'EUR')).toBe('staybase-booking-42-1795687200000-intent-12050-eur')
+    expect(stripeKeys.intent(ref, 12051, 'EUR')).not.toBe(stripeKeys.intent(ref, 12050, 'EUR'))
+    expect(stripeKeys.refund(ref, 'cancellation')).toBe('staybase-booking-42-1795687200000-refund-cancellation')
+    expect(stripeKeys.refund(ref, 'booking_unavailable')).not.toBe(stripeKeys.refund(ref, 'cancellation'))
+    expect(stripeKeys.refund(ref, 'cancellation', 2)).toBe('staybase-booking-42-1795687200000-refund-cancellation-retry-2')
+    expect(stripeKeys.refund(ref, 'cancellation', 0, 're_1')).toBe('staybase-booking-42-1795687200000-refund-cancellation-after-re_1')
+  })
+
+  it('a booking 42 of a restored or reset database is not the old booking 42', () => {
+    const reborn = bookingRef({ id: 42, createdAt: '2026-11-27T08:30:00.000Z' })
+    expect(stripeKeys.intent(reborn, 12050, 'EUR')).not.toBe(stripeKeys.intent(ref, 12050, 'EUR'))
+    expect(stripeKeys.refund(reborn, 'cancellation')).not.toBe(stripeKeys.refund(ref, 'cancellation'))
   })
 })
 

@@ -77,16 +77,24 @@ export function derivePaymentStatus(args: {
 export type RefundKind = 'cancellation' | 'booking_unavailable'
 
 /**
+ * Names one booking for job ids and Stripe idempotency keys: its id and creation time. Ids alone are
+ * reused when a database is restored from a backup or a demo is reset, while Redis (completed jobs are
+ * kept a week) and Stripe (keys live 24 h) remember the old ones: a new booking 42 must never be taken
+ * for the old one, whose refund or mail was already done, or whose intent was already paid.
+ */
+export const bookingRef = (booking: { id: number; createdAt: string }) => `${booking.id}-${Date.parse(booking.createdAt)}`
+
+/**
  * Stripe idempotency keys. Each names one business action, so however often a request or job is
  * retried Stripe performs it once: one intent per booking and amount, one refund per cancellation.
  */
 export const stripeKeys = {
-  intent: (bookingId: number, amount: number, currency: string) => `staybase-booking-${bookingId}-intent-${amount}-${currency.toLowerCase()}`,
+  intent: (ref: string, amount: number, currency: string) => `staybase-booking-${ref}-intent-${amount}-${currency.toLowerCase()}`,
   // Stripe replays a saved 500 for the same key for 24 h: a retry after a failure uses a new key (the
   // refund job first looks for a refund already made for this booking and reason, so this is safe).
   // A refund that failed later at Stripe is asked for again under a key naming the failed one.
-  refund: (bookingId: number, kind: RefundKind, attempt = 0, replaces?: string) =>
-    `staybase-booking-${bookingId}-refund-${kind}${replaces ? `-after-${replaces}` : ''}${attempt ? `-retry-${attempt}` : ''}`,
+  refund: (ref: string, kind: RefundKind, attempt = 0, replaces?: string) =>
+    `staybase-booking-${ref}-refund-${kind}${replaces ? `-after-${replaces}` : ''}${attempt ? `-retry-${attempt}` : ''}`,
 }
 
 /** The refund to ask for: what the booking is owed, never more than is left on the payment. */

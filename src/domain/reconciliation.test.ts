@@ -32,7 +32,7 @@ describe('planReconciliation', () => {
     })
     expect(plan.sync).toEqual([])
     expect(plan.discrepancies.map((d) => [d.kind, d.paymentId])).toEqual([['amount_mismatch', 1], ['amount_mismatch', 2]])
-    expect(plan.discrepancies[0].details).toBe('Stripe: 1100 EUR; our payment: 1000 EUR.')
+    expect(plan.discrepancies[0].details).toBe('Stripe: €11.00; our payment: €10.00.')
   })
 
   it('an intent with no payment here is an orphan, naming the booking its metadata claims', () => {

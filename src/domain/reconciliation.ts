@@ -1,3 +1,4 @@
+import { describeMoney } from './money'
 import { type IntentState, type PaymentStatus, derivePaymentStatus, isSettled } from './payments'
 
 /**
@@ -28,7 +29,7 @@ export type ReconciliationPlan = {
   discrepancies: Discrepancy[]
 }
 
-const money = (amount: number, currency: string) => `${amount} ${currency.toUpperCase()}`
+const money = describeMoney
 
 export function planReconciliation(input: {
   /** Intents created in the window, plus those of local payments in the window fetched one by one. */

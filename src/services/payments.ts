@@ -4,8 +4,9 @@ import type Stripe from 'stripe'
 
 import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../../jobs/queues'
 import type { Booking, Payment } from '../payload-types'
-import { type PaymentStatus, type RefundKind, derivePaymentStatus, isDeadRefund, isSettled, refundToRequest, refundedTotal, stripeKeys } from '../domain/payments'
+import { type PaymentStatus, type RefundKind, bookingRef, derivePaymentStatus, isDeadRefund, isSettled, refundToRequest, refundedTotal, stripeKeys } from '../domain/payments'
 import { conflict } from '../lib/errors'
+import { describeMoney } from '../domain/money'
 import { parseId } from '../lib/ids'
 import { applyTransition } from './bookingLifecycle'
 import { lockListingCalendar } from './reservations'
@@ -73,7 +74,7 @@ export async function paymentIntentFor(req: PayloadRequest, booking: Booking): P
           description: `Staybase booking ${booking.id}`,
           metadata: { bookingId: String(booking.id) },
         },
-        { idempotencyKey: stripeKeys.intent(booking.id, amount, currency) },
+        { idempotencyKey: stripeKeys.intent(bookingRef(booking), amount, currency) },
       )
   if (intent.status === 'canceled') throw conflict('The payment for this booking was cancelled at Stripe; book again to pay.')
   if (!docs[0]) {
@@ -142,7 +143,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     })
     const attention: string[] = []
     if (!matches) {
-      attention.push(`Stripe's PaymentIntent is ${intent.amount} ${fromStripeCurrency(intent.currency)}, not ${payment.amount} ${payment.currency}: the booking was not confirmed.`)
+      attention.push(`Stripe's PaymentIntent is ${describeMoney(intent.amount, intent.currency)}, not ${describeMoney(payment.amount, payment.currency)}: the booking was not confirmed.`)
     }
 
     // Decide on the booking as it is under its listing's calendar lock, the lock that expiry and
@@ -175,7 +176,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     for (const row of merged) {
       const kind = row.reason as RefundKind
       if (!REFUND_KINDS.includes(kind) || !isDeadRefund(row.status) || isDeadRefund(before.get(row.stripeRefundId) ?? null)) continue
-      attention.push(`Refund ${row.stripeRefundId} (${kind}, ${row.amount}) ${row.status} at Stripe; asking again.`)
+      attention.push(`Refund ${row.stripeRefundId} (${kind}, ${describeMoney(row.amount, payment.currency)}) ${row.status} at Stripe; asking again.`)
       retryRefunds.push({ kind, replaces: row.stripeRefundId })
     }
     const data: Partial<Payment> = {
@@ -201,7 +202,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     if (changed || data.lastStripeEventAt) {
       await payload.update({ collection: 'payments', id: payment.id, data, depth: 0, overrideAccess: true, req })
     }
-    return { status, changed, previous: payment.status as PaymentStatus, refundKind, retryRefunds, bookingStatus, confirmedAt: booking.confirmedAt, failureMessage: data.failureMessage }
+    return { status, changed, previous: payment.status as PaymentStatus, refundKind, retryRefunds, bookingStatus, ref: bookingRef(booking), confirmedAt: booking.confirmedAt, failureMessage: data.failureMessage }
   })
 
   // After commit: effects that live outside the database, each a job with a deterministic id, so a
@@ -213,15 +214,15 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
   const recentlyConfirmed = after.bookingStatus === 'confirmed' && isSettled(after.status) && Date.now() - Date.parse(after.confirmedAt ?? '') < 24 * 3600_000
   if (confirmedNow || recentlyConfirmed) {
     for (const recipient of ['guest', 'host'] as const) {
-      await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-confirmed', bookingId, recipient }, { jobId: mailJobId('booking-confirmed', bookingId, recipient) })
+      await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-confirmed', bookingId, recipient }, { jobId: mailJobId('booking-confirmed', after.ref, recipient) })
     }
   }
   if (after.refundKind) {
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, kind: after.refundKind }, { jobId: paymentJobIds.refund(bookingId, after.refundKind), revive: true })
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, kind: after.refundKind }, { jobId: paymentJobIds.refund(after.ref, after.refundKind), revive: true })
     effects.push('full refund requested')
   }
   for (const retry of after.retryRefunds) {
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, ...retry }, { jobId: paymentJobIds.refund(bookingId, retry.kind, retry.replaces) })
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, ...retry }, { jobId: paymentJobIds.refund(after.ref, retry.kind, retry.replaces) })
     effects.push(`refund ${retry.replaces} asked again`)
   }
   if (after.status === 'failed' && after.previous !== 'failed') {
@@ -231,7 +232,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
       MAIL_QUEUE,
       'send',
       { kind: 'payment-failed', bookingId, recipient: 'guest', failureMessage: after.failureMessage ?? undefined },
-      { jobId: mailJobId('payment-failed', bookingId, 'guest', attempt) },
+      { jobId: mailJobId('payment-failed', after.ref, 'guest', attempt) },
     )
   }
   return { paymentId: local.id, status: after.status, changed: after.changed, effects }
@@ -248,7 +249,7 @@ export async function recordDispute(payload: Payload, dispute: Stripe.Dispute, e
     await lockBookingPayment(req, parseId(local.booking)!)
     const payment = (await payload.findByID({ collection: 'payments', id: local.id, depth: 0, overrideAccess: true, req })) as Payment
     if (payment.dispute?.stripeDisputeId === dispute.id) return
-    const note = `Dispute ${dispute.id} opened (${dispute.reason}, ${dispute.amount} ${fromStripeCurrency(dispute.currency)}): respond in the Stripe dashboard.`
+    const note = `Dispute ${dispute.id} opened (${dispute.reason}, ${describeMoney(dispute.amount, dispute.currency)}): respond in the Stripe dashboard.`
     await payload.update({
       collection: 'payments',
       id: payment.id,
@@ -307,7 +308,7 @@ export async function refundBooking(payload: Payload, bookingId: number, kind: R
         reason: 'requested_by_customer',
         metadata: { bookingId: String(bookingId), kind, ...(replaces ? { replaces } : {}) },
       },
-      { idempotencyKey: stripeKeys.refund(bookingId, kind, attempt, replaces) },
+      { idempotencyKey: stripeKeys.refund(bookingRef(booking), kind, attempt, replaces) },
     )
   }
   await syncPayment(payload, payment.stripePaymentIntentId)
@@ -319,6 +320,7 @@ export async function flagRefundFailure(payload: Payload, bookingId: number, kin
   const payment = await capturedPaymentOf(payload, bookingId)
   if (!payment) return
   const note = `Refund (${kind}) for booking ${bookingId} failed after every retry: ${error instanceof Error ? error.message : String(error)}`
+  if ((payment.attentionReason ?? '').includes(note)) return
   await payload.update({
     collection: 'payments',
     id: payment.id,
@@ -333,13 +335,13 @@ export async function afterCancellation(payload: Payload, booking: Booking): Pro
   if (!booking.confirmedAt && paymentsConfigured()) {
     // Cancelled before it was paid: nobody may pay for it now. If a payment got through meanwhile,
     // its webhook refunds it in full.
-    await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId: booking.id }, { jobId: paymentJobIds.cancelIntents(booking.id) })
+    await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId: booking.id }, { jobId: paymentJobIds.cancelIntents(bookingRef(booking)) })
   }
   if ((booking.refundAmount ?? 0) > 0 && (await capturedPaymentOf(payload, booking.id))) {
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind: 'cancellation' }, { jobId: paymentJobIds.refund(booking.id, 'cancellation') })
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind: 'cancellation' }, { jobId: paymentJobIds.refund(bookingRef(booking), 'cancellation') })
   }
   for (const recipient of ['guest', 'host'] as const) {
-    await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-cancelled', bookingId: booking.id, recipient }, { jobId: mailJobId('booking-cancelled', booking.id, recipient) })
+    await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-cancelled', bookingId: booking.id, recipient }, { jobId: mailJobId('booking-cancelled', bookingRef(booking), recipient) })
   }
 }
 

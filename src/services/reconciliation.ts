@@ -3,7 +3,7 @@ import type Stripe from 'stripe'
 
 import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
 import type { Payment } from '../payload-types'
-import { type PaymentStatus, type RefundKind, isDeadRefund } from '../domain/payments'
+import { type PaymentStatus, type RefundKind, bookingRef, isDeadRefund } from '../domain/payments'
 import { type LocalPayment, type StripeIntent, planReconciliation } from '../domain/reconciliation'
 import { env } from '../lib/env'
 import { parseId } from '../lib/ids'
@@ -74,7 +74,7 @@ async function requeueMissingRefunds(payload: Payload, since: Date): Promise<num
     where: { id: { in: payments.map((p) => parseId(p.booking)) } },
     depth: 0,
     pagination: false,
-    select: { status: true, confirmedAt: true, refundAmount: true },
+    select: { status: true, confirmedAt: true, refundAmount: true, createdAt: true },
     overrideAccess: true,
   })
   const byId = new Map(bookings.map((b) => [b.id, b]))
@@ -85,7 +85,7 @@ async function requeueMissingRefunds(payload: Payload, since: Date): Promise<num
     const kind: RefundKind | null =
       booking.status === 'cancelled' && (booking.refundAmount ?? 0) > 0 && booking.confirmedAt ? 'cancellation' : isUnavailable(booking) ? 'booking_unavailable' : null
     if (!kind || (payment.refunds ?? []).some((r) => r.reason === kind && !isDeadRefund(r.status))) continue
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind }, { jobId: paymentJobIds.refund(booking.id, kind), revive: true })
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind }, { jobId: paymentJobIds.refund(bookingRef(booking), kind), revive: true })
     queued++
   }
   return queued

@@ -134,7 +134,7 @@ describe('POST /api/bookings/:id/payment-intent', () => {
     expect(intent.metadata).toEqual({ bookingId: String(booking.id) })
     const creates = stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents' && r.params.metadata && (r.params.metadata as any).bookingId === String(booking.id))
     expect(creates).toHaveLength(1)
-    expect(creates[0].idempotencyKey).toBe(`staybase-booking-${booking.id}-intent-${booking.quote.total}-${booking.quote.currency.toLowerCase()}`)
+    expect(creates[0].idempotencyKey).toBe(`staybase-booking-${booking.id}-${Date.parse(booking.createdAt)}-intent-${booking.quote.total}-${booking.quote.currency.toLowerCase()}`)
 
     const payment = await paymentOf(booking.id)
     expect(payment).toMatchObject({ status: 'requires_payment', amount: booking.quote.total, currency: booking.quote.currency, stripePaymentIntentId: first.body.paymentIntentId, amountRefunded: 0 })
