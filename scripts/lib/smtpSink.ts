@@ -58,7 +58,15 @@ export async function startSmtpSink(
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve())
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  // A client that dies mid-conversation (a worker killed with SIGKILL) resets its socket; smtp-server
+  // reports that as an 'error' event, which must not take the process down with it.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') console.error('smtp sink:', error.message)
   })
   const address = server.server.address() as AddressInfo
 

@@ -112,8 +112,7 @@ export type SyncResult = { paymentId: number; status: PaymentStatus; changed: bo
 
 /**
  * Bring one payment in line with Stripe and carry out what follows. `eventAt` is when Stripe emitted
- * the event that led here (for lastStripeEventAt); `failureKey` distinguishes failed attempts so each
- * gets one mail.
+ * the event that led here (for lastStripeEventAt).
  */
 export async function syncPayment(payload: Payload, intentId: string, options: { eventAt?: Date } = {}): Promise<SyncResult | null> {
   const local = await findPaymentByIntent(payload, intentId)
@@ -225,9 +224,10 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, ...retry }, { jobId: paymentJobIds.refund(after.ref, retry.kind, retry.replaces) })
     effects.push(`refund ${retry.replaces} asked again`)
   }
-  if (after.status === 'failed' && after.previous !== 'failed') {
-    // One mail per failed attempt: the attempt is named by Stripe's charge.
-    const attempt = intentIdOf(intent.latest_charge as string | { id: string } | null) ?? String(intent.created)
+  // One mail per failed attempt, named by Stripe's failed charge (or, without one, by the event).
+  const failedCharge = intentIdOf(intent.latest_charge as string | { id: string } | null)
+  if (after.status === 'failed' && (failedCharge || after.previous !== 'failed')) {
+    const attempt = failedCharge ?? String(options.eventAt?.getTime() ?? intent.created)
     await enqueue(
       MAIL_QUEUE,
       'send',

@@ -84,8 +84,11 @@ async function requeueMissingRefunds(payload: Payload, since: Date): Promise<num
     if (!booking) continue
     const kind: RefundKind | null =
       booking.status === 'cancelled' && (booking.refundAmount ?? 0) > 0 && booking.confirmedAt ? 'cancellation' : isUnavailable(booking) ? 'booking_unavailable' : null
-    if (!kind || (payment.refunds ?? []).some((r) => r.reason === kind && !isDeadRefund(r.status))) continue
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind }, { jobId: paymentJobIds.refund(bookingRef(booking), kind), revive: true })
+    const ofKind = (payment.refunds ?? []).filter((r) => r.reason === kind)
+    if (!kind || ofKind.some((r) => !isDeadRefund(r.status))) continue
+    // After a refund that failed at Stripe, the new one is named after it (as syncPayment names it).
+    const replaces = ofKind.at(-1)?.stripeRefundId
+    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind, ...(replaces ? { replaces } : {}) }, { jobId: paymentJobIds.refund(bookingRef(booking), kind, replaces), revive: true })
     queued++
   }
   return queued
