@@ -1,3 +1,5 @@
+import { keepRatingsCurrent } from '../hooks/properties/keepRatingsCurrent'
+import { SUB_RATINGS } from '../src/domain/reviews'
 import type { CollectionConfig, Where } from 'payload'
 
 import { assignHost } from '../hooks/properties/assignHost'
@@ -57,7 +59,7 @@ export const Properties: CollectionConfig = {
   hooks: {
     beforeOperation: [duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],
-    beforeChange: [keepServerOwnedFields, assignHost, stampPublishedAt, respectModerationHold],
+    beforeChange: [keepServerOwnedFields, keepRatingsCurrent, assignHost, stampPublishedAt, respectModerationHold],
     afterChange: [moveCalendarWithHost],
     beforeDelete: [preventDeleteWithBookings],
   },
@@ -193,9 +195,16 @@ export const Properties: CollectionConfig = {
     },
     { name: 'instantBook', type: 'checkbox', defaultValue: true, admin: { position: 'sidebar' } },
     { name: 'cancellationPolicy', type: 'select', required: true, defaultValue: 'moderate', options: options(CANCELLATION_POLICIES), admin: { position: 'sidebar' } },
-    // Server-owned aggregates, filled by the reviews issue.
+    // Server-owned aggregates of published reviews of stays, recomputed whenever one is published or hidden.
     { name: 'ratingAverage', type: 'number', access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
     { name: 'reviewCount', type: 'number', defaultValue: 0, access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
+    {
+      name: 'ratingBreakdown',
+      type: 'group',
+      access: serverOwned,
+      admin: { position: 'sidebar', readOnly: true, description: 'Average of each sub-rating over the reviews that gave it' },
+      fields: SUB_RATINGS.map((key) => ({ name: key, type: 'number' as const, admin: { readOnly: true } })),
+    },
     { name: 'publishedAt', type: 'date', access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
     {
       name: 'moderation',

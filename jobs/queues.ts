@@ -17,12 +17,16 @@ export type BookingLifecycleJobs = {
   /** Repeatable: confirmed stays whose checkOut has passed → completed; also expires overdue holds
    *  and requests whose delayed job was lost (e.g. Redis was down when the booking was made). */
   sweep: Record<string, never>
+  /** The review window of a stay closed: publish whatever reviews of it are still pending (blind). */
+  'reveal-reviews': { bookingId: number }
 }
 export type BookingLifecycleJobName = keyof BookingLifecycleJobs
 
 export const jobIds = {
   expireHold: (bookingId: number, holdExpiresAt: string) => `booking-${bookingId}-expire-hold-${Date.parse(holdExpiresAt)}`,
   expireRequest: (bookingId: number, holdExpiresAt: string) => `booking-${bookingId}-expire-request-${Date.parse(holdExpiresAt)}`,
+  /** `ref` is bookingRef (id and creation time). */
+  revealReviews: (ref: string) => `booking-${ref}-reveal-reviews`,
 }
 
 /** The prefix of BullMQ's keys, under the deployment's Redis prefix. */

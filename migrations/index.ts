@@ -6,6 +6,7 @@ import * as migration_20261125_234327_booking_idempotency_keys from './20261125_
 import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules';
 import * as migration_20261126_011717_payments from './20261126_011717_payments';
 import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles';
+import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
 
 export const migrations = [
   {
@@ -46,6 +47,11 @@ export const migrations = [
   {
     up: migration_20261126_014227_reconciliation_report_titles.up,
     down: migration_20261126_014227_reconciliation_report_titles.down,
-    name: '20261126_014227_reconciliation_report_titles'
+    name: '20261126_014227_reconciliation_report_titles',
+  },
+  {
+    up: migration_20261126_020942_reviews.up,
+    down: migration_20261126_020942_reviews.down,
+    name: '20261126_020942_reviews'
   },
 ];

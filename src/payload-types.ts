@@ -72,6 +72,7 @@ export interface Config {
     bookings: Booking;
     'availability-blocks': AvailabilityBlock;
     media: Media;
+    reviews: Review;
     payments: Payment;
     'stripe-events': StripeEvent;
     'reconciliation-reports': ReconciliationReport;
@@ -86,6 +87,7 @@ export interface Config {
     bookings: BookingsSelect<false> | BookingsSelect<true>;
     'availability-blocks': AvailabilityBlocksSelect<false> | AvailabilityBlocksSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    reviews: ReviewsSelect<false> | ReviewsSelect<true>;
     payments: PaymentsSelect<false> | PaymentsSelect<true>;
     'stripe-events': StripeEventsSelect<false> | StripeEventsSelect<true>;
     'reconciliation-reports': ReconciliationReportsSelect<false> | ReconciliationReportsSelect<true>;
@@ -316,6 +318,17 @@ export interface Property {
   cancellationPolicy: 'flexible' | 'moderate' | 'strict' | 'non_refundable';
   ratingAverage?: number | null;
   reviewCount?: number | null;
+  /**
+   * Average of each sub-rating over the reviews that gave it
+   */
+  ratingBreakdown?: {
+    cleanliness?: number | null;
+    accuracy?: number | null;
+    communication?: number | null;
+    location?: number | null;
+    checkIn?: number | null;
+    value?: number | null;
+  };
   publishedAt?: string | null;
   moderation?: {
     unpublishedAt?: string | null;
@@ -388,6 +401,36 @@ export interface AvailabilityBlock {
   endDate: string;
   reason: 'owner_use' | 'maintenance' | 'other';
   note?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviews".
+ */
+export interface Review {
+  id: number;
+  booking: number | Booking;
+  property?: (number | null) | Property;
+  author?: (number | null) | User;
+  subject: 'property' | 'guest';
+  rating: number;
+  subRatings?: {
+    cleanliness?: number | null;
+    accuracy?: number | null;
+    communication?: number | null;
+    location?: number | null;
+    checkIn?: number | null;
+    value?: number | null;
+  };
+  comment: string;
+  hostResponse?: {
+    text?: string | null;
+    respondedAt?: string | null;
+  };
+  status?: ('pending' | 'published' | 'hidden') | null;
+  publishedAt?: string | null;
+  hiddenReason?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -642,6 +685,16 @@ export interface PropertiesSelect<T extends boolean = true> {
   cancellationPolicy?: T;
   ratingAverage?: T;
   reviewCount?: T;
+  ratingBreakdown?:
+    | T
+    | {
+        cleanliness?: T;
+        accuracy?: T;
+        communication?: T;
+        location?: T;
+        checkIn?: T;
+        value?: T;
+      };
   publishedAt?: T;
   moderation?:
     | T
@@ -765,6 +818,39 @@ export interface MediaSelect<T extends boolean = true> {
               filename?: T;
             };
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reviews_select".
+ */
+export interface ReviewsSelect<T extends boolean = true> {
+  booking?: T;
+  property?: T;
+  author?: T;
+  subject?: T;
+  rating?: T;
+  subRatings?:
+    | T
+    | {
+        cleanliness?: T;
+        accuracy?: T;
+        communication?: T;
+        location?: T;
+        checkIn?: T;
+        value?: T;
+      };
+  comment?: T;
+  hostResponse?:
+    | T
+    | {
+        text?: T;
+        respondedAt?: T;
+      };
+  status?: T;
+  publishedAt?: T;
+  hiddenReason?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -14,6 +14,7 @@ import { Media } from '../collections/Media'
 import { Properties } from '../collections/Properties'
 import { Payments } from '../collections/Payments'
 import { ReconciliationReports } from '../collections/ReconciliationReports'
+import { Reviews } from '../collections/Reviews'
 import { StripeEvents } from '../collections/StripeEvents'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
@@ -33,7 +34,7 @@ export default buildConfig({
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
   },
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Payments, StripeEvents, ReconciliationReports],
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports],
   // Routes outside any one collection: Stripe's webhook and the staff's reconciliation trigger.
   endpoints: [stripeWebhook, runReconciliation],
   editor: lexicalEditor(),

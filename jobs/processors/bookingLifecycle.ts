@@ -2,7 +2,13 @@ import type { Job } from 'bullmq'
 import { type Payload, createLocalReq } from 'payload'
 
 import { bookingRef } from '../../src/domain/payments'
+import { reviewWindowClosesAt } from '../../src/domain/reviews'
 import { utcDate } from '../../src/domain/stayDates'
+import { env } from '../../src/lib/env'
+import { toStayDate } from '../../src/lib/stayDateField'
+import type { Booking } from '../../src/payload-types'
+import { lockBookingReviews, publishPendingReviews } from '../../src/services/reviews'
+import { inTransaction } from '../../src/services/transaction'
 import { applyTransition } from '../../src/services/bookingLifecycle'
 import { enqueue } from '../../src/services/queue'
 import { paymentsConfigured } from '../../src/services/stripe'
@@ -76,6 +82,36 @@ async function sweep(payload: Payload): Promise<string> {
   return `expired ${expired}, completed ${completed}`
 }
 
+/** Publish a stay's pending reviews once its review window has closed (the job runs at that moment). */
+async function revealReviews(payload: Payload, bookingId: number): Promise<string> {
+  const req = await createLocalReq({}, payload)
+  const result = await inTransaction(req, async () => {
+    const booking = await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true, req })
+    if (!booking) return 'booking gone'
+    await lockBookingReviews(req, bookingId)
+    if (Date.now() < reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS).getTime()) return 'window still open'
+    return `published ${await publishPendingReviews(req, bookingId)}`
+  })
+  if (result === 'window still open') throw new NotDueYet(`booking ${bookingId}: review window still open`)
+  return result
+}
+
+/** Pending reviews whose window closed but whose reveal job was lost: the sweep reveals them. */
+async function revealOverdueReviews(payload: Payload): Promise<number> {
+  const { docs } = await payload.find({ collection: 'reviews', where: { status: { equals: 'pending' } }, depth: 1, limit: 500, overrideAccess: true, select: { booking: true } })
+  let revealed = 0
+  const seen = new Set<number>()
+  for (const review of docs) {
+    const booking = review.booking as Booking | number
+    if (typeof booking !== 'object' || seen.has(booking.id)) continue
+    seen.add(booking.id)
+    if (Date.now() < reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS).getTime()) continue
+    const result = await revealReviews(payload, booking.id).catch(() => 'skipped')
+    if (result.startsWith('published')) revealed++
+  }
+  return revealed
+}
+
 export async function processBookingJob(payload: Payload, job: Job): Promise<string> {
   switch (job.name as BookingLifecycleJobName) {
     case 'expire-hold':
@@ -84,7 +120,9 @@ export async function processBookingJob(payload: Payload, job: Job): Promise<str
       return expire(payload, data.bookingId, job.name === 'expire-hold' ? 'awaiting_payment' : 'requested', data.holdExpiresAt)
     }
     case 'sweep':
-      return sweep(payload)
+      return `${await sweep(payload)}, revealed reviews of ${await revealOverdueReviews(payload)} stays`
+    case 'reveal-reviews':
+      return revealReviews(payload, (job.data as BookingLifecycleJobs['reveal-reviews']).bookingId)
     default:
       throw new Error(`unknown job ${String(job.name)}`)
   }

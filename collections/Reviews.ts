@@ -1,0 +1,109 @@
+import type { CollectionConfig, Field, PayloadRequest } from 'payload'
+
+import { explainDuplicateReview } from '../hooks/reviews/explainDuplicateReview'
+import { prepareReview } from '../hooks/reviews/prepareReview'
+import { revealWhenBothIn } from '../hooks/reviews/revealWhenBothIn'
+import { isSignedIn } from '../src/access/isSignedIn'
+import { isStaff } from '../src/access/isStaff'
+import { never } from '../src/access/never'
+import { ownedBy } from '../src/access/ownedBy'
+import { or } from '../src/access/or'
+import { humanize } from '../src/domain/listing'
+import { COMMENT_MAX, COMMENT_MIN, REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX, SUB_RATINGS } from '../src/domain/reviews'
+import { numberRule } from '../src/lib/validators'
+import { parseId } from '../src/lib/ids'
+import { hideReview, respondToReview, unhideReview } from '../src/endpoints/reviewActions'
+
+const serverOwned = { create: never, update: never }
+const fixedAfterCreate = { update: never }
+const stars = (name: string, label: string, required = false): Field => ({
+  name,
+  label,
+  type: 'number',
+  required,
+  access: fixedAfterCreate,
+  validate: numberRule({ label, required, integer: true, min: 1, max: 5 }),
+})
+// Why staff hid a review: for staff and the review's author.
+const staffOrAuthor = {
+  read: ({ req, doc }: { req: PayloadRequest; doc?: { author?: unknown } }) => isStaff({ req }) || (!!req.user && parseId(doc?.author) === Number(req.user.id)),
+  create: never,
+  update: never,
+}
+
+/**
+ * Reviews of real stays, two-sided and blind: the guest reviews the stay (`property`), the host the
+ * guest (`guest`). A review is `pending` — readable by its author and staff only — until the other side
+ * has written theirs or the window closes; then both are `published` at once. Anyone reads published
+ * reviews; staff hide them with a reason. Writes after creation go through the endpoints.
+ */
+export const Reviews: CollectionConfig = {
+  slug: 'reviews',
+  admin: {
+    useAsTitle: 'comment',
+    defaultColumns: ['property', 'subject', 'rating', 'status', 'author', 'publishedAt'],
+    group: 'Listings',
+  },
+  access: {
+    read: or(isStaff, () => ({ status: { equals: 'published' } }), ownedBy('author')),
+    create: isSignedIn,
+    update: never,
+    // Reviews are not deleted (ratings are computed from them); staff hide them instead.
+    delete: never,
+  },
+  defaultSort: '-publishedAt',
+  indexes: [{ fields: ['booking', 'subject'], unique: true }],
+  endpoints: [respondToReview, hideReview, unhideReview],
+  hooks: {
+    beforeChange: [prepareReview],
+    afterChange: [revealWhenBothIn],
+    afterError: [explainDuplicateReview],
+  },
+  lockDocuments: false,
+  disableDuplicate: true,
+  fields: [
+    { name: 'booking', type: 'relationship', relationTo: 'bookings', required: true, index: true, access: fixedAfterCreate },
+    { name: 'property', type: 'relationship', relationTo: 'properties', index: true, access: serverOwned, admin: { readOnly: true } },
+    { name: 'author', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
+    {
+      name: 'subject',
+      type: 'select',
+      required: true,
+      access: fixedAfterCreate,
+      options: [
+        { label: 'The stay (guest reviews the listing)', value: REVIEW_SUBJECTS[0] },
+        { label: 'The guest (host reviews the guest)', value: REVIEW_SUBJECTS[1] },
+      ],
+    },
+    stars('rating', 'Rating', true),
+    {
+      name: 'subRatings',
+      type: 'group',
+      access: fixedAfterCreate,
+      admin: { condition: (data) => data?.subject !== 'guest' },
+      fields: SUB_RATINGS.map((key) => stars(key, humanize(key === 'checkIn' ? 'check_in' : key))),
+    },
+    { name: 'comment', type: 'textarea', required: true, minLength: COMMENT_MIN, maxLength: COMMENT_MAX, access: fixedAfterCreate },
+    {
+      name: 'hostResponse',
+      type: 'group',
+      access: serverOwned,
+      admin: { readOnly: true },
+      fields: [
+        { name: 'text', type: 'textarea', maxLength: RESPONSE_MAX },
+        { name: 'respondedAt', type: 'date' },
+      ],
+    },
+    {
+      name: 'status',
+      type: 'select',
+      index: true,
+      options: REVIEW_STATUSES.map((s) => ({ label: humanize(s), value: s })),
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar' },
+    },
+    { name: 'publishedAt', type: 'date', index: true, access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'hiddenReason', type: 'textarea', access: staffOrAuthor, admin: { readOnly: true, position: 'sidebar' } },
+  ],
+}
+

@@ -1,0 +1,59 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+
+import { REVIEW_SUBJECTS, type ReviewSubject, SUB_RATINGS, checkReviewAllowed } from '../../src/domain/reviews'
+import { env } from '../../src/lib/env'
+import { HttpError, badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
+import { parseId } from '../../src/lib/ids'
+import { toStayDate } from '../../src/lib/stayDateField'
+import { lockBookingReviews } from '../../src/services/reviews'
+
+/**
+ * Who may write this review, and what the server decides about it: the guest reviews the stay, the
+ * host the guest, only of a completed stay, only within the review window, once per side (also a unique
+ * index). The review starts `pending`: blind until the other side has written theirs or the window
+ * closes. Client-sent property, author, status, publishedAt, hostResponse are dropped by field access.
+ */
+export const prepareReview: CollectionBeforeChangeHook = async ({ data, operation, req, context }) => {
+  if (operation !== 'create' || context.seed) return data
+  if (!req.user) throw forbidden('Sign in to write a review.')
+  const bookingId = parseId(data.booking)
+  if (bookingId === null) throw badRequest('booking must be the id of the stay you are reviewing.')
+  const subject = data.subject as ReviewSubject
+  if (!REVIEW_SUBJECTS.includes(subject)) throw badRequest('subject must be "property" (a guest reviews the stay) or "guest" (the host reviews the guest).')
+
+  await lockBookingReviews(req, bookingId)
+  const booking = await req.payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true, req })
+  if (!booking) throw notFound('Booking not found.')
+  const userId = Number(req.user.id)
+  const isGuest = parseId(booking.guest) === userId
+  const isHost = parseId(booking.host) === userId
+  if (!isGuest && !isHost) throw forbidden('You can only review stays you were part of.')
+  const refusal = checkReviewAllowed({
+    subject,
+    isGuest,
+    isHost,
+    bookingStatus: booking.status ?? '',
+    checkOut: toStayDate(booking.checkOut)!,
+    now: new Date(),
+    windowDays: env.REVIEW_WINDOW_DAYS,
+  })
+  if (refusal) throw new HttpError(refusal.status, refusal.message)
+
+  const existing = await req.payload.count({ collection: 'reviews', where: { and: [{ booking: { equals: bookingId } }, { subject: { equals: subject } }] }, overrideAccess: true, req })
+  if (existing.totalDocs > 0) throw conflict(subject === 'property' ? 'You have already reviewed this stay.' : 'You have already reviewed this guest.')
+
+  const subRatings = (data.subRatings ?? {}) as Record<string, unknown>
+  const given = SUB_RATINGS.filter((key) => subRatings[key] !== undefined && subRatings[key] !== null)
+  if (subject === 'guest' && given.length > 0) throw badRequest('subRatings are for reviews of a stay, not of a guest.')
+
+  return {
+    ...data,
+    booking: bookingId,
+    subject,
+    property: parseId(booking.property),
+    author: userId,
+    status: 'pending',
+    publishedAt: null,
+    subRatings: subject === 'property' ? data.subRatings : undefined,
+  }
+}
