@@ -8,6 +8,7 @@ import { getPayload } from 'payload'
 
 import config from '../src/payload.config'
 import { DEMO_BOOKINGS, seedBooking } from './seed/demoBookings'
+import { DEMO_REVIEWS, seedReviews } from './seed/demoReviews'
 import { DEMO_LISTINGS } from './seed/demoListings'
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demoUsers'
 import { paragraphs } from './seed/lexical'
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
 
   const bookingSteps: Step[] = DEMO_BOOKINGS.map((plan) => ({ label: `booking: ${plan.label}`, run: () => seedBooking(payload, plan) }))
 
-  const steps = [...userSteps, ...listingSteps, ...bookingSteps]
+  const reviewSteps: Step[] = DEMO_REVIEWS.map((plan) => ({ label: `reviews: ${plan.listing}`, run: () => seedReviews(payload, plan) }))
+
+  const steps = [...userSteps, ...listingSteps, ...bookingSteps, ...reviewSteps]
   const counts = { created: 0, kept: 0 }
   const bar = process.stdout.isTTY ? new SingleBar({ format: 'seeding {bar} {value}/{total} {label}', hideCursor: true }) : null
   bar?.start(steps.length, 0, { label: '' })

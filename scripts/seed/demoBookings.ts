@@ -13,6 +13,14 @@ type Plan = { label: string; guest: string; listing: string; daysAhead: number; 
 
 const at = (date: string) => `${date}${STAY_DATE_TIME}`
 
+/** A stay that already happened: moved into the past (check-out `daysAgo` days ago), as time would have. */
+function completedDaysAgo(daysAgo: number, nights: number): () => Partial<Booking> {
+  return () => {
+    const checkOut = addDays(utcDate(new Date()), -daysAgo)
+    return { status: 'completed', checkIn: at(addDays(checkOut, -nights)), checkOut: at(checkOut), confirmedAt: new Date().toISOString() }
+  }
+}
+
 export const DEMO_BOOKINGS: Plan[] = [
   { label: 'awaiting payment', guest: 'alex.guest@staybase.local', listing: 'Alfama apartment with river view', daysAhead: 21, nights: 3 },
   { label: 'requested', guest: 'sam.guest@staybase.local', listing: 'Villa on Lake Como', daysAhead: 45, nights: 4 },
@@ -31,18 +39,12 @@ export const DEMO_BOOKINGS: Plan[] = [
       return { status: 'cancelled', cancelledAt: cancelledAt.toISOString(), cancelledBy: 'guest', cancellationReason: 'Trip postponed', refundAmount: refund.amount }
     },
   },
-  {
-    label: 'completed',
-    guest: 'alex.guest@staybase.local',
-    listing: 'Ribeira riverside loft',
-    daysAhead: 14,
-    nights: 3,
-    // A stay that already happened: moved into the past, as time would have.
-    then: () => {
-      const checkIn = addDays(utcDate(new Date()), -20)
-      return { status: 'completed', checkIn: at(checkIn), checkOut: at(addDays(checkIn, 3)) }
-    },
-  },
+  { label: 'completed', guest: 'alex.guest@staybase.local', listing: 'Ribeira riverside loft', daysAhead: 14, nights: 3, then: completedDaysAgo(20, 3) },
+  // More stays that happened, so listings have reviews (scripts/seed/demoReviews.ts).
+  { label: 'completed 2', guest: 'sam.guest@staybase.local', listing: 'Ribeira riverside loft', daysAhead: 18, nights: 4, then: completedDaysAgo(40, 4) },
+  { label: 'completed 3', guest: 'sam.guest@staybase.local', listing: 'Alfama apartment with river view', daysAhead: 26, nights: 3, then: completedDaysAgo(30, 3) },
+  { label: 'completed 4', guest: 'alex.guest@staybase.local', listing: 'Chalet with Matterhorn view', daysAhead: 38, nights: 5, then: completedDaysAgo(55, 5) },
+  { label: 'completed 5', guest: 'sam.guest@staybase.local', listing: 'Machiya townhouse in Kyoto', daysAhead: 48, nights: 3, then: completedDaysAgo(70, 3) },
 ]
 
 export async function seedBooking(payload: Payload, plan: Plan): Promise<'created' | 'kept'> {

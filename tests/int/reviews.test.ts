@@ -329,6 +329,52 @@ describe('listing ratings', () => {
   })
 })
 
+// --- access matrix ------------------------------------------------------------------------------------------
+
+describe('who reads which review, on REST and GraphQL', () => {
+  it('pending: author and staff; published: everyone; hidden: author and staff', async () => {
+    const pendingStay = await completedStay()
+    const pending = (await review(cast.guest, guestReview(pendingStay))).body.doc
+    const publishedStay = await completedStay()
+    const published = (await review(cast.guest, guestReview(publishedStay))).body.doc
+    await review(cast.host, hostReview(publishedStay))
+    const hiddenStay = await completedStay()
+    const hidden = (await review(cast.guest, guestReview(hiddenStay))).body.doc
+    await review(cast.host, hostReview(hiddenStay))
+    expect((await rest(stack, 'POST', `/api/reviews/${hidden.id}/hide`, { token: cast.staff.token, body: { reason: 'Spam' } })).status).toBe(200)
+
+    const roles: [string, TestUser | undefined][] = [
+      ['guest (author)', cast.guest],
+      ['other guest', cast.otherGuest],
+      ['host', cast.host],
+      ['other host', cast.otherHost],
+      ['staff', cast.staff],
+      ['anonymous', undefined],
+    ]
+    const canRead: Record<string, string[]> = {
+      pending: ['guest (author)', 'staff'],
+      published: ['guest (author)', 'other guest', 'host', 'other host', 'staff', 'anonymous'],
+      hidden: ['guest (author)', 'staff'],
+    }
+    const query = `query($id: Int!, $p: JSON) { Review(id: $id) { id status } Reviews(where: { property: { equals: $p } }, limit: 500) { docs { id } } }`
+    for (const [state, doc] of Object.entries({ pending, published, hidden })) {
+      for (const [role, who] of roles) {
+        const allowed = canRead[state].includes(role)
+        const one = await rest(stack, 'GET', `/api/reviews/${doc.id}`, { token: who?.token })
+        const list = (await rest(stack, 'GET', `/api/reviews?where[property][equals]=${listing.id}&limit=500`, { token: who?.token })).body.docs.map((r: any) => r.id)
+        const graph = await gql(stack, query, { id: doc.id, p: listing.id }, { token: who?.token })
+        const seen = {
+          rest: one.status === 200,
+          list: list.includes(doc.id),
+          graphql: graph.body.data?.Review?.id === doc.id,
+          graphqlList: (graph.body.data?.Reviews?.docs ?? []).some((r: any) => r.id === doc.id),
+        }
+        expect([state, role, seen]).toEqual([state, role, { rest: allowed, list: allowed, graphql: allowed, graphqlList: allowed }])
+      }
+    }
+  })
+})
+
 // --- reading ----------------------------------------------------------------------------------------------
 
 describe('reading reviews', () => {
