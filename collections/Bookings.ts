@@ -1,6 +1,7 @@
 import type { CollectionConfig, Field } from 'payload'
 
 import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
+import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { keepPaidBookings } from '../hooks/bookings/keepPaidBookings'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
 import { scheduleExpiry } from '../hooks/bookings/scheduleExpiry'
@@ -41,6 +42,7 @@ export const Bookings: CollectionConfig = {
   // createBooking replaces Payload's POST /api/bookings to add Idempotency-Key support.
   endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking, createPaymentIntent],
   hooks: {
+    beforeOperation: [nullGroupsAreAbsent],
     beforeChange: [prepareBooking],
     afterChange: [scheduleExpiry],
     beforeDelete: [keepPaidBookings],

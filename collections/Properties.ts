@@ -1,3 +1,4 @@
+import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { keepRatingsCurrent } from '../hooks/properties/keepRatingsCurrent'
 import { SUB_RATINGS } from '../src/domain/reviews'
 import type { CollectionConfig, Where } from 'payload'
@@ -57,7 +58,7 @@ export const Properties: CollectionConfig = {
   },
   endpoints: [searchListingsEndpoint, quoteListing, listingAvailability, unpublishListing, reinstateListing],
   hooks: {
-    beforeOperation: [duplicateOwnListingsOnly],
+    beforeOperation: [nullGroupsAreAbsent, duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],
     beforeChange: [keepServerOwnedFields, keepRatingsCurrent, assignHost, stampPublishedAt, respectModerationHold],
     afterChange: [moveCalendarWithHost],

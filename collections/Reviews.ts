@@ -1,6 +1,7 @@
 import type { CollectionConfig, Field, PayloadRequest } from 'payload'
 
 import { explainDuplicateReview } from '../hooks/reviews/explainDuplicateReview'
+import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { prepareReview } from '../hooks/reviews/prepareReview'
 import { revealWhenBothIn } from '../hooks/reviews/revealWhenBothIn'
 import { isSignedIn } from '../src/access/isSignedIn'
@@ -55,6 +56,7 @@ export const Reviews: CollectionConfig = {
   indexes: [{ fields: ['booking', 'subject'], unique: true }],
   endpoints: [respondToReview, hideReview, unhideReview],
   hooks: {
+    beforeOperation: [nullGroupsAreAbsent],
     beforeChange: [prepareReview],
     afterChange: [revealWhenBothIn],
     afterError: [explainDuplicateReview],
@@ -83,7 +85,18 @@ export const Reviews: CollectionConfig = {
       admin: { condition: (data) => data?.subject !== 'guest' },
       fields: SUB_RATINGS.map((key) => stars(key, humanize(key === 'checkIn' ? 'check_in' : key))),
     },
-    { name: 'comment', type: 'textarea', required: true, minLength: COMMENT_MIN, maxLength: COMMENT_MAX, access: fixedAfterCreate },
+    {
+      name: 'comment',
+      type: 'textarea',
+      required: true,
+      access: fixedAfterCreate,
+      admin: { description: `Plain text, ${COMMENT_MIN}–${COMMENT_MAX} characters` },
+      // Payload's own length check lets numbers and booleans through; a comment is text.
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.trim().length >= COMMENT_MIN && value.length <= COMMENT_MAX
+          ? true
+          : `Comment must be text of ${COMMENT_MIN} to ${COMMENT_MAX} characters.`,
+    },
     {
       name: 'hostResponse',
       type: 'group',

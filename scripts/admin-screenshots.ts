@@ -37,12 +37,13 @@ async function main(): Promise<void> {
         '/admin/collections/reconciliation-reports',
         '/admin/collections/reconciliation-reports/1',
         '/admin/collections/stripe-events',
+        '/admin/collections/reviews',
       ],
     ],
     [
       'maria.host@staybase.local',
       'host',
-      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media', '/admin/collections/bookings', '/admin/collections/payments'],
+      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media', '/admin/collections/bookings', '/admin/collections/payments', '/admin/collections/reviews'],
     ],
     ['alex.guest@staybase.local', 'guest', ['/admin']],
   ]

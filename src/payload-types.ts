@@ -423,6 +423,9 @@ export interface Review {
     checkIn?: number | null;
     value?: number | null;
   };
+  /**
+   * Plain text, 10–2000 characters
+   */
   comment: string;
   hostResponse?: {
     text?: string | null;

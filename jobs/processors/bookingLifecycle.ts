@@ -98,7 +98,7 @@ async function revealReviews(payload: Payload, bookingId: number): Promise<strin
 
 /** Pending reviews whose window closed but whose reveal job was lost: the sweep reveals them. */
 async function revealOverdueReviews(payload: Payload): Promise<number> {
-  const { docs } = await payload.find({ collection: 'reviews', where: { status: { equals: 'pending' } }, depth: 1, limit: 500, overrideAccess: true, select: { booking: true } })
+  const { docs } = await payload.find({ collection: 'reviews', where: { status: { equals: 'pending' } }, depth: 1, limit: 500, sort: 'createdAt', overrideAccess: true, select: { booking: true } })
   let revealed = 0
   const seen = new Set<number>()
   for (const review of docs) {

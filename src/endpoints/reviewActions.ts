@@ -56,7 +56,6 @@ export const respondToReview: Endpoint = {
         data: { hostResponse: { text, respondedAt: new Date().toISOString() } },
         depth: 0,
         overrideAccess: true,
-        context: { reviewWorkflow: true },
         req,
       })
       return respond(doc, 'Response published.')
@@ -78,7 +77,6 @@ async function moderate(req: PayloadRequest, action: 'hide' | 'unhide'): Promise
       data: action === 'hide' ? { status: 'hidden', hiddenReason: reason } : { status: 'published', hiddenReason: null },
       depth: 0,
       overrideAccess: true,
-      context: { reviewWorkflow: true },
       req,
     })
     const ratings = await recomputeListingRatings(req, parseId(review.property)!)

@@ -143,7 +143,7 @@ export const env = cleanEnv(source, {
   STRIPE_API_PROTOCOL: str({ choices: ['', 'http', 'https'], default: '', desc: 'Protocol for STRIPE_API_HOST' }),
   JOB_RETRY_DELAY_MS: positiveInt({ default: 5_000, desc: 'First retry delay of a failed job; doubles on each attempt' }),
   JOB_LOCK_SECONDS: positiveInt({ default: 30, desc: 'How long a job stays claimed by a worker that stopped answering (a crash) before another takes it over' }),
-  REVIEW_WINDOW_DAYS: positiveNumber({ default: 14, desc: 'Days after check-out during which guest and host may review each other' }),
+  REVIEW_WINDOW_DAYS: positiveInt({ default: 14, desc: 'Days after check-out during which guest and host may review each other' }),
   RECONCILE_EVERY_MINUTES: positiveNumber({ default: 15, desc: 'How often the worker reconciles payments with Stripe' }),
   RECONCILE_LOOKBACK_HOURS: positiveNumber({ default: 72, desc: 'How far back each reconciliation run compares PaymentIntents and refunds' }),
   LOG_LEVEL: str({

@@ -26,10 +26,12 @@ const num = (value: unknown): number | null => (value === null || value === unde
 
 /** The ratings in the listing's live row. */
 export async function currentListingRatings(req: PayloadRequest, propertyId: number): Promise<Pick<ListingRatings, 'ratingAverage' | 'reviewCount' | 'ratingBreakdown'> | null> {
+  // FOR UPDATE: a review published between this read and the caller's write waits for it (and the
+  // caller's write then cannot put back older numbers).
   const { rows } = await (await sqlExecutor(req.payload, req)).execute(sql`
     SELECT rating_average, review_count, rating_breakdown_cleanliness, rating_breakdown_accuracy, rating_breakdown_communication,
            rating_breakdown_location, rating_breakdown_check_in, rating_breakdown_value
-    FROM properties WHERE id = ${propertyId}`)
+    FROM properties WHERE id = ${propertyId} FOR UPDATE`)
   const row = rows[0]
   if (!row) return null
   return {
@@ -49,6 +51,9 @@ export async function currentListingRatings(req: PayloadRequest, propertyId: num
 /** Recompute a listing's ratings from its published reviews of stays, and store them. */
 export async function recomputeListingRatings(req: PayloadRequest, propertyId: number): Promise<ListingRatings> {
   const db = await sqlExecutor(req.payload, req)
+  // One recomputation per listing at a time: two stays of one listing published or hidden at once
+  // must not each compute from a view without the other's change and overwrite each other.
+  await db.execute(sql`SELECT 1 FROM properties WHERE id = ${propertyId} FOR UPDATE`)
   const { rows } = await db.execute(sql`
     SELECT rating, sub_ratings_cleanliness, sub_ratings_accuracy, sub_ratings_communication, sub_ratings_location, sub_ratings_check_in, sub_ratings_value
     FROM reviews WHERE property_id = ${propertyId} AND subject = 'property' AND status = 'published'`)
@@ -87,7 +92,7 @@ export async function publishPendingReviews(req: PayloadRequest, bookingId: numb
   if (docs.length === 0) return 0
   const publishedAt = new Date().toISOString()
   for (const review of docs) {
-    await req.payload.update({ collection: 'reviews', id: review.id, data: { status: 'published', publishedAt }, depth: 0, overrideAccess: true, req, context: { reviewWorkflow: true } })
+    await req.payload.update({ collection: 'reviews', id: review.id, data: { status: 'published', publishedAt }, depth: 0, overrideAccess: true, req })
   }
   await recomputeListingRatings(req, parseId(docs[0].property)!)
   return docs.length

@@ -265,6 +265,10 @@ describe('bad input → 400 naming the field, nothing stored', () => {
     ['short title', { title: 'Hut' }, 'title', /./],
     ['unknown amenity', { amenities: ['helipad'] }, 'amenities', /invalid/i],
     ['unknown property type', { propertyType: 'castle' }, 'propertyType', /invalid/i],
+    // null for a group was a 500 inside Payload's field traversal
+    ['null pricing', { pricing: null }, 'pricing.nightlyRate', /required/i],
+    ['null address', { address: null }, 'address.city', /required/i],
+    ['address as a string', { address: 'Main street 1' }, 'address.city', /required/i],
   ])('%s', async (_, overrides, path, message) => {
     const before = (await get('/api/properties?limit=0&draft=true', admin)).body.totalDocs
     const res = await rest(stack, 'POST', '/api/properties', { token: host.token, body: listingInput(overrides) })

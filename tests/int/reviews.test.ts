@@ -157,6 +157,9 @@ describe('who may review, and when', () => {
       [guestReview(stay, { comment: 'Too short' }), /comment|Comment/],
       [guestReview(stay, { comment: 'x'.repeat(2001) }), /comment|Comment/],
       [guestReview(stay, { comment: undefined }), /comment|Comment/],
+      [guestReview(stay, { comment: 1234567890123 }), /Comment must be text/],
+      [guestReview(stay, { comment: true }), /Comment must be text/],
+      [guestReview(stay, { comment: ' '.repeat(40) }), /Comment must be text/],
       [guestReview(stay, { subject: 'host' }), /subject/],
       [guestReview(stay, { booking: 'abc' }), /booking/],
     ]
@@ -170,6 +173,19 @@ describe('who may review, and when', () => {
     expect(withSubRatings.body.errors[0].message).toMatch(/subRatings are for reviews of a stay/)
     expect((await review(cast.guest, guestReview({ id: 999_999 }))).status).toBe(404)
     expect(await reviewCount()).toBe(before)
+  })
+
+  it('null groups mean "none given", on REST and GraphQL', async () => {
+    const stay = await completedStay()
+    expect((await review(cast.host, hostReview(stay, { subRatings: null }))).status).toBe(201)
+    const res = await gql(
+      stack,
+      `mutation($b: Int!) { createReview(data: { booking: $b, subject: property, rating: 4, subRatings: null, comment: "Nice and quiet, good beds." }) { id status subRatings { cleanliness } } }`,
+      { b: stay.id },
+      { token: cast.guest.token },
+    )
+    expect(res.body.errors).toBeUndefined()
+    expect(res.body.data.createReview).toMatchObject({ status: 'published', subRatings: { cleanliness: null } })
   })
 
   it('the server sets author, listing, status and publication; client values are ignored', async () => {
@@ -335,6 +351,15 @@ describe('who reads which review, on REST and GraphQL', () => {
   it('pending: author and staff; published: everyone; hidden: author and staff', async () => {
     const pendingStay = await completedStay()
     const pending = (await review(cast.guest, guestReview(pendingStay))).body.doc
+    // The other side's pending review is just as blind, to the guest and to filters on its fields.
+    const hostPendingStay = await completedStay()
+    const hostPending = (await review(cast.host, hostReview(hostPendingStay, { rating: 1 }))).body.doc
+    expect((await rest(stack, 'GET', `/api/reviews/${hostPending.id}`, { token: cast.guest.token })).status).toBe(404)
+    for (const who of [cast.guest, cast.otherGuest, cast.otherHost, undefined]) {
+      const filtered = await rest(stack, 'GET', `/api/reviews?where[booking][equals]=${hostPendingStay.id}&where[rating][equals]=1`, { token: who?.token })
+      expect(filtered.body.totalDocs).toBe(0)
+    }
+    expect((await rest(stack, 'GET', `/api/reviews/${hostPending.id}`, { token: cast.host.token })).status).toBe(200)
     const publishedStay = await completedStay()
     const published = (await review(cast.guest, guestReview(publishedStay))).body.doc
     await review(cast.host, hostReview(publishedStay))
