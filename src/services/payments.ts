@@ -297,9 +297,11 @@ export async function refundBooking(payload: Payload, bookingId: number, kind: R
   // What the booking is owed now, whoever queued the job (a retried job, staff in the queue dashboard).
   const owed = kind === 'cancellation' ? (booking.status === 'cancelled' ? (booking.refundAmount ?? 0) : 0) : isUnavailable(booking) ? payment.amount : 0
   if (owed === 0) return 'nothing is owed'
-  const existing = (await refundsOf(payment.stripePaymentIntentId)).filter((r) => r.metadata?.kind === kind && !isDeadRefund(r.status))
+  // Stripe's refunds of the intent, not our copy: one made a moment ago may not be recorded here yet.
+  const atStripe = await refundsOf(payment.stripePaymentIntentId)
+  const existing = atStripe.filter((r) => r.metadata?.kind === kind && !isDeadRefund(r.status))
   if (existing.length === 0) {
-    const amount = refundToRequest(owed, payment.amount, payment.amountRefunded ?? 0)
+    const amount = refundToRequest(owed, payment.amount, refundedTotal(atStripe))
     if (amount === 0) return 'nothing to refund'
     await stripe().refunds.create(
       {
