@@ -1,4 +1,3 @@
-import { sql } from '@payloadcms/db-postgres/drizzle'
 import { type Payload, type PayloadRequest, createLocalReq } from 'payload'
 import type Stripe from 'stripe'
 
@@ -11,7 +10,7 @@ import { parseId } from '../lib/ids'
 import { applyTransition } from './bookingLifecycle'
 import { lockListingCalendar } from './reservations'
 import { enqueue } from './queue'
-import { sqlExecutor } from './sqlExecutor'
+import { lockUntilCommit } from './sqlExecutor'
 import { inTransaction } from './transaction'
 import { fromStripeCurrency, paymentsConfigured, stripe, toStripeCurrency } from './stripe'
 
@@ -25,7 +24,7 @@ import { fromStripeCurrency, paymentsConfigured, stripe, toStripeCurrency } from
 
 /** One payment change at a time per booking: creating its intent, syncing it, refunding it. */
 export async function lockBookingPayment(req: PayloadRequest, bookingId: number): Promise<void> {
-  await (await sqlExecutor(req.payload, req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext('staybase:booking-payment'), ${bookingId})`)
+  await lockUntilCommit(req, 'staybase:booking-payment', bookingId)
 }
 
 export async function findPaymentByIntent(payload: Payload, intentId: string, req?: PayloadRequest): Promise<Payment | null> {

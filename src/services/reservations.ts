@@ -1,7 +1,7 @@
 import { sql } from '@payloadcms/db-postgres'
 import type { PayloadRequest } from 'payload'
 
-import { sqlExecutor } from './sqlExecutor'
+import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
 
 /**
  * The calendar of a listing lives in one table, `stay_reservations` (see the bookings migration): a
@@ -17,7 +17,7 @@ const db = (req: PayloadRequest) => sqlExecutor(req.payload, req)
 
 /** Serialises calendar writes of one listing until the surrounding transaction ends. */
 export async function lockListingCalendar(req: PayloadRequest, propertyId: number): Promise<void> {
-  await (await db(req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext('staybase:listing-calendar'), ${propertyId})`)
+  await lockUntilCommit(req, 'staybase:listing-calendar', propertyId)
 }
 
 /** Whether any active booking or block of the listing overlaps [checkIn, checkOut). */

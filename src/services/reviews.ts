@@ -9,7 +9,7 @@ import { env } from '../lib/env'
 import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
 import { enqueue } from './queue'
-import { sqlExecutor } from './sqlExecutor'
+import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
 
 /**
  * Reviews after they are written: the blind reveal (both sides in, or the window closed) and the
@@ -19,7 +19,7 @@ import { sqlExecutor } from './sqlExecutor'
 
 /** One review change at a time per booking: two sides submitting at once both see each other. */
 export async function lockBookingReviews(req: PayloadRequest, bookingId: number): Promise<void> {
-  await (await sqlExecutor(req.payload, req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext('staybase:booking-reviews'), ${bookingId})`)
+  await lockUntilCommit(req, 'staybase:booking-reviews', bookingId)
 }
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))

@@ -1,6 +1,6 @@
 import type { Payload, PayloadRequest } from 'payload'
 
-import type { SQL } from '@payloadcms/db-postgres/drizzle'
+import { type SQL, sql } from '@payloadcms/db-postgres/drizzle'
 
 export type SqlExecutor = { execute: (query: SQL) => Promise<{ rows: Record<string, unknown>[] }> }
 
@@ -12,4 +12,12 @@ export async function sqlExecutor(payload: Payload, req?: PayloadRequest): Promi
   const adapter = payload.db as unknown as { sessions?: Record<string, { db: SqlExecutor }>; drizzle: SqlExecutor }
   const id = req?.transactionID ? await req.transactionID : undefined
   return (id !== undefined && adapter.sessions?.[String(id)]?.db) || adapter.drizzle
+}
+
+/**
+ * A transaction-scoped advisory lock on (namespace, id): held until the request's transaction ends.
+ * Each namespace names one kind of serialisation (a listing's calendar, a booking's payment, …).
+ */
+export async function lockUntilCommit(req: PayloadRequest, namespace: string, id: number): Promise<void> {
+  await (await sqlExecutor(req.payload, req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${namespace}), ${id})`)
 }
