@@ -1,6 +1,7 @@
 import { sql } from '@payloadcms/db-postgres'
 import type { PayloadRequest } from 'payload'
 
+import { causedBy } from '../lib/errors'
 import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
 
 /**
@@ -56,10 +57,5 @@ export async function reassignListingHost(req: PayloadRequest, propertyId: numbe
 }
 
 /** True for the Postgres error of the no-overlap constraint, however deeply Drizzle wrapped it. */
-export function isOverlapViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (e.code === '23P01' && e.constraint === NO_OVERLAP_CONSTRAINT) return true
-    e = e.cause as typeof e
-  }
-  return false
-}
+export const isOverlapViolation = (error: unknown): boolean =>
+  causedBy(error, (e) => e.code === '23P01' && e.constraint === NO_OVERLAP_CONSTRAINT)
