@@ -4,15 +4,13 @@ import type Stripe from 'stripe'
 
 import { cancelOpenIntents, flagRefundFailure, recordDispute, refundBooking, syncPayment } from '../../src/services/payments'
 import { reconcile } from '../../src/services/reconciliation'
+import { stripeId } from '../../src/services/stripe'
 import type { PaymentsJobName, PaymentsJobs } from '../queues'
 
 class Retry extends Error {}
 
 const INTENT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.processing', 'payment_intent.payment_failed', 'payment_intent.canceled'])
 const REFUND_EVENTS = new Set(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed'])
-
-const idOf = (value: unknown): string | null =>
-  typeof value === 'string' ? value : value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : null
 
 /** What one event means for us. The event's object is only used to find the payment; the state comes from Stripe. */
 async function handle(payload: Payload, event: Stripe.Event): Promise<'processed' | 'ignored'> {
@@ -25,7 +23,7 @@ async function handle(payload: Payload, event: Stripe.Event): Promise<'processed
     return 'processed'
   }
   if (REFUND_EVENTS.has(event.type)) {
-    const intentId = idOf(object.payment_intent)
+    const intentId = stripeId(object.payment_intent)
     if (!intentId) return 'ignored'
     if (!(await syncPayment(payload, intentId, { eventAt }))) throw new Retry(`no payment here for ${intentId}`)
     return 'processed'

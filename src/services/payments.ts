@@ -12,7 +12,7 @@ import { lockListingCalendar } from './reservations'
 import { enqueue } from './queue'
 import { lockUntilCommit } from './sqlExecutor'
 import { inTransaction } from './transaction'
-import { fromStripeCurrency, paymentsConfigured, stripe, toStripeCurrency } from './stripe'
+import { fromStripeCurrency, listAll, paymentsConfigured, stripe, stripeId, toStripeCurrency } from './stripe'
 
 /**
  * Everything that changes a payment. The rule: ask Stripe for the current truth (the PaymentIntent and
@@ -32,7 +32,6 @@ export async function findPaymentByIntent(payload: Payload, intentId: string, re
   return docs[0] ?? null
 }
 
-const intentIdOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null))
 
 const REFUND_KINDS: readonly RefundKind[] = ['cancellation', 'booking_unavailable']
 
@@ -93,11 +92,7 @@ export async function paymentIntentFor(req: PayloadRequest, booking: Booking): P
 
 // --- Syncing from Stripe ------------------------------------------------------------------------------
 
-async function refundsOf(intentId: string): Promise<Stripe.Refund[]> {
-  const refunds: Stripe.Refund[] = []
-  for await (const refund of stripe().refunds.list({ payment_intent: intentId, limit: 100 })) refunds.push(refund)
-  return refunds
-}
+const refundsOf = (intentId: string) => listAll<Stripe.Refund>(stripe().refunds.list({ payment_intent: intentId, limit: 100 }))
 
 const refundRow = (refund: Stripe.Refund) => ({
   stripeRefundId: refund.id,
@@ -224,7 +219,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     effects.push(`refund ${retry.replaces} asked again`)
   }
   // One mail per failed attempt, named by Stripe's failed charge (or, without one, by the event).
-  const failedCharge = intentIdOf(intent.latest_charge as string | { id: string } | null)
+  const failedCharge = stripeId(intent.latest_charge)
   if (after.status === 'failed' && (failedCharge || after.previous !== 'failed')) {
     const attempt = failedCharge ?? String(options.eventAt?.getTime() ?? intent.created)
     await enqueue(
@@ -239,7 +234,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
 
 /** A dispute opened on a payment's charge: the payment shows it and waits for staff. */
 export async function recordDispute(payload: Payload, dispute: Stripe.Dispute, eventAt: Date): Promise<SyncResult | null> {
-  const intentId = intentIdOf(dispute.payment_intent as string | { id: string } | null)
+  const intentId = stripeId(dispute.payment_intent)
   if (!intentId) return null
   const local = await findPaymentByIntent(payload, intentId)
   if (!local) return null

@@ -9,7 +9,7 @@ import { env } from '../lib/env'
 import { parseId } from '../lib/ids'
 import { isUnavailable, syncPayment } from './payments'
 import { enqueue } from './queue'
-import { stripe } from './stripe'
+import { listAll, stripe, stripeId } from './stripe'
 
 /**
  * One reconciliation run (the repeatable `reconcile` job, or staff's "Run now"): fetch Stripe's
@@ -28,12 +28,6 @@ const toLocal = (p: Payment): LocalPayment => ({
   amountRefunded: p.amountRefunded ?? 0,
   refundIds: (p.refunds ?? []).map((r) => r.stripeRefundId),
 })
-
-async function listAll<T>(list: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = []
-  for await (const item of list) items.push(item)
-  return items
-}
 
 const isMissing = (error: unknown) => (error as { code?: string })?.code === 'resource_missing'
 
@@ -128,7 +122,7 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
       listAll<Stripe.PaymentIntent>(stripe().paymentIntents.list({ created, limit: 100 })),
       listAll<Stripe.Refund>(stripe().refunds.list({ created, limit: 100 })),
     ])
-    const stripeIds = [...new Set([...intents.map((i) => i.id), ...refunds.map((r) => (typeof r.payment_intent === 'string' ? r.payment_intent : r.payment_intent?.id)).filter(Boolean)])] as string[]
+    const stripeIds = [...new Set([...intents.map((i) => i.id), ...refunds.map((r) => stripeId(r.payment_intent)).filter((id) => id !== null)])] as string[]
     const { docs: local } = await payload.find({
       collection: 'payments',
       where: { or: [{ createdAt: { greater_than_equal: windowStart.toISOString() } }, { stripePaymentIntentId: { in: stripeIds } }] },
@@ -149,7 +143,7 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
     }
     const plan = planReconciliation({
       intents: [...intents, ...extra] as StripeIntent[],
-      refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, payment_intent: typeof r.payment_intent === 'string' ? r.payment_intent : (r.payment_intent?.id ?? null) })),
+      refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, payment_intent: stripeId(r.payment_intent) })),
       payments: local.map(toLocal),
     })
 

@@ -28,6 +28,17 @@ export function stripe(): Stripe {
   return holder[KEY]
 }
 
+/** The id of a Stripe reference, whether it came as an id or expanded into its object. */
+export const stripeId = (value: unknown): string | null =>
+  typeof value === 'string' ? value : value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : null
+
+/** Every item of a Stripe list, through the SDK's auto-pagination. */
+export async function listAll<T>(list: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = []
+  for await (const item of list) items.push(item)
+  return items
+}
+
 /** Stripe's own currencies are lower case; ours are ISO upper case. */
 export const toStripeCurrency = (currency: string) => currency.toLowerCase()
 export const fromStripeCurrency = (currency: string) => currency.toUpperCase()
