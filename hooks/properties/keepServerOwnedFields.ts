@@ -1,7 +1,8 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
 // Fields only the server (or staff, for host) writes. Field access strips them from a caller's data.
-const SERVER_OWNED = ['host', 'slug', 'publishedAt', 'moderation', 'ratingAverage', 'reviewCount'] as const
+// Ratings are not here: keepRatingsCurrent sets them from the live row on every write.
+const SERVER_OWNED = ['host', 'slug', 'publishedAt', 'moderation'] as const
 
 /**
  * Some writes rebuild the whole document from what the caller may write — restoring an old version as

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq'
 import type { Payload } from 'payload'
 
 import type { Booking, Property, User } from '../../src/payload-types'
-import { type Currency, formatMoney, isCurrency } from '../../src/domain/money'
+import { describeMoney } from '../../src/domain/money'
 import { toStayDate } from '../../src/lib/stayDateField'
 import { type BookingMailFacts, type MailMessage, bookingMail } from '../../src/services/mailTemplates'
 import { env } from '../../src/lib/env'
@@ -13,8 +13,7 @@ import type { MailJobName, MailJobs } from '../queues'
  * through Payload's email adapter; job ids are deterministic (one per booking, kind and recipient), so
  * a retried or re-enqueued mail is sent once.
  */
-const money = (amount: number | null | undefined, currency: string | null | undefined) =>
-  isCurrency(currency) ? formatMoney(amount ?? 0, currency as Currency) : `${amount ?? 0}`
+const money = (amount: number | null | undefined, currency: string | null | undefined) => describeMoney(amount ?? 0, currency ?? '')
 
 function facts(booking: Booking, data: MailJobs['send']): BookingMailFacts {
   const listing = booking.property as Property
