@@ -5,6 +5,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
+import pg from 'pg'
+
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
 import { TEST_SECRET } from './constants'
@@ -159,4 +161,15 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
     await new Promise((r) => setTimeout(r, 200))
   }
   return { process: child, output: () => output, stop }
+}
+
+/** One statement on a stack's database, for fixtures the API cannot make (moving a stay into the past). */
+export async function queryDatabase(stack: Stack, statement: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: stack.databaseUrl })
+  await client.connect()
+  try {
+    return await client.query(statement, params)
+  } finally {
+    await client.end()
+  }
 }

@@ -4,7 +4,7 @@ import { quoteStay } from '../../src/domain/pricing'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Stack, startStack } from '../helpers/stack'
+import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 
 let stack: Stack
 let admin: TestUser
@@ -36,13 +36,7 @@ afterAll(async () => {
 
 /** Stands in for the payments issue: a paid booking is confirmed. Also lets tests move dates. */
 async function sqlUpdate(statement: string, params: unknown[]): Promise<void> {
-  const client = new pg.Client({ connectionString: stack.databaseUrl })
-  await client.connect()
-  try {
-    await client.query(statement, params)
-  } finally {
-    await client.end()
-  }
+  await queryDatabase(stack, statement, params)
 }
 const confirm = (id: number) => sqlUpdate(`UPDATE bookings SET status = 'confirmed' WHERE id = $1`, [id])
 

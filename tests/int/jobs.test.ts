@@ -2,6 +2,7 @@ import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
+import { eventually } from '../helpers/wait'
 
 /**
  * The booking-lifecycle queue with a real worker process: holds of a few seconds
@@ -35,13 +36,12 @@ const dates = (week: number) => {
 }
 
 async function waitForStatus(id: number, status: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const res = await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })
-    if (res.body.status === status) return
-    if (Date.now() > deadline) throw new Error(`booking ${id} still ${res.body.status} after ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
+  let last: unknown
+  await eventually(
+    `booking ${id} to become ${status}`,
+    async () => (last = (await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })).body.status) === status,
+    { timeoutMs, intervalMs: 250, detail: () => `booking ${id} still ${String(last)}` },
+  )
 }
 
 const expiredLines = (output: string, bookingId: number) =>

@@ -5,6 +5,7 @@ import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
 import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
+import { eventually as waitFor } from '../helpers/wait'
 
 /**
  * Payments end to end: the built server and a real worker, the real `stripe` SDK talking to a local
@@ -37,15 +38,9 @@ afterAll(async () => {
 
 // --- helpers ------------------------------------------------------------------------------------------
 
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nworker:\n${worker?.output().slice(-3000)}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+/** Waits for the worker's effects; on timeout, shows the end of its log. */
+const eventually = <T,>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000) =>
+  waitFor(what, probe, { timeoutMs, detail: () => `worker:\n${worker?.output().slice(-3000)}` })
 
 /** A fresh instant booking (awaiting payment) on dates nobody else uses. */
 async function book(guest: TestUser = cast.guest): Promise<any> {

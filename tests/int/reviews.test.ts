@@ -1,13 +1,13 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import fc from 'fast-check'
-import pg from 'pg'
 
 import { listingRatings, SUB_RATINGS } from '../../src/domain/reviews'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
+import { type Stack, type WorkerProcess, queryDatabase, startStack, startWorker } from '../helpers/stack'
+import { eventually } from '../helpers/wait'
 
 /**
  * Reviews through the real REST and GraphQL APIs: who may review what and when, the blind reveal (both
@@ -33,15 +33,7 @@ afterAll(async () => {
   await stack?.stop()
 })
 
-async function sql(statement: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: stack.databaseUrl })
-  await client.connect()
-  try {
-    return await client.query(statement, params)
-  } finally {
-    await client.end()
-  }
-}
+const sql = (statement: string, params: unknown[] = []) => queryDatabase(stack, statement, params)
 
 /**
  * A stay that happened: booked through the API (future dates nobody else uses), then moved into the
@@ -247,8 +239,7 @@ describe('blind until both sides are in', () => {
       // Time passes: the window is over. The job runs now instead of in 11 days.
       await sql('UPDATE bookings SET check_in = $2, check_out = $3 WHERE id = $1', [stay.id, `${addDays(today, -18)}T12:00:00.000Z`, `${addDays(today, -15)}T12:00:00.000Z`])
       await job!.promote()
-      const deadline = Date.now() + 15_000
-      while ((await rest(stack, 'GET', `/api/reviews/${mine.id}`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      await eventually('the review published by the job', async () => (await rest(stack, 'GET', `/api/reviews/${mine.id}`)).status === 200, { timeoutMs: 15_000 })
       expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`)).body.status).toBe('published')
       await expectRatingsRecomputed(listing.id)
     } finally {
