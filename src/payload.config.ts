@@ -19,6 +19,7 @@ import { StripeEvents } from '../collections/StripeEvents'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
+import { addErrorCode } from './lib/errorCodes'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 
@@ -83,6 +84,7 @@ export default buildConfig({
         }),
       ]
     : [],
+  hooks: { afterError: [addErrorCode] },
   graphQL: { disablePlaygroundInProduction: true },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },

@@ -24,7 +24,7 @@ export const checkBlock: CollectionBeforeChangeHook = async ({ data, operation, 
 
   await lockListingCalendar(req, propertyId)
   if (await isBooked(req, propertyId, start, end, operation === 'update' ? { blockId: originalDoc?.id } : {})) {
-    throw conflict('Those dates overlap a booking or another block on this listing.')
+    throw conflict('Those dates overlap a booking or another block on this listing.', { code: 'DATES_UNAVAILABLE', field: 'startDate' })
   }
   return { ...data, property: propertyId, host: listing.host }
 }

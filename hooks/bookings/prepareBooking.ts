@@ -32,7 +32,7 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
   if (!isCurrency(listing.pricing.currency)) throw conflict('This listing has no valid price.')
 
   await lockListingCalendar(req, listing.id)
-  if (await isBooked(req, listing.id, checkIn, checkOut)) throw conflict('Those dates are not available for this listing.')
+  if (await isBooked(req, listing.id, checkIn, checkOut)) throw conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
 
   const quote = quoteStay({ ...listing.pricing, currency: listing.pricing.currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
   const instant = listing.instantBook !== false

@@ -18,5 +18,5 @@ export const isDuplicateReview = (error: unknown): boolean =>
 /** Backstop for the unique (booking, subject) index: a second review of the same side is a 409, never a 400 or 500. */
 export const explainDuplicateReview: CollectionAfterErrorHook = ({ error }) => {
   if (!isDuplicateReview(error)) return
-  return { status: 409, response: { errors: [{ message: 'This side of the stay has already been reviewed.' }] } }
+  return { status: 409, response: { errors: [{ message: 'This side of the stay has already been reviewed.', code: 'ALREADY_REVIEWED' }] } }
 }

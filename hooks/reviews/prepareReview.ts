@@ -37,10 +37,10 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
     now: new Date(),
     windowDays: env.REVIEW_WINDOW_DAYS,
   })
-  if (refusal) throw new HttpError(refusal.status, refusal.message)
+  if (refusal) throw new HttpError(refusal.status, refusal.message, refusal.status === 422 ? { code: 'REVIEW_WINDOW_CLOSED' } : {})
 
   const existing = await req.payload.count({ collection: 'reviews', where: { and: [{ booking: { equals: bookingId } }, { subject: { equals: subject } }] }, overrideAccess: true, req })
-  if (existing.totalDocs > 0) throw conflict(subject === 'property' ? 'You have already reviewed this stay.' : 'You have already reviewed this guest.')
+  if (existing.totalDocs > 0) throw conflict(subject === 'property' ? 'You have already reviewed this stay.' : 'You have already reviewed this guest.', { code: 'ALREADY_REVIEWED' })
 
   const subRatings = (data.subRatings ?? {}) as Record<string, unknown>
   const given = SUB_RATINGS.filter((key) => subRatings[key] !== undefined && subRatings[key] !== null)

@@ -8,5 +8,5 @@ import { isOverlapViolation } from '../../src/services/reservations'
  */
 export const explainCalendarConflict: CollectionAfterErrorHook = ({ error }) => {
   if (!isOverlapViolation(error)) return
-  return { status: 409, response: { errors: [{ message: 'Those dates are no longer available for this listing.' }] } }
+  return { status: 409, response: { errors: [{ message: 'Those dates are no longer available for this listing.', code: 'DATES_UNAVAILABLE', field: 'checkIn' }] } }
 }

@@ -14,6 +14,6 @@ export const explainMailFailure: CollectionAfterErrorHook = ({ error, req }) => 
   req.payload.logger.error({ err: error, msg: 'mail could not be sent; the operation was rolled back' })
   return {
     status: 503,
-    response: { errors: [{ message: 'We could not send the email just now. Nothing was saved; please try again in a few minutes.' }] },
+    response: { errors: [{ message: 'We could not send the email just now. Nothing was saved; please try again in a few minutes.', code: 'SERVICE_UNAVAILABLE' }] },
   }
 }

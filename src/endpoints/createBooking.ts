@@ -48,7 +48,7 @@ export const createBooking: Endpoint = {
     const userId = Number(req.user.id)
     const claim = await claimKey(req.payload, userId, key, requestHash(req.data ?? {}))
     if (claim.kind === 'mismatch') {
-      return Response.json({ errors: [{ message: 'This Idempotency-Key was already used with a different request.' }] }, { status: 422 })
+      return Response.json({ errors: [{ message: 'This Idempotency-Key was already used with a different request.', code: 'IDEMPOTENCY_KEY_REUSED' }] }, { status: 422 })
     }
     if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly.')
     if (claim.kind === 'replay') {

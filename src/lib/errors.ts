@@ -1,23 +1,80 @@
 import { APIError } from 'payload'
 
 /**
+ * Stable error codes a frontend can switch on, each with the HTTP status it answers with. Every error
+ * answer of the API carries one (`errors[].code` on REST, `extensions.code` on GraphQL; see
+ * src/lib/errorCodes.ts, which also names Payload's own errors). Add codes here, never inline.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  EMAIL_NOT_VERIFIED: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  DATES_UNAVAILABLE: 409,
+  INVALID_TRANSITION: 409,
+  ALREADY_REVIEWED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  REVIEW_WINDOW_CLOSED: 422,
+  UNPROCESSABLE: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  PAYMENT_PROVIDER_UNAVAILABLE: 502,
+  SERVICE_UNAVAILABLE: 503,
+} as const
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+/** The code an error of this status has when nothing more specific was said. */
+export function defaultCode(status: number): ErrorCode {
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'VALIDATION_FAILED',
+    401: 'UNAUTHORIZED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    409: 'CONFLICT',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    422: 'UNPROCESSABLE',
+    429: 'RATE_LIMITED',
+    502: 'PAYMENT_PROVIDER_UNAVAILABLE',
+    503: 'SERVICE_UNAVAILABLE',
+  }
+  return byStatus[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED')
+}
+
+export type HttpErrorOptions = { code?: ErrorCode; field?: string; data?: Record<string, unknown> | null }
+
+/**
  * The one family of client errors. Each is a Payload APIError marked public, so REST answers with the
- * status and message and GraphQL carries them in `errors[].extensions`.
+ * status and message and GraphQL carries them in `errors[].extensions`; `code` and `field` are added to
+ * both by the afterError hook in src/lib/errorCodes.ts.
  */
 export class HttpError extends APIError {
-  constructor(status: number, message: string, data: Record<string, unknown> | null = null) {
-    super(message, status, data, true)
+  readonly code: ErrorCode
+  readonly field?: string
+
+  constructor(status: number, message: string, opts: HttpErrorOptions = {}) {
+    super(message, status, opts.data ?? null, true)
     // Bundlers minify class names; Payload shows the message only for errors that have a name.
     this.name = 'HttpError'
+    this.code = opts.code ?? defaultCode(status)
+    this.field = opts.field
   }
 }
 
-export const badRequest = (message: string, data?: Record<string, unknown>) => new HttpError(400, message, data)
-export const forbidden = (message: string) => new HttpError(403, message)
-export const notFound = (message: string) => new HttpError(404, message)
-export const conflict = (message: string, data?: Record<string, unknown>) => new HttpError(409, message, data)
+export const badRequest = (message: string, options?: HttpErrorOptions) => new HttpError(400, message, options)
+export const forbidden = (message: string, options?: HttpErrorOptions) => new HttpError(403, message, options)
+export const notFound = (message: string, options?: HttpErrorOptions) => new HttpError(404, message, options)
+export const conflict = (message: string, options?: HttpErrorOptions) => new HttpError(409, message, options)
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new HttpError(429, message, { retryAfterSeconds })
+  new HttpError(429, message, { code: 'RATE_LIMITED', data: { retryAfterSeconds } })
 
 /** What a database error looks like once Drizzle and Payload have wrapped it (pg's fields, Payload's data). */
 export type WrappedDbError = { code?: string; constraint?: string; cause?: unknown; data?: { errors?: { path?: string }[] } }

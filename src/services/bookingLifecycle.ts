@@ -28,7 +28,7 @@ export async function applyTransition(
     const decision = decide(booking)
     if (!decision) return null
     const allowed = checkTransition(booking.status as BookingStatus, decision.to)
-    if (!allowed.ok) throw conflict(allowed.message)
+    if (!allowed.ok) throw conflict(allowed.message, { code: 'INVALID_TRANSITION' })
     return req.payload.update({
       collection: 'bookings',
       id,

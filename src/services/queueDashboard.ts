@@ -35,15 +35,15 @@ export async function requireStaffSession(req: Request, res: Response, next: Nex
     const me = await fetch(`http://127.0.0.1:${env.PORT}/api/users/me`, { headers, signal: AbortSignal.timeout(5_000) })
     user = ((await me.json()) as { user?: { roles?: string[] } | null }).user ?? null
   } catch {
-    res.status(503).json({ errors: [{ message: 'Could not check your session; try again.' }] })
+    res.status(503).json({ errors: [{ message: 'Could not check your session; try again.', code: 'SERVICE_UNAVAILABLE' }] })
     return
   }
   if (!user) {
-    res.status(401).json({ errors: [{ message: 'Sign in to the admin panel as staff to see the queues.' }] })
+    res.status(401).json({ errors: [{ message: 'Sign in to the admin panel as staff to see the queues.', code: 'UNAUTHORIZED' }] })
     return
   }
   if (!isStaffUser(user)) {
-    res.status(403).json({ errors: [{ message: 'Only staff can see the queues.' }] })
+    res.status(403).json({ errors: [{ message: 'Only staff can see the queues.', code: 'FORBIDDEN' }] })
     return
   }
   next()

@@ -1,0 +1,75 @@
+import {
+  APIError,
+  type AfterErrorHook,
+  AuthenticationError,
+  FileRetrievalError,
+  FileUploadError,
+  Forbidden,
+  Locked,
+  LockedAuth,
+  MissingFile,
+  NotFound,
+  QueryError,
+  UnauthorizedError,
+  UnverifiedEmail,
+  ValidationError,
+} from 'payload'
+
+import { type ErrorCode, HttpError, defaultCode } from './errors'
+
+/**
+ * Payload's own error classes by readable name and stable code. `next build` minifies class names, so
+ * `error.name` says "d" or "eq"; instanceof still knows them. Order matters: subclasses first.
+ */
+const PAYLOAD_ERRORS: [new (...args: never[]) => Error, string, ErrorCode][] = [
+  [LockedAuth, 'LockedAuth', 'INVALID_CREDENTIALS'],
+  [AuthenticationError, 'AuthenticationError', 'INVALID_CREDENTIALS'],
+  [UnverifiedEmail, 'UnverifiedEmail', 'EMAIL_NOT_VERIFIED'],
+  [UnauthorizedError, 'UnauthorizedError', 'UNAUTHORIZED'],
+  [Forbidden, 'Forbidden', 'FORBIDDEN'],
+  [NotFound, 'NotFound', 'NOT_FOUND'],
+  [ValidationError, 'ValidationError', 'VALIDATION_FAILED'],
+  [QueryError, 'QueryError', 'VALIDATION_FAILED'],
+  [MissingFile, 'MissingFile', 'VALIDATION_FAILED'],
+  [FileUploadError, 'FileUploadError', 'VALIDATION_FAILED'],
+  [FileRetrievalError, 'FileRetrievalError', 'NOT_FOUND'],
+  [Locked, 'Locked', 'CONFLICT'],
+]
+
+export type DescribedError = { name: string; code: ErrorCode; status: number; field?: string }
+
+/** The readable name, stable code, status and (for rule errors) field of any error thrown while serving a request. */
+export function describeError(error: unknown): DescribedError {
+  const original = (error as { originalError?: unknown })?.originalError ?? error
+  const status = typeof (original as { status?: unknown })?.status === 'number' ? (original as { status: number }).status : 500
+  if (original instanceof HttpError) return { name: 'HttpError', code: original.code, status, field: original.field }
+  for (const [cls, name, code] of PAYLOAD_ERRORS) {
+    if (original instanceof cls) {
+      const paths = (original as { data?: { errors?: { path?: string }[] } }).data?.errors
+      const field = Array.isArray(paths) && typeof paths[0]?.path === 'string' ? paths[0].path : undefined
+      return { name, code: status >= 500 && code !== 'NOT_FOUND' ? defaultCode(status) : code, status, field }
+    }
+  }
+  return { name: original instanceof APIError ? 'APIError' : 'Error', code: defaultCode(status), status }
+}
+
+/**
+ * Config-level afterError hook: every REST error item gets `code` (and `field` when a rule names one)
+ * and a readable `name`; every GraphQL error gets `extensions.code` next to `extensions.statusCode`.
+ */
+export const addErrorCode: AfterErrorHook = ({ error, result, graphqlResult }) => {
+  const described = describeError(error)
+  if (graphqlResult) {
+    const extensions = { ...(graphqlResult.extensions ?? {}), name: described.name, code: described.code, ...(described.field ? { field: described.field } : {}) }
+    return { graphqlResult: { ...graphqlResult, extensions } }
+  }
+  if (result && Array.isArray(result.errors)) {
+    const errors = result.errors.map((item) => {
+      const e = item as Record<string, unknown>
+      const field = typeof e.field === 'string' ? e.field : described.field
+      return { ...e, ...(e.name !== undefined ? { name: described.name } : {}), code: typeof e.code === 'string' ? e.code : described.code, ...(field ? { field } : {}) }
+    })
+    return { response: { ...result, errors } }
+  }
+  return undefined
+}
