@@ -28,7 +28,8 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
   const checkIn = toStayDate(data.checkIn)
   const checkOut = toStayDate(data.checkOut)
   const problem = stayProblem({ checkIn, checkOut, guests: data.guests }, listing, utcDate(new Date()))
-  if (problem || !checkIn || !checkOut) throw badRequest(problem ?? 'checkIn and checkOut must be dates as YYYY-MM-DD.')
+  if (problem) throw badRequest(problem.message, { field: problem.field })
+  if (!checkIn || !checkOut) throw badRequest('checkIn and checkOut must be dates as YYYY-MM-DD.', { field: checkIn ? 'checkOut' : 'checkIn' })
   if (!isCurrency(listing.pricing.currency)) throw conflict('This listing has no valid price.')
 
   await lockListingCalendar(req, listing.id)

@@ -36,7 +36,7 @@ export const quoteListing: Endpoint = {
     const guestsText = query(req, 'guests') ?? '1'
     const guests = /^\d{1,3}$/.test(guestsText) ? Number(guestsText) : Number.NaN
     const problem = stayProblem({ checkIn, checkOut, guests }, listing, utcDate(new Date()))
-    if (problem) throw badRequest(problem)
+    if (problem) throw badRequest(problem.message, { field: problem.field })
     if (await isBooked(req, listing.id, checkIn!, checkOut!)) throw conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
     const quote = quoteStay({ ...listing.pricing, currency: listing.pricing.currency }, checkIn!, checkOut!, env.SERVICE_FEE_PERCENT)
     return Response.json({ property: listing.id, checkIn, checkOut, guests, instantBook: listing.instantBook !== false, quote })
