@@ -62,6 +62,12 @@ function expectServerTime(value: Date | null | undefined, label: string) {
   if (Math.abs(value.getTime() - Date.now()) > 10 * 60_000) throw new Error(`${label} is ${value.toISOString()}, not the server's time of now`)
 }
 
+/** The server's hold: BOOKING_HOLD_MINUTES (15) from now, not the client's 2099. */
+function expectHold(value: Date | null | undefined) {
+  const minutes = value ? (value.getTime() - Date.now()) / 60_000 : Number.NaN
+  if (!(minutes > 0 && minutes <= 16)) throw new Error(`hold_expires_at is ${value?.toISOString()}, not the server's hold from now`)
+}
+
 function expectServerTimestamps(row: Record<string, Date | null>) {
   for (const [column, value] of Object.entries(row)) expectServerTime(value, column)
 }
@@ -150,7 +156,8 @@ describe('REST: client timestamps are ignored', () => {
     expect(res.status).toBe(201)
     expect(res.body.doc.createdAt).not.toBe(FORGED)
     const row = await stored('bookings', res.body.doc.id, ['created_at', 'updated_at', 'hold_expires_at', 'confirmed_at', 'cancelled_at'])
-    expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at, hold_expires_at: row.hold_expires_at })
+    expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at })
+    expectHold(row.hold_expires_at)
     expect([row.confirmed_at, row.cancelled_at]).toEqual([null, null])
   })
 
@@ -235,7 +242,8 @@ describe('GraphQL: client timestamps are ignored', () => {
     })
     expect(data.createBooking.createdAt).not.toBe(FORGED)
     const row = await stored('bookings', data.createBooking.id, ['created_at', 'updated_at', 'hold_expires_at', 'confirmed_at', 'cancelled_at'])
-    expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at, hold_expires_at: row.hold_expires_at })
+    expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at })
+    expectHold(row.hold_expires_at)
     expect([row.confirmed_at, row.cancelled_at]).toEqual([null, null])
   })
 
