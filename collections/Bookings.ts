@@ -103,6 +103,15 @@ export const Bookings: CollectionConfig = {
     { name: 'cancelledBy', type: 'select', options: ['guest', 'host', 'staff'].map((v) => ({ label: humanize(v), value: v })), access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
     { name: 'cancellationReason', type: 'textarea', access: serverOwned, admin: { readOnly: true } },
     { name: 'refundAmount', type: 'number', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    // Set once the cancellation's refund (if owed) and mails were handed to the job queue. Reconciliation
+    // hands over the cancellations without it (Redis was down), and never twice, long after the queue
+    // has forgotten its jobs.
+    {
+      name: 'cancellationQueuedAt',
+      type: 'date',
+      access: { ...serverOwned, read: isStaff },
+      admin: { readOnly: true, position: 'sidebar', description: 'When the refund and mails of the cancellation were queued', date: { pickerAppearance: 'dayAndTime' } },
+    },
     { name: 'messageToHost', type: 'textarea', maxLength: 1000, access: fixedAfterCreate },
   ],
 }

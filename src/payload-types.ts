@@ -385,6 +385,10 @@ export interface Booking {
   cancelledBy?: ('guest' | 'host' | 'staff') | null;
   cancellationReason?: string | null;
   refundAmount?: number | null;
+  /**
+   * When the refund and mails of the cancellation were queued
+   */
+  cancellationQueuedAt?: string | null;
   messageToHost?: string | null;
   updatedAt: string;
   createdAt: string;
@@ -751,6 +755,7 @@ export interface BookingsSelect<T extends boolean = true> {
   cancelledBy?: T;
   cancellationReason?: T;
   refundAmount?: T;
+  cancellationQueuedAt?: T;
   messageToHost?: T;
   updatedAt?: T;
   createdAt?: T;

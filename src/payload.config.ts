@@ -22,9 +22,11 @@ import { Users } from '../collections/Users'
 import { addErrorCode } from './lib/errorCodes'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
+import { serverOwnedTimestamps } from './lib/serverOwnedTimestamps'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
+// Timestamps are added by Payload while it sanitizes; they are made server-owned on the result.
 export default buildConfig({
   serverURL: env.SERVER_URL,
   secret: env.PAYLOAD_SECRET,
@@ -88,4 +90,4 @@ export default buildConfig({
   graphQL: { disablePlaygroundInProduction: true },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
-})
+}).then(serverOwnedTimestamps)

@@ -1,3 +1,4 @@
+import { type RefundKind, isDeadRefund, refundToRequest } from './payments'
 import { dayNumber, utcDate } from './stayDates'
 
 /**
@@ -44,4 +45,70 @@ export function refundAmount(args: {
   const grace = args.cancelledAt.getTime() - args.bookedAt.getTime() <= 24 * HOUR && daysBefore >= 7
   if (grace || args.cancelledBy !== 'guest') percent = 100
   return { amount: Math.floor((args.total * percent) / 100), percent, daysBefore }
+}
+
+// --- What is still owed -------------------------------------------------------------------------------
+
+/** A booking whose dates are no longer the guest's and that was never paid for: money for it goes back. */
+export const isUnavailable = (booking: { status?: string | null; confirmedAt?: string | null }) =>
+  !booking.confirmedAt && ['expired', 'cancelled', 'declined'].includes(booking.status ?? '')
+
+const DAY = 24 * HOUR
+
+export type RefundOwedInput = {
+  booking: { status?: string | null; confirmedAt?: string | null; cancelledAt?: string | null; refundAmount?: number | null }
+  /** The payment that captured the booking's money; null when nothing was paid. */
+  payment: { amount: number; createdAt: string } | null
+  /** The payment's refunds (Stripe's, or our copy of them); `kind` is the RefundKind we asked with. */
+  refunds: readonly { id: string; amount: number; status: string | null; kind: string | null; createdAt: number }[]
+  now: Date
+  /** REFUND_RECOVERY_DAYS: older cancellations are not refunded automatically any more. */
+  recoveryDays: number
+}
+
+export type RefundOwed =
+  | { owed: true; kind: RefundKind; amount: number; replaces?: string }
+  | { owed: false; kind: RefundKind | null; reason: string }
+
+/**
+ * The refund a booking is still owed, derived from the booking and what Stripe refunded — the one rule
+ * behind the cancel path, the refund job and reconciliation, so a refund lost on the way (Redis down
+ * during the cancel, a job that gave up) is found again however long ago the booking was paid.
+ *
+ * - `cancellation`: a paid (confirmed) booking cancelled within the last `recoveryDays`, whose
+ *   `refundAmount` is more than the live refunds made for the cancellation.
+ * - `booking_unavailable`: money captured for a booking that was never confirmed (paid after its hold
+ *   ran out or it was cancelled), within `recoveryDays` of the payment: all of it goes back.
+ *
+ * Refunds that failed or were canceled at Stripe do not count (the new one is named after the latest of
+ * them); pending ones do. Never more than is left on the payment.
+ */
+export function refundOwed({ booking, payment, refunds, now, recoveryDays }: RefundOwedInput): RefundOwed {
+  if (!payment) return { owed: false, kind: null, reason: 'nothing was paid' }
+  let kind: RefundKind
+  let due: number
+  let since: string | null | undefined
+  if (booking.status === 'cancelled' && booking.confirmedAt) {
+    kind = 'cancellation'
+    due = booking.refundAmount ?? 0
+    since = booking.cancelledAt
+  } else if (isUnavailable(booking)) {
+    kind = 'booking_unavailable'
+    due = payment.amount
+    since = payment.createdAt
+  } else {
+    return { owed: false, kind: null, reason: `a ${booking.status ?? 'new'} booking is owed nothing` }
+  }
+  if (due <= 0) return { owed: false, kind, reason: 'the cancellation refunds nothing' }
+  const sinceMs = since ? Date.parse(since) : Number.NaN
+  if (Number.isNaN(sinceMs) || now.getTime() - sinceMs > recoveryDays * DAY) {
+    return { owed: false, kind, reason: `more than ${recoveryDays} days ago: too old to refund automatically` }
+  }
+  const live = refunds.filter((r) => !isDeadRefund(r.status))
+  const given = live.filter((r) => r.kind === kind).reduce((sum, r) => sum + r.amount, 0)
+  const amount = refundToRequest(due - given, payment.amount, live.reduce((sum, r) => sum + r.amount, 0))
+  if (amount === 0) return { owed: false, kind, reason: given > 0 ? 'already refunded' : 'nothing is left on the payment' }
+  const dead = refunds.filter((r) => r.kind === kind && isDeadRefund(r.status))
+  const replaces = dead.reduce<(typeof dead)[number] | undefined>((latest, r) => (!latest || r.createdAt >= latest.createdAt ? r : latest), undefined)?.id
+  return { owed: true, kind, amount, ...(replaces ? { replaces } : {}) }
 }

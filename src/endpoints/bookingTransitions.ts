@@ -104,8 +104,8 @@ export const cancelBooking: Endpoint = {
         data: { cancelledAt: cancelledAt.toISOString(), cancelledBy: party, cancellationReason: reason || null, refundAmount: amount },
       }
     })
-    // Committed: now the refund job and the mails. If Redis is down the cancellation still stands;
-    // reconciliation queues a refund that is owed and was never asked of Stripe.
+    // Committed: now the refund job and the mails. If Redis is down the cancellation still stands:
+    // it is not marked as handed over (cancellationQueuedAt), and reconciliation hands it over later.
     const { doc } = (await response.clone().json()) as { doc: Booking }
     await afterCancellation(req.payload, doc).catch((error: unknown) =>
       req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not queue the refund or mails of a cancellation' }),

@@ -146,6 +146,10 @@ export const env = cleanEnv(source, {
   REVIEW_WINDOW_DAYS: positiveInt({ default: 14, desc: 'Days after check-out during which guest and host may review each other' }),
   RECONCILE_EVERY_MINUTES: positiveNumber({ default: 15, desc: 'How often the worker reconciles payments with Stripe' }),
   RECONCILE_LOOKBACK_HOURS: positiveNumber({ default: 72, desc: 'How far back each reconciliation run compares PaymentIntents and refunds' }),
+  REFUND_RECOVERY_DAYS: positiveInt({
+    default: 120,
+    desc: 'Reconciliation refunds cancellations (and money taken for lost bookings) whose refund never reached Stripe for this many days; Stripe refunds card charges up to 180 days old',
+  }),
   LOG_LEVEL: str({
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',

@@ -3,7 +3,9 @@ import type Stripe from 'stripe'
 
 import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../../jobs/queues'
 import type { Booking, Payment } from '../payload-types'
-import { type PaymentStatus, type RefundKind, bookingRef, derivePaymentStatus, isDeadRefund, isSettled, refundToRequest, refundedTotal, stripeKeys } from '../domain/payments'
+import { type PaymentStatus, type RefundKind, bookingRef, derivePaymentStatus, isDeadRefund, isSettled, refundedTotal, stripeKeys } from '../domain/payments'
+import { type RefundOwed, type RefundOwedInput, isUnavailable, refundOwed } from '../domain/refunds'
+import { env } from '../lib/env'
 import { conflict } from '../lib/errors'
 import { describeMoney } from '../domain/money'
 import { parseId } from '../lib/ids'
@@ -34,10 +36,6 @@ export async function findPaymentByIntent(payload: Payload, intentId: string, re
 
 
 const REFUND_KINDS: readonly RefundKind[] = ['cancellation', 'booking_unavailable']
-
-/** A booking whose dates are no longer the guest's and that was never paid for: money for it goes back. */
-export const isUnavailable = (booking: Pick<Booking, 'status' | 'confirmedAt'>) =>
-  !booking.confirmedAt && ['expired', 'cancelled', 'declined'].includes(booking.status ?? '')
 
 // --- Paying -------------------------------------------------------------------------------------------
 
@@ -265,7 +263,7 @@ export async function recordDispute(payload: Payload, dispute: Stripe.Dispute, e
 // --- Refunds ------------------------------------------------------------------------------------------
 
 /** The payment that took the booking's money, if any. */
-async function capturedPaymentOf(payload: Payload, bookingId: number, req?: PayloadRequest): Promise<Payment | null> {
+export async function capturedPaymentOf(payload: Payload, bookingId: number, req?: PayloadRequest): Promise<Payment | null> {
   const { docs } = await payload.find({
     collection: 'payments',
     where: { and: [{ booking: { equals: bookingId } }, { status: { in: ['succeeded', 'partially_refunded', 'refunded', 'disputed'] } }] },
@@ -278,6 +276,27 @@ async function capturedPaymentOf(payload: Payload, bookingId: number, req?: Payl
   return docs[0] ?? null
 }
 
+type OwedRefunds = RefundOwedInput['refunds']
+/** Our copy of a payment's refunds (kept in line with Stripe by syncPayment). */
+export const recordedRefunds = (payment: Payment): OwedRefunds =>
+  (payment.refunds ?? []).map((r) => ({ id: r.stripeRefundId, amount: r.amount, status: r.status ?? null, kind: r.reason ?? null, createdAt: Date.parse(r.createdAt ?? '') || 0 }))
+const stripeRefunds = (refunds: Stripe.Refund[]): OwedRefunds =>
+  refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, kind: r.metadata?.kind ?? null, createdAt: r.created * 1000 }))
+
+/** refundOwed with this deployment's recovery window. */
+export const owedTo = (booking: Booking, payment: Payment | null, refunds: OwedRefunds, now = new Date()): RefundOwed =>
+  refundOwed({ booking, payment, refunds, now, recoveryDays: env.REFUND_RECOVERY_DAYS })
+
+/** Queue the refund a booking is owed (see refundOwed); a job that gave up is retried. */
+async function enqueueRefund(booking: Booking, owed: Extract<RefundOwed, { owed: true }>): Promise<void> {
+  await enqueue(
+    PAYMENTS_QUEUE,
+    'refund',
+    { bookingId: booking.id, kind: owed.kind, ...(owed.replaces ? { replaces: owed.replaces } : {}) },
+    { jobId: paymentJobIds.refund(bookingRef(booking), owed.kind, owed.replaces), revive: true },
+  )
+}
+
 /**
  * Give back what a booking is owed, once. What Stripe already refunded for this reason (found by the
  * refund's metadata) counts as done, so the job may run any number of times, even days later when
@@ -288,27 +307,27 @@ export async function refundBooking(payload: Payload, bookingId: number, kind: R
   if (!booking) return 'booking gone'
   const payment = await capturedPaymentOf(payload, bookingId)
   if (!payment) return 'nothing was paid'
-  // What the booking is owed now, whoever queued the job (a retried job, staff in the queue dashboard).
-  const owed = kind === 'cancellation' ? (booking.status === 'cancelled' ? (booking.refundAmount ?? 0) : 0) : isUnavailable(booking) ? payment.amount : 0
-  if (owed === 0) return 'nothing is owed'
   // Stripe's refunds of the intent, not our copy: one made a moment ago may not be recorded here yet.
+  // What the booking is owed now, whoever queued the job (a retried job, staff in the queue dashboard).
   const atStripe = await refundsOf(payment.stripePaymentIntentId)
-  const existing = atStripe.filter((r) => r.metadata?.kind === kind && !isDeadRefund(r.status))
-  if (existing.length === 0) {
-    const amount = refundToRequest(owed, payment.amount, refundedTotal(atStripe))
-    if (amount === 0) return 'nothing to refund'
-    await stripe().refunds.create(
-      {
-        payment_intent: payment.stripePaymentIntentId,
-        amount,
-        reason: 'requested_by_customer',
-        metadata: { bookingId: String(bookingId), kind, ...(replaces ? { replaces } : {}) },
-      },
-      { idempotencyKey: stripeKeys.refund(bookingRef(booking), kind, attempt, replaces) },
-    )
+  const owed = owedTo(booking, payment, stripeRefunds(atStripe))
+  if (!owed.owed || owed.kind !== kind) {
+    // Made by an earlier run whose record did not get written: record it now.
+    if (atStripe.some((r) => r.metadata?.kind === kind)) await syncPayment(payload, payment.stripePaymentIntentId)
+    return owed.kind === kind ? (owed as { reason: string }).reason : `nothing is owed for ${kind}`
   }
+  const after = owed.replaces ?? replaces
+  await stripe().refunds.create(
+    {
+      payment_intent: payment.stripePaymentIntentId,
+      amount: owed.amount,
+      reason: 'requested_by_customer',
+      metadata: { bookingId: String(bookingId), kind, ...(after ? { replaces: after } : {}) },
+    },
+    { idempotencyKey: stripeKeys.refund(bookingRef(booking), kind, attempt, after) },
+  )
   await syncPayment(payload, payment.stripePaymentIntentId)
-  return existing.length ? 'already refunded' : 'refunded'
+  return 'refunded'
 }
 
 /** A refund that failed for good: staff see it on the payment. */
@@ -326,19 +345,83 @@ export async function flagRefundFailure(payload: Payload, bookingId: number, kin
   })
 }
 
-/** Called when a booking is cancelled: its refund (if it is owed one) and the mails. */
+/**
+ * A cancellation's effects outside the database, after it committed: cancel open intents (unpaid), the
+ * refund it is owed (refundOwed), the mails to guest and host — each a job with a deterministic id —
+ * then stamp `cancellationQueuedAt`. Called by the cancel endpoint and, for cancellations never
+ * stamped (Redis was down), by reconciliation: a job enqueued twice runs once, and once stamped a
+ * cancellation is never handed over again, even after the queue has forgotten its jobs.
+ */
 export async function afterCancellation(payload: Payload, booking: Booking): Promise<void> {
   if (!booking.confirmedAt && paymentsConfigured()) {
     // Cancelled before it was paid: nobody may pay for it now. If a payment got through meanwhile,
     // its webhook refunds it in full.
     await enqueue(PAYMENTS_QUEUE, 'cancel-intents', { bookingId: booking.id }, { jobId: paymentJobIds.cancelIntents(bookingRef(booking)) })
   }
-  if ((booking.refundAmount ?? 0) > 0 && (await capturedPaymentOf(payload, booking.id))) {
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind: 'cancellation' }, { jobId: paymentJobIds.refund(bookingRef(booking), 'cancellation') })
-  }
+  const payment = await capturedPaymentOf(payload, booking.id)
+  const owed = owedTo(booking, payment, payment ? recordedRefunds(payment) : [])
+  if (owed.owed) await enqueueRefund(booking, owed)
   for (const recipient of ['guest', 'host'] as const) {
     await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-cancelled', bookingId: booking.id, recipient }, { jobId: mailJobId('booking-cancelled', bookingRef(booking), recipient) })
   }
+  await payload.update({ collection: 'bookings', id: booking.id, data: { cancellationQueuedAt: new Date().toISOString() }, depth: 0, overrideAccess: true })
+}
+
+/**
+ * Reconciliation's backstop for refunds: every payment that took money for a booking cancelled (or
+ * never confirmed) within REFUND_RECOVERY_DAYS, asked whether refundOwed still sees money owed — found
+ * from the bookings, not from when the payment last changed, so a stay paid months before it was
+ * cancelled is found too. Returns how many refunds were queued.
+ */
+export async function requeueMissingRefunds(payload: Payload, now = new Date()): Promise<number> {
+  const since = new Date(now.getTime() - env.REFUND_RECOVERY_DAYS * 24 * 3600_000).toISOString()
+  const { docs: payments } = await payload.find({
+    collection: 'payments',
+    where: {
+      and: [
+        { status: { in: ['succeeded', 'partially_refunded', 'disputed'] } },
+        { or: [{ 'booking.cancelledAt': { greater_than_equal: since } }, { and: [{ createdAt: { greater_than_equal: since } }, { 'booking.confirmedAt': { exists: false } }] }] },
+      ],
+    },
+    depth: 0,
+    pagination: false,
+    overrideAccess: true,
+  })
+  if (payments.length === 0) return 0
+  const { docs: bookings } = await payload.find({
+    collection: 'bookings',
+    where: { id: { in: [...new Set(payments.map((p) => parseId(p.booking)))] } },
+    depth: 0,
+    pagination: false,
+    overrideAccess: true,
+  })
+  const byId = new Map(bookings.map((b) => [b.id, b]))
+  let queued = 0
+  for (const payment of payments) {
+    const booking = byId.get(parseId(payment.booking)!)
+    if (!booking) continue
+    // The payment that took the money, as refundBooking will find it.
+    if ((await capturedPaymentOf(payload, booking.id))?.id !== payment.id) continue
+    const owed = owedTo(booking, payment, recordedRefunds(payment), now)
+    if (!owed.owed) continue
+    await enqueueRefund(booking, owed)
+    queued++
+  }
+  return queued
+}
+
+/** Reconciliation's backstop for cancellations whose effects were never queued. Returns how many. */
+export async function handOverCancellations(payload: Payload, now = new Date()): Promise<number> {
+  const since = new Date(now.getTime() - env.REFUND_RECOVERY_DAYS * 24 * 3600_000).toISOString()
+  const { docs } = await payload.find({
+    collection: 'bookings',
+    where: { and: [{ status: { equals: 'cancelled' } }, { cancelledAt: { greater_than_equal: since } }, { cancellationQueuedAt: { exists: false } }] },
+    depth: 0,
+    pagination: false,
+    overrideAccess: true,
+  })
+  for (const booking of docs) await afterCancellation(payload, booking)
+  return docs.length
 }
 
 /**

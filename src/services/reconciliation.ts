@@ -3,11 +3,10 @@ import type Stripe from 'stripe'
 
 import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
 import type { Payment } from '../payload-types'
-import { type PaymentStatus, type RefundKind, bookingRef, isDeadRefund } from '../domain/payments'
+import type { PaymentStatus } from '../domain/payments'
 import { type LocalPayment, type StripeIntent, planReconciliation } from '../domain/reconciliation'
 import { env } from '../lib/env'
-import { parseId } from '../lib/ids'
-import { isUnavailable, syncPayment } from './payments'
+import { handOverCancellations, requeueMissingRefunds, syncPayment } from './payments'
 import { enqueue } from './queue'
 import { listAll, stripe, stripeId } from './stripe'
 
@@ -16,8 +15,9 @@ import { listAll, stripe, stripeId } from './stripe'
  * PaymentIntents and refunds created in the window and our payments of the same window, let
  * planReconciliation compare them, re-apply the webhook handling where a webhook was missed (the same
  * idempotent syncPayment, so a confirmation happens once), and write a reconciliation-reports document.
- * It also re-enqueues the work a lost or failed job would have done: stored events still pending, and
- * refunds owed that Stripe never got.
+ * It also re-enqueues the work a lost or failed job would have done: stored events still pending,
+ * cancellations whose refund and mails were never queued, and refunds owed that Stripe never got
+ * (these two look back REFUND_RECOVERY_DAYS, from the bookings).
  */
 const toLocal = (p: Payment): LocalPayment => ({
   id: p.id,
@@ -46,46 +46,6 @@ async function requeueStaleEvents(payload: Payload): Promise<number> {
     await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.eventId }, { jobId: paymentJobIds.stripeEvent(event.eventId), attempts: 8, revive: true })
   }
   return docs.length
-}
-
-/**
- * Refunds owed that Stripe never got (the job was lost with Redis, or gave up): cancelled bookings owed
- * money whose payment has no live cancellation refund, and payments that took money for a booking that
- * was never confirmed (paid after it expired or was cancelled) with no live full refund. Queued again;
- * a job that gave up is retried.
- */
-async function requeueMissingRefunds(payload: Payload, since: Date): Promise<number> {
-  const { docs: payments } = await payload.find({
-    collection: 'payments',
-    where: { and: [{ status: { in: ['succeeded', 'partially_refunded', 'disputed'] } }, { updatedAt: { greater_than_equal: since.toISOString() } }] },
-    depth: 0,
-    pagination: false,
-    overrideAccess: true,
-  })
-  if (payments.length === 0) return 0
-  const { docs: bookings } = await payload.find({
-    collection: 'bookings',
-    where: { id: { in: payments.map((p) => parseId(p.booking)) } },
-    depth: 0,
-    pagination: false,
-    select: { status: true, confirmedAt: true, refundAmount: true, createdAt: true },
-    overrideAccess: true,
-  })
-  const byId = new Map(bookings.map((b) => [b.id, b]))
-  let queued = 0
-  for (const payment of payments) {
-    const booking = byId.get(parseId(payment.booking)!)
-    if (!booking) continue
-    const kind: RefundKind | null =
-      booking.status === 'cancelled' && (booking.refundAmount ?? 0) > 0 && booking.confirmedAt ? 'cancellation' : isUnavailable(booking) ? 'booking_unavailable' : null
-    const ofKind = (payment.refunds ?? []).filter((r) => r.reason === kind)
-    if (!kind || ofKind.some((r) => !isDeadRefund(r.status))) continue
-    // After a refund that failed at Stripe, the new one is named after it (as syncPayment names it).
-    const replaces = ofKind.at(-1)?.stripeRefundId
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId: booking.id, kind, ...(replaces ? { replaces } : {}) }, { jobId: paymentJobIds.refund(bookingRef(booking), kind, replaces), revive: true })
-    queued++
-  }
-  return queued
 }
 
 /** A run whose worker died leaves its report "running": after an hour it is marked failed. */
@@ -156,7 +116,9 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
       }
     }
     const requeuedEvents = await requeueStaleEvents(payload)
-    const requeuedRefunds = await requeueMissingRefunds(payload, windowStart)
+    // Cancellations first: handing one over queues its refund too.
+    const handedOver = await handOverCancellations(payload, windowEnd)
+    const requeuedRefunds = await requeueMissingRefunds(payload, windowEnd)
 
     await payload.update({
       collection: 'reconciliation-reports',
@@ -172,7 +134,7 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
       depth: 0,
       overrideAccess: true,
     })
-    return `report ${report.id}: checked ${plan.checked}, fixed ${fixed}, ${plan.discrepancies.length} discrepancies, requeued ${requeuedEvents} events and ${requeuedRefunds} refunds`
+    return `report ${report.id}: checked ${plan.checked}, fixed ${fixed}, ${plan.discrepancies.length} discrepancies, requeued ${requeuedEvents} events, ${handedOver} cancellations and ${requeuedRefunds} refunds`
   } catch (error) {
     await payload.update({
       collection: 'reconciliation-reports',
