@@ -51,7 +51,8 @@ it('a host logs into /admin, sees the dashboard and edits a listing with no CSP 
     await page.fill('input[name="password"]', host.password)
     await page.click('button[type="submit"]')
     await page.waitForURL(/\/admin\/?$/, { timeout: 60_000 })
-    await page.getByRole('heading', { name: /Properties/i }).first().waitFor({ timeout: 60_000 })
+    // The dashboard lists the collections a host works with.
+    await page.locator('.dashboard a[href$="/collections/properties"]').first().waitFor({ timeout: 60_000 })
 
     await page.goto(`${stack.url}/admin/collections/properties/${listing.id}`, { timeout: 60_000 })
     await page.waitForFunction(
@@ -62,10 +63,19 @@ it('a host logs into /admin, sees the dashboard and edits a listing with no CSP 
     // The rich-text editor of the description is interactive (its scripts ran).
     await page.locator('[contenteditable="true"]').first().waitFor({ timeout: 60_000 })
     expect(violations).toEqual([])
+
+    // The check itself works: an injected inline script is blocked and reported.
+    await page.evaluate(() => {
+      const script = document.createElement('script')
+      script.textContent = 'window.injected = true'
+      document.body.append(script)
+    })
+    await eventually('the injected script to be reported', async () => violations.length > 0)
+    expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined()
   } finally {
     await context.close()
   }
-})
+}, 240_000)
 
 it('a page on another origin cannot frame /admin', async () => {
   const target = `${stack.url}/admin/login`
