@@ -4,6 +4,7 @@ import type { CollectionConfig } from 'payload'
 
 import { explainUploadLimit } from '../hooks/media/explainUploadLimit'
 import { requireReadableImage } from '../hooks/media/requireReadableImage'
+import { serveRecordedFilesOnly } from '../hooks/media/serveRecordedFilesOnly'
 import { setOwner } from '../hooks/media/setOwner'
 import { anyone } from '../src/access/anyone'
 import { isSignedIn } from '../src/access/isSignedIn'
@@ -41,6 +42,8 @@ export const Media: CollectionConfig = {
     pasteURL: false,
     staticDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR),
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif'],
+    // Only files a media record names are served (not strays in the folder); a missing one is a 404.
+    handlers: [serveRecordedFilesOnly],
     focalPoint: true,
     adminThumbnail: 'thumbnail',
     imageSizes: [

@@ -19,6 +19,7 @@ import { StripeEvents } from '../collections/StripeEvents'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
+import { allowedLinksOnly } from './lib/allowedLinksOnly'
 import { addErrorCode } from './lib/errorCodes'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
@@ -40,7 +41,8 @@ export default buildConfig({
   collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports],
   // Routes outside any one collection: Stripe's webhook and the staff's reconciliation trigger.
   endpoints: [stripeWebhook, runReconciliation],
-  editor: lexicalEditor(),
+  // Rich-text links may use http, https, mailto and tel only (src/domain/richTextLinks.ts).
+  editor: allowedLinksOnly(lexicalEditor()),
   db: postgresAdapter({
     pool: { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX },
     // Schema comes from committed migrations only; push is an explicit opt-in for throw-away databases.

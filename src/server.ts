@@ -9,6 +9,8 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { env, trustProxySetting } from './lib/env'
 import { createLogger } from './lib/logger'
+import { limitBodySize } from './middleware/limitBodySize'
+import { securityHeaders } from './middleware/securityHeaders'
 import { closeQueues } from './services/queue'
 import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
 import { checkReadiness } from './services/readiness'
@@ -65,6 +67,9 @@ async function main(): Promise<void> {
       },
     }),
   )
+
+  app.use(securityHeaders({ serverUrl: env.SERVER_URL }))
+  app.use(limitBodySize())
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
