@@ -20,6 +20,8 @@ import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
 import { addErrorCode } from './lib/errorCodes'
+import { argumentRules } from './lib/graphqlArguments'
+import { completePermissionQueries } from './lib/graphqlPermissions'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 
@@ -85,7 +87,14 @@ export default buildConfig({
       ]
     : [],
   hooks: { afterError: [addErrorCode] },
-  graphQL: { disablePlaygroundInProduction: true },
+  graphQL: {
+    disablePlaygroundInProduction: true,
+    // Argument values Payload would answer with a 500 are refused first (src/lib/graphqlArguments.ts);
+    // size, tokens, aliases, depth and fragment cycles are checked before parsing (src/lib/graphqlGuard.ts).
+    validationRules: argumentRules,
+    // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
+    queries: completePermissionQueries,
+  },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
 })
