@@ -263,7 +263,7 @@ const SEED = Number(process.env.GRAPHQL_FUZZ_SEED ?? 20270301)
 const nasty = fc.constantFrom<unknown>('\u0000', 'a\u0000b', '', "' OR 1=1 --", 'x'.repeat(300), 99999999999, -1, 0, 1e308, true, [], {}, [null], { a: null })
 
 function valueArb(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> {
-  if (isNonNullType(type)) return fc.oneof({ weight: 9, arbitrary: valueArb(type.ofType, depth) }, { weight: 1, arbitrary: fc.constant(null) })
+  if (isNonNullType(type)) return fc.oneof({ weight: 19, arbitrary: valueArb(type.ofType, depth) }, { weight: 1, arbitrary: fc.constant(null) })
   const plain = ((): fc.Arbitrary<unknown> => {
     if (isListType(type)) return depth > 3 ? fc.constant([]) : fc.array(valueArb(type.ofType, depth + 1), { maxLength: 3 })
     if (isEnumType(type)) return fc.constantFrom<unknown>(...type.getValues().map((v) => v.name), 'not_a_value')
@@ -290,7 +290,7 @@ function valueArb(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> 
     }
     return fc.constant(null)
   })()
-  return fc.oneof({ weight: 14, arbitrary: plain }, { weight: 3, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: nasty })
+  return fc.oneof({ weight: 30, arbitrary: plain }, { weight: 2, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: nasty })
 }
 
 function selection(type: GraphQLOutputType, depth: number): string {
@@ -340,9 +340,10 @@ function caseArb(operation: 'query' | 'mutation', field: GraphQLField<unknown, u
 
 describe('property-based fuzz over the GraphQL schema', () => {
   const counts: Record<string, Record<string, number>> = {}
+  const codes: Record<string, number> = {}
 
   afterAll(() => {
-    console.log(`GraphQL fuzz (seed ${SEED}, ${RUNS_PER_ROLE} per role): ${JSON.stringify(counts)}`)
+    console.log(`GraphQL fuzz (seed ${SEED}, ${RUNS_PER_ROLE} per role): ${JSON.stringify(counts)}; first error code: ${JSON.stringify(codes)}`)
   })
 
   it.each(ROLES)('as %s: no 5xx, no statusCode >= 500, no write on an error', async (role) => {
@@ -359,7 +360,7 @@ describe('property-based fuzz over the GraphQL schema', () => {
         // Without mail: a fuzzed registration that succeeded may still be mailing when the next case runs.
         const before = c.operation === 'mutation' ? await fingerprint({ mail: false }) : undefined
         if (before) tally.mutations++
-        const res = await gql(stack, c.text, c.variables, { token: tokenOf(role) })
+        const res = (await gql(stack, c.text, c.variables, { token: tokenOf(role) })) as ApiResponse<GqlBody>
         const detail = `${c.text} ${JSON.stringify(c.variables)} → ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`
         if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${detail}`)
         for (const e of res.body?.errors ?? []) {
@@ -368,6 +369,8 @@ describe('property-based fuzz over the GraphQL schema', () => {
         const failed = Boolean(res.body?.errors?.length) && (res.body?.data?.[c.field] ?? null) === null
         if (failed) tally.refused++
         else tally.data++
+        const code = res.body?.errors?.[0] ? (res.body.errors[0].extensions?.code ?? 'graphql-validation') : 'ok'
+        codes[code] = (codes[code] ?? 0) + 1
         if (before && failed) {
           const after = await fingerprint({ mail: false })
           if (after !== before) throw new Error(`a refused mutation wrote: ${detail}`)
