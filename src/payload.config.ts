@@ -21,6 +21,8 @@ import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
 import { allowedLinksOnly } from './lib/allowedLinksOnly'
 import { addErrorCode } from './lib/errorCodes'
+import { argumentRules } from './lib/graphqlArguments'
+import { completePermissionQueries } from './lib/graphqlPermissions'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 import { serverOwnedTimestamps } from './lib/serverOwnedTimestamps'
@@ -89,7 +91,14 @@ export default buildConfig({
       ]
     : [],
   hooks: { afterError: [addErrorCode] },
-  graphQL: { disablePlaygroundInProduction: true },
+  graphQL: {
+    disablePlaygroundInProduction: true,
+    // Argument values Payload would answer with a 500 are refused first (src/lib/graphqlArguments.ts);
+    // size, tokens, aliases, depth and fragment cycles are checked before parsing (src/lib/graphqlGuard.ts).
+    validationRules: argumentRules,
+    // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
+    queries: completePermissionQueries,
+  },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
 }).then(serverOwnedTimestamps)

@@ -1,0 +1,198 @@
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+  parse,
+} from 'graphql'
+
+import { ERROR_STATUS, type ErrorCode } from './errors'
+
+/**
+ * What one GraphQL request may cost before anything is parsed, validated or executed. Payload's own
+ * complexity rule runs only after the whole document is parsed and walks fragments recursively (a
+ * fragment that spreads itself overflows the stack there, before graphql's cycle rule reports it),
+ * so these are checked first, cheaply, on the raw request.
+ */
+export const GRAPHQL_LIMITS = {
+  /** The whole JSON body (query + variables), like the REST JSON limit. */
+  maxBodyBytes: 1_000_000,
+  /** The query text alone. Payload's admin panel does not use GraphQL; frontends send small queries. */
+  maxQueryBytes: 20_000,
+  /** graphql's parser stops at this many tokens, so a huge document costs no more than this. */
+  maxTokens: 3_000,
+  /** Aliased fields in the document (a 100,000-alias query stalled the event loop). */
+  maxAliases: 50,
+  /** Nested selections, fragments expanded (the standard introspection query needs 13). */
+  maxDepth: 15,
+  /** Fields once every fragment spread is expanded (fragments spreading fragments multiply). */
+  maxExpandedFields: 2_000,
+} as const
+
+export type GraphQLGuardFailure = { status: number; code: ErrorCode; message: string }
+
+/** The GraphQL-shaped error body every refusal answers with (the shape Payload's own errors have). */
+export function graphqlErrorResponse(failure: GraphQLGuardFailure, headers: HeadersInit = {}): Response {
+  const body = { errors: [{ message: failure.message, extensions: { code: failure.code, statusCode: failure.status } }] }
+  return new Response(JSON.stringify(body), {
+    status: failure.status,
+    // The body was not (fully) read: the connection cannot carry another request.
+    headers: { 'content-type': 'application/json', ...(failure.status === 413 ? { connection: 'close' } : {}), ...headers },
+  })
+}
+
+const fail = (code: ErrorCode, message: string): GraphQLGuardFailure => ({ status: ERROR_STATUS[code], code, message })
+
+/** Reads at most `limit` bytes of the body; undefined when it is longer (reading stops there). */
+async function readCapped(request: Request, limit: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > limit) return undefined
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * Checks one GraphQL request's shape and cost before Payload sees it. Answers either a refusal, or a
+ * fresh Request carrying the (already read) body for Payload's handler.
+ */
+export async function guardGraphQLRequest(request: Request): Promise<{ refused: GraphQLGuardFailure } | { request: Request }> {
+  const [mediaType, ...params] = (request.headers.get('content-type') ?? '').toLowerCase().replace(/\s/g, '').split(';')
+  const charset = params.find((p) => p.startsWith('charset='))
+  if (mediaType !== 'application/json' || (charset && charset !== 'charset=utf-8')) {
+    return { refused: fail('UNSUPPORTED_MEDIA_TYPE', 'GraphQL requests are POSTed as application/json (UTF-8).') }
+  }
+  const text = await readCapped(request, GRAPHQL_LIMITS.maxBodyBytes)
+  if (text === undefined) {
+    return { refused: fail('PAYLOAD_TOO_LARGE', `A GraphQL request may be at most ${GRAPHQL_LIMITS.maxBodyBytes} bytes.`) }
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return { refused: fail('MALFORMED_REQUEST', 'The request body is not valid JSON.') }
+  }
+  const refused = checkParams(body)
+  if (refused) return { refused }
+  const headers = new Headers(request.headers)
+  headers.delete('content-length')
+  return { request: new Request(request.url, { method: request.method, headers, body: text }) }
+}
+
+/** The JSON body's fields, then the document's cost. Exported for unit tests. */
+export function checkParams(body: unknown): GraphQLGuardFailure | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return fail('MALFORMED_REQUEST', 'The request body must be a JSON object with a "query".')
+  }
+  const { query, variables, operationName } = body as Record<string, unknown>
+  if (typeof query !== 'string' || query.trim() === '') return fail('MALFORMED_REQUEST', '"query" must be a GraphQL document (a string).')
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    return fail('MALFORMED_REQUEST', '"variables" must be an object.')
+  }
+  if (operationName != null && typeof operationName !== 'string') return fail('MALFORMED_REQUEST', '"operationName" must be a string.')
+  return checkDocument(query)
+}
+
+/** Parses with a token limit and measures aliases, depth and expanded size; refuses fragment cycles. */
+export function checkDocument(query: string): GraphQLGuardFailure | undefined {
+  if (Buffer.byteLength(query, 'utf8') > GRAPHQL_LIMITS.maxQueryBytes) {
+    return fail('PAYLOAD_TOO_LARGE', `A GraphQL query may be at most ${GRAPHQL_LIMITS.maxQueryBytes} bytes.`)
+  }
+  let document: DocumentNode
+  try {
+    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens, noLocation: true })
+  } catch (error) {
+    const message = error instanceof GraphQLError ? error.message : 'The query could not be parsed.'
+    return fail('VALIDATION_FAILED', /token limit/i.test(message) ? `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.` : message)
+  }
+  return measure(document)
+}
+
+type Cost = { depth: number; fields: number }
+
+function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
+  const fragments = new Map<string, FragmentDefinitionNode>()
+  let aliases = 0
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition)
+  }
+  const done = new Map<string, Cost>()
+  const visiting = new Set<string>()
+
+  class Refusal {
+    constructor(readonly failure: GraphQLGuardFailure) {}
+  }
+
+  const costOf = (set: SelectionSetNode | undefined): Cost => {
+    if (!set) return { depth: 0, fields: 0 }
+    let depth = 0
+    let fields = 0
+    for (const selection of set.selections) {
+      let cost: Cost
+      if (selection.kind === Kind.FIELD) {
+        const inner = costOf(selection.selectionSet)
+        cost = { depth: inner.depth + 1, fields: inner.fields + 1 }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        cost = costOf(selection.selectionSet)
+      } else {
+        cost = costOfFragment(selection.name.value)
+      }
+      depth = Math.max(depth, cost.depth)
+      fields += cost.fields
+      if (depth > GRAPHQL_LIMITS.maxDepth) throw new Refusal(fail('VALIDATION_FAILED', `Selections may be nested at most ${GRAPHQL_LIMITS.maxDepth} levels deep.`))
+      if (fields > GRAPHQL_LIMITS.maxExpandedFields) {
+        throw new Refusal(fail('VALIDATION_FAILED', `A query may select at most ${GRAPHQL_LIMITS.maxExpandedFields} fields once its fragments are expanded.`))
+      }
+    }
+    return { depth, fields }
+  }
+
+  const costOfFragment = (name: string): Cost => {
+    const known = done.get(name)
+    if (known) return known
+    const fragment = fragments.get(name)
+    // graphql's own validation names the unknown fragment.
+    if (!fragment) return { depth: 0, fields: 0 }
+    if (visiting.has(name)) throw new Refusal(fail('VALIDATION_FAILED', `Fragment "${name}" spreads itself (directly or through other fragments).`))
+    visiting.add(name)
+    const cost = costOf(fragment.selectionSet)
+    visiting.delete(name)
+    done.set(name, cost)
+    return cost
+  }
+
+  const countAliases = (set: SelectionSetNode | undefined): void => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD && selection.alias) aliases++
+      if (selection.kind !== Kind.FRAGMENT_SPREAD) countAliases(selection.selectionSet)
+    }
+  }
+
+  try {
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) {
+        countAliases(definition.selectionSet)
+        if (aliases > GRAPHQL_LIMITS.maxAliases) return fail('VALIDATION_FAILED', `A query may use at most ${GRAPHQL_LIMITS.maxAliases} aliases.`)
+        if (definition.kind === Kind.OPERATION_DEFINITION) costOf(definition.selectionSet)
+        else costOfFragment(definition.name.value)
+      }
+    }
+  } catch (error) {
+    if (error instanceof Refusal) return error.failure
+    throw error
+  }
+  return undefined
+}
