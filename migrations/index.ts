@@ -7,6 +7,7 @@ import * as migration_20261126_000849_listing_delete_rules from './20261126_0008
 import * as migration_20261126_011717_payments from './20261126_011717_payments';
 import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles';
 import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
+import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261126_020942_reviews.up,
     down: migration_20261126_020942_reviews.down,
-    name: '20261126_020942_reviews'
+    name: '20261126_020942_reviews',
+  },
+  {
+    up: migration_20261127_130405_pending_email_change.up,
+    down: migration_20261127_130405_pending_email_change.down,
+    name: '20261127_130405_pending_email_change'
   },
 ];
