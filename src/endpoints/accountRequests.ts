@@ -12,6 +12,7 @@ import { badRequest } from '../lib/errors'
 import { enqueueAccountMailQuietly } from '../services/accountMail'
 import { spendPasswordCheck } from '../services/passwordHash'
 import { VERIFICATION_MAIL_QUEUED_BY_CALLER } from '../../hooks/users/queueVerificationMail'
+import { limitAuthAttempt } from '../../hooks/users/rateLimitAuthAttempts'
 
 /**
  * Registration and forgot-password answer the same whether an address has an account or not, in
@@ -60,6 +61,7 @@ export async function registerAccount(req: PayloadRequest, data: unknown): Promi
 
 /** Queues the reset; the worker makes the token (only for a known address) and mails it. */
 export async function requestPasswordReset(req: PayloadRequest, rawEmail: unknown): Promise<void> {
+  await limitAuthAttempt(req, 'forgot-password')
   const email = normalizeEmail(rawEmail)
   if (!email) throw badRequest('Missing email.', { field: 'email' })
   // One request per address and minute is acted on (Payload's minRequestInterval does the same).
