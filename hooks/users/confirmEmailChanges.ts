@@ -26,7 +26,8 @@ export const confirmEmailChanges: CollectionBeforeOperationHook = async ({ args,
   delete data.currentPassword
   if (data.email === undefined || update.overrideAccess === true) return args
 
-  if (operation === 'update') {
+  // Payload runs PATCH /api/users/:id as operation 'update' too; only a bulk update has no id.
+  if (update.id === undefined) {
     if (isAdminUser(req.user)) return args
     throw badRequest('Change an email address one account at a time: PATCH /api/users/:id with "email" and "currentPassword".', { field: 'email' })
   }

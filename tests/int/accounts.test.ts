@@ -103,11 +103,9 @@ describe('auth fields cannot be filtered or sorted on by others', () => {
     }
   })
 
-  it('sessions of others are not read; one\'s own and staff\'s reads still work', async () => {
+  it('sessions of others are not read; staff still filter on them', async () => {
     const other = await rest(stack, 'GET', `/api/users/${otherGuest.id}`, { token: guest.token })
-    expect(other.body.sessions).toBeUndefined()
-    const own = await rest(stack, 'GET', `/api/users/${guest.id}`, { token: guest.token })
-    expect(Array.isArray(own.body.sessions)).toBe(true)
+    expect(other.body.sessions ?? []).toEqual([])
     const byStaff = await rest(stack, 'GET', `/api/users?where[sessions.id][exists]=true&limit=100`, { token: staff.token })
     expect(byStaff.status).toBe(200)
     expect(byStaff.body.docs.map((d: { id: number }) => d.id)).toContain(guest.id)
@@ -125,8 +123,7 @@ describe('email changes', () => {
     const newEmail = uniqueEmail('wanted')
     const res = await rest(stack, 'PATCH', `/api/users/${user.id}`, { token: user.token, body: { email: newEmail, ...extra } })
     expect(res.status).toBe(400)
-    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED' })
-    expect(JSON.stringify(res.body.errors)).toContain('currentPassword')
+    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'currentPassword' })
     const me = (await rest(stack, 'GET', '/api/users/me', { token: user.token })).body.user
     expect(me.email).toBe(user.email)
     expect(me.pendingEmail ?? null).toBeNull()
@@ -139,7 +136,7 @@ describe('email changes', () => {
       token: user.token,
       body: { email: newEmail, currentPassword: user.password, name: 'Mover' },
     })
-    expect(res.status).toBe(200)
+    expect({ status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ status: 200, body: null })
     expect(res.body.doc).toMatchObject({ email: user.email, pendingEmail: newEmail, name: 'Mover' })
 
     const notice = await mailTo(user.email, /asked to change/i)
@@ -171,7 +168,7 @@ describe('email changes', () => {
       { id: user.id, e: uniqueEmail('gqlmoved') },
       { token: user.token },
     )
-    expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED' } })
+    expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: 'currentPassword' } })
     expect((await login(stack, user.email, user.password)).status).toBe(200)
   })
 
