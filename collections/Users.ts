@@ -2,8 +2,10 @@ import type { CollectionConfig, FieldAccess } from 'payload'
 
 import { assignRegistrationRoles } from '../hooks/users/assignRegistrationRoles'
 import { enforcePasswordPolicy } from '../hooks/users/enforcePasswordPolicy'
-import { explainMailFailure } from '../hooks/users/explainMailFailure'
+import { answerLoginFailuresAlike } from '../hooks/users/answerLoginFailuresAlike'
+import { announceEmailChange, confirmEmailChanges } from '../hooks/users/confirmEmailChanges'
 import { exposeHostFlag } from '../hooks/users/exposeHostFlag'
+import { disableInlineVerificationMail, queueVerificationMail } from '../hooks/users/queueVerificationMail'
 import { rateLimitAuthAttempts } from '../hooks/users/rateLimitAuthAttempts'
 import { anyone } from '../src/access/anyone'
 import { canUseAdminPanel } from '../src/access/canUseAdminPanel'
@@ -14,7 +16,9 @@ import { isStaff } from '../src/access/isStaff'
 import { never } from '../src/access/never'
 import { or } from '../src/access/or'
 import { ownMediaOnly } from '../src/access/ownMediaOnly'
+import { LOCK_TIME_MS, MAX_LOGIN_ATTEMPTS } from '../src/domain/accountRules'
 import { ROLES, type WithRoles, isStaffUser } from '../src/domain/roles'
+import { createOrRegisterUser, forgotPassword } from '../src/endpoints/accountRequests'
 import { env } from '../src/lib/env'
 import { passwordResetEmail, verificationEmail } from '../src/services/mailTemplates'
 
@@ -29,6 +33,8 @@ export const Users: CollectionConfig = {
     hidden: ({ user }) => !isStaffUser(user as WithRoles),
     group: 'Accounts',
   },
+  // Mail is never sent inside a request: the templates below are used by the mail queue
+  // (jobs/processors/accountMail.ts), which reads each token from the account.
   auth: {
     verify: {
       generateEmailSubject: () => verificationEmail.subject,
@@ -39,8 +45,8 @@ export const Users: CollectionConfig = {
       generateEmailSubject: () => passwordResetEmail.subject,
       generateEmailHTML: (args) => passwordResetEmail.html(args?.token ?? '', args?.user),
     },
-    maxLoginAttempts: 5,
-    lockTime: 10 * 60 * 1000,
+    maxLoginAttempts: MAX_LOGIN_ATTEMPTS,
+    lockTime: LOCK_TIME_MS,
     tokenExpiration: 2 * 60 * 60,
     cookies: { secure: env.COOKIE_SECURE, sameSite: 'Lax' },
     useAPIKey: true,
@@ -54,10 +60,19 @@ export const Users: CollectionConfig = {
     delete: isAdmin,
     unlock: isStaff,
   },
+  // Registration and forgot-password answer alike for known and unknown addresses (src/endpoints/accountRequests.ts).
+  endpoints: [createOrRegisterUser, forgotPassword],
   hooks: {
-    beforeOperation: [rateLimitAuthAttempts, enforcePasswordPolicy, assignRegistrationRoles],
+    beforeOperation: [
+      rateLimitAuthAttempts,
+      answerLoginFailuresAlike,
+      enforcePasswordPolicy,
+      assignRegistrationRoles,
+      disableInlineVerificationMail,
+      confirmEmailChanges,
+    ],
     beforeRead: [exposeHostFlag],
-    afterError: [explainMailFailure],
+    afterChange: [queueVerificationMail, announceEmailChange],
   },
   fields: [
     { name: 'name', type: 'text', required: true, minLength: 1, maxLength: 120 },
@@ -103,6 +118,38 @@ export const Users: CollectionConfig = {
     // API keys are for staff integrations; Payload alone would let any panel user (hosts) enable one.
     { name: 'enableAPIKey', type: 'checkbox', access: { create: isStaff, update: isStaff, read: selfOrStaff } },
     { name: 'apiKey', type: 'text', access: { create: isStaff, update: isStaff } },
+    // Payload's sessions field lets anyone filter and sort on it (its read access compares two
+    // undefined ids when there is no document); merged here so only the owner and staff read it and
+    // only staff query it. The other auth fields (hash, salt, tokens, loginAttempts, lockUntil) are
+    // hidden, which Payload refuses in where and sort for everyone.
+    {
+      name: 'sessions',
+      type: 'array',
+      access: { read: selfOrStaff, create: never, update: never },
+      admin: { disabled: true },
+      fields: [
+        { name: 'id', type: 'text', required: true },
+        { name: 'createdAt', type: 'date' },
+        { name: 'expiresAt', type: 'date', required: true },
+      ],
+    },
+    // An email change waits here until the new address is confirmed (hooks/users/confirmEmailChanges.ts).
+    {
+      name: 'pendingEmail',
+      type: 'email',
+      access: { read: selfOrStaff, create: never, update: never },
+      admin: { readOnly: true, position: 'sidebar', description: 'Waiting for confirmation through the link mailed to it.' },
+    },
+    { name: 'emailChangeToken', type: 'text', hidden: true, access: { create: never, update: never } },
+    { name: 'emailChangeExpiration', type: 'date', hidden: true, access: { create: never, update: never } },
+    // Asked for (never stored) when an account changes its own email address.
+    {
+      name: 'currentPassword',
+      type: 'text',
+      virtual: true,
+      access: { read: never },
+      admin: { description: 'Needed to change your own email address.' },
+    },
   ],
   // Duplicating an account would copy its private fields (phone) into an account the caller controls.
   disableDuplicate: true,

@@ -51,8 +51,35 @@ export type PaymentsJobName = keyof PaymentsJobs
 export const MAIL_QUEUE = 'mail'
 
 export type MailKind = 'booking-confirmed' | 'booking-cancelled' | 'payment-failed'
+
+/**
+ * Account mail. Never sent inside a request (an SMTP outage must not fail registration, and the time a
+ * request takes must not say whether an address has an account); each job names the account and the
+ * processor reads the token it mails from the database, so Redis holds no secrets:
+ * - verify-email: the link of a new account (its `_verificationToken`);
+ * - password-reset-request: someone asked to reset the password of `email`; the processor makes the
+ *   token (Payload's forgotPassword) and mails it, or does nothing for an unknown address;
+ * - confirm-email-change: the link that moves `pendingEmail` into `email`, sent to the new address;
+ * - email-change-requested / email-changed: a notice to the old address;
+ * - account-locked: too many wrong passwords (once per lock);
+ * - registration-attempt: someone tried to register an address that already has an account.
+ */
+export type AccountMailKind =
+  | 'verify-email'
+  | 'password-reset-request'
+  | 'confirm-email-change'
+  | 'email-change-requested'
+  | 'email-changed'
+  | 'account-locked'
+  | 'registration-attempt'
+export type AccountMailJob =
+  | { kind: 'verify-email' | 'account-locked' | 'registration-attempt' | 'confirm-email-change'; userId: number }
+  | { kind: 'password-reset-request'; email: string }
+  | { kind: 'email-change-requested' | 'email-changed'; userId: number; oldEmail: string; newEmail: string }
+
 export type MailJobs = {
   send: { kind: MailKind; bookingId: number; recipient: 'guest' | 'host'; failureMessage?: string }
+  account: AccountMailJob
 }
 export type MailJobName = keyof MailJobs
 
@@ -68,3 +95,10 @@ export const paymentJobIds = {
 }
 export const mailJobId = (kind: MailKind, ref: string, recipient: 'guest' | 'host', discriminator?: string) =>
   ['mail', kind, `booking-${ref}`, recipient, discriminator].filter(Boolean).join('-')
+
+/**
+ * Account mail job ids. A job id is a business key: the account and what the mail is about (the lock's
+ * end, a hash of the token or address), so a repeated trigger is a no-op and nothing secret is in Redis.
+ */
+export const accountMailJobId = (kind: AccountMailKind, subject: string, discriminator: string | number) =>
+  ['mail', kind, subject, String(discriminator)].join('-').replace(/:/g, '_')

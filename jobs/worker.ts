@@ -26,6 +26,12 @@ const PROCESSORS: Record<string, { run: (payload: Payload, job: Job) => Promise<
   [MAIL_QUEUE]: { run: processMailJob, concurrency: 2 },
 }
 
+/** WORKER_QUEUES picks some queues (e.g. a mail-only worker); empty means all of them. */
+const wanted = env.WORKER_QUEUES.split(',').map((q) => q.trim()).filter(Boolean)
+const unknown = wanted.filter((q) => !(q in PROCESSORS))
+if (unknown.length > 0) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(', ')}`)
+const ACTIVE = Object.fromEntries(Object.entries(PROCESSORS).filter(([name]) => wanted.length === 0 || wanted.includes(name)))
+
 async function main(): Promise<void> {
   const payload = await getPayload({ config })
   // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null on their connection.
@@ -34,20 +40,21 @@ async function main(): Promise<void> {
   const prefix = bullPrefix(env.REDIS_PREFIX)
 
   const bookingQueue = new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix })
-  await bookingQueue.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
   const paymentsQueue = new Queue(PAYMENTS_QUEUE, { connection, prefix })
-  if (paymentsConfigured()) {
+  if (BOOKING_LIFECYCLE_QUEUE in ACTIVE) await bookingQueue.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
+  // Only workers that run the payments queue schedule (or unschedule) reconciliation.
+  if (PAYMENTS_QUEUE in ACTIVE && paymentsConfigured()) {
     await paymentsQueue.upsertJobScheduler(
       'reconcile',
       { every: Math.round(env.RECONCILE_EVERY_MINUTES * 60_000) },
       { name: 'reconcile', data: { trigger: 'scheduled' }, opts: { attempts: 1 } },
     )
-  } else {
+  } else if (PAYMENTS_QUEUE in ACTIVE) {
     await paymentsQueue.removeJobScheduler('reconcile')
     logger.warn('STRIPE_SECRET_KEY is not set: payments reconciliation is not scheduled')
   }
 
-  const workers = Object.entries(PROCESSORS).map(([name, { run, concurrency }]) => {
+  const workers = Object.entries(ACTIVE).map(([name, { run, concurrency }]) => {
     // A crashed worker's jobs are taken over once their lock (renewed every half period) runs out.
     const lock = env.JOB_LOCK_SECONDS * 1000
     const worker = new Worker(name, (job) => run(payload, job), { connection, prefix, concurrency, lockDuration: lock, stalledInterval: lock })
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
     return worker
   })
   await Promise.all(workers.map((w) => w.waitUntilReady()))
-  logger.info({ queues: Object.keys(PROCESSORS) }, 'worker ready')
+  logger.info({ queues: Object.keys(ACTIVE) }, 'worker ready')
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down')

@@ -7,6 +7,7 @@ import * as migration_20261126_000849_listing_delete_rules from './20261126_0008
 import * as migration_20261126_011717_payments from './20261126_011717_payments';
 import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles';
 import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
+import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change';
 import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at';
 
 export const migrations = [
@@ -54,6 +55,11 @@ export const migrations = [
     up: migration_20261126_020942_reviews.up,
     down: migration_20261126_020942_reviews.down,
     name: '20261126_020942_reviews',
+  },
+  {
+    up: migration_20261127_130405_pending_email_change.up,
+    down: migration_20261127_130405_pending_email_change.down,
+    name: '20261127_130405_pending_email_change',
   },
   {
     up: migration_20261127_131706_booking_cancellation_queued_at.up,

@@ -141,6 +141,16 @@ export interface User {
   phone?: string | null;
   avatar?: (number | null) | Media;
   bio?: string | null;
+  /**
+   * Waiting for confirmation through the link mailed to it.
+   */
+  pendingEmail?: string | null;
+  emailChangeToken?: string | null;
+  emailChangeExpiration?: string | null;
+  /**
+   * Needed to change your own email address.
+   */
+  currentPassword?: string | null;
   updatedAt: string;
   createdAt: string;
   enableAPIKey?: boolean | null;
@@ -616,6 +626,10 @@ export interface UsersSelect<T extends boolean = true> {
   phone?: T;
   avatar?: T;
   bio?: T;
+  pendingEmail?: T;
+  emailChangeToken?: T;
+  emailChangeExpiration?: T;
+  currentPassword?: T;
   updatedAt?: T;
   createdAt?: T;
   enableAPIKey?: T;

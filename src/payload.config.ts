@@ -16,6 +16,7 @@ import { Payments } from '../collections/Payments'
 import { ReconciliationReports } from '../collections/ReconciliationReports'
 import { Reviews } from '../collections/Reviews'
 import { StripeEvents } from '../collections/StripeEvents'
+import { accountMutations } from './endpoints/accountRequests'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
@@ -98,6 +99,8 @@ export default buildConfig({
     validationRules: argumentRules,
     // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
     queries: completePermissionQueries,
+    // createUser and forgotPasswordUser answer alike for known and unknown addresses, as on REST.
+    mutations: accountMutations as never,
   },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },

@@ -1,7 +1,20 @@
-import type { CollectionBeforeOperationHook } from 'payload'
+import type { CollectionBeforeOperationHook, CollectionSlug, PayloadRequest } from 'payload'
 
 import { isAdminUser, rolesForRegistration } from '../../src/domain/roles'
 import { badRequest, forbidden } from '../../src/lib/errors'
+import { lockUntilCommit } from '../../src/services/sqlExecutor'
+
+/**
+ * Whether this create makes the first account. Two registrations racing on an empty database would both
+ * count zero; so an empty count is re-checked under a transaction-level lock (the create runs in its
+ * transaction from before this hook until its commit), and the second one waits, counts one and is not admin.
+ */
+async function isFirstAccount(req: PayloadRequest, slug: CollectionSlug): Promise<boolean> {
+  const count = async () => (await req.payload.count({ collection: slug, overrideAccess: true, req })).totalDocs
+  if ((await count()) > 0) return false
+  await lockUntilCommit(req, 'first-account', 0)
+  return (await count()) === 0
+}
 
 /**
  * Decides the roles of a new account before anything is written:
@@ -18,8 +31,7 @@ export const assignRegistrationRoles: CollectionBeforeOperationHook = async ({ a
   }
   const data = createArgs.data as Record<string, unknown>
 
-  const { totalDocs } = await req.payload.count({ collection: collection.slug, overrideAccess: true, req })
-  if (totalDocs === 0) {
+  if (await isFirstAccount(req, collection.slug)) {
     data.roles = ['admin']
     return args
   }

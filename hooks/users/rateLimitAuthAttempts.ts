@@ -1,13 +1,24 @@
-import type { CollectionBeforeOperationHook } from 'payload'
+import type { CollectionBeforeOperationHook, PayloadRequest } from 'payload'
 
 import { isStaffUser } from '../../src/domain/roles'
 import { clientIp, rateLimitKey } from '../../src/lib/clientIp'
 import { tooManyRequests } from '../../src/lib/errors'
 import { type AuthAction, consumeAuthAttempt } from '../../src/services/authRateLimit'
 
+/** Counts one `action` attempt of the request's client; 429 with Retry-After once over the limit. */
+export async function limitAuthAttempt(req: PayloadRequest, action: AuthAction): Promise<void> {
+  const retryAfter = await consumeAuthAttempt(action, rateLimitKey(clientIp(req)))
+  if (retryAfter !== null) {
+    req.responseHeaders ??= new Headers()
+    req.responseHeaders.set('Retry-After', String(retryAfter))
+    throw tooManyRequests(`Too many ${action} attempts. Try again in ${retryAfter} seconds.`, retryAfter)
+  }
+}
+
 /**
  * Limits login, forgot-password and registration per client IP, whichever API they come through
- * (REST or GraphQL both run this operation hook). Local API calls (seed, jobs) are not client traffic.
+ * (REST or GraphQL both run this operation hook; the forgot-password route, which only queues, calls
+ * limitAuthAttempt itself). Local API calls (seed, jobs) are not client traffic.
  */
 export const rateLimitAuthAttempts: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
   if (req.payloadAPI === 'local') return args
@@ -16,12 +27,6 @@ export const rateLimitAuthAttempts: CollectionBeforeOperationHook = async ({ arg
   else if (operation === 'forgotPassword') action = 'forgot-password'
   else if (operation === 'create' && !isStaffUser(req.user)) action = 'register'
   if (!action) return args
-
-  const retryAfter = await consumeAuthAttempt(action, rateLimitKey(clientIp(req)))
-  if (retryAfter !== null) {
-    req.responseHeaders ??= new Headers()
-    req.responseHeaders.set('Retry-After', String(retryAfter))
-    throw tooManyRequests(`Too many ${action} attempts. Try again in ${retryAfter} seconds.`, retryAfter)
-  }
+  await limitAuthAttempt(req, action)
   return args
 }

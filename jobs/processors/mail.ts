@@ -7,6 +7,7 @@ import { toStayDate } from '../../src/lib/stayDateField'
 import { type BookingMailFacts, type MailMessage, bookingMail } from '../../src/services/mailTemplates'
 import { env } from '../../src/lib/env'
 import type { MailJobName, MailJobs } from '../queues'
+import { processAccountMailJob } from './accountMail'
 
 /**
  * Transactional mail about bookings and payments. The job reads the booking as it is now and sends
@@ -50,6 +51,7 @@ function compose(data: MailJobs['send'], f: BookingMailFacts): MailMessage {
 }
 
 export async function processMailJob(payload: Payload, job: Job): Promise<string> {
+  if ((job.name as MailJobName) === 'account') return processAccountMailJob(payload, job)
   if ((job.name as MailJobName) !== 'send') throw new Error(`unknown job ${job.name}`)
   const data = job.data as MailJobs['send']
   const booking = await payload.findByID({ collection: 'bookings', id: data.bookingId, depth: 1, overrideAccess: true, disableErrors: true })

@@ -142,6 +142,7 @@ export const env = cleanEnv(source, {
   STRIPE_API_PORT: str({ default: '', desc: 'Port for STRIPE_API_HOST' }),
   STRIPE_API_PROTOCOL: str({ choices: ['', 'http', 'https'], default: '', desc: 'Protocol for STRIPE_API_HOST' }),
   JOB_RETRY_DELAY_MS: positiveInt({ default: 5_000, desc: 'First retry delay of a failed job; doubles on each attempt' }),
+  WORKER_QUEUES: str({ default: '', desc: 'Comma-separated queues this worker processes (booking-lifecycle, payments, mail); empty = all' }),
   JOB_LOCK_SECONDS: positiveInt({ default: 30, desc: 'How long a job stays claimed by a worker that stopped answering (a crash) before another takes it over' }),
   REVIEW_WINDOW_DAYS: positiveInt({ default: 14, desc: 'Days after check-out during which guest and host may review each other' }),
   RECONCILE_EVERY_MINUTES: positiveNumber({ default: 15, desc: 'How often the worker reconciles payments with Stripe' }),

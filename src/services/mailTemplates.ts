@@ -46,6 +46,58 @@ export const passwordResetEmail = {
     ),
 }
 
+/** Account notices: plain information, no button (a notice that carries a link invites phishing look-alikes). */
+function notice(title: string, name: string | undefined, paragraphs: string[]): MailMessage {
+  const greeting = name ? `Hi ${name},` : 'Hi,'
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:560px;margin:auto">
+<h1 style="font-size:20px">${escapeHtml(title)}</h1>
+<p>${escapeHtml(greeting)}</p>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+<p>— Staybase</p>
+</body></html>`
+  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), '— Staybase'].join('\n')
+  return { subject: title, html, text }
+}
+
+export const accountMail = {
+  confirmEmailChange: (token: string, user: UserLike, newEmail: string): MailMessage => {
+    const link = accountLink('/account/confirm-email', token)
+    const title = 'Confirm your new email address'
+    return {
+      subject: 'Confirm your new email address for Staybase',
+      html: layout(
+        title,
+        nameOf(user),
+        `Someone (we hope you) asked to use ${escapeHtml(newEmail)} for a Staybase account. Until you confirm, the account keeps its current address. The link works for 24 hours.`,
+        link,
+        'Use this address',
+      ),
+      text: `${title}\n\nConfirm ${newEmail} as the address of your Staybase account: ${link}\n\nIf you did not ask for this, ignore this mail.\n\n— Staybase`,
+    }
+  },
+  emailChangeRequested: (user: UserLike, newEmail: string) =>
+    notice('Someone asked to change your Staybase email address', nameOf(user), [
+      `A request was made to change the email address of your Staybase account to ${newEmail}.`,
+      'Nothing changes until the new address is confirmed through the link we sent to it; your account keeps this address until then.',
+      'If this was not you, change your password and tell our support.',
+    ]),
+  emailChanged: (user: UserLike, newEmail: string) =>
+    notice('Your Staybase email address was changed', nameOf(user), [
+      `The email address of your Staybase account is now ${newEmail}. This address no longer signs in.`,
+      'If this was not you, tell our support right away.',
+    ]),
+  accountLocked: (user: UserLike, minutes: number) =>
+    notice('Your Staybase account was locked', nameOf(user), [
+      `There were too many attempts to sign in to your account with a wrong password, so it is locked for ${minutes} minutes.`,
+      'If this was you, wait and try again, or reset your password. If it was not you, your password held; consider choosing a longer one.',
+    ]),
+  registrationAttempt: (user: UserLike) =>
+    notice('Someone tried to sign up with your email address', nameOf(user), [
+      'Someone tried to create a Staybase account with this email address, which already has one. No new account was created.',
+      'If it was you: you already have an account. Sign in, or reset your password if you forgot it.',
+    ]),
+}
+
 // --- Booking and payment mail (sent by the worker's mail jobs) ----------------------------------------
 
 export type BookingMailFacts = {

@@ -25,6 +25,8 @@ export type Stack = {
   /** The environment the server runs with (workers of this stack use the same). */
   env: NodeJS.ProcessEnv
   process: ChildProcess
+  /** The mail-only worker that sends account mail (verification, reset), unless `mailWorker: false`. */
+  mailWorker: WorkerProcess | null
   output: () => string
   stop: () => Promise<number | null>
 }
@@ -46,7 +48,12 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+/**
+ * `mailWorker` (default on): account mail goes through the mail queue, so a stack without a worker would
+ * send no verification links; a mail-only worker (WORKER_QUEUES=mail) leaves the other queues to the
+ * suites that start their own workers.
+ */
+export async function startStack(options: { env?: Record<string, string>; mailWorker?: boolean } = {}): Promise<Stack> {
   const pgServer = required('STAYBASE_TEST_PG_SERVER')
   const database = `staybase_test_${randomBytes(5).toString('hex')}`
   await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
@@ -84,6 +91,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
+  let mailWorker: WorkerProcess | null = null
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) {
       try {
@@ -101,6 +109,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       await exited
       clearTimeout(timer)
     }
+    await mailWorker?.stop()
     await mail.close()
     await dropDatabase(pgServer, database).catch(() => {})
     rmSync(mediaDir, { recursive: true, force: true })
@@ -125,7 +134,16 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { url, mail, databaseUrl, mediaDir, env, process: child, output: () => output, stop }
+  const stack: Stack = { url, mail, databaseUrl, mediaDir, env, process: child, mailWorker, output: () => output, stop }
+  if (options.mailWorker !== false) {
+    try {
+      mailWorker = stack.mailWorker = await startWorker(stack, { WORKER_QUEUES: 'mail' })
+    } catch (error) {
+      await stop()
+      throw error
+    }
+  }
+  return stack
 }
 
 export type WorkerProcess = { process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
