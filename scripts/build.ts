@@ -28,9 +28,9 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-function inputHash(): string {
+function inputHash(except: string[] = []): string {
   const hash = createHash('sha256')
-  const files = [...INPUT_DIRS.flatMap((d) => [...walk(path.join(root, d))]), ...INPUT_FILES.map((f) => path.join(root, f))]
+  const files = [...INPUT_DIRS.flatMap((d) => [...walk(path.join(root, d))]), ...INPUT_FILES.filter((f) => !except.includes(f)).map((f) => path.join(root, f))]
   for (const file of files) {
     if (!existsSync(file)) continue
     hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0')
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   }
 
   const started = Date.now()
+  const sourcesBefore = inputHash(['tsconfig.json'])
   const result = spawnSync('npx', ['next', 'build'], {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
@@ -84,7 +85,10 @@ async function main(): Promise<void> {
 
   await bundleProcesses()
   // Hashed after the build: `next build` may rewrite tsconfig.json, which must not look like a change.
-  writeFileSync(HASH_FILE, `${inputHash()}\n`)
+  // A source edited while the build ran is not in it: record a hash that makes the next run build again.
+  const unchanged = inputHash(['tsconfig.json']) === sourcesBefore
+  writeFileSync(HASH_FILE, `${unchanged ? inputHash() : 'sources-changed-during-build'}\n`)
+  if (!unchanged) console.warn('sources changed while building: the next `--if-stale` build will run again')
   console.log(`build finished in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 }
 
