@@ -116,7 +116,7 @@ export function checkDocument(query: string): GraphQLGuardFailure | undefined {
     document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens, noLocation: true })
   } catch (error) {
     const message = error instanceof GraphQLError ? error.message : 'The query could not be parsed.'
-    return fail('VALIDATION_FAILED', /token limit/i.test(message) ? `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.` : message)
+    return fail('VALIDATION_FAILED', /more th\w* \d+ tokens/i.test(message) ? `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.` : message)
   }
   return measure(document)
 }
