@@ -65,7 +65,8 @@ function holdUntilComplete(req: IncomingMessage, maxBytes: number, on: { complet
         held.length = 0
       }
       const ended = push.call(req, null)
-      if (!refused) on.complete()
+      // Carry on outside the parser's callback, as for any other request.
+      if (!refused) process.nextTick(on.complete)
       return ended
     }
     if (refused) return true
@@ -74,7 +75,7 @@ function holdUntilComplete(req: IncomingMessage, maxBytes: number, on: { complet
     if (received > maxBytes) {
       refused = true
       held.length = 0
-      on.tooLarge()
+      process.nextTick(on.tooLarge)
       // Stop reading from the socket; the answer closes the connection.
       return false
     }
