@@ -180,4 +180,28 @@ describe('a refund owed while Redis was down', () => {
     expect(refundsAtStripe(intentId)).toHaveLength(1)
     expect(cancellationMails(booking.id)).toHaveLength(2)
   }, 180_000)
+
+  it('money taken for a booking that was never confirmed, whose refund job was lost, is refunded by reconciliation', async () => {
+    const checkIn = addDays(utcDate(new Date()), 60)
+    const booked = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 } })
+    expect(booked.status).toBe(201)
+    const booking = booked.body.doc
+    const intent = await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`, { token: cast.guest.token })
+    const intentId: string = intent.body.paymentIntentId
+    expect((await stripe.deliver(`${stack.url}/api/stripe/webhook`, stripe.succeed(intentId))).status).toBe(200)
+    await eventually('payment recorded', async () => (await paymentOf(booking.id))?.status === 'succeeded')
+    await eventually('queues idle after the payment', queuesIdle)
+    // As if the hold had run out before the money arrived five days ago, and the refund job that
+    // followed had been lost with Redis.
+    await sql(`UPDATE bookings SET status = 'expired', confirmed_at = NULL, updated_at = now() - interval '5 days' WHERE id = $1`, [booking.id])
+    await sql(`UPDATE payments SET created_at = created_at - interval '5 days', updated_at = updated_at - interval '5 days' WHERE booking_id = $1`, [booking.id])
+    expect(refundsAtStripe(intentId)).toEqual([])
+
+    expect((await runReconciliation()).status).toBe('completed')
+    await eventually('refunded', async () => (await paymentOf(booking.id)).status === 'refunded')
+    await eventually('queues idle', queuesIdle)
+    const refunds = refundsAtStripe(intentId)
+    expect(refunds).toHaveLength(1)
+    expect(refunds[0]).toMatchObject({ amount: booking.quote.total, metadata: { kind: 'booking_unavailable' } })
+  }, 120_000)
 })
