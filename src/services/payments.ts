@@ -311,11 +311,13 @@ export async function refundBooking(payload: Payload, bookingId: number, kind: R
   // What the booking is owed now, whoever queued the job (a retried job, staff in the queue dashboard).
   const atStripe = await refundsOf(payment.stripePaymentIntentId)
   const owed = owedTo(booking, payment, stripeRefunds(atStripe))
-  if (!owed.owed || owed.kind !== kind) {
+  if (!owed.owed) {
     // Made by an earlier run whose record did not get written: record it now.
     if (atStripe.some((r) => r.metadata?.kind === kind)) await syncPayment(payload, payment.stripePaymentIntentId)
-    return owed.kind === kind ? (owed as { reason: string }).reason : `nothing is owed for ${kind}`
+    return owed.kind === kind ? owed.reason : `nothing is owed for ${kind}`
   }
+  // The other kind has its own job (and id).
+  if (owed.kind !== kind) return `owed a ${owed.kind} refund, not ${kind}`
   const after = owed.replaces ?? replaces
   await stripe().refunds.create(
     {
