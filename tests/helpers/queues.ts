@@ -45,7 +45,7 @@ export function stackQueues(stack: Stack): StackQueues {
       const q = queue(name)
       const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed')
       for (const state of ['waiting', 'active', 'prioritized', 'waiting-children'] as const) {
-        if (counts[state] > 0) found.push(`${name}: ${counts[state]} ${state}`)
+        if (counts[state] > 0) found.push(`${name}: ${counts[state]} ${state} (${(await q.getJobs([state], 0, 4)).map((job) => `${job.name} ${job.id}`).join(', ')})`)
       }
       if (counts.delayed > 0) {
         const due = Date.now() + horizonMs
