@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { request as httpRequest } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
