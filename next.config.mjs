@@ -22,4 +22,27 @@ const nextConfig = {
   },
 }
 
-export default withPayload(nextConfig, { devBundleServerPackages: false })
+const withPayloadConfig = withPayload(nextConfig, { devBundleServerPackages: false })
+const payloadHeaders = withPayloadConfig.headers
+
+/**
+ * withPayload sends `Critical-CH: Sec-CH-Prefers-Color-Scheme` (with Accept-CH and Vary) on every route
+ * (`source: '/:path*'`), so the admin panel learns the preferred colour scheme. Chromium answers a
+ * Critical-CH it did not send by loading the page again, which spends a one-time link (email
+ * verification) on the first load and shows the second as "already used". The hint is for the admin
+ * panel only: keep it on /admin, nowhere else (not on /api, /account or anything new).
+ */
+const CLIENT_HINT_HEADERS = new Set(['accept-ch', 'critical-ch'])
+const ADMIN_ONLY_SOURCE = '/admin/:path*'
+
+const adminOnlyClientHints = (entries) =>
+  entries.map((entry) =>
+    entry.source === '/:path*' && entry.headers.some((h) => CLIENT_HINT_HEADERS.has(h.key.toLowerCase()))
+      ? { ...entry, source: ADMIN_ONLY_SOURCE }
+      : entry,
+  )
+
+export default {
+  ...withPayloadConfig,
+  headers: async () => adminOnlyClientHints((await payloadHeaders?.()) ?? []),
+}

@@ -7,6 +7,7 @@ import pg from 'pg'
 import { pinoHttp } from 'pino-http'
 
 import { CLIENT_IP_HEADER } from './lib/clientIp'
+import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
 import { env, trustProxySetting } from './lib/env'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', trustProxySetting())
+  app.use(closeIfBodyUnread)
 
   app.use((req, res, nextMiddleware) => {
     const incoming = req.get('x-request-id')

@@ -89,7 +89,9 @@ export async function startStack(options: { env?: Record<string, string>; mailWo
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // 'close', not 'exit': it comes after the child's stdout and stderr are read to the end, so output()
+  // is complete once stop() resolves (counting log lines is then exact).
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
 
   let mailWorker: WorkerProcess | null = null
   const stop = async (): Promise<number | null> => {
@@ -158,7 +160,9 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  // 'close', not 'exit': it comes after the child's stdout and stderr are read to the end, so output()
+  // is complete once stop() resolves (counting log lines is then exact).
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) {
       try {

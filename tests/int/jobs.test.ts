@@ -1,7 +1,9 @@
+import { jobIds } from '../../jobs/queues'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
+import { type StackQueues, stackQueues } from '../helpers/queues'
+import { type Stack, startStack, startWorker } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
 
 /**
@@ -9,7 +11,7 @@ import { eventually } from '../helpers/wait'
  * (BOOKING_HOLD_MINUTES=0.05) expire, free their dates, and survive a worker killed with SIGKILL.
  */
 let stack: Stack
-let worker: WorkerProcess | undefined
+let queues: StackQueues
 let host: TestUser
 let guest: TestUser
 let listing: { id: number }
@@ -18,15 +20,17 @@ let adminPassword = ''
 const HOLD_MS = 3_000
 
 beforeAll(async () => {
-  stack = await startStack({ env: { BOOKING_HOLD_MINUTES: String(HOLD_MS / 60_000) } })
+  // A killed worker's jobs are taken over once their lock runs out: 5 s here, not the default 30.
+  stack = await startStack({ env: { BOOKING_HOLD_MINUTES: String(HOLD_MS / 60_000), JOB_LOCK_SECONDS: '5' } })
   const admin = await signUp(stack, { label: 'admin' })
   ;[adminEmail, adminPassword] = [admin.email, admin.password]
   host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
   listing = await createListing(stack, host, { title: 'Queue test flat' }, { publish: true })
+  queues = stackQueues(stack)
 })
 afterAll(async () => {
-  await worker?.stop()
+  await queues?.close()
   await stack?.stop()
 })
 
@@ -47,35 +51,48 @@ async function waitForStatus(id: number, status: string, timeoutMs = 30_000): Pr
 const expiredLines = (output: string, bookingId: number) =>
   output.split('\n').filter((line) => line.includes('"booking expired"') && line.includes(`"bookingId":${bookingId}`)).length
 
-it('an unpaid hold expires at holdExpiresAt and its dates become bookable again', async () => {
-  worker = await startWorker(stack)
+/** The expiry job of a booking's hold has run to completion (whoever expired the booking). */
+const expiryJobDone = (booking: { id: number; holdExpiresAt: string }) =>
+  queues.waitForJobState('booking-lifecycle', jobIds.expireHold(booking.id, booking.holdExpiresAt), 'completed')
+
+// Each test starts the workers it needs and stops them (SIGTERM, exit 0) before it counts their log
+// lines: a stopped worker's output is complete. No test relies on another's worker or booking.
+
+it('an unpaid hold expires at holdExpiresAt, its dates become bookable again, and the worker stops cleanly on SIGTERM', async () => {
   const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).body.doc
   expect(booking.status).toBe('awaiting_payment')
+  // No worker runs yet, so the hold is still in force however long these requests take.
   expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).status).toBe(409)
-  await waitForStatus(booking.id, 'expired')
-  expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).status).toBe(201)
+  const worker = await startWorker(stack)
+  try {
+    await waitForStatus(booking.id, 'expired')
+    expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(0) })).status).toBe(201)
+    await expiryJobDone(booking)
+  } finally {
+    expect(await worker.stop('SIGTERM')).toBe(0)
+  }
   expect(expiredLines(worker.output(), booking.id)).toBe(1)
 })
 
-it('a worker killed with SIGKILL, restarted after the hold ran out, expires it exactly once', async () => {
-  await worker!.stop('SIGKILL')
+it('a worker killed with SIGKILL, restarted after the hold ran out, expires it exactly once (two workers racing)', async () => {
+  const killed = await startWorker(stack)
+  await killed.stop('SIGKILL')
   const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(1) })).body.doc
-  await new Promise((r) => setTimeout(r, HOLD_MS + 1_000))
+  await eventually('the hold to run out', async () => Date.now() > Date.parse(booking.holdExpiresAt), { timeoutMs: HOLD_MS + 10_000, intervalMs: 100 })
   // Nobody was there to expire it.
   expect((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })).body.status).toBe('awaiting_payment')
 
-  worker = await startWorker(stack)
-  await waitForStatus(booking.id, 'expired')
-  const second = await startWorker(stack)
-  await new Promise((r) => setTimeout(r, 1_500))
-  expect(expiredLines(worker.output(), booking.id) + expiredLines(second.output(), booking.id)).toBe(1)
-  expect(await second.stop()).toBe(0)
-})
-
-it('a worker stops cleanly on SIGTERM', async () => {
-  expect(await worker!.stop('SIGTERM')).toBe(0)
-  worker = undefined
-})
+  const workers = await Promise.all([startWorker(stack), startWorker(stack)])
+  try {
+    await waitForStatus(booking.id, 'expired')
+    // Done and expired: nothing can expire it again (every path re-reads the status under a lock).
+    await expiryJobDone(booking)
+  } finally {
+    for (const worker of workers) expect(await worker.stop('SIGTERM')).toBe(0)
+  }
+  expect(workers.reduce((n, worker) => n + expiredLines(worker.output(), booking.id), 0)).toBe(1)
+  expect(expiredLines(killed.output(), booking.id)).toBe(0)
+}, 90_000)
 
 describe('the queue dashboard at /admin/queues', () => {
   it('is for staff only: 401 without a session, 403 for guests and hosts, 200 for staff', async () => {

@@ -3,6 +3,7 @@ import type Stripe from 'stripe'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
+import { type StackQueues, stackQueues } from '../helpers/queues'
 import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
 import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
 import { eventually as waitFor } from '../helpers/wait'
@@ -15,6 +16,7 @@ import { eventually as waitFor } from '../helpers/wait'
 let stripe: StripeStandIn
 let stack: Stack
 let worker: WorkerProcess | undefined
+let queues: StackQueues
 let cast: Cast
 let listing: { id: number }
 let webhookUrl: string
@@ -28,9 +30,11 @@ beforeAll(async () => {
   // Moderate policy: a cancellation more than 5 days ahead is refunded in full.
   listing = await createListing(stack, cast.host, { title: 'Payments test loft' }, { publish: true })
   worker = await startWorker(stack)
+  queues = stackQueues(stack)
 }, 120_000)
 
 afterAll(async () => {
+  await queues?.close()
   await worker?.stop()
   await stack?.stop()
   await stripe?.close()
@@ -74,7 +78,11 @@ const mailsAbout = (bookingId: number, subject: RegExp) => {
 }
 /** Every copy received, for the tests without crashes where even copies must not happen. */
 const copiesAbout = (bookingId: number, subject: RegExp) => stack.mail.messages.filter((m) => subject.test(m.subject) && aboutBooking(m.text, bookingId))
-const settle = (ms = 1_500) => new Promise((r) => setTimeout(r, ms))
+/**
+ * Waits until the worker has nothing left to do: no job waiting, running or about to be retried. Every
+ * effect of what the test did so far has then happened, so "exactly once" can be counted.
+ */
+const quiet = () => queues.quiescent({ detail: () => `worker:\n${worker?.output().slice(-3000)}` })
 
 async function deliverAll(events: Stripe.Event[]) {
   for (const event of events) expect((await stripe.deliver(webhookUrl, event)).status).toBe(200)
@@ -191,7 +199,7 @@ describe('POST /api/stripe/webhook', () => {
       expect(res.status).toBe(400)
       expect(((await res.json()) as { error: string }).error).toMatch(/signature/i)
     }
-    await settle(500)
+    await quiet()
     expect(await eventCount()).toBe(before)
     expect((await bookingOf(booking.id)).status).toBe('awaiting_payment')
   })
@@ -216,7 +224,7 @@ describe('POST /api/stripe/webhook', () => {
     expect((await paymentOf(booking.id)).lastStripeEventAt).toBe(new Date(event.created * 1000).toISOString())
     await stack.mail.waitFor((m) => /is confirmed/.test(m.subject) && aboutBooking(m.text, booking.id))
     await stack.mail.waitFor((m) => /New confirmed booking/.test(m.subject) && aboutBooking(m.text, booking.id))
-    await settle()
+    await quiet()
     const guestMail = copiesAbout(booking.id, /is confirmed/)
     expect(guestMail).toHaveLength(1)
     expect(guestMail[0].to).toEqual([cast.guest.email])
@@ -331,7 +339,7 @@ describe('replaying the same history in any order ends in the same state', () =>
     expect(report.fixed).toBeGreaterThanOrEqual(1)
     expect(await snapshot(dropped.booking.id)).toEqual(expected)
 
-    await settle()
+    await quiet()
     for (const { booking } of [inOrder, duplicated, shuffled, dropped]) {
       expect(copiesAbout(booking.id, /is confirmed/)).toHaveLength(1)
       expect(copiesAbout(booking.id, /New confirmed booking/)).toHaveLength(1)
@@ -343,7 +351,7 @@ describe('replaying the same history in any order ends in the same state', () =>
     // A second run finds nothing more to fix and sends nothing.
     const again = await runReconciliation()
     expect(again.fixed).toBe(0)
-    await settle()
+    await quiet()
     expect(copiesAbout(dropped.booking.id, /is confirmed/)).toHaveLength(1)
   })
 })
@@ -376,12 +384,14 @@ describe('refunds', () => {
     const guestMail = await stack.mail.waitFor((m) => /is cancelled/.test(m.subject) && aboutBooking(m.text, booking.id))
     expect(guestMail.text).toMatch(/A refund of .+ is on its way/)
     await stack.mail.waitFor((m) => /Booking at .* cancelled/.test(m.subject) && aboutBooking(m.text, booking.id))
-    await settle()
+    await quiet()
     expect(copiesAbout(booking.id, /is cancelled/)).toHaveLength(1)
   })
 
   it('a refund Stripe refuses is retried with backoff, under a new key, and goes through', async () => {
     const { booking, intentId } = await paidBooking()
+    // The injected failures are for this refund only: no other work may be under way to take them.
+    await quiet()
     // Stripe keeps a 500 from an endpoint that began executing under its key for 24 h: retrying with
     // the same key would get the same 500 back.
     stripe.failNextRefunds(2, { saved: true })
@@ -415,15 +425,19 @@ describe('refunds', () => {
 
   it('a refund that keeps failing is flagged for staff', async () => {
     const { booking } = await paidBooking()
+    await quiet()
     stripe.failNextRefunds(100)
-    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.staff.token, body: { reason: 'Listing removed' } })).status).toBe(200)
-    const payment = await eventually('flagged', async () => {
-      const p = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body.docs[0]
-      return p.needsAttention ? p : null
-    }, 30_000)
-    expect(payment.status).toBe('succeeded')
-    expect(payment.attentionReason).toMatch(/Refund \(cancellation\) .* failed after every retry/)
-    stripe.failNextRefunds(0)
+    try {
+      expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.staff.token, body: { reason: 'Listing removed' } })).status).toBe(200)
+      const payment = await eventually('flagged', async () => {
+        const p = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body.docs[0]
+        return p.needsAttention ? p : null
+      }, 30_000)
+      expect(payment.status).toBe('succeeded')
+      expect(payment.attentionReason).toMatch(/Refund \(cancellation\) .* failed after every retry/)
+    } finally {
+      stripe.failNextRefunds(0)
+    }
   })
 
   it('a payment racing a cancellation: either way the guest gets all the money back, and only confirmed stays are mailed as confirmed', async () => {
@@ -450,7 +464,7 @@ describe('refunds', () => {
       const live = [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId && r.status === 'succeeded')
       expect(live.map((r) => r.amount)).toEqual([booking.quote.total])
     }
-    await settle()
+    await quiet()
     const paidFirst = runs.filter((r) => r.cancel.refundAmount > 0)
     for (const { booking, cancel } of runs) {
       expect(copiesAbout(booking.id, /is confirmed/)).toHaveLength(cancel.refundAmount > 0 ? 1 : 0)
@@ -504,12 +518,12 @@ describe('reconciliation', () => {
     expect((await bookingOf(missed.id)).status).toBe('confirmed')
     expect((await bookingOf(changed.id)).status).toBe('awaiting_payment')
     expect((await bookingOf(lost.id)).status).toBe('confirmed')
-    await settle()
+    await quiet()
     expect(copiesAbout(missed.id, /is confirmed/)).toHaveLength(1)
 
     const second = await runReconciliation()
     expect(second.fixed).toBe(0)
-    await settle()
+    await quiet()
     expect(copiesAbout(missed.id, /is confirmed/)).toHaveLength(1)
     expect(copiesAbout(missed.id, /New confirmed booking/)).toHaveLength(1)
     stripe.tamper(lostIntent, { status: 'succeeded' })
@@ -620,36 +634,38 @@ describe('a worker killed with SIGKILL in the middle of the work', () => {
       const booking = await book()
       bookings.push({ booking, intentId: (await payIntent(booking.id)).body.paymentIntentId })
     }
-    // Successes for all, delivered at once; the worker dies as soon as it reports its first finished
-    // event job, with the other events, their confirmations and mails in flight.
-    const startedWith = worker!.output().length
+    // Successes for all, delivered at once. Stripe holds its answers about the last three intents, so
+    // their event jobs are provably in the middle of the work (inside the Stripe call that decides the
+    // confirmation) when the worker dies; the other events, confirmations and mails go on meanwhile.
+    const inFlight = new Set(bookings.slice(-3).map(({ intentId }) => intentId))
+    const intentCalls = stripe.holdAnswers((r) => r.method === 'GET' && inFlight.has(decodeURIComponent(r.path.replace(/^\/v1\/payment_intents\//, ''))))
     await Promise.all(bookings.map(({ intentId }) => stripe.deliver(webhookUrl, stripe.succeed(intentId))))
-    const deadline = Date.now() + 30_000
-    while (!/"job":"stripe-event"[^\n]*"msg":"job done"/.test(worker!.output().slice(startedWith)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 2))
-    }
+    await eventually('the worker inside Stripe calls for the three held events', async () => new Set(intentCalls.held.map((r) => r.path)).size === inFlight.size, 60_000)
     await worker!.stop('SIGKILL')
+    intentCalls.release()
     const confirmedBeforeCrash = (await Promise.all(bookings.map(({ booking }) => bookingOf(booking.id)))).filter((b) => b.status === 'confirmed').length
+    expect(confirmedBeforeCrash).toBeLessThanOrEqual(count - inFlight.size)
 
-    // A new worker finishes the work; then three cancellations, and a second crash as soon as Stripe
-    // has made the first of their refunds.
+    // A new worker finishes the work (taking over the dead one's jobs once their locks run out); then
+    // three cancellations, and a second crash while the worker waits for Stripe's answer to a refund
+    // Stripe has already made.
     worker = await startWorker(stack)
     for (const { booking } of bookings) await eventually(`booking ${booking.id} confirmed`, async () => (await bookingOf(booking.id)).status === 'confirmed', 90_000)
     const toCancel = bookings.slice(0, 3)
+    const refundCalls = stripe.holdAnswers((r) => r.method === 'POST' && r.path === '/v1/refunds' && toCancel.some(({ intentId }) => r.params.payment_intent === intentId))
     for (const { booking } of toCancel) {
       expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.host.token, body: { reason: 'Double-booked elsewhere' } })).status).toBe(200)
     }
-    // Dies as soon as Stripe has made the first refund, before it is recorded here.
-    const refundDeadline = Date.now() + 30_000
-    while (!toCancel.some(({ intentId }) => [...stripe.refunds.values()].some((r) => r.payment_intent === intentId)) && Date.now() < refundDeadline) {
-      await new Promise((r) => setTimeout(r, 2))
-    }
+    await eventually('a refund made at Stripe, its answer not yet back', async () => refundCalls.held.some((r) => r.status === 200), 60_000)
     await worker.stop('SIGKILL')
+    refundCalls.release()
+    const madeAtCrash = toCancel.filter(({ intentId }) => [...stripe.refunds.values()].some((r) => r.payment_intent === intentId)).length
+    expect(madeAtCrash).toBeGreaterThan(0)
     const recordedAtCrash = (await Promise.all(toCancel.map(({ booking }) => paymentOf(booking.id)))).filter((p) => p.refunds.length > 0).length
     worker = await startWorker(stack)
 
     for (const { booking } of toCancel) await eventually(`booking ${booking.id} refunded`, async () => (await paymentOf(booking.id)).status === 'refunded', 90_000)
-    await settle(3_000)
+    await queues.quiescent({ timeoutMs: 90_000, detail: () => `worker:\n${worker?.output().slice(-3000)}` })
     for (const { booking } of bookings) {
       expect(mailsAbout(booking.id, /is confirmed/)).toHaveLength(1)
       expect(mailsAbout(booking.id, /New confirmed booking/)).toHaveLength(1)
@@ -660,6 +676,6 @@ describe('a worker killed with SIGKILL in the middle of the work', () => {
       expect((await paymentOf(booking.id)).refunds).toHaveLength(1)
     }
     const copies = bookings.reduce((n, { booking }) => n + copiesAbout(booking.id, /confirm/).length + copiesAbout(booking.id, /cancel/).length, 0)
-    console.log(`kill -9 test: ${confirmedBeforeCrash}/${count} bookings confirmed before the first crash, ${recordedAtCrash}/${toCancel.length} refunds recorded before the second; ${copies} mails received for ${count * 2 + toCancel.length * 2} distinct messages`)
+    console.log(`kill -9 test: ${confirmedBeforeCrash}/${count} bookings confirmed before the first crash, ${madeAtCrash} refunds made at Stripe and ${recordedAtCrash}/${toCancel.length} recorded before the second; ${copies} mails received for ${count * 2 + toCancel.length * 2} distinct messages`)
   }, 240_000)
 })

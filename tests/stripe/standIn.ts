@@ -24,7 +24,7 @@ import Stripe from 'stripe'
 export const TEST_WEBHOOK_SECRET = 'whsec_staybase_stand_in_0123456789abcdef'
 
 type Params = Record<string, unknown>
-type RequestRecord = {
+export type RequestRecord = {
   method: string
   path: string
   idempotencyKey?: string
@@ -34,6 +34,12 @@ type RequestRecord = {
   status: number
 }
 type DeliverOptions = { secret?: string; timestamp?: number; signature?: string | null; body?: string }
+
+export type AnswerHold = {
+  /** The requests whose answers are held so far. */
+  held: RequestRecord[]
+  release(): void
+}
 
 export type StripeStandIn = {
   url: string
@@ -67,6 +73,12 @@ export type StripeStandIn = {
    *  `saved`: the 500 is stored under the idempotency key and replayed for it, as Stripe does when the
    *  failure happened after the endpoint began executing. */
   failNextRefunds(n: number, options?: { saved?: boolean }): void
+  /**
+   * Requests that match are carried out (Stripe's state changes, as when Stripe did the work) but their
+   * answers are held back until release(): the caller is provably in the middle of a Stripe call, e.g.
+   * to kill it there. Released answers go out (to a dead caller, nowhere); later requests are not held.
+   */
+  holdAnswers(match: (request: RequestRecord) => boolean): AnswerHold
   event(type: string, object: unknown): Stripe.Event
   sign(payload: string, options?: { secret?: string; timestamp?: number }): string
   deliver(webhookUrl: string, event: Stripe.Event, options?: DeliverOptions): Promise<Response>
@@ -275,6 +287,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const charges = new Map<string, { intentId: string; created: number; balanceTransaction: string; disputed: boolean }>()
   /** Saved first responses per Idempotency-Key (Stripe keeps them 24 h; we keep them for the stand-in's life). */
   const idempotency = new Map<string, { fingerprint: string; status: number; body: string; requestId: string }>()
+  const holds = new Set<{ match: (request: RequestRecord) => boolean; held: RequestRecord[]; released: Promise<void>; release: () => void }>()
   let refundFailures = 0
   let refundFailuresSaved = false
 
@@ -604,6 +617,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       result = { status: 500, body: JSON.stringify({ error: { type: 'api_error', message: `Stand-in crashed: ${String(error)}` } }), headers: { 'stripe-should-retry': 'false' } }
     }
     record.status = result.status
+    const hold = [...holds].find((h) => h.match(record))
+    if (hold) {
+      hold.held.push(record)
+      await hold.released
+    }
     const stripeVersion = req.headers['stripe-version']
     res.writeHead(result.status, {
       'content-type': 'application/json',
@@ -715,6 +733,21 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       refundFailures = n
       refundFailuresSaved = options.saved === true
     },
+    holdAnswers(match) {
+      let release = () => {}
+      const released = new Promise<void>((resolve) => (release = resolve))
+      const hold = {
+        match,
+        held: [] as RequestRecord[],
+        released,
+        release() {
+          holds.delete(hold)
+          release()
+        },
+      }
+      holds.add(hold)
+      return { held: hold.held, release: hold.release }
+    },
     event: (type, object) => emit(type, object),
     sign,
     deliver(webhookUrl, event, options = {}) {
@@ -732,6 +765,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       })
     },
     close() {
+      for (const hold of holds) hold.release()
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections() // the SDK's agent keeps connections alive

@@ -2,8 +2,11 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { errorMessage, htmlPage } from '../../../../lib/htmlPage'
+import { recentlyUsedLink, rememberUsedLink } from '../../../../services/usedLinks'
 
 export const dynamic = 'force-dynamic'
+
+const confirmed = () => htmlPage('Email confirmed', '<p class="ok">Thank you — your email address is confirmed. You can now log in.</p>')
 
 /** The link in the verification mail lands here: verify, then say so in plain words. */
 export async function GET(request: Request): Promise<Response> {
@@ -11,8 +14,13 @@ export async function GET(request: Request): Promise<Response> {
   if (!token) return htmlPage('Email not confirmed', '<p class="error">This link has no token.</p>', 400)
   const payload = await getPayload({ config })
   try {
+    const owner = await payload.db.findOne<{ id: number }>({ collection: 'users', where: { _verificationToken: { equals: token } } })
     await payload.verifyEmail({ collection: 'users', token })
+    if (owner) await rememberUsedLink('verify-email', token, Number(owner.id))
   } catch (error) {
+    // Opened again soon after it worked (a reload, a second click): it still worked.
+    const used = await recentlyUsedLink('verify-email', token)
+    if (used && (await isVerified(used.userId))) return confirmed()
     payload.logger.info({ msg: 'email verification refused', reason: errorMessage(error) })
     return htmlPage(
       'Email not confirmed',
@@ -20,5 +28,10 @@ export async function GET(request: Request): Promise<Response> {
       400,
     )
   }
-  return htmlPage('Email confirmed', '<p class="ok">Thank you — your email address is confirmed. You can now log in.</p>')
+  return confirmed()
+
+  async function isVerified(userId: number): Promise<boolean> {
+    const user = await payload.db.findOne<{ id: number; _verified?: boolean | null }>({ collection: 'users', where: { id: { equals: userId } } })
+    return user?._verified === true
+  }
 }
