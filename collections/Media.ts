@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { CollectionConfig } from 'payload'
 
 import { explainUploadLimit } from '../hooks/media/explainUploadLimit'
+import { missingFileIsNotFound } from '../hooks/media/missingFileIsNotFound'
 import { requireReadableImage } from '../hooks/media/requireReadableImage'
 import { setOwner } from '../hooks/media/setOwner'
 import { anyone } from '../src/access/anyone'
@@ -15,6 +16,7 @@ import { type WithRoles, isStaffUser } from '../src/domain/roles'
 import { env } from '../src/lib/env'
 
 const webp = { format: 'webp' as const, options: { quality: 82 } }
+const staticDir = path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR)
 
 export const Media: CollectionConfig = {
   slug: 'media',
@@ -39,7 +41,9 @@ export const Media: CollectionConfig = {
   upload: {
     // Only files sent by the client; no server-side fetching of URLs (it would skip the checks below).
     pasteURL: false,
-    staticDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR),
+    staticDir,
+    // With S3 the storage plugin serves files (and knows what is missing); locally, a missing file is a 404.
+    handlers: env.S3_BUCKET ? [] : [missingFileIsNotFound(staticDir)],
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif'],
     focalPoint: true,
     adminThumbnail: 'thumbnail',

@@ -19,6 +19,7 @@ import { StripeEvents } from '../collections/StripeEvents'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
+import { withInputGuard } from '../hooks/shared/guardInput'
 import { addErrorCode } from './lib/errorCodes'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
@@ -35,7 +36,8 @@ export default buildConfig({
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
   },
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports],
+  // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(withInputGuard),
   // Routes outside any one collection: Stripe's webhook and the staff's reconciliation trigger.
   endpoints: [stripeWebhook, runReconciliation],
   editor: lexicalEditor(),
