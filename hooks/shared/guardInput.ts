@@ -78,9 +78,13 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     throw notFound(`No ${slug} document has the id ${JSON.stringify(String(a.id))}: ids are whole numbers from 1 to 2147483647.`, { field: 'id' })
   }
 
-  const staff = isStaffUser(req.user as WithRoles | null)
   if (operation === 'read' || operation === 'count' || operation === 'countVersions' || operation === 'readDistinct') {
-    const problem = checkPaging(a, { bounded: !staff && a.id === undefined && operation === 'read' })
+    // Payload itself reads unpaginated on the caller's behalf (populating references through its
+    // dataloader, checking filterOptions), always with an explicit `pagination: false`; a client asks
+    // for that with ?pagination=false. GraphQL's own `pagination` argument is checked by its guard.
+    const internal = a.pagination === false && String((req.query as { pagination?: unknown } | undefined)?.pagination) !== 'false'
+    const bounded = operation === 'read' && a.id === undefined && !internal && !isStaffUser(req.user as WithRoles | null)
+    const problem = checkPaging(a, { bounded })
     if (problem) throw badRequest(`${problem.message}.`, { field: problem.field })
   }
   // Populating references costs a query per level; anonymous readers get the documents and their direct references.

@@ -20,13 +20,14 @@ const EQUALITY: Operator[] = ['equals', 'not_equals', 'in', 'not_in', 'exists']
 
 type Kind = 'id' | 'text' | 'number' | 'date' | 'checkbox' | 'select' | 'relation' | 'point' | 'free'
 const OPERATORS: Record<Kind, Operator[]> = {
-  id: [...EQUALITY, ...COMPARE],
-  text: [...EQUALITY, ...COMPARE, 'all', 'like', 'not_like', 'contains'],
-  number: [...EQUALITY, ...COMPARE, 'all'],
+  // The admin panel searches collections titled by id with `id like …`.
+  id: [...EQUALITY, ...COMPARE, 'like', 'not_like', 'contains'],
+  text: [...EQUALITY, ...COMPARE, 'like', 'not_like', 'contains'],
+  number: [...EQUALITY, ...COMPARE],
   date: [...EQUALITY, ...COMPARE],
   checkbox: EQUALITY,
-  select: [...EQUALITY, 'all'],
-  relation: [...EQUALITY, 'all'],
+  select: EQUALITY,
+  relation: EQUALITY,
   point: ['equals', 'exists', 'near', 'within', 'intersects'],
   free: [...EQUALITY, 'like', 'not_like', 'contains'],
 }
@@ -147,6 +148,9 @@ function scalarProblem(target: Target, value: unknown): string | null {
 function valueProblem(target: Target, operator: Operator, value: unknown): string | null {
   if (operator === 'exists') return value === true || value === false || value === 'true' || value === 'false' ? null : 'takes true or false'
   if (target.kind === 'point' || target.kind === 'free') return null
+  if (operator === 'like' || operator === 'not_like' || (operator === 'contains' && (target.kind === 'text' || target.kind === 'id'))) {
+    return scalarProblem({ kind: 'text', many: false }, value)
+  }
   if (operator === 'in' || operator === 'not_in' || operator === 'all') {
     const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value]
     if (list.length > MAX_LIST_VALUES) return `takes at most ${MAX_LIST_VALUES} values`
@@ -191,7 +195,8 @@ export function checkWhere(where: unknown, context: WhereContext): ShapeProblem 
           return { field: at, message: `"${operator}" is not an operator; use one of ${WHERE_OPERATORS.join(', ')}` }
         }
         if (!target) continue
-        const allowed = OPERATORS[target.kind].concat(target.many ? ['contains'] : [])
+        // `all` and `contains` compare against the values of a hasMany field; on a single value Postgres fails.
+        const allowed = OPERATORS[target.kind].concat(target.many ? ['all', 'contains'] : [])
         if (!allowed.includes(operator as Operator)) {
           return { field: at, message: `"${operator}" cannot be used on ${KIND_NAME[target.kind]}; use ${allowed.join(', ')}` }
         }

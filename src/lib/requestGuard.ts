@@ -39,6 +39,8 @@ export type RequestHead = { method: string; url: string; contentType?: string; h
 
 /** Checks a request under /api by its method, full original URL (`/api/...?...`) and body type; null when it may pass. */
 export function checkApiRequest({ method, url: originalUrl, contentType, hasBody, methodOverride }: RequestHead): GuardError | null {
+  // GraphQL answers in its own shape, with its own checks.
+  if (/^\/api\/graphql(?:[/?-]|$)/.test(originalUrl)) return null
   const queryAt = originalUrl.indexOf('?')
   const rawPath = queryAt === -1 ? originalUrl : originalUrl.slice(0, queryAt)
   const rawQuery = queryAt === -1 ? '' : originalUrl.slice(queryAt + 1)
@@ -71,7 +73,7 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
   }
 
   const [collection, first, second] = segments
-  if (collection !== 'graphql' && BODY_METHODS.has(method) && hasBody) {
+  if (BODY_METHODS.has(method) && hasBody) {
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase()
     if (type === 'multipart/form-data' && !/;\s*boundary=\S/i.test(contentType ?? '')) {
       return fail('MALFORMED_REQUEST', 'multipart/form-data needs a boundary parameter in its Content-Type.')
