@@ -15,6 +15,7 @@ const properties = [
   { name: 'instantBook', type: 'checkbox' },
   { name: 'createdAt', type: 'date' },
   { name: 'pricing', type: 'group', flattenedFields: [{ name: 'nightlyRate', type: 'number' }] },
+  { name: 'perNight', type: 'array', flattenedFields: [{ name: 'id', type: 'text' }, { name: 'rate', type: 'number' }] },
   { name: 'description', type: 'richText' },
 ] as unknown as FlattenedField[]
 const context = { fields: properties, fieldsOf: (slug: string) => (slug === 'users' ? users : undefined), versions: true }
@@ -28,6 +29,8 @@ describe('checkWhere', () => {
     [{ host: { in: '3,4' } }, null],
     [{ host: { equals: 'null' } }, null],
     [{ 'host.name': { like: 'Ann' } }, null],
+    [{ 'host.id': { equals: 'x' } }, 'where[host.id][equals]'],
+    [{ 'perNight.id': { equals: '6650f0c2a1b2' } }, null], // array rows have text ids
     [{ 'pricing.nightlyRate': { greater_than: '100' } }, null],
     [{ createdAt: { greater_than: '2027-01-01' } }, null],
     [{ instantBook: { equals: 'true' } }, null],

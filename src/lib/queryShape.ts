@@ -54,10 +54,12 @@ function resolve(fields: FlattenedField[], path: string, fieldsOf: FieldsOf, ver
   if (versions && segments.length === 1 && segments[0] === 'parent') return { kind: 'id', many: false }
   if (versions && segments.length === 1 && (segments[0] === 'latest' || segments[0] === 'autosave')) return { kind: 'checkbox', many: false }
   let current: FlattenedField[] | undefined = fields
+  // A document's id (the collection's, or a referenced one's) is an integer; an array row's id is text.
+  let atDocument = true
   for (let i = 0; i < segments.length; i++) {
     const name = segments[i]
     const last = i === segments.length - 1
-    if (name === 'id' && last) return { kind: 'id', many: false }
+    if (name === 'id' && last && atDocument) return { kind: 'id', many: false }
     const field: FlattenedField | undefined = current?.find((f) => 'name' in f && f.name === name)
     if (!field) return null
     switch (field.type) {
@@ -66,12 +68,14 @@ function resolve(fields: FlattenedField[], path: string, fieldsOf: FieldsOf, ver
       case 'array':
         if (last) return null
         current = field.flattenedFields
+        atDocument = false
         continue
       case 'relationship':
       case 'upload':
         if (last) return { kind: Array.isArray(field.relationTo) ? 'free' : 'relation', many: field.hasMany === true }
         if (Array.isArray(field.relationTo)) return null
         current = fieldsOf(field.relationTo)
+        atDocument = true
         continue
       default:
         if (!last) return null

@@ -134,7 +134,7 @@ const cases: Case[] = [
   // NUL bytes, wherever a string goes.
   { name: 'NUL in a where value', who: 'anonymous', method: 'GET', path: () => '/api/users?where[name][equals]=a%00b', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'NUL in sort', who: 'anonymous', method: 'GET', path: () => '/api/properties?sort=title%00', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'NUL in a search parameter', who: 'anonymous', method: 'GET', path: () => `/api/search?checkIn=${day(40)}%00`, status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'NUL in a search parameter', who: 'anonymous', method: 'GET', path: () => `/api/properties/search?checkIn=${day(40)}%00`, status: 400, code: 'VALIDATION_FAILED' },
   { name: 'NUL in a file name', who: 'anonymous', method: 'GET', path: () => '/api/media/file/%00.jpg', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'NUL in login', who: 'anonymous', method: 'POST', path: () => '/api/users/login', body: { email: 'a\u0000@example.test', password: 'x' }, status: 400, code: 'VALIDATION_FAILED', field: 'email' },
   { name: 'NUL in forgot-password', who: 'anonymous', method: 'POST', path: () => '/api/users/forgot-password', body: { email: 'a\u0000@example.test' }, status: 400, code: 'VALIDATION_FAILED' },
@@ -248,13 +248,17 @@ describe('what still works', () => {
 
   it('a NUL byte in an uploaded file name or its alt text → 400, nothing stored', async () => {
     const image = await makeImage(32, 32)
-    for (const [name, fields] of [['a\u0000.jpg', { alt: 'A fine photo' }], ['fine.jpg', { alt: 'A fine\u0000 photo' }]] as const) {
-      const before = await fingerprint()
-      const res = await upload(cast.host, image, name, fields)
-      expect(res.status).toBe(400)
-      expect(res.body.errors[0].code).toBe('VALIDATION_FAILED')
-      expect(await fingerprint()).toBe(before)
-    }
+    let before = await fingerprint()
+    const badAlt = await upload(cast.host, image, 'fine.jpg', { alt: 'A fine\u0000 photo' })
+    expect(badAlt.status).toBe(400)
+    expect(badAlt.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'alt' })
+    expect(await fingerprint()).toBe(before)
+    // Depending on where it sits in the part header, the multipart parser or the guard refuses it.
+    before = await fingerprint()
+    const badName = await upload(cast.host, image, 'a\u0000.jpg', { alt: 'A fine photo' })
+    expect(badName.status).toBe(400)
+    expect(['MALFORMED_REQUEST', 'VALIDATION_FAILED']).toContain(badName.body.errors[0].code)
+    expect(await fingerprint()).toBe(before)
   })
 })
 
@@ -317,7 +321,7 @@ describe('fuzz (seeded, bounded): no 5xx, and no write on a 4xx', () => {
     console.log(`no-500 fuzz: ${counts.query} query-string cases, ${counts.body} body cases (${counts.fourxx} answered 4xx, each checked for writes), seed ${SEED}`)
   })
 
-  const READ_PATHS = ['/api/properties', '/api/users', '/api/bookings', '/api/reviews', '/api/availability-blocks', '/api/media', '/api/properties/count', '/api/properties/versions', '/api/search']
+  const READ_PATHS = ['/api/properties', '/api/users', '/api/bookings', '/api/reviews', '/api/availability-blocks', '/api/media', '/api/properties/count', '/api/properties/versions', '/api/properties/search']
   it.each(READ_PATHS)('GET %s?…', async (path) => {
     await fc.assert(
       fc.asyncProperty(queryString, who, async (query, as) => {
