@@ -16,6 +16,7 @@ import { type WithRoles, isStaffUser } from '../src/domain/roles'
 import { env } from '../src/lib/env'
 
 const webp = { format: 'webp' as const, options: { quality: 82 } }
+const staticDir = path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR)
 
 export const Media: CollectionConfig = {
   slug: 'media',
@@ -40,7 +41,7 @@ export const Media: CollectionConfig = {
   upload: {
     // Only files sent by the client; no server-side fetching of URLs (it would skip the checks below).
     pasteURL: false,
-    staticDir: path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR),
+    staticDir,
     mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif'],
     // Only files a media record names are served (not strays in the folder); a missing one is a 404.
     handlers: [serveRecordedFilesOnly],

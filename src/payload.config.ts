@@ -20,6 +20,7 @@ import { accountMutations } from './endpoints/accountRequests'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
+import { withInputGuard } from '../hooks/shared/guardInput'
 import { allowedLinksOnly } from './lib/allowedLinksOnly'
 import { addErrorCode } from './lib/errorCodes'
 import { argumentRules } from './lib/graphqlArguments'
@@ -41,7 +42,8 @@ export default buildConfig({
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
   },
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports],
+  // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(withInputGuard),
   // Routes outside any one collection: Stripe's webhook and the staff's reconciliation trigger.
   endpoints: [stripeWebhook, runReconciliation],
   // Rich-text links may use http, https, mailto and tel only (src/domain/richTextLinks.ts).

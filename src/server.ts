@@ -15,6 +15,7 @@ import { securityHeaders } from './middleware/securityHeaders'
 import { closeQueues } from './services/queue'
 import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
 import { checkReadiness } from './services/readiness'
+import { requestGuard } from './lib/requestGuard'
 import { closeSharedRedis, sharedRedis } from './services/redis'
 
 /**
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
 
   app.use(QUEUE_DASHBOARD_PATH, requireStaffSession, queueDashboard())
 
+  app.use('/api', requestGuard)
   app.all('/{*splat}', (req, res) => handle(req, res))
 
   const server: Server = await new Promise((resolve) => {

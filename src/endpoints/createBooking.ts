@@ -32,10 +32,10 @@ export const createBooking: Endpoint = {
   method: 'post',
   handler: async (req) => {
     await addDataAndFileToRequest(req).catch(() => {
-      throw badRequest('The body must be JSON.')
+      throw badRequest('The request body is not valid JSON.', { code: 'MALFORMED_REQUEST' })
     })
     if (req.data !== undefined && (typeof req.data !== 'object' || req.data === null || Array.isArray(req.data))) {
-      throw badRequest('Send the booking as a JSON object: {property, checkIn, checkOut, guests}.')
+      throw badRequest('Send the booking as a JSON object: {property, checkIn, checkOut, guests}.', { code: 'MALFORMED_REQUEST' })
     }
     const key = req.headers.get('idempotency-key')
     if (key === null) {

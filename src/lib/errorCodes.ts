@@ -36,11 +36,40 @@ const PAYLOAD_ERRORS: [new (...args: never[]) => Error, string, ErrorCode][] = [
   [Locked, 'Locked', 'CONFLICT'],
 ]
 
-export type DescribedError = { name: string; code: ErrorCode; status: number; field?: string }
+export type DescribedError = { name: string; code: ErrorCode; status: number; field?: string; message?: string }
+
+/** What busboy (Payload's multipart parser) throws on a body that is not the multipart it claims to be. */
+const MULTIPART_ERRORS = new Set([
+  'Malformed content type',
+  'Malformed part header',
+  'Malformed urlencoded form',
+  'Missing Content-Type',
+  'Multipart: Boundary not found',
+  'Unexpected end of file',
+  'Unexpected end of form',
+])
+
+/**
+ * A body Payload could not parse: its "Invalid JSON" (a 400 whose message the minified build loses),
+ * a JSON.parse of the multipart `_payload` field, busboy's multipart errors and Payload's own
+ * "not eligible for file upload" (both thrown as 500s). All are the client's malformed request.
+ */
+function malformedBody(error: unknown): string | null {
+  if (!(error instanceof Error)) return null
+  if (error instanceof SyntaxError && /JSON/.test(error.message)) return 'The request body is not valid JSON.'
+  if (error instanceof APIError && error.message === 'Invalid JSON') return 'The request body is not valid JSON.'
+  if (error instanceof APIError && error.message === 'Request is not eligible for file upload') {
+    return 'The multipart body cannot be read: send multipart/form-data with a boundary, or application/json.'
+  }
+  if (MULTIPART_ERRORS.has(error.message)) return `The multipart body cannot be read: ${error.message}.`
+  return null
+}
 
 /** The readable name, stable code, status and (for rule errors) field of any error thrown while serving a request. */
 export function describeError(error: unknown): DescribedError {
   const original = (error as { originalError?: unknown })?.originalError ?? error
+  const malformed = malformedBody(original)
+  if (malformed) return { name: 'MalformedRequest', code: 'MALFORMED_REQUEST', status: 400, message: malformed }
   const status = typeof (original as { status?: unknown })?.status === 'number' ? (original as { status: number }).status : 500
   if (original instanceof HttpError) return { name: 'HttpError', code: original.code, status, field: original.field }
   for (const [cls, name, code] of PAYLOAD_ERRORS) {
@@ -51,6 +80,13 @@ export function describeError(error: unknown): DescribedError {
     }
   }
   return { name: original instanceof APIError ? 'APIError' : 'Error', code: defaultCode(status), status }
+}
+
+/** Payload's formatErrors says this for an error without a class name, which every error has once minified. */
+const UNKNOWN = 'An unknown error occurred.'
+const publicMessage = (error: unknown) => {
+  const original = (error as { originalError?: unknown })?.originalError ?? error
+  return original instanceof Error && original.message ? original.message : UNKNOWN
 }
 
 /**
@@ -67,9 +103,10 @@ export const addErrorCode: AfterErrorHook = ({ error, result, graphqlResult }) =
     const errors = result.errors.map((item) => {
       const e = item as Record<string, unknown>
       const field = typeof e.field === 'string' ? e.field : described.field
-      return { ...e, ...(e.name !== undefined ? { name: described.name } : {}), code: typeof e.code === 'string' ? e.code : described.code, ...(field ? { field } : {}) }
+      const message = described.message ?? (e.message === UNKNOWN && described.status < 500 ? publicMessage(error) : String(e.message))
+      return { ...e, message, ...(e.name !== undefined ? { name: described.name } : {}), code: typeof e.code === 'string' ? e.code : described.code, ...(field ? { field } : {}) }
     })
-    return { response: { ...result, errors } }
+    return { response: { ...result, errors }, ...(described.message ? { status: described.status } : {}) }
   }
   return undefined
 }

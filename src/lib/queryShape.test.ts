@@ -1,0 +1,111 @@
+import type { FlattenedField } from 'payload'
+
+import { checkPaging, checkWhere } from './queryShape'
+
+const users = [
+  { name: 'name', type: 'text' },
+  { name: 'email', type: 'email' },
+] as unknown as FlattenedField[]
+const properties = [
+  { name: 'title', type: 'text' },
+  { name: '_status', type: 'select', options: [{ label: 'Draft', value: 'draft' }, { label: 'Published', value: 'published' }] },
+  { name: 'host', type: 'relationship', relationTo: 'users' },
+  { name: 'amenities', type: 'select', hasMany: true, options: ['wifi', 'kitchen'] },
+  { name: 'maxGuests', type: 'number' },
+  { name: 'instantBook', type: 'checkbox' },
+  { name: 'createdAt', type: 'date' },
+  { name: 'pricing', type: 'group', flattenedFields: [{ name: 'nightlyRate', type: 'number' }] },
+  { name: 'perNight', type: 'array', flattenedFields: [{ name: 'id', type: 'text' }, { name: 'rate', type: 'number' }] },
+  { name: 'description', type: 'richText' },
+] as unknown as FlattenedField[]
+const context = { fields: properties, fieldsOf: (slug: string) => (slug === 'users' ? users : undefined), versions: true }
+const problem = (where: unknown) => checkWhere(where, context)?.field ?? null
+
+describe('checkWhere', () => {
+  it.each([
+    [{ title: { like: 'lake' } }, null],
+    [{ _status: { equals: 'published' } }, null],
+    [{ host: { equals: '3' } }, null],
+    [{ host: { in: '3,4' } }, null],
+    [{ host: { equals: 'null' } }, null],
+    [{ 'host.name': { like: 'Ann' } }, null],
+    [{ 'host.id': { equals: 'x' } }, 'where[host.id][equals]'],
+    [{ 'perNight.id': { equals: '6650f0c2a1b2' } }, null], // array rows have text ids
+    [{ 'pricing.nightlyRate': { greater_than: '100' } }, null],
+    [{ createdAt: { greater_than: '2027-01-01' } }, null],
+    [{ instantBook: { equals: 'true' } }, null],
+    [{ amenities: { contains: 'wifi' } }, null],
+    [{ amenities: { all: ['wifi', 'kitchen'] } }, null],
+    [{ id: { not_equals: '' } }, null], // the admin panel's "select all" bulk delete
+    [{ id: { in: [1, 2, 3] } }, null],
+    [{ id: { like: '12' } }, null], // the admin panel's search on collections titled by id
+    [{ amenities: { contains: ['wifi'] } }, 'where[amenities][contains]'],
+    [{ or: [{ title: { equals: 'a' } }, { and: [{ maxGuests: { less_than: 4 } }] }] }, null],
+    [{ 'version.title': { like: 'x' } }, null],
+    [{ parent: { equals: 5 } }, null],
+    [{ unknownField: { equals: 'left to Payload' } }, null],
+    [{ description: { like: 'x' } }, null],
+    [{ id: { equals: '99999999999999999999' } }, 'where[id][equals]'],
+    [{ _status: { equals: 'x' } }, 'where[_status][equals]'],
+    [{ host: { equals: 'x' } }, 'where[host][equals]'],
+    [{ host: { in: '3,x' } }, 'where[host][in]'],
+    [{ parent: { equals: 'x' } }, 'where[parent][equals]'],
+    [{ createdAt: { like: 'x' } }, 'where[createdAt][like]'],
+    [{ createdAt: { equals: 'x' } }, 'where[createdAt][equals]'],
+    [{ maxGuests: { equals: 'x' } }, 'where[maxGuests][equals]'],
+    [{ title: { near: '1,2' } }, 'where[title][near]'],
+    [{ title: { bogus: 'x' } }, 'where[title][bogus]'],
+    [{ 'host.name': { all: 'x' } }, 'where[host.name][all]'],
+    [{ _status: { like: 'pub' } }, 'where[_status][like]'],
+    [{ title: { exists: 'maybe' } }, 'where[title][exists]'],
+    [{ instantBook: { equals: 'yes' } }, 'where[instantBook][equals]'],
+    [{ title: 'lake' }, 'where[title]'],
+    [{ title: {} }, 'where[title]'],
+    [{ or: { 0: { title: { equals: 'a' } } } }, 'where[or]'],
+    [{ 'title;drop': { equals: 'a' } }, 'where[title;drop]'],
+    ['title', 'where'],
+  ])('%#: %j → %s', (where, field) => {
+    expect(problem(where)).toBe(field)
+  })
+
+  it('bounds nesting and the number of conditions', () => {
+    let deep: Record<string, unknown> = { title: { equals: 'x' } }
+    for (let i = 0; i < 10; i++) deep = { and: [deep] }
+    expect(problem(deep)).toMatch(/^where(\[and\]\[0\])+$/)
+    const many = { or: Array.from({ length: 150 }, (_, i) => ({ title: { equals: String(i) } })) }
+    expect(checkWhere(many, context)?.message).toMatch(/more than 100 conditions/)
+  })
+
+  it('all and near are not for a single text', () => {
+    expect(checkWhere({ name: { all: 'x' } }, { ...context, fields: users })?.field).toBe('where[name][all]')
+    expect(checkWhere({ name: { near: '1,2' } }, { ...context, fields: users })?.field).toBe('where[name][near]')
+  })
+})
+
+describe('checkPaging', () => {
+  const open = { bounded: false }
+  const bounded = { bounded: true }
+  it.each([
+    [{ limit: 10, page: 2, depth: 1 }, bounded, null],
+    [{ limit: 100 }, bounded, null],
+    [{ pagination: false, limit: 20 }, bounded, null],
+    [{ limit: 0 }, open, null],
+    [{ pagination: false }, open, null],
+    [{ limit: 5000 }, open, null],
+    [{ limit: 0 }, bounded, 'limit'],
+    [{ limit: 101 }, bounded, 'limit'],
+    [{ pagination: false }, bounded, 'pagination'],
+    [{ limit: 1e308 }, open, 'limit'],
+    [{ limit: -5 }, open, 'limit'],
+    [{ limit: 2.5 }, open, 'limit'],
+    [{ limit: 'x' }, open, 'limit'],
+    [{ page: -1 }, open, 'page'],
+    [{ page: 0 }, open, 'page'],
+    [{ page: 1e9 }, open, 'page'],
+    [{ depth: 1e308 }, open, 'depth'],
+    [{ depth: 11 }, open, 'depth'],
+    [{ depth: 'x' }, open, 'depth'],
+  ])('%#: %j %j → %s', (args, options, field) => {
+    expect(checkPaging(args, options)?.field ?? null).toBe(field)
+  })
+})
