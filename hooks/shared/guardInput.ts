@@ -47,7 +47,7 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     } else {
       if (deeperThan(a.data, MAX_DATA_DEPTH)) throw badRequest(`The data nests deeper than ${MAX_DATA_DEPTH} levels.`, { code: 'MALFORMED_REQUEST' })
       const nulAt = findNul(a.data)
-      if (nulAt) throw fieldError(slug, nulAt, 'contains a NUL character, which text may not hold')
+      if (nulAt) throw fieldError(slug, nulAt, `${nulAt} contains a NUL character, which text may not hold.`)
       if (onBehalf) {
         const problem = checkDataShape(collection.flattenedFields, a.data) ?? credentialProblem(a.data)
         if (problem) throw fieldError(slug, problem.field, problem.message)
@@ -57,7 +57,7 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     throw badRequest('The request body must be a JSON object of fields (Content-Type: application/json).', { code: 'MALFORMED_REQUEST' })
   }
 
-  if (req.file?.name?.includes('\0')) throw fieldError(slug, 'filename', 'contains a NUL character, which text may not hold')
+  if (req.file?.name?.includes('\0')) throw fieldError(slug, 'filename', 'The file name contains a NUL character.')
 
   if (a.where !== undefined && a.where !== null) {
     const nulAt = findNul(a.where)
@@ -97,12 +97,12 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
 
 /** The same error Payload gives for a field that fails its rules, so clients read both alike. */
 const fieldError = (collection: string, path: string, message: string) =>
-  new ValidationError({ collection, errors: [{ path, message: `${path} ${message}.` }] })
+  new ValidationError({ collection, errors: [{ path, message }] })
 
 function credentialProblem(data: Record<string, unknown>): { field: string; message: string } | null {
   for (const key of CREDENTIALS) {
     const value = data[key]
-    if (value !== undefined && value !== null && typeof value !== 'string') return { field: key, message: 'must be text' }
+    if (value !== undefined && value !== null && typeof value !== 'string') return { field: key, message: `${key} must be text.` }
   }
   return null
 }

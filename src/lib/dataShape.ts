@@ -49,6 +49,13 @@ export function isDateValue(value: unknown): boolean {
   return !Number.isNaN(Date.parse(value))
 }
 
+/** The field's label as people see it in the admin panel ("Nightly rate" for nightlyRate). */
+function labelOf(field: FlattenedField): string {
+  if ('label' in field && typeof field.label === 'string' && field.label) return field.label
+  const words = field.name.replace(/^_/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
@@ -101,25 +108,26 @@ export function checkDataShape(fields: FlattenedField[], data: Record<string, un
 }
 
 function fieldProblem(field: FlattenedField, value: unknown, path: string): ShapeProblem | null {
+  const label = labelOf(field)
   switch (field.type) {
     case 'group':
     case 'tab':
       // nullGroupsAreAbsent drops null groups; anything else but an object is a mistake.
-      if (!isPlainObject(value)) return { field: path, message: `must be an object of its fields, not ${describe(value)}` }
+      if (!isPlainObject(value)) return { field: path, message: `${label} must be an object of its fields, not ${describe(value)}.` }
       return checkDataShape(field.flattenedFields, value, path)
     case 'array': {
-      if (!Array.isArray(value)) return { field: path, message: `must be a list, not ${describe(value)}` }
+      if (!Array.isArray(value)) return { field: path, message: `${label} must be a list, not ${describe(value)}.` }
       for (const [index, row] of value.entries()) {
-        if (!isPlainObject(row)) return { field: `${path}.${index}`, message: `must be an object, not ${describe(row)}` }
+        if (!isPlainObject(row)) return { field: `${path}.${index}`, message: `Each row of ${label} must be an object, not ${describe(row)}.` }
         const problem = checkDataShape(field.flattenedFields, row, `${path}.${index}`)
         if (problem) return problem
       }
       return null
     }
     case 'blocks': {
-      if (!Array.isArray(value)) return { field: path, message: `must be a list, not ${describe(value)}` }
+      if (!Array.isArray(value)) return { field: path, message: `${label} must be a list, not ${describe(value)}.` }
       for (const [index, row] of value.entries()) {
-        if (!isPlainObject(row) || typeof row.blockType !== 'string') return { field: `${path}.${index}`, message: 'must be an object with a blockType' }
+        if (!isPlainObject(row) || typeof row.blockType !== 'string') return { field: `${path}.${index}`, message: `Each block of ${label} must be an object with a blockType.` }
         const block = field.blocks.find((b) => typeof b !== 'string' && b.slug === row.blockType)
         const problem = block && typeof block !== 'string' ? checkDataShape(block.flattenedFields, row, `${path}.${index}`) : null
         if (problem) return problem
@@ -133,15 +141,15 @@ function fieldProblem(field: FlattenedField, value: unknown, path: string): Shap
     default: {
       const many = 'hasMany' in field && field.hasMany === true
       if (many) {
-        if (!Array.isArray(value)) return { field: path, message: `must be a list, not ${describe(value)}` }
+        if (!Array.isArray(value)) return { field: path, message: `${label} must be a list, not ${describe(value)}.` }
         for (const item of value) {
           const message = leafProblem(field, item)
-          if (message) return { field: path, message: `each item ${message}` }
+          if (message) return { field: path, message: `Each item of ${label} ${message}.` }
         }
         return null
       }
       const message = leafProblem(field, value)
-      return message ? { field: path, message } : null
+      return message ? { field: path, message: `${label} ${message}.` } : null
     }
   }
 }
