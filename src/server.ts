@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   )
 
   app.use(securityHeaders({ serverUrl: env.SERVER_URL }))
-  app.use(limitBodySize())
+  // GraphQL bodies have the same bound in src/lib/graphqlGuard.ts, which answers in GraphQL's error shape.
+  const bodyLimit = limitBodySize()
+  app.use((req, res, nextMiddleware) => (req.path === '/api/graphql' ? nextMiddleware() : bodyLimit(req, res, nextMiddleware)))
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })

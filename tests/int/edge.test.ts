@@ -211,12 +211,17 @@ describe('media files are served only for their records', () => {
 
   it.each([
     ['a name nobody uploaded', 'does-not-exist.jpg'],
-    ['a NUL byte', '%00.jpg'],
     ['a very long name', `${'a'.repeat(400)}.jpg`],
   ])('%s → 404', async (_, name) => {
     const res = await rest(stack, 'GET', `/api/media/file/${name}`)
     expect(res.status).toBe(404)
     expect(res.body.errors[0].code).toBe('NOT_FOUND')
+  })
+
+  it('a NUL byte in the name → 400 from the request guard (no file lookup at all)', async () => {
+    const res = await rest(stack, 'GET', '/api/media/file/%00.jpg')
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0].code).toBe('VALIDATION_FAILED')
   })
 
   it('a record whose file went missing from disk → 404, not 500', async () => {
