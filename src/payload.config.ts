@@ -21,6 +21,7 @@ import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
 import { withInputGuard } from '../hooks/shared/guardInput'
+import { tellOwnerOfLockAfterError } from '../hooks/users/answerLoginFailuresAlike'
 import { allowedLinksOnly } from './lib/allowedLinksOnly'
 import { addErrorCode } from './lib/errorCodes'
 import { argumentRules } from './lib/graphqlArguments'
@@ -93,7 +94,7 @@ export default buildConfig({
         }),
       ]
     : [],
-  hooks: { afterError: [addErrorCode] },
+  hooks: { afterError: [tellOwnerOfLockAfterError, addErrorCode] },
   graphQL: {
     disablePlaygroundInProduction: true,
     // Argument values Payload would answer with a 500 are refused first (src/lib/graphqlArguments.ts);

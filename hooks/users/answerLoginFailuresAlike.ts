@@ -1,7 +1,7 @@
-import { AuthenticationError, type CollectionBeforeOperationHook, incrementLoginAttempts } from 'payload'
+import { type AfterErrorHook, AuthenticationError, type CollectionBeforeOperationHook, LockedAuth, incrementLoginAttempts } from 'payload'
 
 import { MAX_LOGIN_ATTEMPTS, normalizeEmail } from '../../src/domain/accountRules'
-import { enqueueAccountMailQuietly } from '../../src/services/accountMail'
+import { tellOwnerOfLock } from '../../src/services/lockNotice'
 import { passwordMatches, spendPasswordCheck } from '../../src/services/passwordHash'
 
 type Credentials = { id: number; hash?: string | null; salt?: string | null; loginAttempts?: number | null; lockUntil?: string | null }
@@ -30,7 +30,7 @@ export const answerLoginFailuresAlike: CollectionBeforeOperationHook = async ({ 
   }
   if (lockedUntil(user) > Date.now()) {
     await spendPasswordCheck(password)
-    await enqueueAccountMailQuietly(req, { kind: 'account-locked', userId: user.id }, lockedUntil(user))
+    await tellOwnerOfLock(req, user.id, lockedUntil(user))
     throw new AuthenticationError(req.t)
   }
   if ((user.loginAttempts ?? 0) + 1 >= MAX_LOGIN_ATTEMPTS && !(await passwordMatches(password, user.hash, user.salt))) {
@@ -38,9 +38,31 @@ export const answerLoginFailuresAlike: CollectionBeforeOperationHook = async ({ 
     await incrementLoginAttempts({ collection, payload: req.payload, user } as unknown as Parameters<typeof incrementLoginAttempts>[0])
     const after = (await req.payload.db.findOne({ collection: collection.slug, where: { id: { equals: user.id } }, req })) as Credentials | null
     if (after && lockedUntil(after) > Date.now()) {
-      await enqueueAccountMailQuietly(req, { kind: 'account-locked', userId: user.id }, lockedUntil(after))
+      await tellOwnerOfLock(req, user.id, lockedUntil(after))
     }
     throw new AuthenticationError(req.t)
   }
+  // Payload's login may still find the account locked (parallel wrong passwords): see tellOwnerOfLockAfterError.
+  req.context[LOGIN_ACCOUNT] = user.id
   return args
+}
+
+const LOGIN_ACCOUNT = 'loginAccountId'
+
+/**
+ * Config-level afterError hook (REST and GraphQL): when Payload's login answers LockedAuth — the
+ * account was locked by parallel wrong passwords after this request's check above — the owner is told
+ * like any other lock. (src/lib/errorCodes.ts makes the answer itself a plain wrong-password one.)
+ */
+export const tellOwnerOfLockAfterError: AfterErrorHook = async ({ error, req }) => {
+  const original = (error as { originalError?: unknown })?.originalError ?? error
+  const userId = req?.context?.[LOGIN_ACCOUNT]
+  if (!(original instanceof LockedAuth) || typeof userId !== 'number') return undefined
+  try {
+    const user = (await req.payload.db.findOne({ collection: 'users', where: { id: { equals: userId } } })) as Credentials | null
+    if (user && lockedUntil(user) > Date.now()) await tellOwnerOfLock(req, userId, lockedUntil(user))
+  } catch (lookupError) {
+    req.payload.logger.error({ err: lookupError, msg: 'lock notice could not be queued' })
+  }
+  return undefined
 }

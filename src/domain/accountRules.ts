@@ -11,3 +11,10 @@ export const REGISTRATION_ANSWER = 'Check your email to finish signing up.'
 /** Addresses compare as Payload stores them: trimmed and lower-cased. */
 export const normalizeEmail = (value: unknown): string | null =>
   typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : null
+
+/** Payload's own email rule (fields/validations.js): what an account's address can look like at all. */
+const EMAIL_SHAPE =
+  /^(?!.*\.\.)[\w!#$%&'*+/=?^`{|}~-](?:[\w!#$%&'*+/=?^`{|}~.-]*[\w!#$%&'*+/=?^`{|}~-])?@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$/i
+
+/** An address some account could have (no NUL or other control bytes, no spaces, at most 254 characters). */
+export const isAddressShaped = (email: string): boolean => email.length <= 254 && EMAIL_SHAPE.test(email)

@@ -6,7 +6,7 @@ import {
 } from 'payload'
 import type { GraphQLFieldConfig } from 'graphql'
 
-import { REGISTRATION_ANSWER, normalizeEmail } from '../domain/accountRules'
+import { REGISTRATION_ANSWER, isAddressShaped, normalizeEmail } from '../domain/accountRules'
 import { isStaffUser } from '../domain/roles'
 import { badRequest } from '../lib/errors'
 import { enqueueAccountMailQuietly } from '../services/accountMail'
@@ -64,6 +64,8 @@ export async function requestPasswordReset(req: PayloadRequest, rawEmail: unknow
   await limitAuthAttempt(req, 'forgot-password')
   const email = normalizeEmail(rawEmail)
   if (!email) throw badRequest('Missing email.', { field: 'email' })
+  // Refused before anything is queued: the worker would look the address up (a NUL breaks Postgres).
+  if (!isAddressShaped(email)) throw badRequest('The email must be an email address.', { field: 'email' })
   // One request per address and minute is acted on (Payload's minRequestInterval does the same).
   await enqueueAccountMailQuietly(req, { kind: 'password-reset-request', email }, Math.floor(Date.now() / 60_000))
 }

@@ -22,7 +22,8 @@ import { type ErrorCode, HttpError, defaultCode } from './errors'
  * `error.name` says "d" or "eq"; instanceof still knows them. Order matters: subclasses first.
  */
 const PAYLOAD_ERRORS: [new (...args: never[]) => Error, string, ErrorCode][] = [
-  [LockedAuth, 'LockedAuth', 'INVALID_CREDENTIALS'],
+  // Answered exactly like a wrong password (see addErrorCode): a lock must not reveal an account.
+  [LockedAuth, 'AuthenticationError', 'INVALID_CREDENTIALS'],
   [AuthenticationError, 'AuthenticationError', 'INVALID_CREDENTIALS'],
   [UnverifiedEmail, 'UnverifiedEmail', 'EMAIL_NOT_VERIFIED'],
   [UnauthorizedError, 'UnauthorizedError', 'UNAUTHORIZED'],
@@ -93,11 +94,15 @@ const publicMessage = (error: unknown) => {
  * Config-level afterError hook: every REST error item gets `code` (and `field` when a rule names one)
  * and a readable `name`; every GraphQL error gets `extensions.code` next to `extensions.statusCode`.
  */
-export const addErrorCode: AfterErrorHook = ({ error, result, graphqlResult }) => {
+export const addErrorCode: AfterErrorHook = ({ error, req, result, graphqlResult }) => {
   const described = describeError(error)
+  // Payload's LockedAuth ("This user is locked…") after parallel wrong passwords would tell that the
+  // address has an account: it says what a wrong password says, with the same status, code and name.
+  const locked = ((error as { originalError?: unknown })?.originalError ?? error) instanceof LockedAuth
+  if (locked) described.message = new AuthenticationError(req?.t).message
   if (graphqlResult) {
     const extensions = { ...(graphqlResult.extensions ?? {}), name: described.name, code: described.code, ...(described.field ? { field: described.field } : {}) }
-    return { graphqlResult: { ...graphqlResult, extensions } }
+    return { graphqlResult: { ...graphqlResult, ...(locked ? { message: described.message } : {}), extensions } }
   }
   if (result && Array.isArray(result.errors)) {
     const errors = result.errors.map((item) => {

@@ -4,7 +4,7 @@ import { env } from '../lib/env'
 import { sharedRedis } from './redis'
 
 /**
- * One-time account links (email verification, password reset) are often opened twice: a browser that
+ * One-time account links (email verification, password reset, a new address's confirmation) are often opened twice: a browser that
  * reloads the page, a person who clicks the mail again, a mail scanner that fetched it first. The first
  * use spends the token; a second opening within REOPEN_WINDOW_MS by the same account should still say
  * that it worked, not "invalid". So a used token is remembered for that long — by its hash (the token
@@ -14,7 +14,7 @@ import { sharedRedis } from './redis'
  */
 export const REOPEN_WINDOW_MS = 10 * 60_000
 
-export type AccountLink = 'verify-email' | 'reset-password'
+export type AccountLink = 'verify-email' | 'reset-password' | 'confirm-email'
 export type UsedLink = { userId: number; usedAt: number }
 
 const keyOf = (kind: AccountLink, token: string) => `${env.REDIS_PREFIX}used-link:${kind}:${createHash('sha256').update(token).digest('hex')}`

@@ -20,7 +20,7 @@ const REGISTERED = { message: 'Check your email to finish signing up.' }
 beforeAll(async () => {
   stack = await startStack()
   ;({ admin, staff, host, guest, otherGuest } = await signUpCast(stack))
-})
+}, 120_000) // a server and a mail worker
 afterAll(async () => {
   await stack?.stop()
 })
@@ -156,8 +156,11 @@ describe('email changes', () => {
     expect((await login(stack, user.email, user.password)).status).toBe(401)
     await mailTo(user.email, /was changed/i)
 
+    // Opened again soon (a reload, a second click): it still says it worked, and changes nothing.
     const again = await fetch(link, { signal: AbortSignal.timeout(20_000) })
-    expect(again.status).toBe(400)
+    expect(again.status).toBe(200)
+    expect(await again.text()).toMatch(/Email changed/)
+    expect((await login(stack, newEmail, user.password)).status).toBe(200)
   })
 
   it('GraphQL: a wrong current password is refused with VALIDATION_FAILED', async () => {
@@ -322,15 +325,17 @@ describe('no account enumeration', () => {
       registerKnown.push(await timed(() => rest(stack, 'POST', '/api/users', { body: { email: owner.email, password: GOOD_PASSWORD, name: 'Again' } }), 201))
       registerNew.push(await timed(() => rest(stack, 'POST', '/api/users', { body: { email: uniqueEmail('newbie'), password: GOOD_PASSWORD, name: 'New' } }), 201))
     }
-    const forgotRatio = median(forgotKnown) / median(forgotUnknown)
+    const forgotGap = Math.abs(median(forgotKnown) - median(forgotUnknown))
     const registerRatio = median(registerKnown) / median(registerNew)
     console.log(
       `forgot-password medians: known ${median(forgotKnown).toFixed(1)} ms, unknown ${median(forgotUnknown).toFixed(1)} ms; ` +
         `registration medians: known ${median(registerKnown).toFixed(1)} ms, new ${median(registerNew).toFixed(1)} ms`,
     )
-    // Forgot-password only queues (a few ms either way); registration hashes a password either way.
-    expect(forgotRatio).toBeGreaterThan(1 / 3)
-    expect(forgotRatio).toBeLessThan(3)
+    // Forgot-password only queues either way: a few ms each, so a ratio of two small numbers is noise
+    // under load. What must not show is real work for a known address (a token, a row, an SMTP
+    // round trip: tens to hundreds of ms), so the medians stay within 50 ms of each other.
+    expect(forgotGap).toBeLessThan(50)
+    // Registration hashes a password either way.
     expect(registerRatio).toBeGreaterThan(0.5)
     expect(registerRatio).toBeLessThan(2)
   })
@@ -350,7 +355,7 @@ describe('the first account on an empty database', () => {
     } finally {
       await fresh.stop()
     }
-  })
+  }, 180_000) // a second server and mail worker
 })
 
 describe('account mail with the mail server down', () => {
@@ -375,5 +380,5 @@ describe('account mail with the mail server down', () => {
     } finally {
       await down.stop()
     }
-  })
+  }, 180_000) // a second server and mail worker, and mail retried until SMTP is back
 })

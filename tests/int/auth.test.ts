@@ -8,7 +8,7 @@ beforeAll(async () => {
   stack = await startStack()
   // The first account of a fresh database becomes admin; take it so later sign-ups are ordinary.
   await signUp(stack, { label: 'first-admin' })
-})
+}, 120_000) // a server and a mail worker
 afterAll(async () => {
   await stack?.stop()
 })

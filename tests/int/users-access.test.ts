@@ -21,7 +21,7 @@ beforeAll(async () => {
     body: { phone: '+41 79 123 45 67', bio: 'Loves the mountains' },
   })
   expect(patched.status).toBe(200)
-})
+}, 120_000) // a server and a mail worker
 afterAll(async () => {
   await stack?.stop()
 })
