@@ -55,7 +55,7 @@ describe('auth fields cannot be filtered or sorted on by others', () => {
 
   it.each(callers)('%s: where on any auth field is refused, whatever the value', async (_, token) => {
     for (const field of fields) {
-      const answers = []
+      const answers: { query: string; status: number; body: { docs?: unknown } }[] = []
       for (const query of [`where[${field}][exists]=true`, `where[${field}][exists]=false`, `where[${field}][like]=a`, `where[${field}][like]=zz`, `where[${field}][equals]=0`]) {
         const res = await rest(stack, 'GET', `/api/users?${query}`, { token: token() })
         answers.push({ query, status: res.status, body: res.body })
@@ -64,7 +64,10 @@ describe('auth fields cannot be filtered or sorted on by others', () => {
         expect({ field, query: answer.query, status: answer.status }).toEqual({ field, query: answer.query, status: 400 })
         expect(answer.body.docs).toBeUndefined()
       }
-      expect(new Set(answers.map((a) => JSON.stringify(a.body).replace(/"[^"]*(exists|like|equals)[^"]*"/g, ''))).size).toBe(1)
+      // The value never changes the answer (the operator may: `like` on a checkbox is refused for its type).
+      const body = (i: number) => JSON.stringify(answers[i].body)
+      expect({ field, exists: body(1) }).toEqual({ field, exists: body(0) })
+      expect({ field, like: body(3) }).toEqual({ field, like: body(2) })
     }
   })
 
