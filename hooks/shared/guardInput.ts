@@ -80,9 +80,11 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
 
   if (operation === 'read' || operation === 'count' || operation === 'countVersions' || operation === 'readDistinct') {
     // Payload itself reads unpaginated on the caller's behalf (populating references through its
-    // dataloader, checking filterOptions), always with an explicit `pagination: false`; a client asks
-    // for that with ?pagination=false. GraphQL's own `pagination` argument is checked by its guard.
-    const internal = a.pagination === false && String((req.query as { pagination?: unknown } | undefined)?.pagination) !== 'false'
+    // dataloader, checking filterOptions, resolving GraphQL joins) through the Local API, which always
+    // passes `overrideAccess` (false here) with `pagination: false`. REST's ?pagination=false and
+    // GraphQL's `pagination` argument reach the operation with overrideAccess left undefined, so a
+    // client never gets this exemption, whatever the API.
+    const internal = a.pagination === false && a.overrideAccess === false
     const bounded = operation === 'read' && a.id === undefined && !internal && !isStaffUser(req.user as WithRoles | null)
     const problem = checkPaging(a, { bounded })
     if (problem) throw badRequest(`${problem.message}.`, { field: problem.field })

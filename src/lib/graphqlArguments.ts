@@ -4,10 +4,13 @@ import {
   type FieldNode,
   type ExecutionArgs,
   GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
   type GraphQLInputType,
   GraphQLInputObjectType,
   type ValidationRule,
   getNamedType,
+  getVariableValues,
   isInputObjectType,
   isListType,
   isNonNullType,
@@ -187,8 +190,22 @@ function problemError(problem: Problem, node: ASTNode): GraphQLError {
 export function argumentRules(args: ExecutionArgs): ValidationRule[] {
   const req = (args.contextValue as { req?: PayloadRequest } | undefined)?.req
   const staff = isStaffUser(req?.user as never)
-  const variables = (args.variableValues ?? {}) as Record<string, unknown>
-  const valueOf = (node: ArgumentNode, type: GraphQLInputType): unknown => {
+  const sent = (args.variableValues ?? {}) as Record<string, unknown>
+  // Each operation's variables as execution will see them: coerced to their declared types, defaults
+  // filled in. Variables that do not coerce fail execution before anything runs (graphql answers that).
+  const coerced = new Map<OperationDefinitionNode, Record<string, unknown>>()
+  for (const definition of args.document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue
+    let values: Record<string, unknown> = {}
+    try {
+      const result = getVariableValues(args.schema, definition.variableDefinitions ?? [], sent, { maxErrors: 1 })
+      if (result.coerced) values = result.coerced
+    } catch {
+      // An unknown variable type: graphql's own validation reports it.
+    }
+    coerced.set(definition, values)
+  }
+  const valueOf = (node: ArgumentNode, type: GraphQLInputType, variables: Record<string, unknown>): unknown => {
     try {
       return valueFromAST(node.value, type, variables)
     } catch {
@@ -198,7 +215,17 @@ export function argumentRules(args: ExecutionArgs): ValidationRule[] {
   const rule: ValidationRule = (context) => {
     // Arguments are visited right after their field is entered, before its selections.
     let fieldNode: FieldNode | undefined
+    // Arguments in an operation read its variables; arguments in a fragment, those of every operation.
+    let scopes: Record<string, unknown>[] = [...coerced.values()]
     return {
+      OperationDefinition: {
+        enter(node) {
+          scopes = [coerced.get(node) ?? {}]
+        },
+        leave() {
+          scopes = [...coerced.values()]
+        },
+      },
       Field(node) {
         fieldNode = node
       },
@@ -206,14 +233,19 @@ export function argumentRules(args: ExecutionArgs): ValidationRule[] {
         const definition = context.getArgument()
         const parent = context.getFieldDef()
         if (!definition || !parent) return
-        const value = valueOf(node, definition.type)
-        if (value === undefined) return
         const limitDefinition = parent.args.find((a) => a.name === 'limit')
         const limitNode = fieldNode?.arguments?.find((a) => a.name.value === 'limit')
-        const limit = limitDefinition && limitNode ? valueOf(limitNode, limitDefinition.type) : undefined
         const field = `${parent.name}.${definition.name}`
-        const problem = checkPaging(definition.name, value, staff, field, limit) ?? walk(value, definition.type, field)
-        if (problem) context.reportError(problemError(problem, node))
+        for (const variables of scopes.length ? scopes : [{}]) {
+          const value = valueOf(node, definition.type, variables)
+          if (value === undefined) continue
+          const limit = limitDefinition && limitNode ? valueOf(limitNode, limitDefinition.type, variables) : undefined
+          const problem = checkPaging(definition.name, value, staff, field, limit) ?? walk(value, definition.type, field)
+          if (problem) {
+            context.reportError(problemError(problem, node))
+            return
+          }
+        }
       },
     }
   }

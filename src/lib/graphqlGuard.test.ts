@@ -1,4 +1,4 @@
-import { GRAPHQL_LIMITS, checkDocument, checkParams, guardGraphQLRequest } from './graphqlGuard'
+import { DRAIN_LIMITS, GRAPHQL_LIMITS, checkDocument, checkParams, guardGraphQLRequest } from './graphqlGuard'
 
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`
 const nested = (n: number) => `${'{ Users { docs '.repeat(n)}{ id }${' }'.repeat(2 * n)}`
@@ -61,5 +61,46 @@ describe('guardGraphQLRequest', () => {
   ])('%s is refused', async (_, request, code, status) => {
     const guarded = await guardGraphQLRequest(request)
     expect('refused' in guarded && guarded.refused).toMatchObject({ code, status })
+  })
+
+  /** A streamed body of `chunks` chunks of `size` bytes; `pulled()` tells how many the guard read. */
+  function streamed(chunks: number, size: number, headers: Record<string, string> = {}) {
+    let pulled = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled === chunks) return controller.close()
+        pulled++
+        controller.enqueue(new Uint8Array(size).fill(0x20))
+      },
+    })
+    const request = new Request('http://localhost/api/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    return { request, pulled: () => pulled }
+  }
+
+  it('reads an oversized body to its end before refusing it, so the client is not reset mid-upload', async () => {
+    const body = streamed(30, 100_000)
+    const guarded = await guardGraphQLRequest(body.request)
+    expect('refused' in guarded && guarded.refused).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 })
+    expect(body.pulled()).toBe(30)
+  })
+
+  it('drains a body declared too large as well', async () => {
+    const body = streamed(20, 100_000, { 'content-length': String(2_000_000) })
+    const guarded = await guardGraphQLRequest(body.request)
+    expect('refused' in guarded && guarded.refused).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 })
+    expect(body.pulled()).toBe(20)
+  })
+
+  it('stops draining at its byte cap', async () => {
+    const chunk = 1_000_000
+    const body = streamed(1_000, chunk)
+    const guarded = await guardGraphQLRequest(body.request)
+    expect('refused' in guarded).toBe(true)
+    expect(body.pulled()).toBeLessThanOrEqual(Math.ceil(DRAIN_LIMITS.maxBytes / chunk) + 3)
   })
 })

@@ -44,12 +44,43 @@ export function graphqlErrorResponse(failure: GraphQLGuardFailure, headers: Head
 
 const fail = (code: ErrorCode, message: string): GraphQLGuardFailure => ({ status: ERROR_STATUS[code], code, message })
 
-/** Reads at most `limit` bytes of the body; undefined when it is longer (reading stops there). */
+/**
+ * After a body is refused as too large, this much of it is still read and thrown away (for at most this
+ * long) before the answer goes out: closing a socket with unread data resets it, and a client still
+ * sending would then see ECONNRESET instead of the 413. Bodies declared larger are answered at once.
+ */
+export const DRAIN_LIMITS = { maxBytes: 8_000_000, maxMs: 5_000 }
+
+/** Reads and discards the rest of a refused body, up to DRAIN_LIMITS; then stops reading. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), DRAIN_LIMITS.maxMs)
+  })
+  try {
+    for (let read = alreadyRead; read <= DRAIN_LIMITS.maxBytes; ) {
+      const next = await Promise.race([reader.read(), timeout])
+      if (next === 'timeout' || next.done) break
+      read += next.value.byteLength
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  } finally {
+    clearTimeout(timer)
+    await reader.cancel().catch(() => {})
+  }
+}
+
+/** Reads at most `limit` bytes of the body; undefined when it is longer (the rest is drained, see drain). */
 async function readCapped(request: Request, limit: number): Promise<string | undefined> {
   const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > limit) return undefined
   if (!request.body) return ''
   const reader = request.body.getReader()
+  if (Number.isFinite(declared) && declared > limit) {
+    if (declared <= DRAIN_LIMITS.maxBytes) await drain(reader, 0)
+    else await reader.cancel().catch(() => {})
+    return undefined
+  }
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
@@ -57,7 +88,7 @@ async function readCapped(request: Request, limit: number): Promise<string | und
     if (done) break
     size += value.byteLength
     if (size > limit) {
-      await reader.cancel().catch(() => {})
+      await drain(reader, size)
       return undefined
     }
     chunks.push(value)
