@@ -50,7 +50,7 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
       if (nulAt) throw fieldError(slug, nulAt, 'contains a NUL character, which text may not hold')
       if (onBehalf) {
         const problem = checkDataShape(collection.flattenedFields, a.data) ?? credentialProblem(a.data)
-        if (problem) throw fieldError(slug, problem.field, problem.message)
+        if (problem) throw fieldError(slug, problem.field, problem.message, problem.label)
       }
     }
   } else if ((operation === 'create' || operation === 'update') && onBehalf && a.data === undefined && !req.file) {
@@ -95,14 +95,18 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
   return args
 }
 
-/** The same error Payload gives for a field that fails its rules, so clients read both alike. */
-const fieldError = (collection: string, path: string, message: string) =>
-  new ValidationError({ collection, errors: [{ path, message: `${path} ${message}.` }] })
+/**
+ * The same error Payload gives for a field that fails its rules, so clients read both alike: the message
+ * starts with the field's label as the field validators do ("Comment must be text, not a number."), the
+ * error's `field` is its path.
+ */
+const fieldError = (collection: string, path: string, message: string, label?: string) =>
+  new ValidationError({ collection, errors: [{ path, ...(label ? { label } : {}), message: `${label ?? path} ${message}.` }] })
 
-function credentialProblem(data: Record<string, unknown>): { field: string; message: string } | null {
+function credentialProblem(data: Record<string, unknown>): { field: string; message: string; label: string } | null {
   for (const key of CREDENTIALS) {
     const value = data[key]
-    if (value !== undefined && value !== null && typeof value !== 'string') return { field: key, message: 'must be text' }
+    if (value !== undefined && value !== null && typeof value !== 'string') return { field: key, label: key.charAt(0).toUpperCase() + key.slice(1), message: 'must be text' }
   }
   return null
 }

@@ -44,6 +44,23 @@ describe('checkDataShape', () => {
   })
 })
 
+describe('checkDataShape names the field by its label, as the field validators do', () => {
+  it.each([
+    [{ title: 1 }, 'Title', 'must be text, not a number'],
+    [{ maxGuests: '2' }, 'Max guests', 'must be a number, not a string'],
+    [{ pricing: { nightlyRate: 'x' } }, 'Nightly rate', 'must be a number, not a string'],
+    [{ perNight: ['row'] }, 'Per night item 1', 'must be an object, not a string'],
+    [{ perNight: [{ rate: 'x' }] }, 'Rate', 'must be a number, not a string'],
+  ])('%j → %s %s', (data, label, message) => {
+    expect(checkDataShape(fields, data as Record<string, unknown>)).toMatchObject({ label, message })
+  })
+
+  it("prefers Payload's label", () => {
+    const labelled = [{ name: 'comment', type: 'textarea', label: 'Comment' }] as unknown as FlattenedField[]
+    expect(checkDataShape(labelled, { comment: true })).toEqual({ field: 'comment', label: 'Comment', message: 'must be text, not a boolean' })
+  })
+})
+
 describe('findNul, deeperThan, isIdValue', () => {
   it('finds a NUL in keys and values, nested', () => {
     expect(findNul({ a: { b: ['x', 'y\0'] } })).toBe('a.b.1')

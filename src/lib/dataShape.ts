@@ -7,7 +7,14 @@ import type { FlattenedField } from 'payload'
  * `["+41…"]` passes a text check — so the type is checked here, before any of that, and nothing is
  * coerced: a wrong type is a 400 naming the field.
  */
-export type ShapeProblem = { field: string; message: string }
+export type ShapeProblem = {
+  /** The path of the value at fault, e.g. `pricing.nightlyRate` (what the error's `field` names). */
+  field: string
+  /** What is wrong, to follow the field's name: "must be text, not a number". */
+  message: string
+  /** For a document body: the field's label, as the admin panel and the field validators name it ("Comment"). */
+  label?: string
+}
 
 /** Deeper than any document of ours (arrays of groups in groups); 10,000 levels would overflow Payload's walkers. */
 export const MAX_DATA_DEPTH = 32
@@ -95,9 +102,24 @@ export function checkDataShape(fields: FlattenedField[], data: Record<string, un
     if (value === undefined || value === null) continue
     const path = prefix ? `${prefix}.${field.name}` : field.name
     const problem = fieldProblem(field, value, path)
-    if (problem) return problem
+    if (problem) return problem.label ? problem : { ...problem, label: labelOf(field, path, problem.field) }
   }
   return null
+}
+
+/**
+ * A field's label as people read it: Payload's own (it labels every named field, "maxGuests" → "Max
+ * Guests"), else the name in words; a row of a list is "<label> item <n>".
+ */
+function labelOf(field: FlattenedField, path: string, at: string): string {
+  const label = 'label' in field && typeof field.label === 'string' && field.label ? field.label : words(field.name)
+  const row = at.startsWith(`${path}.`) ? Number(at.slice(path.length + 1)) : Number.NaN
+  return Number.isInteger(row) ? `${label} item ${row + 1}` : label
+}
+
+const words = (name: string): string => {
+  const spaced = name.replace(/([a-z\d])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`).replace(/[_-]+/g, ' ')
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1)
 }
 
 function fieldProblem(field: FlattenedField, value: unknown, path: string): ShapeProblem | null {
