@@ -48,9 +48,12 @@ export function stackQueues(stack: Stack): StackQueues {
         if (counts[state] > 0) found.push(`${name}: ${counts[state]} ${state} (${(await q.getJobs([state], 0, 4)).map((job) => `${job.name} ${job.id}`).join(', ')})`)
       }
       if (counts.delayed > 0) {
-        const due = Date.now() + horizonMs
-        const soon = (await q.getDelayed()).filter((job) => job.timestamp + (job.delay ?? 0) <= due)
-        if (soon.length > 0) found.push(`${name}: delayed and due soon: ${soon.map((job) => job.id).join(', ')}`)
+        // A delayed job's due time is its score in the delayed set (due ms × 0x1000 + an order within
+        // the ms), which getDelayedCount(cutoff) reads. Not job.timestamp + job.delay: a retry after a
+        // failed attempt is due at (time of failure) + backoff, yet keeps the job's creation timestamp.
+        const soon = await q.getDelayedCount(Date.now() + horizonMs + 1)
+        // The delayed set is in due order, so its first jobs are the ones due soon.
+        if (soon > 0) found.push(`${name}: ${soon} delayed and due soon (${(await q.getDelayed(0, Math.min(soon, 5) - 1)).map((job) => `${job.name} ${job.id}`).join(', ')})`)
       }
     }
     return found

@@ -1,9 +1,11 @@
+import pg from 'pg'
+
 import { jobIds } from '../../jobs/queues'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'
-import { type Stack, startStack, startWorker } from '../helpers/stack'
+import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
 
 /**
@@ -93,6 +95,72 @@ it('a worker killed with SIGKILL, restarted after the hold ran out, expires it e
   expect(workers.reduce((n, worker) => n + expiredLines(worker.output(), booking.id), 0)).toBe(1)
   expect(expiredLines(killed.output(), booking.id)).toBe(0)
 }, 90_000)
+
+it('a worker killed with SIGKILL in the middle of an expiry job: another worker takes the stalled job over, and the hold expires exactly once', async () => {
+  // A listing of its own: the test holds its calendar lock, which nothing else may need meanwhile.
+  const flat = await createListing(stack, host, { title: 'Crash test flat' }, { publish: true })
+  const checkIn = addDays(utcDate(new Date()), 30)
+  const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: flat.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })).body.doc
+  expect(booking.status).toBe('awaiting_payment')
+  const jobId = jobIds.expireHold(booking.id, booking.holdExpiresAt)
+
+  // The test takes the listing's calendar lock, the advisory lock every booking transition takes first
+  // (src/services/reservations.ts lockListingCalendar): the expiry job waits on it, in the middle of its
+  // work, until the test lets go. No booking-lifecycle worker runs yet, so nothing has expired the hold.
+  const blocker = new pg.Client({ connectionString: stack.databaseUrl })
+  await blocker.connect()
+  const lockArgs = ['staybase:listing-calendar', flat.id]
+  await blocker.query('SELECT pg_advisory_lock(hashtext($1), $2)', lockArgs)
+  const blockerPid: number = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+  const waitingOnTest = async () =>
+    (await blocker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0].n as number
+
+  let doomed: WorkerProcess | undefined
+  let rescuer: WorkerProcess | undefined
+  let rescuerExit: number | null = null
+  try {
+    doomed = await startWorker(stack)
+    // Provably mid-work: the job is active (only the doomed worker runs this queue) and a database
+    // session of that worker waits on the test's lock.
+    await queues.waitForJobState('booking-lifecycle', jobId, 'active', HOLD_MS + 30_000)
+    await eventually('the worker to wait on the calendar lock inside the job', async () => (await waitingOnTest()) > 0, { timeoutMs: 30_000, intervalMs: 100 })
+    expect((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })).body.status).toBe('awaiting_payment')
+
+    // A second worker is up when the first one dies mid-job.
+    rescuer = await startWorker(stack)
+    await doomed.stop('SIGKILL')
+    // BullMQ sees the job's lock run out (JOB_LOCK_SECONDS), counts a stall, and hands the job to the
+    // live worker, which starts it again and waits on the test's lock in turn.
+    let last = ''
+    await eventually(
+      'the rescuer to take the stalled job over',
+      async () => {
+        const job = await queues.job('booking-lifecycle', jobId)
+        const state = job ? await job.getState() : 'gone'
+        last = `${state}, stalled ${job?.stalledCounter}, started ${job?.attemptsStarted}`
+        return state === 'active' && job!.stalledCounter >= 1 && job!.attemptsStarted >= 2
+      },
+      { timeoutMs: 60_000, intervalMs: 200, detail: () => `job ${jobId}: ${last}\nrescuer:\n${rescuer?.output().slice(-2000)}` },
+    )
+    expect((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })).body.status).toBe('awaiting_payment')
+
+    await blocker.query('SELECT pg_advisory_unlock(hashtext($1), $2)', lockArgs)
+    await waitForStatus(booking.id, 'expired')
+    await expiryJobDone(booking)
+  } finally {
+    await blocker.end().catch(() => {})
+    await doomed?.stop('SIGKILL')
+    rescuerExit = (await rescuer?.stop('SIGTERM')) ?? null
+  }
+  expect(rescuerExit).toBe(0)
+  const doneLines = (output: string) => output.split('\n').filter((line) => line.includes('"job done"') && line.includes(`"jobId":"${jobId}"`)).length
+  // The dead worker finished nothing; the rescuer finished the job, and the hold expired once.
+  expect(doneLines(doomed!.output())).toBe(0)
+  expect(doneLines(rescuer!.output())).toBe(1)
+  expect(expiredLines(doomed!.output(), booking.id)).toBe(0)
+  expect(expiredLines(rescuer!.output(), booking.id)).toBe(1)
+  expect((await queues.job('booking-lifecycle', jobId))?.stalledCounter).toBe(1)
+}, 150_000)
 
 describe('the queue dashboard at /admin/queues', () => {
   it('is for staff only: 401 without a session, 403 for guests and hosts, 200 for staff', async () => {
