@@ -300,6 +300,31 @@ describe('rich-text links use http, https, mailto or tel only', () => {
     expect(stored.body.description.root.children[0].children[1].fields.url).toBe('https://example.com/ok')
   })
 
+  // Payload skips field validation for drafts and autosave; the rule runs in a hook that drafts pass too.
+  it.each([
+    ['a draft', 'draft=true'],
+    ['an autosave', 'draft=true&autosave=true'],
+  ])('%s with a javascript: link → 400 naming the field, no version stored', async (_, query) => {
+    const listing = await createListing(stack, host, { description: withLink('https://example.com/ok') })
+    const versionsBefore = (await rest(stack, 'GET', `/api/properties/versions?where[parent][equals]=${listing.id}&limit=1`, { token: host.token })).body.totalDocs
+    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}?${query}`, { token: host.token, body: { description: withLink('javascript:alert(1)') } })
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'description' })
+    expect(JSON.stringify(res.body)).toContain('Links may use http, https, mailto, tel only')
+    const stored = await rest(stack, 'GET', `/api/properties/${listing.id}?draft=true`, { token: host.token })
+    expect(stored.body.description.root.children[0].children[1].fields.url).toBe('https://example.com/ok')
+    const versionsAfter = (await rest(stack, 'GET', `/api/properties/versions?where[parent][equals]=${listing.id}&limit=1`, { token: host.token })).body.totalDocs
+    expect(versionsAfter).toBe(versionsBefore)
+  })
+
+  it('a new listing created as a draft with a javascript: link → 400, nothing stored', async () => {
+    const title = `Bad draft ${Math.random().toString(36).slice(2)}`
+    const res = await rest(stack, 'POST', '/api/properties?draft=true', { token: host.token, body: { ...listingInput({ title }), description: withLink('javascript:alert(1)'), _status: 'draft' } })
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'description' })
+    expect(await countTitled(title)).toBe(0)
+  })
+
   it('GraphQL: updateProperty with a javascript: link → VALIDATION_FAILED, unchanged', async () => {
     const listing = await createListing(stack, host, { description: withLink('mailto:a@example.com') })
     const res = await gql(
