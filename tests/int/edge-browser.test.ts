@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await stack?.stop()
-})
+}, 120_000)
 
 it('a host logs into /admin, sees the dashboard and edits a listing with no CSP violation', async () => {
   const listing = await createListing(stack, host, { title: 'Chalet under a strict policy' })

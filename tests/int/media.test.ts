@@ -20,7 +20,7 @@ beforeAll(async () => {
   stack = await startStack()
   ;({ admin, staff, host, otherHost, guest } = await signUpCast(stack))
   photo = await makeImage(2000, 1500)
-})
+}, 120_000)
 afterAll(async () => {
   await stack?.stop()
 })
