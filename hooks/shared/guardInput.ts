@@ -78,14 +78,14 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     throw notFound(`No ${slug} document has the id ${JSON.stringify(String(a.id))}: ids are whole numbers from 1 to 2147483647.`, { field: 'id' })
   }
 
-  if (operation === 'read' || operation === 'count' || operation === 'countVersions' || operation === 'readDistinct') {
+  if (['read', 'count', 'countVersions', 'readDistinct', 'findVersions', 'findVersionByID'].includes(operation)) {
     // Payload itself reads unpaginated on the caller's behalf (populating references through its
     // dataloader, checking filterOptions, resolving GraphQL joins) through the Local API, which always
     // passes `overrideAccess` (false here) with `pagination: false`. REST's ?pagination=false and
     // GraphQL's `pagination` argument reach the operation with overrideAccess left undefined, so a
     // client never gets this exemption, whatever the API.
     const internal = a.pagination === false && a.overrideAccess === false
-    const bounded = operation === 'read' && a.id === undefined && !internal && !isStaffUser(req.user as WithRoles | null)
+    const bounded = (operation === 'read' || operation === 'findVersions') && a.id === undefined && !internal && !isStaffUser(req.user as WithRoles | null)
     const problem = checkPaging(a, { bounded })
     if (problem) throw badRequest(`${problem.message}.`, { field: problem.field })
   }

@@ -105,6 +105,8 @@ describe('checkPaging', () => {
     [{ depth: 1e308 }, open, 'depth'],
     [{ depth: 11 }, open, 'depth'],
     [{ depth: 'x' }, open, 'depth'],
+    [{ limit: 100_000, page: 30_000 }, open, 'page'],
+    [{ limit: 1_000, page: 2_000 }, open, null],
   ])('%#: %j %j → %s', (args, options, field) => {
     expect(checkPaging(args, options)?.field ?? null).toBe(field)
   })

@@ -231,6 +231,11 @@ export function checkPaging(args: Paging, { bounded }: { bounded: boolean }): Sh
   if (args.limit !== undefined && args.limit !== null && !whole(args.limit, 0, 1_000_000)) {
     return { field: 'limit', message: `limit must be a whole number from ${bounded ? 1 : 0} to ${bounded ? MAX_PAGE_SIZE : 1_000_000}` }
   }
+  // Postgres takes OFFSET as a bigint, but Payload's page arithmetic and the GraphQL Int do not: keep
+  // (page − 1) × limit within int4, as the GraphQL rules do.
+  if (typeof args.page === 'number' && typeof args.limit === 'number' && (args.page - 1) * args.limit > INT4) {
+    return { field: 'page', message: `page × limit reaches past the ${INT4}th document; use a smaller page or limit` }
+  }
   if (!bounded) return null
   if (typeof args.limit === 'number' && (args.limit === 0 || args.limit > MAX_PAGE_SIZE)) {
     return { field: 'limit', message: `limit must be from 1 to ${MAX_PAGE_SIZE}; read further pages with page=2, 3, …` }
