@@ -41,16 +41,18 @@ type Internal = IncomingMessage & {
 }
 
 /**
- * Node's IncomingMessage destroys its socket when it is destroyed before its end. While the server has
- * not answered yet, abandoning the body must only stop delivering it: the bytes still arriving are
- * dropped, and the answer goes out. A client that hung up (socket already gone) is handled as before.
+ * Node's IncomingMessage destroys its socket when it is destroyed before its end — received in full or
+ * not. Abandoning the body must only stop delivering it: the bytes still arriving are dropped, and the
+ * answer goes out. A client that hung up (socket already gone) is handled as before.
  */
 function keepSocketForTheAnswer(req: IncomingMessage): void {
   const incoming = req as Internal
   const destroy = incoming._destroy
   incoming._destroy = function (error, callback) {
     const socket = this.socket
-    if (this.complete || !socket || socket.destroyed) return destroy.call(this, error, callback)
+    // Node would also destroy the socket when the body was parsed (complete) but not read to its end:
+    // a multipart parser that gives up on a small body does exactly that, and the answer is lost.
+    if (!socket || socket.destroyed) return destroy.call(this, error, callback)
     this._dumped = true
     socket.resume()
     process.nextTick(() => callback(error))

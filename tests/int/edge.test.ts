@@ -96,10 +96,10 @@ describe('request bodies are bounded before anything parses them', () => {
     expect(res.sentBytes).toBeLessThan(100 * MB)
   })
 
-  it('a GraphQL body over 1 MB → 413 as well', async () => {
+  it('a GraphQL body over 1 MB → 413 as well, in GraphQL\'s error shape (src/lib/graphqlGuard.ts)', async () => {
     const res = await sendBig('/api/graphql', 2 * MB, { chunked: false })
     expect(res.status).toBe(413)
-    expect(res.body.errors[0].code).toBe('PAYLOAD_TOO_LARGE')
+    expect(res.body.errors[0].extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', statusCode: 413 })
   })
 
   it('a chunked JSON body under the limit reaches Payload intact', async () => {
