@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from 'payload'
 
-import { type ErrorCode, HttpError, defaultCode } from './errors'
+import { type ErrorCode, HttpError, causedBy, defaultCode } from './errors'
 
 /**
  * Payload's own error classes by readable name and stable code. `next build` minifies class names, so
@@ -66,11 +66,29 @@ function malformedBody(error: unknown): string | null {
   return null
 }
 
+/**
+ * The backstop for input that reached PostgreSQL past every guard (e.g. Payload's preferences, which it
+ * writes straight to the database): a data exception (SQLSTATE class 22 — a NUL byte, a number out of
+ * range, an unreadable date) is the client's bad value, never a 500.
+ */
+function rejectedByDatabase(error: unknown): string | null {
+  let code: string | undefined
+  causedBy(error, (e) => {
+    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) code = e.code
+    return code !== undefined
+  })
+  if (!code) return null
+  if (code === '22P05' || code === '22021') return 'A value in the request cannot be stored: text may not contain NUL (\\u0000) characters.'
+  return 'A value in the request cannot be stored: it is out of range or not of the expected type.'
+}
+
 /** The readable name, stable code, status and (for rule errors) field of any error thrown while serving a request. */
 export function describeError(error: unknown): DescribedError {
   const original = (error as { originalError?: unknown })?.originalError ?? error
   const malformed = malformedBody(original)
   if (malformed) return { name: 'MalformedRequest', code: 'MALFORMED_REQUEST', status: 400, message: malformed }
+  const refused = original instanceof HttpError ? null : rejectedByDatabase(original)
+  if (refused) return { name: 'ValidationError', code: 'VALIDATION_FAILED', status: 400, message: refused }
   const status = typeof (original as { status?: unknown })?.status === 'number' ? (original as { status: number }).status : 500
   if (original instanceof HttpError) return { name: 'HttpError', code: original.code, status, field: original.field }
   for (const [cls, name, code] of PAYLOAD_ERRORS) {
@@ -102,7 +120,8 @@ export const addErrorCode: AfterErrorHook = ({ error, req, result, graphqlResult
   if (locked) described.message = new AuthenticationError(req?.t).message
   if (graphqlResult) {
     const extensions = { ...(graphqlResult.extensions ?? {}), name: described.name, code: described.code, ...(described.field ? { field: described.field } : {}) }
-    return { graphqlResult: { ...graphqlResult, ...(locked ? { message: described.message } : {}), extensions } }
+    const corrected = described.message && !locked ? { message: described.message, extensions: { ...extensions, statusCode: described.status } } : {}
+    return { graphqlResult: { ...graphqlResult, ...(locked ? { message: described.message } : {}), extensions, ...corrected } }
   }
   if (result && Array.isArray(result.errors)) {
     const errors = result.errors.map((item) => {

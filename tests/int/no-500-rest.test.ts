@@ -101,6 +101,7 @@ const cases: Case[] = [
   { name: 'PATCH block id OR 1=1', who: 'host', method: 'PATCH', path: () => `/api/availability-blocks/${block.id}%20OR%201=1`, body: { note: 'changed' }, status: 404, code: 'NOT_FOUND' },
   { name: 'DELETE block id OR 1=1', who: 'host', method: 'DELETE', path: () => `/api/availability-blocks/${block.id}%20OR%201=1`, status: 404, code: 'NOT_FOUND' },
   { name: 'PATCH /api/properties/1.5', who: 'host', method: 'PATCH', path: () => '/api/properties/1.5', body: { title: 'Renamed listing' }, status: 404, code: 'NOT_FOUND' },
+  { name: 'NUL in a preference value (Payload writes preferences straight to the database)', who: 'host', method: 'POST', path: () => '/api/payload-preferences/no-500-probe', body: { value: { a: 'x\u0000y' } }, status: 400, code: 'VALIDATION_FAILED', message: /NUL/ },
   { name: 'cancel booking abc', who: 'guest', method: 'POST', path: () => '/api/bookings/abc/cancel', body: {}, status: 404, code: 'NOT_FOUND' },
   { name: 'cancel booking id OR 1=1', who: 'guest', method: 'POST', path: () => `/api/bookings/${booking.id}%20OR%201=1/cancel`, body: {}, status: 404, code: 'NOT_FOUND' },
   { name: 'accept booking 1.5', who: 'host', method: 'POST', path: () => '/api/bookings/1.5/accept', body: {}, status: 404, code: 'NOT_FOUND' },
