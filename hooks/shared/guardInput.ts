@@ -1,7 +1,8 @@
 import type { CollectionBeforeOperationHook, CollectionConfig, FlattenedField } from 'payload'
 
 import { type WithRoles, isStaffUser } from '../../src/domain/roles'
-import { MAX_DATA_DEPTH, checkDataShape, deeperThan, findNul, isIdValue, isPlainObject } from '../../src/lib/dataShape'
+import { MAX_DATA_DEPTH, checkDataShape, deeperThan, findNul, isPlainObject } from '../../src/lib/dataShape'
+import { INT4_MAX, isIdValue } from '../../src/lib/ids'
 import { ValidationError } from 'payload'
 
 import { badRequest, notFound } from '../../src/lib/errors'
@@ -75,7 +76,7 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
   if (!onBehalf) return args
 
   if (a.id !== undefined && !isIdValue(a.id)) {
-    throw notFound(`No ${slug} document has the id ${JSON.stringify(String(a.id))}: ids are whole numbers from 1 to 2147483647.`, { field: 'id' })
+    throw notFound(`No ${slug} document has the id ${JSON.stringify(String(a.id))}: ids are whole numbers from 1 to ${INT4_MAX}.`, { field: 'id' })
   }
 
   if (['read', 'count', 'countVersions', 'readDistinct', 'findVersions', 'findVersionByID'].includes(operation)) {

@@ -1,6 +1,7 @@
 import type { FlattenedField } from 'payload'
 
-import { checkDataShape, deeperThan, findNul, isIdValue } from './dataShape'
+import { checkDataShape, deeperThan, findNul } from './dataShape'
+import { isIdValue } from './ids'
 
 const fields = [
   { name: 'title', type: 'text' },

@@ -1,5 +1,7 @@
 import type { FlattenedField } from 'payload'
 
+import { isIdValue } from './ids'
+
 /**
  * What a document body sent by a client must look like before Payload touches it: a JSON object, not
  * too deep, no NUL byte anywhere (Postgres cannot store one), and every known field carrying the JSON
@@ -11,7 +13,6 @@ export type ShapeProblem = { field: string; message: string }
 
 /** Deeper than any document of ours (arrays of groups in groups); 10,000 levels would overflow Payload's walkers. */
 export const MAX_DATA_DEPTH = 32
-const INT4_MAX = 2_147_483_647
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
@@ -35,12 +36,6 @@ export function deeperThan(value: unknown, max: number): boolean {
   if (max <= 0) return true
   for (const inner of Object.values(value)) if (deeperThan(inner, max - 1)) return true
   return false
-}
-
-/** An id as stored by Postgres (serial int4): a whole number 1…2147483647, or its canonical decimal text. */
-export function isIdValue(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= INT4_MAX
-  return typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= INT4_MAX
 }
 
 export function isDateValue(value: unknown): boolean {

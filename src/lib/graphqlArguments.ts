@@ -22,11 +22,11 @@ import type { PayloadRequest } from 'payload'
 import { isStaffUser } from '../domain/roles'
 import type { ErrorCode } from './errors'
 import { ERROR_STATUS } from './errors'
+import { INT4_MAX } from './ids'
 
 /** Like REST: a page of at most this many documents for everyone but staff. */
 export const MAX_PAGE_SIZE = 100
 /** Postgres `integer`: document ids and relationship columns. */
-const INT4_MAX = 2_147_483_647
 const INT4_MIN = -2_147_483_648
 /** Operators the Postgres adapter has no implementation for (Payload's schema offers them anyway). */
 const UNSUPPORTED_OPERATORS = new Set(['all'])

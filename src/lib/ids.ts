@@ -1,3 +1,12 @@
+/** The largest id Postgres stores (serial int4); the bound every id, page offset and GraphQL Int check uses. */
+export const INT4_MAX = 2_147_483_647
+
+/** An id as stored by Postgres (serial int4): a whole number 1…2147483647, or its canonical decimal text. */
+export function isIdValue(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= INT4_MAX
+  return typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= INT4_MAX
+}
+
 /** A document id from client input (number, numeric string or populated object), or null. Postgres ids
  * are int4, so anything outside 1…999 999 999 is refused rather than sent to the database. */
 export function parseId(value: unknown): number | null {

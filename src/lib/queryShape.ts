@@ -1,6 +1,7 @@
 import type { FlattenedField } from 'payload'
 
 import { type ShapeProblem, isPlainObject } from './dataShape'
+import { INT4_MAX } from './ids'
 
 /**
  * What a read query (`where`, `limit`, `page`, `depth`, `pagination`) may be, checked against the
@@ -39,7 +40,6 @@ const KIND_NAME: Record<Kind, string> = {
 export const MAX_WHERE_DEPTH = 6
 export const MAX_WHERE_CONDITIONS = 100
 export const MAX_LIST_VALUES = 500
-const INT4 = 2_147_483_647
 
 type Target = { kind: Kind; many: boolean; options?: string[] }
 /** Where Payload looks up related collections' fields (nested queries such as `property.title`). */
@@ -121,8 +121,8 @@ function scalarProblem(target: Target, value: unknown): string | null {
     case 'relation': {
       if (isNullish(value)) return null
       const text = typeof value === 'number' ? String(value) : value
-      if (typeof text === 'string' && /^-?\d{1,10}$/.test(text) && Math.abs(Number(text)) <= INT4) return null
-      return 'must be a document id (a whole number up to 2147483647)'
+      if (typeof text === 'string' && /^-?\d{1,10}$/.test(text) && Math.abs(Number(text)) <= INT4_MAX) return null
+      return `must be a document id (a whole number up to ${INT4_MAX})`
     }
     case 'number': {
       if (isNullish(value)) return null
@@ -233,8 +233,8 @@ export function checkPaging(args: Paging, { bounded }: { bounded: boolean }): Sh
   }
   // Postgres takes OFFSET as a bigint, but Payload's page arithmetic and the GraphQL Int do not: keep
   // (page − 1) × limit within int4, as the GraphQL rules do.
-  if (typeof args.page === 'number' && typeof args.limit === 'number' && (args.page - 1) * args.limit > INT4) {
-    return { field: 'page', message: `page × limit reaches past the ${INT4}th document; use a smaller page or limit` }
+  if (typeof args.page === 'number' && typeof args.limit === 'number' && (args.page - 1) * args.limit > INT4_MAX) {
+    return { field: 'page', message: `page × limit reaches past the ${INT4_MAX}th document; use a smaller page or limit` }
   }
   if (!bounded) return null
   if (typeof args.limit === 'number' && (args.limit === 0 || args.limit > MAX_PAGE_SIZE)) {

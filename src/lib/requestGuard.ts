@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express'
 
 import { type ErrorCode, ERROR_STATUS } from './errors'
+import { INT4_MAX, isIdValue } from './ids'
 
 /**
  * The express guard in front of Payload's REST API (mounted on /api in src/server.ts): what can be told
@@ -21,15 +22,12 @@ import { type ErrorCode, ERROR_STATUS } from './errors'
  */
 export type GuardError = { status: number; code: ErrorCode; message: string; field?: string }
 
-const INT4_MAX = 2_147_483_647
-const ID = /^[1-9]\d{0,9}$/
 const ROUTE_WORD = /^[a-z][a-z-]*$/
 /** Routes under /api whose path segments are not document ids. */
 const NOT_COLLECTIONS = new Set(['graphql', 'graphql-playground', 'globals', 'payload-preferences', 'access'])
 
 const fail = (code: ErrorCode, message: string, field?: string): GuardError => ({ status: ERROR_STATUS[code], code, message, ...(field ? { field } : {}) })
 
-export const isPathId = (segment: string) => ID.test(segment) && Number(segment) <= INT4_MAX
 
 /** Route names followed by a further segment that is not a document id. */
 const TWO_PART_ROUTES = new Set(['versions', 'access', 'file', 'verify', 'paste-url'])
@@ -85,13 +83,13 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
   }
   if (!collection || NOT_COLLECTIONS.has(collection) || first === undefined) return null
   if (first === 'versions' || first === 'access') {
-    if (second !== undefined && !isPathId(second)) return notAnId(collection, second)
+    if (second !== undefined && !isIdValue(second)) return notAnId(collection, second)
     if (first === 'access' && second === undefined && method === 'GET') {
       return fail('NOT_FOUND', `GET /api/${collection}/access needs a document id: /api/${collection}/access/:id (or GET /api/access for the collections).`)
     }
     return null
   }
-  if (TWO_PART_ROUTES.has(first) || isPathId(first)) return null
+  if (TWO_PART_ROUTES.has(first) || isIdValue(first)) return null
   // `/api/bookings/abc` may be a route name Payload knows; `/api/bookings/abc/cancel` can only be an id.
   if (ROUTE_WORD.test(first) && second === undefined) return null
   return notAnId(collection, first)
