@@ -5,7 +5,7 @@ import { isCurrency } from '../../src/domain/money'
 import { utcDate } from '../../src/domain/stayDates'
 import { stayProblem } from '../../src/domain/stayRules'
 import { env } from '../../src/lib/env'
-import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../src/lib/errors'
 import { parseId } from '../../src/lib/ids'
 import { STAY_DATE_TIME, toStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
@@ -17,7 +17,7 @@ import { isBooked, lockListingCalendar } from '../../src/services/reservations'
  */
 export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operation, req }) => {
   if (operation !== 'create') return data
-  if (!req.user) throw forbidden('Sign in to book.')
+  if (!req.user) throw unauthorized('Sign in to book.')
 
   const propertyId = parseId(data.property)
   if (propertyId === null) throw badRequest('property must be a listing id.')

@@ -2,7 +2,7 @@ import type { CollectionBeforeChangeHook } from 'payload'
 
 import { REVIEW_SUBJECTS, type ReviewSubject, SUB_RATINGS, checkReviewAllowed } from '../../src/domain/reviews'
 import { env } from '../../src/lib/env'
-import { HttpError, badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
+import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../../src/lib/errors'
 import { parseId } from '../../src/lib/ids'
 import { toStayDate } from '../../src/lib/stayDateField'
 import { lockBookingReviews } from '../../src/services/reviews'
@@ -15,7 +15,7 @@ import { lockBookingReviews } from '../../src/services/reviews'
  */
 export const prepareReview: CollectionBeforeChangeHook = async ({ data, operation, req, context }) => {
   if (operation !== 'create' || context.seed) return data
-  if (!req.user) throw forbidden('Sign in to write a review.')
+  if (!req.user) throw unauthorized('Sign in to write a review.')
   const bookingId = parseId(data.booking)
   if (bookingId === null) throw badRequest('booking must be the id of the stay you are reviewing.')
   const subject = data.subject as ReviewSubject

@@ -6,7 +6,7 @@ import { type CancelledBy, refundAmount } from '../domain/refunds'
 import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
 import { utcDate } from '../domain/stayDates'
-import { badRequest, conflict, forbidden, notFound } from '../lib/errors'
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
 import { applyTransition } from '../services/bookingLifecycle'
@@ -29,7 +29,7 @@ async function transition(
   req: PayloadRequest,
   decide: (booking: Booking, party: Exclude<Party, null>) => { to: BookingStatus; data?: Partial<Booking> },
 ): Promise<Response> {
-  if (!req.user) throw forbidden('Sign in first.')
+  if (!req.user) throw unauthorized('Sign in first.')
   const id = parseId(req.routeParams?.id)
   if (id === null) throw notFound('Booking not found.')
   const doc = await applyTransition(req, id, (booking) => {

@@ -1,7 +1,7 @@
 import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
-import { badRequest, conflict, forbidden } from '../lib/errors'
+import { badRequest, conflict, unauthorized } from '../lib/errors'
 import { claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
 
 /**
@@ -43,7 +43,7 @@ export const createBooking: Endpoint = {
       return Response.json(body, { status })
     }
     if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.')
-    if (!req.user) throw forbidden('Sign in to book.')
+    if (!req.user) throw unauthorized('Sign in to book.')
 
     const userId = Number(req.user.id)
     const claim = await claimKey(req.payload, userId, key, requestHash(req.data ?? {}))

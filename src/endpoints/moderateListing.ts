@@ -2,7 +2,7 @@ import { type Endpoint, NotFound, type PayloadRequest, addDataAndFileToRequest }
 
 import { isOnModerationHold } from '../domain/moderation'
 import { isStaffUser } from '../domain/roles'
-import { badRequest, conflict, forbidden } from '../lib/errors'
+import { badRequest, conflict, forbidden, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 
 /**
@@ -13,7 +13,7 @@ import { parseId } from '../lib/ids'
  * The reason stays on the listing for its host and staff to read.
  */
 async function listingForStaff(req: PayloadRequest, action: string) {
-  if (!req.user) throw forbidden(`Sign in as staff to ${action} listings.`)
+  if (!req.user) throw unauthorized(`Sign in as staff to ${action} listings.`)
   if (!isStaffUser(req.user)) throw forbidden(`Only staff can ${action} listings.`)
   const id = parseId(req.routeParams?.id)
   if (id === null) throw new NotFound(req.t)

@@ -1,6 +1,6 @@
 import type { Endpoint } from 'payload'
 
-import { HttpError, conflict, forbidden, notFound } from '../lib/errors'
+import { HttpError, conflict, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { paymentIntentFor } from '../services/payments'
 import { isStripeError, paymentsConfigured, stripeFailure } from '../services/stripe'
@@ -15,7 +15,7 @@ export const createPaymentIntent: Endpoint = {
   path: '/:id/payment-intent',
   method: 'post',
   handler: async (req) => {
-    if (!req.user) throw forbidden('Sign in to pay for a booking.')
+    if (!req.user) throw unauthorized('Sign in to pay for a booking.')
     const id = parseId(req.routeParams?.id)
     if (id === null) throw notFound('Booking not found.')
     const booking = await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, disableErrors: true, req })

@@ -3,7 +3,7 @@ import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'pay
 import type { Review } from '../payload-types'
 import { RESPONSE_MAX } from '../domain/reviews'
 import { isStaffUser } from '../domain/roles'
-import { badRequest, conflict, forbidden, notFound } from '../lib/errors'
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { lockBookingReviews, recomputeListingRatings } from '../services/reviews'
 import { inTransaction } from '../services/transaction'
@@ -38,7 +38,7 @@ export const respondToReview: Endpoint = {
   path: '/:id/response',
   method: 'post',
   handler: async (req) => {
-    if (!req.user) throw forbidden('Sign in as the host to respond.')
+    if (!req.user) throw unauthorized('Sign in as the host to respond.')
     const text = await textField(req, 'text', 1, RESPONSE_MAX)
     return inTransaction(req, async () => {
       const review = await lockedReview(req)
@@ -64,7 +64,7 @@ export const respondToReview: Endpoint = {
 }
 
 async function moderate(req: PayloadRequest, action: 'hide' | 'unhide'): Promise<Response> {
-  if (!req.user) throw forbidden(`Sign in as staff to ${action} reviews.`)
+  if (!req.user) throw unauthorized(`Sign in as staff to ${action} reviews.`)
   if (!isStaffUser(req.user)) throw forbidden(`Only staff can ${action} reviews.`)
   const reason = action === 'hide' ? await textField(req, 'reason', 3, 1000) : null
   return inTransaction(req, async () => {

@@ -2,7 +2,7 @@ import type { Endpoint } from 'payload'
 
 import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
 import { isStaffUser } from '../domain/roles'
-import { HttpError, forbidden } from '../lib/errors'
+import { HttpError, forbidden, unauthorized } from '../lib/errors'
 import { enqueue, queue } from '../services/queue'
 import { paymentsConfigured } from '../services/stripe'
 
@@ -15,7 +15,7 @@ export const runReconciliation: Endpoint = {
   path: '/reconciliation/run',
   method: 'post',
   handler: async (req) => {
-    if (!req.user) throw forbidden('Sign in as staff to run a reconciliation.')
+    if (!req.user) throw unauthorized('Sign in as staff to run a reconciliation.')
     if (!isStaffUser(req.user)) throw forbidden('Only staff can run a reconciliation.')
     if (!paymentsConfigured()) throw new HttpError(503, 'Payments are not configured on this server.')
     const jobId = paymentJobIds.manualReconcile(new Date())

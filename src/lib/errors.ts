@@ -70,6 +70,8 @@ export class HttpError extends APIError {
 }
 
 export const badRequest = (message: string, options?: HttpErrorOptions) => new HttpError(400, message, options)
+/** The caller is signed out: sign in first (a signed-in caller who may not gets `forbidden`). */
+export const unauthorized = (message: string, options?: HttpErrorOptions) => new HttpError(401, message, options)
 export const forbidden = (message: string, options?: HttpErrorOptions) => new HttpError(403, message, options)
 export const notFound = (message: string, options?: HttpErrorOptions) => new HttpError(404, message, options)
 export const conflict = (message: string, options?: HttpErrorOptions) => new HttpError(409, message, options)

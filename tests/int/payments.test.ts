@@ -153,13 +153,13 @@ describe('POST /api/bookings/:id/payment-intent', () => {
     expect([...stripe.intents.values()].filter((i) => i.metadata?.bookingId === String(booking.id))).toHaveLength(1)
   })
 
-  it('only the booking’s guest may ask: others learn nothing (404), anonymous 403', async () => {
+  it('only the booking’s guest may ask: others learn nothing (404), anonymous 401', async () => {
     const booking = await book()
     for (const who of [cast.otherGuest, cast.host, cast.otherHost, cast.staff, cast.admin]) {
       const res = await payIntent(booking.id, who)
       expect(res.status).toBe(404)
     }
-    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`)).status).toBe(403)
+    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`)).status).toBe(401)
     expect((await payIntent(999_999)).status).toBe(404)
     expect((await rest(stack, 'POST', '/api/bookings/abc/payment-intent', { token: cast.guest.token })).status).toBe(404)
     expect(await paymentOf(booking.id)).toBeUndefined()
@@ -601,7 +601,7 @@ describe('who sees and writes payments', () => {
       expect(res.status).toBe(403)
       expect(res.body.errors[0].message).toMatch(/Only staff/)
     }
-    expect((await rest(stack, 'POST', '/api/reconciliation/run')).status).toBe(403)
+    expect((await rest(stack, 'POST', '/api/reconciliation/run')).status).toBe(401)
   })
 
   it('when an admin hands a listing to another host, its payments go with it', async () => {
