@@ -26,6 +26,8 @@ const logger = createLogger('staybase', env.LOG_LEVEL, env.LOG_FORMAT)
 const dev = env.NODE_ENV === 'development'
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
+/** How long an idle keep-alive connection stays open (above the 60 s idle timeout of common load balancers). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 async function main(): Promise<void> {
   const nextApp = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT })
@@ -102,6 +104,12 @@ async function main(): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))
   })
+  // Node closes an idle keep-alive connection after 5 s. A client (or proxy) that picks that connection
+  // for its next request just as it closes gets a reset — the request never arrives (fetch: "EPIPE",
+  // "other side closed"). Clients reuse a connection until shortly before the server's advertised
+  // `Keep-Alive: timeout`, so a long idle timeout makes that race rare; keep it above a proxy's own.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000
   logger.info({ url: env.SERVER_URL, port: env.PORT, dev }, `Staybase listening on ${env.HOST}:${env.PORT}`)
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     logger.warn('STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is not set: bookings cannot be paid (payment endpoints answer 503)')

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 
 import { Redis } from 'ioredis'
+import pg from 'pg'
 
 import { startEmbeddedPostgres } from '../scripts/lib/embeddedPostgres'
 import {
@@ -41,7 +42,10 @@ export default async function globalSetup(): Promise<void> {
     redis.disconnect()
   }
 
-  const template = `${database}_template`
+  // One template per run (named by this process), so two runs at once — two checkouts, CI beside a
+  // developer — never drop each other's template; templates of runs that are gone are removed.
+  await dropTemplatesOfEndedRuns(serverUrl, database)
+  const template = `${database}_template_${process.pid}`
   await dropDatabase(serverUrl, template)
   await createDatabase(serverUrl, template)
   const started = Date.now()
@@ -60,4 +64,30 @@ export default async function globalSetup(): Promise<void> {
   process.env.STAYBASE_TEST_REDIS_URL = redisUrl
   // Every run gets its own Redis key space, so rate-limit counters never leak between runs.
   process.env.STAYBASE_TEST_REDIS_PREFIX = `staybase-test-${randomBytes(4).toString('hex')}:`
+}
+
+/** Drops `<database>_template_<pid>` databases whose process no longer runs (a run that was killed). */
+async function dropTemplatesOfEndedRuns(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5_000 })
+  await client.connect()
+  let names: string[]
+  try {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${database}\\_template\\_%`])
+    names = rows.map((r) => r.datname)
+  } finally {
+    await client.end()
+  }
+  for (const name of names) {
+    const pid = Number(name.slice(`${database}_template_`.length))
+    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid)) await dropDatabase(serverUrl, name)
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }

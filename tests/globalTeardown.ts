@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis'
 
+import { dropDatabase } from '../scripts/lib/database'
+
 export default async function globalTeardown(): Promise<void> {
   const prefix = process.env.STAYBASE_TEST_REDIS_PREFIX
   const url = process.env.STAYBASE_TEST_REDIS_URL
@@ -12,6 +14,9 @@ export default async function globalTeardown(): Promise<void> {
       redis.disconnect()
     }
   }
+  const server = process.env.STAYBASE_TEST_PG_SERVER
+  const template = process.env.STAYBASE_TEST_TEMPLATE_DB
+  if (server && template) await dropDatabase(server, template)
   const embedded = (globalThis as { __embeddedPostgres?: { stop: () => Promise<void> } }).__embeddedPostgres
   if (embedded) await embedded.stop()
 }

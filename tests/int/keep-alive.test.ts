@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 
 import { type TestUser, signUp } from '../helpers/api'
 import { makeImage } from '../helpers/images'
@@ -74,5 +75,45 @@ it('an upload over MAX_UPLOAD_MB → 413 with Connection: close, and the next re
     }
   } finally {
     agent.destroy()
+  }
+})
+
+it('an idle keep-alive connection outlives Node’s 5 s default: a request sent on it after 6 s idle is answered', async () => {
+  const url = new URL(stack.url)
+  const socket = connect({ host: url.hostname, port: Number(url.port) })
+  const answers: string[] = []
+  let pending = ''
+  let closedByServer = false
+  const answered = () =>
+    new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        pending += chunk.toString()
+        const end = pending.indexOf('\r\n\r\n')
+        const length = Number(/content-length: (\d+)/i.exec(pending)?.[1] ?? NaN)
+        if (end >= 0 && pending.length >= end + 4 + length) {
+          socket.off('data', onData)
+          answers.push(pending)
+          pending = ''
+          resolve(answers.at(-1)!)
+        }
+      }
+      socket.on('data', onData)
+      socket.once('error', reject)
+      socket.once('end', () => reject(new Error('the server closed the connection before answering')))
+    })
+  socket.on('end', () => (closedByServer = true))
+  try {
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+    socket.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n')
+    const first = await answered()
+    expect(first).toMatch(/^HTTP\/1\.1 200 /)
+    expect(first.toLowerCase()).toContain('keep-alive: timeout=65')
+    // The scenario is the idle time itself: longer than Node's default keep-alive timeout (5 s).
+    await new Promise((resolve) => setTimeout(resolve, 6_000))
+    expect(closedByServer).toBe(false)
+    socket.write('GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n')
+    expect(await answered()).toMatch(/^HTTP\/1\.1 200 /)
+  } finally {
+    socket.destroy()
   }
 })
