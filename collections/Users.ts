@@ -19,7 +19,7 @@ import { ownMediaOnly } from '../src/access/ownMediaOnly'
 import { LOCK_TIME_MS, MAX_LOGIN_ATTEMPTS } from '../src/domain/accountRules'
 import { ROLES, type WithRoles, isStaffUser } from '../src/domain/roles'
 import { createOrRegisterUser, forgotPassword } from '../src/endpoints/accountRequests'
-import { env } from '../src/lib/env'
+import { authCookies } from '../src/lib/env'
 import { passwordResetEmail, verificationEmail } from '../src/services/mailTemplates'
 
 const selfOrStaff: FieldAccess = or(isSelfField, isStaff)
@@ -48,7 +48,8 @@ export const Users: CollectionConfig = {
     maxLoginAttempts: MAX_LOGIN_ATTEMPTS,
     lockTime: LOCK_TIME_MS,
     tokenExpiration: 2 * 60 * 60,
-    cookies: { secure: env.COOKIE_SECURE, sameSite: 'Lax' },
+    // COOKIE_SAMESITE and COOKIE_SECURE (src/lib/env.ts refuses SameSite=None without Secure).
+    cookies: authCookies,
     useAPIKey: true,
   },
   access: {

@@ -26,6 +26,7 @@ import { allowedLinksOnly } from './lib/allowedLinksOnly'
 import { addErrorCode } from './lib/errorCodes'
 import { argumentRules } from './lib/graphqlArguments'
 import { completePermissionQueries } from './lib/graphqlPermissions'
+import { payloadCors } from './lib/cors'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 import { serverOwnedTimestamps } from './lib/serverOwnedTimestamps'
@@ -68,7 +69,8 @@ export default buildConfig({
       auth: env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS } : undefined,
     },
   }),
-  cors: allowedOrigins,
+  // The same policy as the express middleware in front of Next (src/lib/cors.ts).
+  cors: payloadCors(allowedOrigins),
   csrf: allowedOrigins,
   logger: createLogger('payload', env.LOG_LEVEL, env.LOG_FORMAT),
   sharp,

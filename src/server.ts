@@ -8,7 +8,8 @@ import { pinoHttp } from 'pino-http'
 
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
-import { env, trustProxySetting } from './lib/env'
+import { cors } from './lib/cors'
+import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
 import { securityHeaders } from './middleware/securityHeaders'
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
   )
 
   app.use(securityHeaders({ serverUrl: env.SERVER_URL }))
+  // Before anything can answer, so every answer — errors from express included — is readable by an allowed origin.
+  app.use(cors(allowedOrigins))
   // GraphQL bodies have the same bound in src/lib/graphqlGuard.ts, which answers in GraphQL's error shape.
   const bodyLimit = limitBodySize()
   app.use((req, res, nextMiddleware) => (req.path === '/api/graphql' ? nextMiddleware() : bodyLimit(req, res, nextMiddleware)))

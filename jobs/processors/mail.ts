@@ -4,7 +4,7 @@ import type { Payload } from 'payload'
 import type { Booking, Property, User } from '../../src/payload-types'
 import { describeMoney } from '../../src/domain/money'
 import { toStayDate } from '../../src/lib/stayDateField'
-import { type BookingMailFacts, type MailMessage, bookingMail } from '../../src/services/mailTemplates'
+import { type BookingMailFacts, type MailMessage, bookingLink, bookingMail } from '../../src/services/mailTemplates'
 import { env } from '../../src/lib/env'
 import type { MailJobName, MailJobs } from '../queues'
 import { processAccountMailJob } from './accountMail'
@@ -36,6 +36,7 @@ function facts(booking: Booking, data: MailJobs['send']): BookingMailFacts {
     cancelledBy: booking.cancelledBy,
     holdExpiresAt: booking.holdExpiresAt ? booking.holdExpiresAt.slice(0, 16).replace('T', ' ') : null,
     failureMessage: data.failureMessage,
+    link: bookingLink(booking.id, data.recipient),
   }
 }
 

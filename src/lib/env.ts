@@ -1,5 +1,5 @@
 import nextEnv from '@next/env'
-import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid'
+import { EnvError, bool, cleanEnv, defaultReporter, makeValidator, num, port, str, url } from 'envalid'
 
 // Same .env loading as Next and the Payload CLI (.env.local, .env.$NODE_ENV, .env; real variables win),
 // so `npm start`, the worker and scripts see the settings the app sees.
@@ -68,6 +68,23 @@ const originList = makeValidator<string[]>((value) => {
   return items.map((s) => s.replace(/\/$/, ''))
 })
 
+/**
+ * The base URL of a guest-facing frontend: http(s), no query or fragment; a path is kept (a frontend may
+ * live under one), a trailing slash dropped, so `${FRONTEND_URL}/account/verify` is always one slash.
+ */
+const frontendUrl = makeValidator<string>((value) => {
+  let parsed: URL
+  try {
+    parsed = new URL(value.trim())
+  } catch {
+    throw new Error(`"${value}" is not an absolute URL`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('must be an http:// or https:// URL')
+  if (parsed.search || parsed.hash || value.includes('?') || value.includes('#')) throw new Error('must not have a query or fragment')
+  if (parsed.username || parsed.password) throw new Error('must not contain credentials')
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
+})
+
 // `next build` and code generation (types, import map) import the Payload config but never connect to
 // anything, so they run without real settings (a fresh clone, a Docker build). Every running process
 // validates for real.
@@ -117,8 +134,17 @@ export const env = cleanEnv(source, {
   MAIL_FROM: str({ default: 'no-reply@staybase.local', desc: 'Sender address of every mail' }),
   MAIL_FROM_NAME: str({ default: 'Staybase' }),
   COOKIE_SECURE: bool({
-    default: given.NODE_ENV === 'production',
-    desc: 'Send auth cookies over HTTPS only (default: on in production)',
+    default: given.NODE_ENV === 'production' || /^https:/i.test(given.SERVER_URL ?? ''),
+    desc: 'Send auth cookies over HTTPS only (default: on in production or with an https SERVER_URL)',
+  }),
+  COOKIE_SAMESITE: str({
+    choices: ['lax', 'strict', 'none'],
+    default: 'lax',
+    desc: 'SameSite of the auth cookie; none (a frontend on another site) needs secure cookies',
+  }),
+  FRONTEND_URL: frontendUrl({
+    default: '',
+    desc: "Guest-facing frontend: guests' mail links point here (/account/verify, /account/reset-password, /bookings/:id); empty = Staybase's own pages",
   }),
   LOG_FORMAT: str({
     choices: ['json', 'pretty'],
@@ -158,9 +184,29 @@ export const env = cleanEnv(source, {
   SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests may finish on SIGTERM' }),
 })
 
+// Browsers drop a `SameSite=None` cookie that is not `Secure`: logins would seem to work and every next
+// request would be signed out. Refused at start, in envalid's words, instead.
+const cookieProblem = sameSiteProblem(env.COOKIE_SAMESITE, env.COOKIE_SECURE)
+if (cookieProblem) defaultReporter({ errors: { COOKIE_SAMESITE: new EnvError(cookieProblem) }, env })
 
-/** The origins allowed for CORS and CSRF: our own public URL plus the configured frontends. */
-export const allowedOrigins = [...new Set([new URL(env.SERVER_URL).origin, ...env.CORS_ORIGINS])]
+export function sameSiteProblem(sameSite: string, secure: boolean): string | null {
+  if (sameSite === 'none' && !secure) {
+    return '"none" needs secure cookies (browsers drop SameSite=None cookies without Secure): use an https SERVER_URL or set COOKIE_SECURE=true'
+  }
+  return null
+}
+
+/** Payload's `auth.cookies` for the users collection. */
+export const authCookies = {
+  secure: env.COOKIE_SECURE,
+  sameSite: ({ lax: 'Lax', strict: 'Strict', none: 'None' } as const)[env.COOKIE_SAMESITE as 'lax' | 'strict' | 'none'],
+}
+
+
+/** The origins allowed for CORS and CSRF: our own public URL, the frontend of FRONTEND_URL and CORS_ORIGINS. */
+export const allowedOrigins = [
+  ...new Set([new URL(env.SERVER_URL).origin, ...(env.FRONTEND_URL ? [new URL(env.FRONTEND_URL).origin] : []), ...env.CORS_ORIGINS]),
+]
 
 /** Express's `trust proxy` accepts booleans, hop counts and address lists. */
 export function trustProxySetting(): false | number | string {

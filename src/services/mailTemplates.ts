@@ -1,10 +1,28 @@
+import { type WithRoles, canUseAdminPanel } from '../domain/roles'
 import { env } from '../lib/env'
 import { escapeHtml } from '../lib/htmlPage'
 
+/**
+ * Where links in mail point. Never at whatever Host header a request carried: at FRONTEND_URL for guests
+ * when a frontend is configured (it serves /account/verify, /account/reset-password and /bookings/:id and
+ * calls the API), otherwise — and always for hosts, staff and admins, who work in the admin panel — at
+ * Staybase's own pages on SERVER_URL.
+ */
+const serverBase = () => env.SERVER_URL.replace(/\/+$/, '')
+const frontendFor = (user: WithRoles): string | null => (env.FRONTEND_URL && !canUseAdminPanel(user) ? env.FRONTEND_URL : null)
 
-/** Public links in mail always point at SERVER_URL, never at whatever Host header a request carried. */
-export const accountLink = (path: string, token: string) =>
-  `${env.SERVER_URL.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`
+/** A one-time account link (verify, reset) for this user: the frontend's page for guests, if there is one. */
+export const accountLink = (path: '/account/verify' | '/account/reset-password' | '/account/confirm-email', token: string, user?: WithRoles) =>
+  `${(path !== '/account/confirm-email' && frontendFor(user)) || serverBase()}${path}?token=${encodeURIComponent(token)}`
+
+/**
+ * The booking as its recipient opens it: the guest on the frontend (null without FRONTEND_URL: guests
+ * have no page on Staybase itself), the host in the admin panel.
+ */
+export function bookingLink(bookingId: number, recipient: 'guest' | 'host'): string | null {
+  if (recipient === 'host') return `${serverBase()}/admin/collections/bookings/${bookingId}`
+  return env.FRONTEND_URL ? `${env.FRONTEND_URL}/bookings/${bookingId}` : null
+}
 
 function layout(title: string, name: string | undefined, body: string, link: string, button: string): string {
   const greeting = name ? `Hi ${escapeHtml(name)},` : 'Hi,'
@@ -19,7 +37,7 @@ function layout(title: string, name: string | undefined, body: string, link: str
 </body></html>`
 }
 
-type UserLike = { name?: unknown } | undefined | null
+type UserLike = { name?: unknown; roles?: readonly string[] | null } | undefined | null
 const nameOf = (user: UserLike) => (typeof user?.name === 'string' ? user.name : undefined)
 
 export const verificationEmail = {
@@ -29,7 +47,7 @@ export const verificationEmail = {
       'Confirm your email address',
       nameOf(user),
       'Welcome to Staybase. Confirm your email address to finish creating your account.',
-      accountLink('/account/verify', token),
+      accountLink('/account/verify', token, user),
       'Confirm my email',
     ),
 }
@@ -41,7 +59,7 @@ export const passwordResetEmail = {
       'Reset your password',
       nameOf(user),
       'Someone asked to reset the password of your Staybase account. The link works for one hour.',
-      accountLink('/account/reset-password', token),
+      accountLink('/account/reset-password', token, user),
       'Choose a new password',
     ),
 }
@@ -115,6 +133,8 @@ export type BookingMailFacts = {
   cancelledBy?: string | null
   holdExpiresAt?: string | null
   failureMessage?: string | null
+  /** Where the recipient opens the booking (bookingLink), if anywhere. */
+  link?: string | null
 }
 export type MailMessage = { subject: string; html: string; text: string }
 
@@ -133,9 +153,10 @@ function bookingLayout(title: string, name: string | null | undefined, paragraph
 <p>${escapeHtml(greeting)}</p>
 ${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <table style="border-collapse:collapse;font-size:14px">${rows.map(([k, v]) => `<tr><td style="padding:4px 12px 4px 0;color:#52606d">${escapeHtml(k)}</td><td style="padding:4px 0">${escapeHtml(v)}</td></tr>`).join('')}</table>
+${facts.link ? `<p><a href="${escapeHtml(facts.link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">View the booking</a></p>` : ''}
 <p>— Staybase</p>
 </body></html>`
-  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...rows.map(([k, v]) => `${k}: ${v}`), '', '— Staybase'].join('\n')
+  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...rows.map(([k, v]) => `${k}: ${v}`), ...(facts.link ? ['', `View the booking: ${facts.link}`] : []), '', '— Staybase'].join('\n')
   return { subject: title, html, text }
 }
 
