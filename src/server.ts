@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
 import { env, trustProxySetting } from './lib/env'
+import { apiError, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
 import { securityHeaders } from './middleware/securityHeaders'
@@ -97,6 +98,14 @@ async function main(): Promise<void> {
   app.use(QUEUE_DASHBOARD_PATH, requireStaffSession, queueDashboard())
 
   app.use('/api', requestGuard)
+  // What the Next routes under /api do not answer in the API's error shape: /api itself (no route), and
+  // GraphQL with a method other than POST (Next would answer an empty 405).
+  app.all('/api/graphql', (req, res, nextMiddleware) => {
+    if (req.method === 'POST' || req.method === 'OPTIONS') return nextMiddleware()
+    res.setHeader('allow', 'POST, OPTIONS')
+    sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'GraphQL requests are POSTed to /api/graphql as application/json.', { data: { allow: ['POST', 'OPTIONS'] } }))
+  })
+  app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
   app.all('/{*splat}', (req, res) => handle(req, res))
 
   const server: Server = await new Promise((resolve) => {
