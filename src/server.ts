@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
 import { env, trustProxySetting } from './lib/env'
-import { apiError, sendError } from './lib/errorCodes'
+import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
 import { securityHeaders } from './middleware/securityHeaders'
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     pinoHttp({
       logger,
       genReqId: (req) => String(req.headers['x-request-id']),
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // A client error is expected: its access line is info, like the line with its code
+      // (src/lib/errorCodes.ts). Only server errors are logged at error.
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/_next/static/')) },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
   })
   app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
   app.all('/{*splat}', (req, res) => handle(req, res))
+  app.use(expressErrorHandler)
 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))

@@ -5,7 +5,7 @@ import { AuthenticationError, Forbidden, LockedAuth, NotFound, ValidationError }
 
 import { acceptedMediaType, graphqlStatus } from './graphqlGuard'
 import { ERROR_STATUS, HttpError, defaultCode } from './errors'
-import { SIGN_IN_FIRST, allowedMethods, describeError, loggingLevels, logErrorAnswer } from './errorCodes'
+import { SIGN_IN_FIRST, allowedMethods, describeError, expressErrorHandler, loggingLevels, logErrorAnswer } from './errorCodes'
 
 describe('README "Errors" table', () => {
   it('lists every code of ERROR_STATUS with its status, and no other', () => {
@@ -109,5 +109,41 @@ describe('allowedMethods', () => {
     ['/api/nope', []],
   ])('%s → %j', (pathname, methods) => {
     expect(allowedMethods(config, pathname)).toEqual(methods)
+  })
+})
+
+describe('expressErrorHandler', () => {
+  const answer = (error: unknown) => {
+    const sent: { status?: number; body?: unknown } = {}
+    const logged: [string, object][] = []
+    const req = { headers: { 'x-request-id': 'r-9' }, log: { info: (o: object) => logged.push(['info', o]), error: (o: object) => logged.push(['error', o]) } }
+    const res = {
+      headersSent: false,
+      status(code: number) {
+        sent.status = code
+        return this
+      },
+      json(body: unknown) {
+        sent.body = body
+        return this
+      },
+    }
+    expressErrorHandler(error, req as never, res as never, () => {})
+    return { sent, logged }
+  }
+
+  it("express's own 400 (a parameter that does not decode) is answered in the API's shape", () => {
+    const error = Object.assign(new URIError("Failed to decode param '%E0'"), { status: 400 })
+    expect(answer(error)).toEqual({
+      sent: { status: 400, body: { errors: [{ message: "Failed to decode param '%E0'", code: 'VALIDATION_FAILED' }] } },
+      logged: [['info', { reqId: 'r-9', status: 400, code: 'VALIDATION_FAILED' }]],
+    })
+  })
+
+  it('anything else is a 500 that says nothing about itself, logged with the error', () => {
+    const bug = new TypeError('secret detail')
+    const { sent, logged } = answer(bug)
+    expect(sent).toEqual({ status: 500, body: { errors: [{ message: 'Something went wrong.', code: 'INTERNAL_ERROR' }] } })
+    expect(logged).toEqual([['error', { reqId: 'r-9', status: 500, code: 'INTERNAL_ERROR', err: bug }]])
   })
 })

@@ -67,11 +67,24 @@ export function logErrorAnswer(logger: Logs, { status, code, message, requestId,
  * Express middleware's answer to one error, logged through pino-http's request logger (which carries the
  * request id). `extra` keeps fields a known client reads beside `errors` (bull-board's UI).
  */
-export function sendError(req: ExpressRequest, res: ExpressResponse, item: ApiErrorItem, options: { status?: number; extra?: object } = {}): void {
+export function sendError(req: ExpressRequest, res: ExpressResponse, item: ApiErrorItem, options: { status?: number; extra?: object; error?: unknown } = {}): void {
   const status = options.status ?? ERROR_STATUS[item.code]
   const log = (req as { log?: Logs }).log
-  if (log) logErrorAnswer(log, { status, code: item.code, message: item.message, requestId: String(req.headers['x-request-id'] ?? '') || null })
+  if (log) logErrorAnswer(log, { status, code: item.code, message: item.message, requestId: String(req.headers['x-request-id'] ?? '') || null, error: options.error })
   res.status(status).json({ ...options.extra, errors: [item] })
+}
+
+/**
+ * Express's last error handler: what an express middleware or router throws (e.g. a route parameter
+ * that is not valid percent-encoding, a 400 from express itself) is answered in the API's shape too,
+ * not as express's HTML page.
+ */
+export function expressErrorHandler(error: unknown, req: ExpressRequest, res: ExpressResponse, next: (error?: unknown) => void): void {
+  if (res.headersSent) return next(error)
+  const declared = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
+  const status = typeof declared === 'number' && declared >= 400 && declared < 600 ? declared : 500
+  const message = status < 500 && error instanceof Error && error.message ? error.message : 'Something went wrong.'
+  sendError(req, res, apiError(defaultCode(status), message), { status, error })
 }
 
 /**

@@ -239,7 +239,10 @@ describe('logs', () => {
     await gql(stack, 'query { Property(id: 999999) { id } }', {}, { headers: { 'x-request-id': gqlId } })
 
     for (const [requestId, status, code] of [[conflictId, 409, 'DATES_UNAVAILABLE'], [missingId, 404, 'NOT_FOUND'], [gqlId, 404, 'NOT_FOUND']] as const) {
-      const lines = errorLines(await settled(requestId, 2))
+      const all = await settled(requestId, 2)
+      // Nothing about an expected client error is a warning or an error, not even the access line.
+      for (const line of all) expect(line.level).toBe(30)
+      const lines = errorLines(all)
       expect(lines).toHaveLength(1)
       expect(lines[0]).toMatchObject({ level: 30, reqId: requestId, status, code })
       expect(lines[0].err).toBeUndefined()
