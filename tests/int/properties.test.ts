@@ -165,9 +165,9 @@ describe('nobody else touches a host listing', () => {
     await unchanged()
   })
 
-  it('guests and anonymous cannot create listings', async () => {
+  it('guests (403) and anonymous (401: sign in first) cannot create listings', async () => {
     expect((await rest(stack, 'POST', '/api/properties', { token: guest.token, body: listingInput() })).status).toBe(403)
-    expect((await rest(stack, 'POST', '/api/properties', { body: listingInput() })).status).toBe(403)
+    expect((await rest(stack, 'POST', '/api/properties', { body: listingInput() })).status).toBe(401)
     const q = await gql(stack, `mutation($data: mutationPropertyInput!) { createProperty(data: $data) { id } }`, { data: listingInput() }, { token: guest.token })
     expect(q.body.errors?.[0].extensions?.statusCode).toBe(403)
   })
