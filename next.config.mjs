@@ -12,6 +12,14 @@ const nextConfig = {
   // `npm run typecheck` checks the whole project (tests and scripts too); don't pay for it twice.
   typescript: { ignoreBuildErrors: true },
   turbopack: { root: dirname },
+  experimental: {
+    // Server code is not minified: Payload's error classes keep their names, so REST and GraphQL errors
+    // say `"name":"NotFound"` (not "d"), logs say `"type":"NotFound"`, and Payload's `loggingLevels`
+    // (looked up by error name) works. Client bundles are still minified. `turbopackMinify.server`
+    // is what Turbopack (the default `next build`) reads; `serverMinification` covers webpack builds.
+    serverMinification: false,
+    turbopackMinify: { server: false, client: true, edge: true },
+  },
   webpack: (webpackConfig) => {
     webpackConfig.resolve.extensionAlias = {
       '.cjs': ['.cts', '.cjs'],

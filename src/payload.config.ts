@@ -23,7 +23,7 @@ import { Users } from '../collections/Users'
 import { withInputGuard } from '../hooks/shared/guardInput'
 import { tellOwnerOfLockAfterError } from '../hooks/users/answerLoginFailuresAlike'
 import { allowedLinksOnly } from './lib/allowedLinksOnly'
-import { addErrorCode } from './lib/errorCodes'
+import { addErrorCode, loggingLevels } from './lib/errorCodes'
 import { argumentRules } from './lib/graphqlArguments'
 import { completePermissionQueries } from './lib/graphqlPermissions'
 import { payloadCors } from './lib/cors'
@@ -73,6 +73,8 @@ export default buildConfig({
   cors: payloadCors(allowedOrigins),
   csrf: allowedOrigins,
   logger: createLogger('payload', env.LOG_LEVEL, env.LOG_FORMAT),
+  // Request errors are logged once, by addErrorCode (client errors at info without a stack).
+  loggingLevels,
   sharp,
   upload: {
     // Above this the request is cut off with a 413 while streaming, before anything is stored.

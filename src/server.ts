@@ -10,6 +10,7 @@ import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
 import { cors } from './lib/cors'
 import { allowedOrigins, env, trustProxySetting } from './lib/env'
+import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
 import { securityHeaders } from './middleware/securityHeaders'
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
     pinoHttp({
       logger,
       genReqId: (req) => String(req.headers['x-request-id']),
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // A client error is expected: its access line is info, like the line with its code
+      // (src/lib/errorCodes.ts). Only server errors are logged at error.
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/_next/static/')) },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -102,7 +105,16 @@ async function main(): Promise<void> {
   app.use(QUEUE_DASHBOARD_PATH, requireStaffSession, queueDashboard())
 
   app.use('/api', requestGuard)
+  // What the Next routes under /api do not answer in the API's error shape: /api itself (no route), and
+  // GraphQL with a method other than POST (Next would answer an empty 405).
+  app.all('/api/graphql', (req, res, nextMiddleware) => {
+    if (req.method === 'POST' || req.method === 'OPTIONS') return nextMiddleware()
+    res.setHeader('allow', 'POST, OPTIONS')
+    sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'GraphQL requests are POSTed to /api/graphql as application/json.', { data: { allow: ['POST', 'OPTIONS'] } }))
+  })
+  app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
   app.all('/{*splat}', (req, res) => handle(req, res))
+  app.use(expressErrorHandler)
 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))

@@ -10,17 +10,17 @@ import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 /** Hosts block dates on their own listings only, and never over a booking or another block. */
 export const checkBlock: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
   const propertyId = parseId(data.property ?? originalDoc?.property)
-  if (propertyId === null) throw badRequest('property must be a listing id.')
+  if (propertyId === null) throw badRequest('property must be a listing id.', { field: 'property' })
   const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
-  if (!listing) throw notFound('This listing does not exist.')
+  if (!listing) throw notFound('This listing does not exist.', { field: 'property' })
   if (req.user && !isStaffUser(req.user) && String(listing.host) !== String(req.user.id)) {
     throw forbidden('You can block dates only on your own listings.')
   }
   const start = toStayDate(data.startDate ?? originalDoc?.startDate)
   const end = toStayDate(data.endDate ?? originalDoc?.endDate)
-  if (!start || !end) throw badRequest('startDate and endDate must be dates as YYYY-MM-DD.')
-  if (nightsBetween(start, end) < 1) throw badRequest('endDate must be after startDate.')
-  if (nightsBetween(start, end) > 366) throw badRequest('A block can cover at most 366 nights.')
+  if (!start || !end) throw badRequest('startDate and endDate must be dates as YYYY-MM-DD.', { field: start ? 'endDate' : 'startDate' })
+  if (nightsBetween(start, end) < 1) throw badRequest('endDate must be after startDate.', { field: 'endDate' })
+  if (nightsBetween(start, end) > 366) throw badRequest('A block can cover at most 366 nights.', { field: 'endDate' })
 
   await lockListingCalendar(req, propertyId)
   if (await isBooked(req, propertyId, start, end, operation === 'update' ? { blockId: originalDoc?.id } : {})) {

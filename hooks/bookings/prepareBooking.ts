@@ -20,9 +20,9 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
   if (!req.user) throw unauthorized('Sign in to book.')
 
   const propertyId = parseId(data.property)
-  if (propertyId === null) throw badRequest('property must be a listing id.')
+  if (propertyId === null) throw badRequest('property must be a listing id.', { field: 'property' })
   const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
-  if (!listing || listing._status !== 'published') throw notFound('This listing does not exist or is not published.')
+  if (!listing || listing._status !== 'published') throw notFound('This listing does not exist or is not published.', { field: 'property' })
   if (String(listing.host) === String(req.user.id)) throw forbidden('Hosts cannot book their own listings.')
 
   const checkIn = toStayDate(data.checkIn)

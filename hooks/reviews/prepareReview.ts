@@ -17,13 +17,13 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
   if (operation !== 'create' || context.seed) return data
   if (!req.user) throw unauthorized('Sign in to write a review.')
   const bookingId = parseId(data.booking)
-  if (bookingId === null) throw badRequest('booking must be the id of the stay you are reviewing.')
+  if (bookingId === null) throw badRequest('booking must be the id of the stay you are reviewing.', { field: 'booking' })
   const subject = data.subject as ReviewSubject
-  if (!REVIEW_SUBJECTS.includes(subject)) throw badRequest('subject must be "property" (a guest reviews the stay) or "guest" (the host reviews the guest).')
+  if (!REVIEW_SUBJECTS.includes(subject)) throw badRequest('subject must be "property" (a guest reviews the stay) or "guest" (the host reviews the guest).', { field: 'subject' })
 
   await lockBookingReviews(req, bookingId)
   const booking = await req.payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true, req })
-  if (!booking) throw notFound('Booking not found.')
+  if (!booking) throw notFound('Booking not found.', { field: 'booking' })
   const userId = Number(req.user.id)
   const isGuest = parseId(booking.guest) === userId
   const isHost = parseId(booking.host) === userId
@@ -44,7 +44,7 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
 
   const subRatings = (data.subRatings ?? {}) as Record<string, unknown>
   const given = SUB_RATINGS.filter((key) => subRatings[key] !== undefined && subRatings[key] !== null)
-  if (subject === 'guest' && given.length > 0) throw badRequest('subRatings are for reviews of a stay, not of a guest.')
+  if (subject === 'guest' && given.length > 0) throw badRequest('subRatings are for reviews of a stay, not of a guest.', { field: 'subRatings' })
 
   return {
     ...data,

@@ -4,6 +4,7 @@ import type Stripe from 'stripe'
 import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
 import { redactStripeObject } from '../domain/payments'
 import { env } from '../lib/env'
+import { HttpError, badRequest } from '../lib/errors'
 import { enqueue } from '../services/queue'
 import { paymentsConfigured, stripe } from '../services/stripe'
 
@@ -13,8 +14,9 @@ import { paymentsConfigured, stripe } from '../services/stripe'
  * event goes into the `stripe-events` inbox (unique eventId; card and personal details redacted) and its processing is queued with the event
  * id as job id; the answer is 200 at once. A redelivered event is acknowledged and not processed again.
  * If the queue cannot be reached we answer 503 so Stripe delivers again (reconciliation re-queues too).
+ * Refusals are thrown as HttpErrors: answered and logged in the API's one error shape.
  */
-const json = (body: unknown, status = 200) => Response.json(body, { status })
+const unavailable = (message: string) => new HttpError(503, message, { code: 'SERVICE_UNAVAILABLE' })
 
 async function store(req: PayloadRequest, event: Stripe.Event): Promise<{ status: string; duplicate: boolean }> {
   const find = async () =>
@@ -41,17 +43,17 @@ export const stripeWebhook: Endpoint = {
   path: '/stripe/webhook',
   method: 'post',
   handler: async (req) => {
-    if (!paymentsConfigured() || !env.STRIPE_WEBHOOK_SECRET) return json({ error: 'Stripe webhooks are not configured on this server.' }, 503)
+    if (!paymentsConfigured() || !env.STRIPE_WEBHOOK_SECRET) throw unavailable('Stripe webhooks are not configured on this server.')
     const signature = req.headers.get('stripe-signature')
-    if (!signature) return json({ error: 'Missing Stripe-Signature header.' }, 400)
+    if (!signature) throw badRequest('Missing Stripe-Signature header.')
     const raw = req.text ? await req.text() : ''
     let event: Stripe.Event
     try {
       event = stripe().webhooks.constructEvent(raw, signature, env.STRIPE_WEBHOOK_SECRET)
     } catch (error) {
-      return json({ error: `Webhook signature verification failed: ${error instanceof Error ? error.message : 'invalid signature'}` }, 400)
+      throw badRequest(`Webhook signature verification failed: ${error instanceof Error ? error.message : 'invalid signature'}`)
     }
-    if (typeof event?.id !== 'string' || typeof event.type !== 'string') return json({ error: 'Not a Stripe event.' }, 400)
+    if (typeof event?.id !== 'string' || typeof event.type !== 'string') throw badRequest('Not a Stripe event.')
 
     const stored = await store(req, event)
     if (stored.status === 'pending') {
@@ -59,9 +61,9 @@ export const stripeWebhook: Endpoint = {
         await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.id }, { jobId: paymentJobIds.stripeEvent(event.id), attempts: 8 })
       } catch (error) {
         req.payload.logger.warn({ err: error, eventId: event.id, msg: 'stored a Stripe event but could not queue it' })
-        return json({ error: 'Stored, but could not be queued; deliver again.' }, 503)
+        throw unavailable('Stored, but could not be queued; deliver again.')
       }
     }
-    return json({ received: true, duplicate: stored.duplicate })
+    return Response.json({ received: true, duplicate: stored.duplicate })
   },
 }

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  NOT_ACCEPTABLE: 406,
   CONFLICT: 409,
   DATES_UNAVAILABLE: 409,
   INVALID_TRANSITION: 409,
@@ -38,6 +39,7 @@ export function defaultCode(status: number): ErrorCode {
     403: 'FORBIDDEN',
     404: 'NOT_FOUND',
     405: 'METHOD_NOT_ALLOWED',
+    406: 'NOT_ACCEPTABLE',
     409: 'CONFLICT',
     413: 'PAYLOAD_TOO_LARGE',
     415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -62,7 +64,6 @@ export class HttpError extends APIError {
 
   constructor(status: number, message: string, opts: HttpErrorOptions = {}) {
     super(message, status, opts.data ?? null, true)
-    // Bundlers minify class names; Payload shows the message only for errors that have a name.
     this.name = 'HttpError'
     this.code = opts.code ?? defaultCode(status)
     this.field = opts.field

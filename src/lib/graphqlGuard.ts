@@ -30,19 +30,50 @@ export const GRAPHQL_LIMITS = {
   maxExpandedFields: 2_000,
 } as const
 
-export type GraphQLGuardFailure = { status: number; code: ErrorCode; message: string }
+/**
+ * `document`: the query itself was refused (cannot be parsed, or costs too much) — a GraphQL request
+ * error, answered like graphql-http answers parse and validation errors (see graphqlStatus).
+ */
+export type GraphQLGuardFailure = { status: number; code: ErrorCode; message: string; document?: boolean }
+
+export type GraphQLMediaType = 'application/graphql-response+json' | 'application/json'
+
+/**
+ * The answer's media type for an Accept header, chosen as graphql-http chooses it (first acceptable entry
+ * wins; no Accept means JSON); null when neither is acceptable (406).
+ */
+export function acceptedMediaType(accept: string | null): GraphQLMediaType | null {
+  for (const entry of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
+    const [mediaType, ...params] = entry.split(';')
+    const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8'
+    if (mediaType === 'application/graphql-response+json' && charset === 'charset=utf-8') return mediaType
+    if ((mediaType === 'application/json' || mediaType === 'application/*' || mediaType === '*/*') && (charset === 'charset=utf-8' || charset === 'charset=utf8')) {
+      return 'application/json'
+    }
+  }
+  return null
+}
+
+/**
+ * GraphQL over HTTP: a document that cannot be parsed or validated is answered 400 to a client that
+ * accepts application/graphql-response+json, and 200 to one that accepts only application/json (the
+ * errors say what went wrong; `extensions.statusCode` still says 400).
+ */
+export const graphqlStatus = (failure: GraphQLGuardFailure, mediaType: GraphQLMediaType): number =>
+  failure.document ? (mediaType === 'application/json' ? 200 : 400) : failure.status
 
 /** The GraphQL-shaped error body every refusal answers with (the shape Payload's own errors have). */
-export function graphqlErrorResponse(failure: GraphQLGuardFailure, headers: HeadersInit = {}): Response {
+export function graphqlErrorResponse(failure: GraphQLGuardFailure, mediaType: GraphQLMediaType = 'application/json', headers: HeadersInit = {}): Response {
   const body = { errors: [{ message: failure.message, extensions: { code: failure.code, statusCode: failure.status } }] }
   return new Response(JSON.stringify(body), {
-    status: failure.status,
+    status: graphqlStatus(failure, mediaType),
     // The body was not (fully) read: the connection cannot carry another request.
-    headers: { 'content-type': 'application/json', ...(failure.status === 413 ? { connection: 'close' } : {}), ...headers },
+    headers: { 'content-type': `${mediaType}; charset=utf-8`, ...(failure.status === 413 ? { connection: 'close' } : {}), ...headers },
   })
 }
 
 const fail = (code: ErrorCode, message: string): GraphQLGuardFailure => ({ status: ERROR_STATUS[code], code, message })
+const refuseDocument = (code: ErrorCode, message: string): GraphQLGuardFailure => ({ ...fail(code, message), document: true })
 
 /**
  * After a body is refused as too large, this much of it is still read and thrown away (for at most this
@@ -147,7 +178,8 @@ export function checkDocument(query: string): GraphQLGuardFailure | undefined {
     document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens, noLocation: true })
   } catch (error) {
     const message = error instanceof GraphQLError ? error.message : 'The query could not be parsed.'
-    return fail('VALIDATION_FAILED', /more th\w* \d+ tokens/i.test(message) ? `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.` : message)
+    if (/more th\w* \d+ tokens/i.test(message)) return refuseDocument('VALIDATION_FAILED', `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.`)
+    return refuseDocument('MALFORMED_REQUEST', message)
   }
   return measure(document)
 }
@@ -183,9 +215,9 @@ function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
       }
       depth = Math.max(depth, cost.depth)
       fields += cost.fields
-      if (depth > GRAPHQL_LIMITS.maxDepth) throw new Refusal(fail('VALIDATION_FAILED', `Selections may be nested at most ${GRAPHQL_LIMITS.maxDepth} levels deep.`))
+      if (depth > GRAPHQL_LIMITS.maxDepth) throw new Refusal(refuseDocument('VALIDATION_FAILED', `Selections may be nested at most ${GRAPHQL_LIMITS.maxDepth} levels deep.`))
       if (fields > GRAPHQL_LIMITS.maxExpandedFields) {
-        throw new Refusal(fail('VALIDATION_FAILED', `A query may select at most ${GRAPHQL_LIMITS.maxExpandedFields} fields once its fragments are expanded.`))
+        throw new Refusal(refuseDocument('VALIDATION_FAILED', `A query may select at most ${GRAPHQL_LIMITS.maxExpandedFields} fields once its fragments are expanded.`))
       }
     }
     return { depth, fields }
@@ -197,7 +229,7 @@ function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
     const fragment = fragments.get(name)
     // graphql's own validation names the unknown fragment.
     if (!fragment) return { depth: 0, fields: 0 }
-    if (visiting.has(name)) throw new Refusal(fail('VALIDATION_FAILED', `Fragment "${name}" spreads itself (directly or through other fragments).`))
+    if (visiting.has(name)) throw new Refusal(refuseDocument('VALIDATION_FAILED', `Fragment "${name}" spreads itself (directly or through other fragments).`))
     visiting.add(name)
     const cost = costOf(fragment.selectionSet)
     visiting.delete(name)
@@ -216,7 +248,7 @@ function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
     for (const definition of document.definitions) {
       if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) {
         countAliases(definition.selectionSet)
-        if (aliases > GRAPHQL_LIMITS.maxAliases) return fail('VALIDATION_FAILED', `A query may use at most ${GRAPHQL_LIMITS.maxAliases} aliases.`)
+        if (aliases > GRAPHQL_LIMITS.maxAliases) return refuseDocument('VALIDATION_FAILED', `A query may use at most ${GRAPHQL_LIMITS.maxAliases} aliases.`)
         if (definition.kind === Kind.OPERATION_DEFINITION) costOf(definition.selectionSet)
         else costOfFragment(definition.name.value)
       }

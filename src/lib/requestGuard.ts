@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 
+import { apiError, sendError } from './errorCodes'
 import { type ErrorCode, ERROR_STATUS } from './errors'
 import { INT4_MAX, isIdValue } from './ids'
 
@@ -112,6 +113,5 @@ export function requestGuard(req: Request, res: Response, next: NextFunction): v
     next()
     return
   }
-  const { status, ...error } = problem
-  res.status(status).json({ errors: [error] })
+  sendError(req, res, apiError(problem.code, problem.message, { field: problem.field }), { status: problem.status })
 }

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http'
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
+import { apiError, sendError } from '../lib/errorCodes'
+
 /** JSON, GraphQL and every other body that is not a file upload. */
 export const MAX_BODY_BYTES = 1024 * 1024
 
@@ -23,11 +25,9 @@ const MULTIPART = /^\s*multipart\/form-data\b/i
  * its way, and must not be mistaken for the next request on a kept-alive connection.
  */
 export function limitBodySize(maxBytes = MAX_BODY_BYTES): RequestHandler {
-  const refuse = (res: Response) => {
+  const refuse = (req: Request, res: Response) => {
     res.setHeader('connection', 'close')
-    res.status(413).json({
-      errors: [{ message: `The request body is too large: at most ${formatBytes(maxBytes)} (file uploads have their own limit).`, code: 'PAYLOAD_TOO_LARGE' }],
-    })
+    sendError(req, res, apiError('PAYLOAD_TOO_LARGE', `The request body is too large: at most ${formatBytes(maxBytes)} (file uploads have their own limit).`))
   }
 
   return (req: Request, res: Response, next: NextFunction) => {
@@ -35,13 +35,13 @@ export function limitBodySize(maxBytes = MAX_BODY_BYTES): RequestHandler {
     const declared = req.headers['content-length']
     if (declared !== undefined) {
       // Node's parser has already refused a Content-Length that is not a number.
-      return Number(declared) > maxBytes ? refuse(res) : next()
+      return Number(declared) > maxBytes ? refuse(req, res) : next()
     }
     if (req.headers['transfer-encoding'] === undefined) return next()
-    if (req.complete) return req.readableLength > maxBytes ? refuse(res) : next()
+    if (req.complete) return req.readableLength > maxBytes ? refuse(req, res) : next()
     holdUntilComplete(req, maxBytes, {
       complete: next,
-      tooLarge: () => refuse(res),
+      tooLarge: () => refuse(req, res),
     })
   }
 }

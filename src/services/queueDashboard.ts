@@ -1,10 +1,12 @@
 import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { ExpressAdapter } from '@bull-board/express'
-import type { NextFunction, Request, Response, Router } from 'express'
+import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 
 import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
+import { apiError, logErrorAnswer, sendError } from '../lib/errorCodes'
+import { defaultCode } from '../lib/errors'
 import { BOOKING_LIFECYCLE_QUEUE } from '../../jobs/queues'
 import { QUEUE_NAMES, queue } from './queue'
 
@@ -20,7 +22,30 @@ export function queueDashboard(): Router {
   // Staff may retry or clean booking-lifecycle jobs; the payments and mail queues are read-only: adding
   // or cleaning jobs there could ask Stripe for money back or forget which mails were sent.
   createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: name !== BOOKING_LIFECYCLE_QUEUE })), serverAdapter })
-  return serverAdapter.getRouter() as Router
+  const router = express.Router()
+  router.use('/api', inApiErrorShape)
+  router.use(serverAdapter.getRouter() as Router)
+  return router
+}
+
+/**
+ * bull-board's JSON API answers errors as `{"error":{"key":"ERRORS.…"},"message"?}`, which its UI
+ * translates. They get the API's `errors` beside what the UI reads: `code` for the status, the message
+ * (or the key), and bull-board's own error as `data`.
+ */
+function inApiErrorShape(req: Request, res: Response, next: NextFunction): void {
+  const json = res.json.bind(res)
+  res.json = (body: unknown) => {
+    const own = (body ?? {}) as { error?: { key?: unknown }; message?: unknown; errors?: unknown }
+    if (res.statusCode < 400 || Array.isArray(own.errors)) return json(body)
+    const key = typeof own.error?.key === 'string' ? own.error.key : undefined
+    const message = typeof own.message === 'string' && own.message ? own.message : (key ?? 'The queue dashboard could not do that.')
+    const item = apiError(defaultCode(res.statusCode), message, { data: own.error })
+    const log = (req as { log?: Parameters<typeof logErrorAnswer>[0] }).log
+    if (log) logErrorAnswer(log, { status: res.statusCode, code: item.code, message, requestId: String(req.headers['x-request-id'] ?? '') || null })
+    return json({ ...own, errors: [item] })
+  }
+  next()
 }
 
 export async function requireStaffSession(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -35,15 +60,15 @@ export async function requireStaffSession(req: Request, res: Response, next: Nex
     const me = await fetch(`http://127.0.0.1:${env.PORT}/api/users/me`, { headers, signal: AbortSignal.timeout(5_000) })
     user = ((await me.json()) as { user?: { roles?: string[] } | null }).user ?? null
   } catch {
-    res.status(503).json({ errors: [{ message: 'Could not check your session; try again.', code: 'SERVICE_UNAVAILABLE' }] })
+    sendError(req, res, apiError('SERVICE_UNAVAILABLE', 'Could not check your session; try again.'))
     return
   }
   if (!user) {
-    res.status(401).json({ errors: [{ message: 'Sign in to the admin panel as staff to see the queues.', code: 'UNAUTHORIZED' }] })
+    sendError(req, res, apiError('UNAUTHORIZED', 'Sign in to the admin panel as staff to see the queues.'))
     return
   }
   if (!isStaffUser(user)) {
-    res.status(403).json({ errors: [{ message: 'Only staff can see the queues.', code: 'FORBIDDEN' }] })
+    sendError(req, res, apiError('FORBIDDEN', 'Only staff can see the queues.'))
     return
   }
   next()

@@ -97,11 +97,11 @@ describe('booking a stay', () => {
     expect(JSON.stringify(res.body)).toMatch(message)
   })
 
-  it('an unpublished listing → 404; a host booking their own → 403; anonymous → 403', async () => {
+  it('an unpublished listing → 404; a host booking their own → 403; anonymous → 401', async () => {
     const draft = await createListing(stack, host, { title: 'Not yet online' })
     expect((await book(guest, stay(draft, 3))).status).toBe(404)
     expect((await book(host, stay(instant, 3))).status).toBe(403)
-    expect((await book(undefined, stay(instant, 3))).status).toBe(403)
+    expect((await book(undefined, stay(instant, 3))).status).toBe(401)
   })
 
   it('overlapping dates → 409; checking out the day the next guest checks in is fine', async () => {
@@ -238,7 +238,7 @@ describe('who reads and writes bookings', () => {
     ['anonymous', () => undefined, false],
   ])('%s reads it: %s (REST and GraphQL)', async (_, who, visible) => {
     const res = await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: who()?.token })
-    expect(res.status).toBe(visible ? 200 : who() ? 404 : 403)
+    expect(res.status).toBe(visible ? 200 : who() ? 404 : 401)
     const list = await rest(stack, 'GET', '/api/bookings?limit=100', { token: who()?.token })
     expect((list.body.docs ?? []).some((d: { id: number }) => d.id === booking.id)).toBe(visible)
     const q = await gql(stack, '{ Bookings(limit: 100) { docs { id } } }', {}, { token: who()?.token })

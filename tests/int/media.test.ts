@@ -164,8 +164,8 @@ describe('refused uploads → 4xx, nothing stored', () => {
     expect(res.status).toBeLessThan(500)
   })
 
-  it('anonymous cannot upload', async () => {
-    expect((await upload(undefined, photo)).status).toBe(403)
+  it('anonymous cannot upload (401: sign in first)', async () => {
+    expect((await upload(undefined, photo)).status).toBe(401)
   })
 })
 

@@ -148,11 +148,12 @@ describe('nobody else touches a host listing', () => {
     ['a guest', () => guest],
     ['anonymous', () => undefined],
     ['staff (moderation only)', () => staff],
-  ])('%s: REST update and delete → 403, nothing changes', async (_, who) => {
+  ])('%s: REST update and delete → 403 (401 signed out), nothing changes', async (_, who) => {
     const token = who()?.token
-    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token, body: { title: 'Hijacked' } })).status).toBe(403)
-    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}?draft=true`, { token, body: { title: 'Hijacked' } })).status).toBe(403)
-    if (who() !== staff) expect((await rest(stack, 'DELETE', `/api/properties/${listing.id}`, { token })).status).toBe(403)
+    const refused = token ? 403 : 401
+    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token, body: { title: 'Hijacked' } })).status).toBe(refused)
+    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}?draft=true`, { token, body: { title: 'Hijacked' } })).status).toBe(refused)
+    if (who() !== staff) expect((await rest(stack, 'DELETE', `/api/properties/${listing.id}`, { token })).status).toBe(refused)
     await unchanged()
   })
 
@@ -164,9 +165,9 @@ describe('nobody else touches a host listing', () => {
     await unchanged()
   })
 
-  it('guests and anonymous cannot create listings', async () => {
+  it('guests (403) and anonymous (401: sign in first) cannot create listings', async () => {
     expect((await rest(stack, 'POST', '/api/properties', { token: guest.token, body: listingInput() })).status).toBe(403)
-    expect((await rest(stack, 'POST', '/api/properties', { body: listingInput() })).status).toBe(403)
+    expect((await rest(stack, 'POST', '/api/properties', { body: listingInput() })).status).toBe(401)
     const q = await gql(stack, `mutation($data: mutationPropertyInput!) { createProperty(data: $data) { id } }`, { data: listingInput() }, { token: guest.token })
     expect(q.body.errors?.[0].extensions?.statusCode).toBe(403)
   })

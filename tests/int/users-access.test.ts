@@ -184,9 +184,10 @@ describe('changing and deleting other people', () => {
     expect(res.body.errors?.[0].extensions?.statusCode).toBe(403)
   })
 
-  it('anonymous cannot update anyone', async () => {
+  it('anonymous cannot update anyone (401: sign in first)', async () => {
     const res = await rest(stack, 'PATCH', `/api/users/${otherGuest.id}`, { body: { name: 'Hijacked' } })
-    expect(res.status).toBe(403)
+    expect(res.status).toBe(401)
+    expect(res.body.errors[0]).toMatchObject({ code: 'UNAUTHORIZED' })
     const check = await rest(stack, 'GET', `/api/users/${otherGuest.id}`)
     expect(check.body.name).toBe('Test Person')
   })
@@ -282,7 +283,8 @@ describe("the admin panel's create-first-user", () => {
       expect(first.status).toBe(200)
       expect(first.body.user.roles).toEqual(['admin'])
       const second = await rest(fresh, 'POST', '/api/users/first-register', { body: body('latecomer') })
-      expect(second.status).toBe(403)
+      // Payload refuses with Forbidden; signed out, that is a 401 like every anonymous refusal.
+      expect(second.status).toBe(401)
     } finally {
       await fresh.stop()
     }

@@ -1,5 +1,5 @@
-/* THIS FILE WAS GENERATED AUTOMATICALLY BY PAYLOAD. */
-/* DO NOT MODIFY IT BECAUSE IT COULD BE REWRITTEN AT ANY TIME. */
+/* Payload's generated REST route, with every error answer in the API's one shape (src/lib/errorCodes.ts):
+   an unknown route is 404 NOT_FOUND, a known one with the wrong method 405 METHOD_NOT_ALLOWED. */
 import config from '@payload-config'
 import '@payloadcms/next/css'
 import {
@@ -11,9 +11,11 @@ import {
   REST_PUT,
 } from '@payloadcms/next/routes'
 
-export const GET = REST_GET(config)
-export const POST = REST_POST(config)
-export const DELETE = REST_DELETE(config)
-export const PATCH = REST_PATCH(config)
-export const PUT = REST_PUT(config)
+import { inOneErrorShape } from '../../../../lib/errorCodes'
+
+export const GET = inOneErrorShape(config, REST_GET(config))
+export const POST = inOneErrorShape(config, REST_POST(config))
+export const DELETE = inOneErrorShape(config, REST_DELETE(config))
+export const PATCH = inOneErrorShape(config, REST_PATCH(config))
+export const PUT = inOneErrorShape(config, REST_PUT(config))
 export const OPTIONS = REST_OPTIONS(config)

@@ -1,7 +1,8 @@
-/* THIS FILE WAS GENERATED AUTOMATICALLY BY PAYLOAD. */
-/* DO NOT MODIFY IT BECAUSE IT COULD BE REWRITTEN AT ANY TIME. */
+/* Payload's generated playground route (off in production: its 404 is in the API's error shape). */
 import config from '@payload-config'
 import '@payloadcms/next/css'
 import { GRAPHQL_PLAYGROUND_GET } from '@payloadcms/next/routes'
 
-export const GET = GRAPHQL_PLAYGROUND_GET(config)
+import { inOneErrorShape } from '../../../../lib/errorCodes'
+
+export const GET = inOneErrorShape(config, GRAPHQL_PLAYGROUND_GET(config))
