@@ -23,7 +23,7 @@ import { Users } from '../collections/Users'
 import { withInputGuard } from '../hooks/shared/guardInput'
 import { tellOwnerOfLockAfterError } from '../hooks/users/answerLoginFailuresAlike'
 import { allowedLinksOnly } from './lib/allowedLinksOnly'
-import { addErrorCode, loggingLevels } from './lib/errorCodes'
+import { addErrorCode, clientErrorLoggedByHook, loggingLevels } from './lib/errorCodes'
 import { argumentRules } from './lib/graphqlArguments'
 import { completePermissionQueries } from './lib/graphqlPermissions'
 import { payloadCors } from './lib/cors'
@@ -72,7 +72,8 @@ export default buildConfig({
   // The same policy as the express middleware in front of Next (src/lib/cors.ts).
   cors: payloadCors(allowedOrigins),
   csrf: allowedOrigins,
-  logger: createLogger('payload', env.LOG_LEVEL, env.LOG_FORMAT),
+  // Client errors are logged once, at info with their code, by addErrorCode; bugs at error by Payload.
+  logger: createLogger('payload', env.LOG_LEVEL, env.LOG_FORMAT, clientErrorLoggedByHook),
   // Request errors are logged once, by addErrorCode (client errors at info without a stack).
   loggingLevels,
   sharp,

@@ -5,7 +5,7 @@ import { AuthenticationError, Forbidden, LockedAuth, NotFound, ValidationError }
 
 import { acceptedMediaType, graphqlStatus } from './graphqlGuard'
 import { ERROR_STATUS, HttpError, defaultCode } from './errors'
-import { SIGN_IN_FIRST, allowedMethods, describeError, expressErrorHandler, loggingLevels, logErrorAnswer } from './errorCodes'
+import { SIGN_IN_FIRST, allowedMethods, clientErrorLoggedByHook, describeError, expressErrorHandler, loggingLevels, logErrorAnswer } from './errorCodes'
 
 describe('README "Errors" table', () => {
   it('lists every code of ERROR_STATUS with its status, and no other', () => {
@@ -145,5 +145,21 @@ describe('expressErrorHandler', () => {
     const { sent, logged } = answer(bug)
     expect(sent).toEqual({ status: 500, body: { errors: [{ message: 'Something went wrong.', code: 'INTERNAL_ERROR' }] } })
     expect(logged).toEqual([['error', { reqId: 'r-9', status: 500, code: 'INTERNAL_ERROR', err: bug }]])
+  })
+})
+
+describe('clientErrorLoggedByHook: which plain errors Payload leaves to the hook', () => {
+  const pgError = (code: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code }) })
+  it.each([
+    ['malformed JSON', new SyntaxError('Unexpected token } in JSON at position 3'), true],
+    ['a NUL byte PostgreSQL refuses (22P05)', pgError('22P05'), true],
+    ['an overlapping stay (exclusion constraint 23P01)', pgError('23P01'), true],
+    ['a second review (unique violation 23505)', pgError('23505'), true],
+    ['a plain bug', new Error('boom'), false],
+    ['a TypeError', new TypeError('x is undefined'), false],
+    ['a lost connection (08006)', pgError('08006'), false],
+    ['a Payload NotFound (left to loggingLevels)', new NotFound(), false],
+  ])('%s → %s', (_, error, expected) => {
+    expect(clientErrorLoggedByHook(error)).toBe(expected)
   })
 })

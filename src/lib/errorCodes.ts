@@ -110,13 +110,22 @@ const LOGGED_BY_AFTER_ERROR = [
   'ValidationError',
   'HttpError',
   'GraphQLError',
-  'SyntaxError',
-  'Error',
-  // pg's DatabaseError
-  'error',
 ] as const
 export const loggingLevels = Object.fromEntries(LOGGED_BY_AFTER_ERROR.map((name) => [name, false])) as Record<string, false>
-const loggedHere = (error: unknown) => typeof (error as Error)?.name === 'string' && loggingLevels[(error as Error).name] === false
+
+/**
+ * Plain errors (Error, SyntaxError, pg's DatabaseError named "error", Drizzle's wrapper) are often bugs,
+ * and Payload also logs them outside requests (auth strategies, admin views), so their names stay
+ * logged by Payload. The client errors among them — a malformed body, a value PostgreSQL refuses, a
+ * booking conflict — are left out of Payload's error lines (`clientErrorLoggedByHook`, the Payload
+ * logger's filter) and logged once by addErrorCode at info with their code.
+ */
+export const clientErrorLoggedByHook = (error: unknown): boolean =>
+  !isNamedHere(error) && (describeError(error).status < 500 || causedBy(error, (e) => EXPLAINED_BY_COLLECTION_HOOKS.has(String(e.code))))
+/** Constraint violations a collection's afterError hook answers as 409 (overlapping stays, a second review). */
+const EXPLAINED_BY_COLLECTION_HOOKS = new Set(['23P01', '23505'])
+const isNamedHere = (error: unknown) => typeof (error as Error)?.name === 'string' && loggingLevels[(error as Error).name] === false
+const loggedHere = (error: unknown) => isNamedHere(error) || clientErrorLoggedByHook(error)
 
 /** Payload's own error classes and their stable codes. Order matters: subclasses first. */
 const PAYLOAD_ERRORS: [new (...args: never[]) => Error, ErrorCode][] = [

@@ -9,9 +9,18 @@ export function createLogger(
   name: string,
   level = process.env.LOG_LEVEL ?? 'info',
   format = process.env.LOG_FORMAT ?? (process.env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+  /** An error-level line `{err}` whose error this says is logged elsewhere is left out. */
+  loggedElsewhere?: (error: unknown) => boolean,
 ): Logger {
   const options = {
     name,
+    hooks: {
+      logMethod(this: Logger, args: Parameters<Logger['error']>, method: Logger['error'], levelValue: number) {
+        const first = args[0] as { err?: unknown } | undefined
+        if (loggedElsewhere && levelValue >= 50 && first && typeof first === 'object' && first.err && loggedElsewhere(first.err)) return
+        return method.apply(this, args)
+      },
+    },
     level,
     enabled: process.env.DISABLE_LOGGING !== 'true',
     timestamp: pino.stdTimeFunctions.isoTime,
