@@ -9,6 +9,7 @@ import * as migration_20261126_014227_reconciliation_report_titles from './20261
 import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
 import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change';
 import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at';
+import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates';
 
 export const migrations = [
   {
@@ -64,6 +65,11 @@ export const migrations = [
   {
     up: migration_20261127_131706_booking_cancellation_queued_at.up,
     down: migration_20261127_131706_booking_cancellation_queued_at.down,
-    name: '20261127_131706_booking_cancellation_queued_at'
+    name: '20261127_131706_booking_cancellation_queued_at',
+  },
+  {
+    up: migration_20261127_161602_stay_dates_as_calendar_dates.up,
+    down: migration_20261127_161602_stay_dates_as_calendar_dates.down,
+    name: '20261127_161602_stay_dates_as_calendar_dates'
   },
 ];

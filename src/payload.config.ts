@@ -30,6 +30,8 @@ import { payloadCors } from './lib/cors'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 import { serverOwnedTimestamps } from './lib/serverOwnedTimestamps'
+import { stayDatesAsDateColumns } from './lib/stayDateColumns'
+import { withStayDateComparisons } from './lib/stayDateGraphQL'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
@@ -55,6 +57,8 @@ export default buildConfig({
     // Schema comes from committed migrations only; push is an explicit opt-in for throw-away databases.
     push: env.DATABASE_PUSH,
     migrationDir: path.resolve(dirname, '../migrations'),
+    // Stay dates are `date` columns behind `YYYY-MM-DD` text fields (src/lib/stayDateField.ts).
+    afterSchemaInit: [stayDatesAsDateColumns],
   }),
   email: nodemailerAdapter({
     defaultFromAddress: env.MAIL_FROM,
@@ -106,7 +110,8 @@ export default buildConfig({
     // size, tokens, aliases, depth and fragment cycles are checked before parsing (src/lib/graphqlGuard.ts).
     validationRules: argumentRules,
     // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
-    queries: completePermissionQueries,
+    // Stay dates get comparison operators in where (src/lib/stayDateGraphQL.ts).
+    queries: withStayDateComparisons(completePermissionQueries) as never,
     // createUser and forgotPasswordUser answer alike for known and unknown addresses, as on REST.
     mutations: accountMutations as never,
   },

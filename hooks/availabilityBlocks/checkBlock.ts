@@ -4,11 +4,11 @@ import { isStaffUser } from '../../src/domain/roles'
 import { nightsBetween } from '../../src/domain/stayDates'
 import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
 import { parseId } from '../../src/lib/ids'
-import { toStayDate } from '../../src/lib/stayDateField'
+import { requireStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 
 /** Hosts block dates on their own listings only, and never over a booking or another block. */
-export const checkBlock: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
+export const checkBlock: CollectionBeforeChangeHook = async ({ collection, data, operation, originalDoc, req }) => {
   const propertyId = parseId(data.property ?? originalDoc?.property)
   if (propertyId === null) throw badRequest('property must be a listing id.', { field: 'property' })
   const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
@@ -16,9 +16,8 @@ export const checkBlock: CollectionBeforeChangeHook = async ({ data, operation, 
   if (req.user && !isStaffUser(req.user) && String(listing.host) !== String(req.user.id)) {
     throw forbidden('You can block dates only on your own listings.')
   }
-  const start = toStayDate(data.startDate ?? originalDoc?.startDate)
-  const end = toStayDate(data.endDate ?? originalDoc?.endDate)
-  if (!start || !end) throw badRequest('startDate and endDate must be dates as YYYY-MM-DD.', { field: start ? 'endDate' : 'startDate' })
+  const start = requireStayDate(collection, 'startDate', data.startDate ?? originalDoc?.startDate)
+  const end = requireStayDate(collection, 'endDate', data.endDate ?? originalDoc?.endDate)
   if (nightsBetween(start, end) < 1) throw badRequest('endDate must be after startDate.', { field: 'endDate' })
   if (nightsBetween(start, end) > 366) throw badRequest('A block can cover at most 366 nights.', { field: 'endDate' })
 

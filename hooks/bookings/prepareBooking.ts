@@ -7,7 +7,7 @@ import { stayProblem } from '../../src/domain/stayRules'
 import { env } from '../../src/lib/env'
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../src/lib/errors'
 import { parseId } from '../../src/lib/ids'
-import { STAY_DATE_TIME, toStayDate } from '../../src/lib/stayDateField'
+import { requireStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 
 /**
@@ -15,7 +15,7 @@ import { isBooked, lockListingCalendar } from '../../src/services/reservations'
  * allowed and free, what it costs, its status and hold. Client-sent values for these never survive
  * (field access strips them before this runs).
  */
-export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operation, req }) => {
+export const prepareBooking: CollectionBeforeChangeHook = async ({ collection, data, operation, req }) => {
   if (operation !== 'create') return data
   if (!req.user) throw unauthorized('Sign in to book.')
 
@@ -25,11 +25,10 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
   if (!listing || listing._status !== 'published') throw notFound('This listing does not exist or is not published.', { field: 'property' })
   if (String(listing.host) === String(req.user.id)) throw forbidden('Hosts cannot book their own listings.')
 
-  const checkIn = toStayDate(data.checkIn)
-  const checkOut = toStayDate(data.checkOut)
+  const checkIn = requireStayDate(collection, 'checkIn', data.checkIn)
+  const checkOut = requireStayDate(collection, 'checkOut', data.checkOut)
   const problem = stayProblem({ checkIn, checkOut, guests: data.guests }, listing, utcDate(new Date()))
   if (problem) throw badRequest(problem.message, { field: problem.field })
-  if (!checkIn || !checkOut) throw badRequest('checkIn and checkOut must be dates as YYYY-MM-DD.', { field: checkIn ? 'checkOut' : 'checkIn' })
   if (!isCurrency(listing.pricing.currency)) throw conflict('This listing has no valid price.')
 
   await lockListingCalendar(req, listing.id)
@@ -43,8 +42,8 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ data, operati
     property: listing.id,
     guest: req.user.id,
     host: listing.host,
-    checkIn: `${checkIn}${STAY_DATE_TIME}`,
-    checkOut: `${checkOut}${STAY_DATE_TIME}`,
+    checkIn,
+    checkOut,
     status: instant ? 'awaiting_payment' : 'requested',
     // Instant bookings hold the dates while the guest pays; requests give the host 24 h to answer.
     holdExpiresAt: new Date(now + (instant ? env.BOOKING_HOLD_MINUTES * 60_000 : 24 * 3_600_000)).toISOString(),

@@ -65,7 +65,7 @@ async function sweep(payload: Payload): Promise<string> {
   // "The day after checkOut": the stay's last morning has passed.
   const finished = await payload.find({
     collection: 'bookings',
-    where: { and: [{ status: { equals: 'confirmed' } }, { checkOut: { less_than: `${utcDate(now)}T00:00:00.000Z` } }] },
+    where: { and: [{ status: { equals: 'confirmed' } }, { checkOut: { less_than: utcDate(now) } }] },
     depth: 0,
     limit: 1000,
     select: { status: true },

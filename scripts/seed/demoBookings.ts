@@ -3,7 +3,6 @@ import type { Payload } from 'payload'
 import type { Booking, User } from '../../src/payload-types'
 import { refundAmount } from '../../src/domain/refunds'
 import { addDays, utcDate } from '../../src/domain/stayDates'
-import { STAY_DATE_TIME } from '../../src/lib/stayDateField'
 
 /**
  * One demo booking in every state, made the way a guest makes one (Local API as that guest, so the
@@ -11,13 +10,11 @@ import { STAY_DATE_TIME } from '../../src/lib/stayDateField'
  */
 type Plan = { label: string; guest: string; listing: string; daysAhead: number; nights: number; then?: (b: Booking) => Partial<Booking> }
 
-const at = (date: string) => `${date}${STAY_DATE_TIME}`
-
 /** A stay that already happened: moved into the past (check-out `daysAgo` days ago), as time would have. */
 function completedDaysAgo(daysAgo: number, nights: number): () => Partial<Booking> {
   return () => {
     const checkOut = addDays(utcDate(new Date()), -daysAgo)
-    return { status: 'completed', checkIn: at(addDays(checkOut, -nights)), checkOut: at(checkOut), confirmedAt: new Date().toISOString() }
+    return { status: 'completed', checkIn: addDays(checkOut, -nights), checkOut, confirmedAt: new Date().toISOString() }
   }
 }
 
@@ -35,7 +32,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     nights: 3,
     then: (b) => {
       const cancelledAt = new Date()
-      const refund = refundAmount({ policy: b.cancellationPolicy ?? 'strict', total: b.quote?.total ?? 0, checkIn: b.checkIn.slice(0, 10), bookedAt: new Date(b.createdAt), cancelledAt, cancelledBy: 'guest' })
+      const refund = refundAmount({ policy: b.cancellationPolicy ?? 'strict', total: b.quote?.total ?? 0, checkIn: b.checkIn, bookedAt: new Date(b.createdAt), cancelledAt, cancelledBy: 'guest' })
       return { status: 'cancelled', cancelledAt: cancelledAt.toISOString(), cancelledBy: 'guest', cancellationReason: 'Trip postponed', refundAmount: refund.amount }
     },
   },
@@ -56,7 +53,7 @@ export async function seedBooking(payload: Payload, plan: Plan): Promise<'create
   const checkIn = addDays(utcDate(new Date()), plan.daysAhead)
   const booking = (await payload.create({
     collection: 'bookings',
-    data: { property: listing.id, checkIn: at(checkIn), checkOut: at(addDays(checkIn, plan.nights)), guests: 2, messageToHost: `Demo booking (${plan.label}).` },
+    data: { property: listing.id, checkIn, checkOut: addDays(checkIn, plan.nights), guests: 2, messageToHost: `Demo booking (${plan.label}).` },
     user: guest,
     overrideAccess: false,
   })) as Booking

@@ -17,6 +17,7 @@ const properties = [
   { name: 'pricing', type: 'group', flattenedFields: [{ name: 'nightlyRate', type: 'number' }] },
   { name: 'perNight', type: 'array', flattenedFields: [{ name: 'id', type: 'text' }, { name: 'rate', type: 'number' }] },
   { name: 'description', type: 'richText' },
+  { name: 'checkIn', type: 'text', custom: { stayDate: true } },
 ] as unknown as FlattenedField[]
 const context = { fields: properties, fieldsOf: (slug: string) => (slug === 'users' ? users : undefined), versions: true }
 const problem = (where: unknown) => checkWhere(where, context)?.field ?? null
@@ -34,6 +35,16 @@ describe('checkWhere', () => {
     [{ 'pricing.nightlyRate': { greater_than: '100' } }, null],
     [{ createdAt: { greater_than: '2027-01-01' } }, null],
     [{ instantBook: { equals: 'true' } }, null],
+    // Stay dates: YYYY-MM-DD for equality and comparisons, any text for like/contains.
+    [{ checkIn: { greater_than_equal: '2027-04-01' } }, null],
+    [{ checkIn: { in: '2027-04-01,2027-04-02' } }, null],
+    [{ checkIn: { like: '2027-04' } }, null],
+    [{ checkIn: { contains: '04-2' } }, null],
+    [{ checkIn: { equals: null } }, null],
+    [{ checkIn: { less_than: '2027-04-01T12:00:00.000Z' } }, 'where[checkIn][less_than]'],
+    [{ checkIn: { equals: '2027-02-30' } }, 'where[checkIn][equals]'],
+    [{ checkIn: { in: ['2027-04-01', 'soon'] } }, 'where[checkIn][in]'],
+    [{ checkIn: { near: '1,2' } }, 'where[checkIn][near]'],
     [{ amenities: { contains: 'wifi' } }, null],
     [{ amenities: { all: ['wifi', 'kitchen'] } }, null],
     [{ id: { not_equals: '' } }, null], // the admin panel's "select all" bulk delete

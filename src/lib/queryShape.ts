@@ -2,6 +2,7 @@ import type { FlattenedField } from 'payload'
 
 import { type ShapeProblem, isPlainObject } from './dataShape'
 import { INT4_MAX } from './ids'
+import { isStayDateField, toStayDate } from './stayDateField'
 
 /**
  * What a read query (`where`, `limit`, `page`, `depth`, `pagination`) may be, checked against the
@@ -19,13 +20,15 @@ type Operator = (typeof WHERE_OPERATORS)[number]
 const COMPARE: Operator[] = ['greater_than', 'greater_than_equal', 'less_than', 'less_than_equal']
 const EQUALITY: Operator[] = ['equals', 'not_equals', 'in', 'not_in', 'exists']
 
-type Kind = 'id' | 'text' | 'number' | 'date' | 'checkbox' | 'select' | 'relation' | 'point' | 'free'
+type Kind = 'id' | 'text' | 'number' | 'date' | 'day' | 'checkbox' | 'select' | 'relation' | 'point' | 'free'
 const OPERATORS: Record<Kind, Operator[]> = {
   // The admin panel searches collections titled by id with `id like …`.
   id: [...EQUALITY, ...COMPARE, 'like', 'not_like', 'contains'],
   text: [...EQUALITY, ...COMPARE, 'like', 'not_like', 'contains'],
   number: [...EQUALITY, ...COMPARE],
   date: [...EQUALITY, ...COMPARE],
+  // Stay dates (`YYYY-MM-DD`, a Postgres `date`): like/contains match the written form, e.g. like 2027-04.
+  day: [...EQUALITY, ...COMPARE, 'like', 'not_like', 'contains'],
   checkbox: EQUALITY,
   select: EQUALITY,
   relation: EQUALITY,
@@ -33,7 +36,7 @@ const OPERATORS: Record<Kind, Operator[]> = {
   free: [...EQUALITY, 'like', 'not_like', 'contains'],
 }
 const KIND_NAME: Record<Kind, string> = {
-  id: 'an id', text: 'a text field', number: 'a number', date: 'a date', checkbox: 'a yes/no field', select: 'a choice field',
+  id: 'an id', text: 'a text field', number: 'a number', date: 'a date', day: 'a stay date', checkbox: 'a yes/no field', select: 'a choice field',
   relation: 'a reference to another document', point: 'a location', free: 'a JSON field',
 }
 
@@ -87,6 +90,7 @@ function resolve(fields: FlattenedField[], path: string, fieldsOf: FieldsOf, ver
 
 function targetOf(field: FlattenedField): Target | null {
   const many = 'hasMany' in field && field.hasMany === true
+  if (isStayDateField(field)) return { kind: 'day', many: false }
   switch (field.type) {
     case 'text':
     case 'textarea':
@@ -137,6 +141,8 @@ function scalarProblem(target: Target, value: unknown): string | null {
       if (typeof value === 'string' && value.length <= 40 && !Number.isNaN(new Date(value).getTime())) return null
       return 'must be a date (ISO 8601, e.g. 2027-03-20T12:00:00.000Z)'
     }
+    case 'day':
+      return isNullish(value) || toStayDate(value) ? null : 'must be a date as YYYY-MM-DD'
     case 'checkbox':
       return value === null || value === true || value === false || value === 'true' || value === 'false' ? null : 'must be true or false'
     case 'select':
@@ -152,7 +158,7 @@ function scalarProblem(target: Target, value: unknown): string | null {
 function valueProblem(target: Target, operator: Operator, value: unknown): string | null {
   if (operator === 'exists') return value === true || value === false || value === 'true' || value === 'false' ? null : 'takes true or false'
   if (target.kind === 'point' || target.kind === 'free') return null
-  if (operator === 'like' || operator === 'not_like' || (operator === 'contains' && (target.kind === 'text' || target.kind === 'id'))) {
+  if (operator === 'like' || operator === 'not_like' || (operator === 'contains' && (target.kind === 'text' || target.kind === 'id' || target.kind === 'day'))) {
     return scalarProblem({ kind: 'text', many: false }, value)
   }
   if (operator === 'in' || operator === 'not_in' || operator === 'all') {

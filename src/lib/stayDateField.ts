@@ -1,41 +1,58 @@
-import type { DateField } from 'payload'
+import type { SanitizedCollectionConfig, TextField } from 'payload'
 
 import { isCalendarDate } from '../domain/stayDates'
+import { badRequest } from './errors'
 
 /**
- * Stay dates are calendar dates. Payload stores dates as timestamps, so each is kept at 12:00 UTC of
- * its day — Payload's own convention for day-only dates, which every time zone from UTC−12 to UTC+11
- * shows as the same day in the admin panel — and the database reads the day back with
- * `(… AT TIME ZONE 'UTC')::date`. The API accepts `YYYY-MM-DD`.
+ * Stay dates are calendar dates, written `YYYY-MM-DD` everywhere: in REST and GraphQL, in and out.
+ *
+ * Payload's `date` fields are instants (timestamptz, GraphQL `DateTime`): a day kept as 12:00 UTC came
+ * back as `2027-04-24T12:00:00.000Z`, which a client east of UTC+12 shows as the 25th. So to Payload a
+ * stay date is a `text` field (a GraphQL `String`, a `string` in payload-types.ts) that accepts a valid
+ * calendar date only; to PostgreSQL it is a real `date` column (src/lib/stayDateColumns.ts retypes it in
+ * Drizzle's schema, the stay_dates_as_calendar_dates migration in the database), so the calendar
+ * triggers, comparisons and sorting work on days, not on text.
+ *
+ * Marked by `custom.stayDate`: the where checks (src/lib/queryShape.ts) and the GraphQL comparison
+ * operators (src/lib/stayDateGraphQL.ts) find the fields by it.
  */
-export const STAY_DATE_TIME = 'T12:00:00.000Z'
+export const STAY_DATE = 'stayDate'
 
+/** The calendar date a stored or sent stay date stands for, or null when it is not `YYYY-MM-DD`. */
 export function toStayDate(value: unknown): string | null {
-  if (typeof value === 'string') {
-    const text: string = value
-    if (isCalendarDate(text)) return text
-    const day = text.slice(0, 10)
-    if (/^\d{4}-\d{2}-\d{2}T/.test(text) && isCalendarDate(day) && !Number.isNaN(Date.parse(text))) return day
-    return null
-  }
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10)
-  return null
+  return typeof value === 'string' && isCalendarDate(value) ? value : null
 }
 
-export function stayDateField(name: string, label: string, extra: Partial<DateField> = {}): DateField {
+const notAStayDate = (label: string) => `${label} must be a date as YYYY-MM-DD.`
+
+/**
+ * The day a hook needs, or the field's own 400 (`Check-in must be a date as YYYY-MM-DD.`, field
+ * `checkIn`): collection hooks run before Payload validates fields, so they answer with its message.
+ */
+export function requireStayDate(collection: SanitizedCollectionConfig, name: string, value: unknown): string {
+  const day = toStayDate(value)
+  if (day) return day
+  const field = collection.flattenedFields.find((f) => f.name === name)
+  const label = field && 'label' in field && typeof field.label === 'string' ? field.label : name
+  throw badRequest(notAStayDate(label), { field: name })
+}
+
+export const isStayDateField = (field: unknown): boolean =>
+  typeof field === 'object' && field !== null && (field as { custom?: Record<string, unknown> }).custom?.[STAY_DATE] === true
+
+export function stayDateField(name: string, label: string, extra: Partial<TextField> = {}): TextField {
   return {
     name,
     label,
-    type: 'date',
+    type: 'text',
     required: true,
-    admin: { date: { pickerAppearance: 'dayOnly', displayFormat: 'yyyy-MM-dd' } },
-    hooks: {
-      beforeValidate: [({ value }) => {
-        const day = toStayDate(value)
-        return day ? `${day}${STAY_DATE_TIME}` : value
-      }],
+    custom: { [STAY_DATE]: true },
+    admin: {
+      placeholder: 'YYYY-MM-DD',
+      // A day picker that reads and writes the day itself, so no time zone can move it.
+      components: { Field: '/components/StayDateInput#StayDateInput' },
     },
-    validate: (value: unknown) => (toStayDate(value) ? true : `${label} must be a date as YYYY-MM-DD.`),
+    validate: (value: unknown) => (toStayDate(value) ? true : notAStayDate(label)),
     ...extra,
-  } as DateField
+  } as TextField
 }

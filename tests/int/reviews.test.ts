@@ -50,8 +50,8 @@ async function completedStay(options: { guest?: TestUser; on?: { id: number }; c
   await sql(`UPDATE bookings SET status = $2, check_in = $3, check_out = $4, confirmed_at = now() WHERE id = $1`, [
     res.body.doc.id,
     options.status ?? 'completed',
-    `${addDays(checkOut, -3)}T12:00:00.000Z`,
-    `${checkOut}T12:00:00.000Z`,
+    addDays(checkOut, -3),
+    checkOut,
   ])
   return res.body.doc
 }
@@ -240,7 +240,7 @@ describe('blind until both sides are in', () => {
     expect(job!.timestamp + job!.delay).toBeGreaterThanOrEqual(windowCloses)
     expect(job!.timestamp + job!.delay - windowCloses).toBeLessThan(60_000)
     // Time passes: the window is over. The job runs now instead of in 11 days.
-    await sql('UPDATE bookings SET check_in = $2, check_out = $3 WHERE id = $1', [stay.id, `${addDays(today, -18)}T12:00:00.000Z`, `${addDays(today, -15)}T12:00:00.000Z`])
+    await sql('UPDATE bookings SET check_in = $2, check_out = $3 WHERE id = $1', [stay.id, addDays(today, -18), addDays(today, -15)])
     await job!.promote()
     await eventually('the review published by the job', async () => (await rest(stack, 'GET', `/api/reviews/${mine.id}`)).status === 200, { timeoutMs: 15_000 })
     expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`)).body.status).toBe('published')

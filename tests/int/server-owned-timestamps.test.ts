@@ -86,8 +86,8 @@ async function completedStay(guest: TestUser): Promise<number> {
   const checkOut = addDays(today, -2)
   await sql(`UPDATE bookings SET status = 'completed', check_in = $2, check_out = $3, confirmed_at = now() WHERE id = $1`, [
     res.body.doc.id,
-    `${addDays(checkOut, -2)}T12:00:00.000Z`,
-    `${checkOut}T12:00:00.000Z`,
+    addDays(checkOut, -2),
+    checkOut,
   ])
   return res.body.doc.id
 }
