@@ -6,7 +6,7 @@ import { INT4_MAX, isIdValue } from '../../src/lib/ids'
 import { ValidationError } from 'payload'
 
 import { badRequest, notFound } from '../../src/lib/errors'
-import { checkPaging, checkWhere } from '../../src/lib/queryShape'
+import { MAX_PAGE_SIZE, checkPaging, checkWhere, pinnedIdCount } from '../../src/lib/queryShape'
 
 type OperationArgs = {
   data?: unknown
@@ -86,7 +86,11 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     // GraphQL's `pagination` argument reach the operation with overrideAccess left undefined, so a
     // client never gets this exemption, whatever the API.
     const internal = a.pagination === false && a.overrideAccess === false
-    const bounded = (operation === 'read' || operation === 'findVersions') && a.id === undefined && !internal && !isStaffUser(req.user as WithRoles | null)
+    // A read pinned to at most MAX_PAGE_SIZE ids returns at most that many, whatever its limit (the
+    // admin panel's relationship titles ask with limit=250).
+    const pinned = pinnedIdCount(a.where)
+    const fewIds = pinned !== null && pinned <= MAX_PAGE_SIZE
+    const bounded = (operation === 'read' || operation === 'findVersions') && a.id === undefined && !internal && !fewIds && !isStaffUser(req.user as WithRoles | null)
     const problem = checkPaging(a, { bounded })
     if (problem) throw badRequest(`${problem.message}.`, { field: problem.field })
   }

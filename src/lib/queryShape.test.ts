@@ -1,6 +1,6 @@
 import type { FlattenedField } from 'payload'
 
-import { checkPaging, checkWhere } from './queryShape'
+import { checkPaging, checkWhere, pinnedIdCount } from './queryShape'
 
 const users = [
   { name: 'name', type: 'text' },
@@ -120,5 +120,19 @@ describe('checkPaging', () => {
     [{ limit: 1_000, page: 2_000 }, open, null],
   ])('%#: %j %j → %s', (args, options, field) => {
     expect(checkPaging(args, options)?.field ?? null).toBe(field)
+  })
+})
+
+describe('pinnedIdCount', () => {
+  it.each([
+    ['id in a list (REST: comma-separated)', { id: { in: '1,2,3' } }, 3],
+    ['id in an array', { id: { in: [1, 2] } }, 2],
+    ['id equals', { id: { equals: 7 } }, 1],
+    ['inside a top-level and', { and: [{ status: { equals: 'x' } }, { id: { in: [1, 2, 3, 4] } }] }, 4],
+    ['or does not pin', { or: [{ id: { in: [1] } }, { title: { like: 'a' } }] }, null],
+    ['another field', { title: { in: 'a,b' } }, null],
+    ['no where', undefined, null],
+  ])('%s → %s', (_, where, expected) => {
+    expect(pinnedIdCount(where)).toBe(expected)
   })
 })

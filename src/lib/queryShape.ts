@@ -225,6 +225,29 @@ export const MAX_PAGE_SIZE = 100
 export const MAX_PAGE = 100_000
 export const MAX_DEPTH = 10
 
+/**
+ * How many ids a `where` pins the result to — `{id: {in: […]}}` or `{id: {equals: …}}`, alone or as one
+ * of the conditions of a top-level `and` — or null when it does not. The admin panel reads the titles
+ * of related documents that way (`where[id][in]=…&limit=250`): at most that many documents come back,
+ * whatever the limit says.
+ */
+export function pinnedIdCount(where: unknown): number | null {
+  if (!where || typeof where !== 'object' || Array.isArray(where)) return null
+  const w = where as Record<string, unknown>
+  const counts: number[] = []
+  const id = w.id as Record<string, unknown> | undefined
+  if (id && typeof id === 'object') {
+    if (Array.isArray(id.in)) counts.push(id.in.length)
+    else if (typeof id.in === 'string') counts.push(id.in.split(',').length)
+    else if (id.equals !== undefined && id.equals !== null) counts.push(1)
+  }
+  if (Array.isArray(w.and)) for (const part of w.and) {
+    const n = pinnedIdCount(part)
+    if (n !== null) counts.push(n)
+  }
+  return counts.length ? Math.min(...counts) : null
+}
+
 /** Problems with paging arguments of a find; `bounded` callers (non-staff) must page, ≤ MAX_PAGE_SIZE at a time. */
 export function checkPaging(args: Paging, { bounded }: { bounded: boolean }): ShapeProblem | null {
   const whole = (value: unknown, min: number, max: number) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max

@@ -227,6 +227,17 @@ describe('what still works', () => {
     expect(left.rows[0].n).toBe(0)
   })
 
+  it("the admin panel's relationship titles (where[id][in] with limit=250) load for a host; 101 ids do not", async () => {
+    // Exactly what @payloadcms/ui's RelationshipProvider sends for the list view's relationship cells.
+    const titles = await rest(stack, 'GET', `/api/properties?depth=0&draft=true&limit=250&where[id][in]=${listing.id}`, { token: cast.host.token })
+    expect(titles.status).toBe(200)
+    expect(titles.body.docs.map((d: { id: number }) => d.id)).toEqual([listing.id])
+    const ids = Array.from({ length: 101 }, (_, i) => i + 1).join(',')
+    const tooMany = await rest(stack, 'GET', `/api/properties?depth=0&limit=250&where[id][in]=${ids}`, { token: cast.host.token })
+    expect(tooMany.status).toBe(400)
+    expect(tooMany.body.errors[0].field).toBe('limit')
+  })
+
   it('anonymous readers get references one level deep at most; signed-in readers as asked', async () => {
     const anonymous = await rest(stack, 'GET', `/api/properties/${listing.id}?depth=3`)
     expect(anonymous.status).toBe(200)
