@@ -49,7 +49,10 @@ export function schemaName(slug: string): string {
   return singular.replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase())
 }
 
-/** Stay dates are calendar dates (`YYYY-MM-DD`); every other date is a UTC timestamp. */
+/**
+ * Stay dates are calendar dates (`YYYY-MM-DD`; src/lib/stayDateField.ts marks them `custom.stayDate`);
+ * every other date is a UTC timestamp.
+ */
 const STAY_DATE = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A calendar date, YYYY-MM-DD.' }
 const TIMESTAMP = { type: 'string', format: 'date-time' }
 
@@ -96,8 +99,9 @@ function relationshipSchema(field: Field & { relationTo: string | string[]; hasM
 }
 
 async function fieldSchema(field: DataField, ctx: Context): Promise<JsonSchema | null> {
-  const custom = (field.custom as { jsonSchema?: JsonSchema } | undefined)?.jsonSchema
-  if (custom) return custom
+  const custom = field.custom as { jsonSchema?: JsonSchema; stayDate?: boolean } | undefined
+  if (custom?.jsonSchema) return custom.jsonSchema
+  if (custom?.stayDate === true) return STAY_DATE
   const rule = validatorSchema(field)
   const f = field as Field & Record<string, unknown>
   const write = ctx.mode !== 'read'
@@ -128,8 +132,9 @@ async function fieldSchema(field: DataField, ctx: Context): Promise<JsonSchema |
       return many({ type: 'string', enum: values })
     }
     case 'date': {
+      // A day-only Payload date takes YYYY-MM-DD but answers with the instant it stores (12:00 UTC).
       const appearance = (f.admin as { date?: { pickerAppearance?: string } } | undefined)?.date?.pickerAppearance
-      return appearance === 'dayOnly' ? STAY_DATE : TIMESTAMP
+      return appearance === 'dayOnly' && write ? STAY_DATE : TIMESTAMP
     }
     case 'relationship':
     case 'upload':

@@ -1,9 +1,13 @@
-import SwaggerParser from '@apidevtools/swagger-parser'
+// swagger-parser's own OpenAPI 3.1 schema check (its entry point loads an ESM-only dependency jest cannot
+// require; CI runs the whole of it on the generated document, scripts/generateOpenapi.ts).
+import { createRequire } from 'node:module'
 import type { SanitizedConfig } from 'payload'
 import { z } from 'zod'
 
 import { buildOpenApiDocument, errorResponses } from './openapi'
 import type { Operation } from './operations'
+
+const validateSchema = createRequire(import.meta.url)('@apidevtools/swagger-parser/lib/validators/schema.js') as (api: unknown) => void
 
 /** The generator against registry entries made up here (the real ones come from src/contract/operations.ts). */
 const Money = z.object({ amount: z.int().min(0), currency: z.string().length(3) }).meta({ id: 'Money' })
@@ -40,7 +44,7 @@ const EMPTY_CONFIG = { collections: [], routes: { api: '/api' } } as unknown as 
 describe('buildOpenApiDocument with custom operations', () => {
   it('is valid OpenAPI 3.1', async () => {
     const doc = await buildOpenApiDocument(EMPTY_CONFIG, SAMPLE)
-    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy()
+    expect(() => validateSchema(structuredClone(doc))).not.toThrow()
   })
 
   it('turns params, query, headers, body and response into the operation', async () => {

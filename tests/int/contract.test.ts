@@ -125,8 +125,8 @@ describe('collections: real answers match the document', () => {
       [await rest(stack, 'POST', '/api/properties', { body: { title: 'x' } }), 'POST', '/api/properties', 403],
       [await rest(stack, 'POST', '/api/properties', { token: host.token, body: { title: 'No price' } }), 'POST', '/api/properties', 400],
       [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: host.token, body: { pricing: { nightlyRate: 1.5 } } }), 'PATCH', '/api/properties/{id}', 400],
-      [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: otherHost.token, body: { title: 'Mine now' } }), 'PATCH', '/api/properties/{id}', 404],
-      [await rest(stack, 'DELETE', `/api/properties/${id}`, { token: otherHost.token }), 'DELETE', '/api/properties/{id}', 404],
+      [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: otherHost.token, body: { title: 'Mine now' } }), 'PATCH', '/api/properties/{id}', 403],
+      [await rest(stack, 'DELETE', `/api/properties/${id}`, { token: otherHost.token }), 'DELETE', '/api/properties/{id}', 403],
       [await rest(stack, 'POST', '/api/properties', { token: host.token, raw: '{"title": ' }), 'POST', '/api/properties', 400],
     ]
     for (const [res, method, template, status] of errors) {
