@@ -65,7 +65,10 @@ export const openapiDocument: Endpoint = {
   path: '/openapi.json',
   method: 'get',
   handler: async (req: PayloadRequest) => {
-    cached ??= buildOpenApiDocument(req.payload.config, OPERATIONS)
+    if (!cached) {
+      cached = buildOpenApiDocument(req.payload.config, OPERATIONS)
+      cached.catch(() => (cached = undefined))
+    }
     return Response.json(await cached, { headers: { 'cache-control': 'no-cache' } })
   },
 }

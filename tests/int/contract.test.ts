@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 
 import { OPERATIONS } from '../../src/contract/operations'
+import { ERROR_STATUS } from '../../src/lib/errors'
 import { type ApiResponse, type Cast, rest, signUpCast, uniqueEmail } from '../helpers/api'
 import { GOOD_PASSWORD } from '../helpers/constants'
 import { makeImage } from '../helpers/images'
@@ -57,14 +61,16 @@ function expectDocumented(res: ApiResponse, method: string, template: string) {
 }
 
 describe('the document', () => {
-  it('is OpenAPI 3.1 with the one error schema, whose codes are ERROR_STATUS', async () => {
-    const { ERROR_STATUS } = await import('../../src/lib/errors')
+  it('is OpenAPI 3.1 with the one error schema, whose codes are ERROR_STATUS', () => {
     expect((doc as any).openapi).toBe('3.1.0')
-    expect(doc.components.schemas.ErrorCode.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort())
+    expect([...doc.components.schemas.ErrorCode.enum].sort()).toEqual(Object.keys(ERROR_STATUS).sort())
   })
 
-  it('lists every custom operation of the registry, with its error codes by status', async () => {
-    const { ERROR_STATUS } = await import('../../src/lib/errors')
+  it('is the committed openapi.json that clients are generated from', () => {
+    expect(doc).toEqual(JSON.parse(readFileSync(path.resolve(process.cwd(), 'openapi.json'), 'utf8')))
+  })
+
+  it('lists every custom operation of the registry, with its error codes by status', () => {
     for (const operation of OPERATIONS) {
       const entry = doc.paths[operation.path]?.[operation.method]
       expect(entry?.operationId).toBe(operation.operationId)
@@ -200,17 +206,17 @@ describe('collections: real answers match the document', () => {
   it('availability blocks, bookings, reviews, payments and reports: reads and writes by role', async () => {
     const { host, guest, staff } = cast
     const listing = await createListing(stack, host, {}, { publish: true })
-    const block = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: listing.id, startDate: '2031-01-10', endDate: '2031-01-12', reason: 'maintenance' } })
+    const block = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: listing.id, startDate: '2027-01-10', endDate: '2027-01-12', reason: 'maintenance' } })
     expectDocumented(block, 'POST', '/api/availability-blocks')
     expectDocumented(await rest(stack, 'GET', '/api/availability-blocks', { token: host.token }), 'GET', '/api/availability-blocks')
     expectDocumented(await rest(stack, 'PATCH', `/api/availability-blocks/${block.body.doc.id}`, { token: host.token, body: { note: 'Roof' } }), 'PATCH', '/api/availability-blocks/{id}')
     expectDocumented(await rest(stack, 'DELETE', `/api/availability-blocks/${block.body.doc.id}`, { token: host.token }), 'DELETE', '/api/availability-blocks/{id}')
 
-    const booking = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: '2031-03-02', checkOut: '2031-03-05', guests: 2 } })
+    const booking = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: '2027-03-02', checkOut: '2027-03-05', guests: 2 } })
     expect(booking.status).toBe(201)
     expectDocumented(booking, 'POST', '/api/bookings')
-    expectDocumented(await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: '2031-03-03', checkOut: '2031-03-04', guests: 2 } }), 'POST', '/api/bookings')
-    expectDocumented(await rest(stack, 'POST', '/api/bookings', { body: { property: listing.id, checkIn: '2031-04-01', checkOut: '2031-04-03', guests: 1 } }), 'POST', '/api/bookings')
+    expectDocumented(await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: '2027-03-03', checkOut: '2027-03-04', guests: 2 } }), 'POST', '/api/bookings')
+    expectDocumented(await rest(stack, 'POST', '/api/bookings', { body: { property: listing.id, checkIn: '2027-04-01', checkOut: '2027-04-03', guests: 1 } }), 'POST', '/api/bookings')
     expectDocumented(await rest(stack, 'GET', '/api/bookings?depth=1', { token: guest.token }), 'GET', '/api/bookings')
     expectDocumented(await rest(stack, 'GET', `/api/bookings/${booking.body.doc.id}?depth=0`, { token: host.token }), 'GET', '/api/bookings/{id}')
     expectDocumented(await rest(stack, 'GET', `/api/bookings/${booking.body.doc.id}`, { token: cast.otherGuest.token }), 'GET', '/api/bookings/{id}')
@@ -232,15 +238,15 @@ describe('collections: real answers match the document', () => {
  */
 type Case = (ctx: { listing: { id: number } }) => Promise<ApiResponse>
 const CASES: Record<string, Case> = {
-  searchListings: () => rest(stack, 'GET', '/api/properties/search?guests=2&checkIn=2031-06-01&checkOut=2031-06-04'),
-  listingQuote: ({ listing }) => rest(stack, 'GET', `/api/properties/${listing.id}/quote?checkIn=2031-06-01&checkOut=2031-06-04&guests=2`),
-  listingAvailability: ({ listing }) => rest(stack, 'GET', `/api/properties/${listing.id}/availability?from=2031-06-01&to=2031-07-01`),
+  searchListings: () => rest(stack, 'GET', '/api/properties/search?guests=2&checkIn=2027-06-01&checkOut=2027-06-04'),
+  listingQuote: ({ listing }) => rest(stack, 'GET', `/api/properties/${listing.id}/quote?checkIn=2027-06-01&checkOut=2027-06-04&guests=2`),
+  listingAvailability: ({ listing }) => rest(stack, 'GET', `/api/properties/${listing.id}/availability?from=2027-06-01&to=2027-07-01`),
   createBooking: ({ listing }) =>
-    rest(stack, 'POST', '/api/bookings', { token: cast.otherGuest.token, headers: { 'idempotency-key': `contract-${listing.id}` }, body: { property: listing.id, checkIn: '2031-08-01', checkOut: '2031-08-04', guests: 2 } }),
-  acceptBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2031-09-01', '2031-09-03')}/accept`, { token: cast.host.token }),
-  declineBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2031-09-05', '2031-09-07')}/decline`, { token: cast.host.token, body: { reason: 'Closed for painting' } }),
-  cancelBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2031-09-10', '2031-09-12')}/cancel`, { token: cast.guest.token, body: { reason: 'Plans changed' } }),
-  createPaymentIntent: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2031-09-15', '2031-09-17')}/payment-intent`, { token: cast.guest.token }),
+    rest(stack, 'POST', '/api/bookings', { token: cast.otherGuest.token, headers: { 'idempotency-key': `contract-${listing.id}` }, body: { property: listing.id, checkIn: '2027-08-01', checkOut: '2027-08-04', guests: 2 } }),
+  acceptBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-01', '2027-09-03')}/accept`, { token: cast.host.token }),
+  declineBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-05', '2027-09-07')}/decline`, { token: cast.host.token, body: { reason: 'Closed for painting' } }),
+  cancelBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-10', '2027-09-12')}/cancel`, { token: cast.guest.token, body: { reason: 'Plans changed' } }),
+  createPaymentIntent: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-15', '2027-09-17')}/payment-intent`, { token: cast.guest.token }),
   respondToReview: () => rest(stack, 'POST', '/api/reviews/99999999/response', { token: cast.host.token, body: { text: 'Thank you!' } }),
   hideReview: () => rest(stack, 'POST', '/api/reviews/99999999/hide', { token: cast.staff.token, body: { reason: 'Off topic' } }),
   unhideReview: () => rest(stack, 'POST', '/api/reviews/99999999/unhide', { token: cast.staff.token }),
