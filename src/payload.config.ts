@@ -20,6 +20,7 @@ import { accountMutations } from './endpoints/accountRequests'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
+import { contractEndpoints } from './contract/endpoints'
 import { withInputGuard } from '../hooks/shared/guardInput'
 import { tellOwnerOfLockAfterError } from '../hooks/users/answerLoginFailuresAlike'
 import { allowedLinksOnly } from './lib/allowedLinksOnly'
@@ -48,8 +49,9 @@ export default buildConfig({
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
   collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(withInputGuard),
-  // Routes outside any one collection: Stripe's webhook and the staff's reconciliation trigger.
-  endpoints: [stripeWebhook, runReconciliation],
+  // Routes outside any one collection: Stripe's webhook, the staff's reconciliation trigger, and the
+  // published contract (/api/openapi.json, /api/docs).
+  endpoints: [stripeWebhook, runReconciliation, ...contractEndpoints],
   // Rich-text links may use http, https, mailto and tel only (src/domain/richTextLinks.ts).
   editor: allowedLinksOnly(lexicalEditor()),
   db: postgresAdapter({

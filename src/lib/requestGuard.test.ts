@@ -18,6 +18,8 @@ describe('requestGuard: ids in the path', () => {
     ['/api/media/file/photo.webp', null],
     ['/api/users/verify/abc123', null],
     ['/api/payload-preferences/nav', null],
+    ['/api/docs/swagger-ui.css', null],
+    ['/api/openapi.json', null],
     ['/api/properties/1.5', 'NOT_FOUND'],
     ['/api/users/1%20OR%201=1', 'NOT_FOUND'],
     ['/api/users/0', 'NOT_FOUND'],

@@ -25,7 +25,7 @@ export type GuardError = { status: number; code: ErrorCode; message: string; fie
 
 const ROUTE_WORD = /^[a-z][a-z-]*$/
 /** Routes under /api whose path segments are not document ids. */
-const NOT_COLLECTIONS = new Set(['graphql', 'graphql-playground', 'globals', 'payload-preferences', 'access'])
+const NOT_COLLECTIONS = new Set(['graphql', 'graphql-playground', 'globals', 'payload-preferences', 'access', 'docs'])
 
 const fail = (code: ErrorCode, message: string, field?: string): GuardError => ({ status: ERROR_STATUS[code], code, message, ...(field ? { field } : {}) })
 

@@ -2,12 +2,16 @@
  * Field validators for Payload (`validate: …`): each returns true or a message a person understands.
  * A custom validate replaces Payload's own, so each also checks `required`.
  */
-type Validate = (value: unknown, options: { siblingData?: Record<string, unknown> }) => true | string
+type Validate = ((value: unknown, options: { siblingData?: Record<string, unknown> }) => true | string) & {
+  /** What the rule accepts, as JSON Schema, for the OpenAPI document (src/contract/collectionSchemas.ts). */
+  jsonSchema?: Record<string, unknown>
+}
 
 type NumberRule = { label: string; required?: boolean; min?: number; max?: number; step?: number; integer?: boolean }
 
 export function numberRule({ label, required = false, min, max, step, integer = false }: NumberRule): Validate {
-  return (value) => {
+  const jsonSchema = { type: integer ? 'integer' : 'number', ...(min !== undefined && { minimum: min }), ...(max !== undefined && { maximum: max }) }
+  const rule: Validate = (value) => {
     if (value === null || value === undefined || value === '') return required ? `${label} is required.` : true
     if (typeof value !== 'number' || !Number.isFinite(value)) return `${label} must be a number.`
     if (integer && !Number.isInteger(value)) return `${label} must be a whole number.`
@@ -18,6 +22,7 @@ export function numberRule({ label, required = false, min, max, step, integer = 
     }
     return true
   }
+  return Object.assign(rule, { jsonSchema })
 }
 
 /** Money in minor units: integers only, so 19.99 cannot sneak in where 1999 is meant. */
