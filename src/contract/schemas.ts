@@ -36,7 +36,7 @@ export const stayDate = (message?: string) =>
     .date(message ? { error: message } : undefined)
     // 0001…0099 and the like pass the format but are no dates the stay arithmetic accepts.
     .refine(isCalendarDate, message ? { error: message } : { params: { calendarDate: true } })
-    .meta({ description: 'A calendar date, YYYY-MM-DD.', example: '2027-04-24' })
+    .meta({ description: 'A calendar date, YYYY-MM-DD.', examples: ['2027-04-24'] })
 
 /** An amount of money in the currency's minor unit (12000 EUR = €120.00). */
 export const money = () => z.int().meta({ description: "An amount in the currency's minor unit (12000 EUR = €120.00; JPY has none)." })
