@@ -44,15 +44,24 @@ export const count = () => z.int().min(0)
 export const currency = z.enum(CURRENCY_CODES).meta({ description: 'ISO 4217 currency code.' })
 
 /** A document id in the path. Anything else names no document: the endpoints answer 404, not 400. */
-export const idParams = z.object({ id: z.coerce.number().int().min(1).max(INT4_MAX).meta({ description: 'The document id.' }) })
+export const idParams = z.object({
+  id: z
+    .union([z.int(), z.string().regex(/^[1-9]\d{0,9}$/)])
+    .pipe(z.coerce.number<string | number>().int().min(1).max(INT4_MAX))
+    .meta({ description: 'The document id.' }),
+})
 
-/** A whole number from the query string (or a GraphQL Int). */
+/** A whole number from the query string (written plainly: `1e3`, `0x10` or ` 5` are not) or a GraphQL Int. */
 const queryInt = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number.` })
-    .int({ error: `${name} must be a whole number.` })
-    .min(min, { error: `${name} must be between ${min} and ${max}.` })
-    .max(max, { error: `${name} must be between ${min} and ${max}.` })
+  z
+    .union([z.int(), z.string().regex(/^-?\d{1,15}$/, { error: `${name} must be a whole number.` })], { error: `${name} must be a whole number.` })
+    .pipe(
+      z.coerce
+        .number<string | number>()
+        .int({ error: `${name} must be a whole number.` })
+        .min(min, { error: `${name} must be between ${min} and ${max}.` })
+        .max(max, { error: `${name} must be between ${min} and ${max}.` }),
+    )
 
 const queryNumber = (name: string, min: number, max: number) =>
   z.coerce
@@ -207,11 +216,9 @@ const STAY_DATES = 'checkIn and checkOut must be dates as YYYY-MM-DD.'
 export const listingQuoteQuery = z.object({
   checkIn: stayDate(STAY_DATES),
   checkOut: stayDate(STAY_DATES),
-  guests: z.coerce
-    .number({ error: 'guests must be a whole number, at least 1.' })
-    .int({ error: 'guests must be a whole number, at least 1.' })
-    .min(1, { error: 'guests must be a whole number, at least 1.' })
-    .max(INT4_MAX, { error: 'guests must be a whole number, at least 1.' })
+  guests: z
+    .union([z.int(), z.string().regex(/^\d{1,9}$/, { error: 'guests must be a whole number, at least 1.' })], { error: 'guests must be a whole number, at least 1.' })
+    .pipe(z.coerce.number<string | number>().int().min(1, { error: 'guests must be a whole number, at least 1.' }).max(INT4_MAX))
     .optional()
     .meta({ description: 'Default 1.' }),
 })
@@ -250,8 +257,8 @@ export const createBookingQuery = z.object({
 })
 
 export const createBookingBody = z.looseObject({
-  property: z.coerce
-    .number({ error: 'property must be a listing id.' })
+  // Never coerced (README, API input rules): "5", "1e3" or true are not ids.
+  property: z
     .int({ error: 'property must be a listing id.' })
     .min(1, { error: 'property must be a listing id.' })
     .max(INT4_MAX, { error: 'property must be a listing id.' })
