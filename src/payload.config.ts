@@ -16,7 +16,7 @@ import { Payments } from '../collections/Payments'
 import { ReconciliationReports } from '../collections/ReconciliationReports'
 import { Reviews } from '../collections/Reviews'
 import { StripeEvents } from '../collections/StripeEvents'
-import { accountMutations } from './endpoints/accountRequests'
+import { operationMutations, operationQueries } from './endpoints/graphql'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
@@ -112,10 +112,12 @@ export default buildConfig({
     // size, tokens, aliases, depth and fragment cycles are checked before parsing (src/lib/graphqlGuard.ts).
     validationRules: argumentRules,
     // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
-    // Stay dates get comparison operators in where (src/lib/stayDateGraphQL.ts).
-    queries: withStayDateComparisons(completePermissionQueries) as never,
-    // createUser and forgotPasswordUser answer alike for known and unknown addresses, as on REST.
-    mutations: accountMutations as never,
+    // Stay dates get comparison operators in where (src/lib/stayDateGraphQL.ts); the custom operations
+    // (searchListings, listingQuote, …) run the REST endpoints' code (src/endpoints/graphql.ts).
+    queries: withStayDateComparisons((graphQL: any, context: any) => ({ ...completePermissionQueries(graphQL, context), ...operationQueries(graphQL, context) })) as never,
+    // The custom mutations, createBooking with Idempotency-Key, and createUser and forgotPasswordUser,
+    // which answer alike for known and unknown addresses, as on REST.
+    mutations: operationMutations as never,
   },
   telemetry: false,
   typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },

@@ -1,20 +1,24 @@
-import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'payload'
+import type { PayloadRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
+import * as contract from '../contract/operations'
+import type { BookingAnswer } from '../contract/types'
 import type { BookingStatus } from '../domain/bookingStatus'
 import { type CancelledBy, refundAmount } from '../domain/refunds'
 import { isStaffUser } from '../domain/roles'
-import { env } from '../lib/env'
 import { utcDate } from '../domain/stayDates'
-import { badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
+import { env } from '../lib/env'
+import { conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
 import { applyTransition } from '../services/bookingLifecycle'
 import { afterCancellation } from '../services/payments'
+import { atDepth0, implement, restEndpoint } from './operation'
 
 /**
  * POST /api/bookings/:id/accept | /decline (the listing's host, on a request) and /cancel {reason}
- * (the guest, the host or staff), through applyTransition, so two clicks cannot both succeed.
+ * (the guest, the host or staff), through applyTransition, so two clicks cannot both succeed. GraphQL:
+ * `acceptBooking`, `declineBooking`, `cancelBooking`.
  */
 type Party = 'guest' | 'host' | 'staff' | null
 
@@ -25,13 +29,15 @@ function partyOf(req: PayloadRequest, booking: Booking): Party {
   return isStaffUser(req.user) ? 'staff' : null
 }
 
+const signedIn = (req: PayloadRequest) => {
+  if (!req.user) throw unauthorized('Sign in first.')
+}
+
 async function transition(
   req: PayloadRequest,
+  id: number,
   decide: (booking: Booking, party: Exclude<Party, null>) => { to: BookingStatus; data?: Partial<Booking> },
-): Promise<Response> {
-  if (!req.user) throw unauthorized('Sign in first.')
-  const id = parseId(req.routeParams?.id)
-  if (id === null) throw notFound('Booking not found.')
+): Promise<BookingAnswer> {
   const doc = await applyTransition(req, id, (booking) => {
     // Someone who may not see the booking learns nothing about it, not even that it exists.
     const party = partyOf(req, booking)
@@ -39,18 +45,20 @@ async function transition(
     return decide(booking, party)
   })
   if (!doc) throw notFound('Booking not found.')
-  return Response.json({ message: `Booking ${doc.status?.replace('_', ' ')}.`, doc })
+  return { message: `Booking ${doc.status?.replace('_', ' ')}.`, doc: atDepth0<BookingAnswer['doc']>(doc) }
 }
 
 const onlyHost = (party: Party, action: string) => {
   if (party !== 'host') throw forbidden(`Only the listing's host can ${action} a booking request.`)
 }
 
-export const acceptBooking: Endpoint = {
-  path: '/:id/accept',
-  method: 'post',
-  handler: (req) =>
-    transition(req, (booking, party) => {
+export const acceptBookingOperation = implement({
+  contract: contract.acceptBooking,
+  guard: signedIn,
+  notFoundMessage: 'Booking not found.',
+  graphqlReturnsDoc: 'bookings',
+  run: (req, { id }) =>
+    transition(req, id, (booking, party) => {
       onlyHost(party, 'accept')
       if (booking.status === 'requested' && booking.holdExpiresAt && Date.parse(booking.holdExpiresAt) <= Date.now()) {
         throw conflict('This request has expired; the guest can send a new one.')
@@ -58,28 +66,27 @@ export const acceptBooking: Endpoint = {
       // Accepted requests hold the dates while the guest pays, like instant bookings.
       return { to: 'awaiting_payment', data: { holdExpiresAt: new Date(Date.now() + env.BOOKING_HOLD_MINUTES * 60_000).toISOString() } }
     }),
-}
+})
 
-export const declineBooking: Endpoint = {
-  path: '/:id/decline',
-  method: 'post',
-  handler: (req) =>
-    transition(req, (_, party) => {
+export const declineBookingOperation = implement({
+  contract: contract.declineBooking,
+  guard: signedIn,
+  notFoundMessage: 'Booking not found.',
+  graphqlReturnsDoc: 'bookings',
+  run: (req, { id }) =>
+    transition(req, id, (_, party) => {
       onlyHost(party, 'decline')
       return { to: 'declined' }
     }),
-}
+})
 
-export const cancelBooking: Endpoint = {
-  path: '/:id/cancel',
-  method: 'post',
-  handler: async (req) => {
-    await addDataAndFileToRequest(req).catch(() => {
-      throw badRequest('Send a JSON body: {"reason": "…"}.')
-    })
-    const reason = typeof req.data?.reason === 'string' ? req.data.reason.trim() : ''
-    if (reason.length > 1000) throw badRequest('The reason can be at most 1000 characters.')
-    const response = await transition(req, (booking, party) => {
+export const cancelBookingOperation = implement({
+  contract: contract.cancelBooking,
+  guard: signedIn,
+  notFoundMessage: 'Booking not found.',
+  graphqlReturnsDoc: 'bookings',
+  run: async (req, { id, reason }) => {
+    const answer = await transition(req, id, (booking, party) => {
       const cancelledAt = new Date()
       const checkIn = toStayDate(booking.checkIn)!
       const today = utcDate(cancelledAt)
@@ -106,10 +113,14 @@ export const cancelBooking: Endpoint = {
     })
     // Committed: now the refund job and the mails. If Redis is down the cancellation still stands:
     // it is not marked as handed over (cancellationQueuedAt), and reconciliation hands it over later.
-    const { doc } = (await response.clone().json()) as { doc: Booking }
+    const doc = answer.doc as unknown as Booking
     await afterCancellation(req.payload, doc).catch((error: unknown) =>
       req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not queue the refund or mails of a cancellation' }),
     )
-    return response
+    return answer
   },
-}
+})
+
+export const acceptBooking = restEndpoint(acceptBookingOperation, '/:id/accept')
+export const declineBooking = restEndpoint(declineBookingOperation, '/:id/decline')
+export const cancelBooking = restEndpoint(cancelBookingOperation, '/:id/cancel')

@@ -1,72 +1,117 @@
-import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'payload'
+import type { Endpoint, PayloadRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
-import { badRequest, conflict, unauthorized } from '../lib/errors'
+import * as contract from '../contract/operations'
+import { IDEMPOTENCY_KEY } from '../contract/schemas'
+import type { BookingAnswer, CreateBookingBody } from '../contract/types'
+import { HttpError, badRequest, conflict, unauthorized } from '../lib/errors'
+import { describeError } from '../lib/errorCodes'
 import { claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
+import { parseInput } from '../contract/validate'
+import { restParts } from './operation'
 
 /**
- * POST /api/bookings — Payload's create, plus the `Idempotency-Key` header: the same key from the same
- * user with the same body within 24 h gets the first response again (status and booking), the same key
- * with another body gets 422. Everything about the booking itself happens in the collection's hooks.
+ * POST /api/bookings and GraphQL `createBooking` (src/endpoints/graphql.ts; its argument is Payload's
+ * `data: mutationBookingInput!`, so it is served by hand rather than by restEndpoint/graphqlField).
+ *
+ * POST /api/bookings and GraphQL `createBooking` — Payload's create, plus the `Idempotency-Key` header:
+ * the same key from the same user with the same booking within 24 h gets the first answer again (the
+ * booking, or the refusal), the same key with another booking gets 422 IDEMPOTENCY_KEY_REUSED. REST and
+ * GraphQL share the keys: a retry may come by either. Everything about the booking itself happens in
+ * the collection's hooks.
  */
-const KEY = /^[\x21-\x7e]{1,255}$/
+export type CreateBookingResult = { status: number; body: BookingAnswer; replayed: boolean }
+type StoredError = { errors: { message: string; code?: string; field?: string; data?: unknown }[] }
 
-async function create(req: PayloadRequest): Promise<{ status: number; body: unknown }> {
-  const depthText = new URL(req.url ?? 'http://x').searchParams.get('depth')
-  const depth = depthText && /^\d$/.test(depthText) ? Number(depthText) : 1
+async function create(req: PayloadRequest, data: CreateBookingBody, depth: number): Promise<BookingAnswer> {
   // Whatever the client sent; field access and the collection's hooks decide what is kept.
-  const data = (req.data ?? {}) as unknown as Omit<Booking, 'id' | 'createdAt' | 'updatedAt'>
-  const doc = await req.payload.create({ collection: 'bookings', data, depth, overrideAccess: false, user: req.user, req })
-  return { status: 201, body: { doc, message: 'Booking created.' } }
+  const doc = await req.payload.create({
+    collection: 'bookings',
+    data: data as unknown as Omit<Booking, 'id' | 'createdAt' | 'updatedAt'>,
+    depth,
+    overrideAccess: false,
+    user: req.user,
+    req,
+  })
+  return { doc: doc as BookingAnswer['doc'], message: 'Booking created.' }
 }
 
-/** The answer Payload would give for a client error, so it can be stored and replayed. */
-function clientErrorResponse(error: unknown): { status: number; body: unknown } | null {
+/** The answer for a client error, stored so a retry gets it again. */
+function clientErrorResponse(error: unknown): { status: number; body: StoredError } | null {
   const { status, message, data } = error as { status?: number; message?: string; data?: unknown }
   if (typeof status !== 'number' || status < 400 || status >= 500) return null
-  return { status, body: { errors: [{ message, ...(data ? { data } : {}) }] } }
+  const { code, field } = describeError(error)
+  return { status, body: { errors: [{ message: message ?? '', code, ...(field ? { field } : {}), ...(data ? { data } : {}) }] } }
+}
+
+/** A stored refusal, thrown again as it was first answered. */
+function storedError(status: number, body: StoredError): HttpError {
+  const first = body.errors?.[0]
+  return new HttpError(status, first?.message ?? 'The first request with this Idempotency-Key was refused.', {
+    code: first?.code as never,
+    field: first?.field,
+    data: (first?.data as Record<string, unknown> | undefined) ?? null,
+  })
+}
+
+/**
+ * The operation. `key` is the Idempotency-Key header (null: none). A replayed refusal is thrown again;
+ * a replayed booking comes back with `replayed: true` (REST says so in Idempotent-Replayed).
+ */
+export async function runCreateBooking(
+  req: PayloadRequest,
+  input: { body: CreateBookingBody; depth: number },
+  key: string | null,
+): Promise<CreateBookingResult> {
+  if (key === null) return { status: 201, body: await create(req, input.body, input.depth), replayed: false }
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.')
+  if (!req.user) throw unauthorized('Sign in to book.')
+
+  const userId = Number(req.user.id)
+  const claim = await claimKey(req.payload, userId, key, requestHash(input.body))
+  if (claim.kind === 'mismatch') {
+    throw new HttpError(422, 'This Idempotency-Key was already used with a different request.', { code: 'IDEMPOTENCY_KEY_REUSED' })
+  }
+  if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly.')
+  if (claim.kind === 'replay') {
+    const { status, body } = claim.response
+    if (status >= 400) throw Object.assign(storedError(status, body as StoredError), { replayed: true })
+    return { status, body: body as BookingAnswer, replayed: true }
+  }
+
+  let answer: BookingAnswer
+  try {
+    answer = await create(req, input.body, input.depth)
+  } catch (error) {
+    const clientError = clientErrorResponse(error)
+    if (!clientError) {
+      await releaseKey(req.payload, userId, key)
+      throw error
+    }
+    await recordResponse(req.payload, userId, key, clientError)
+    throw error
+  }
+  await recordResponse(req.payload, userId, key, { status: 201, body: answer })
+  return { status: 201, body: answer, replayed: false }
 }
 
 export const createBooking: Endpoint = {
   path: '/',
   method: 'post',
   handler: async (req) => {
-    await addDataAndFileToRequest(req).catch(() => {
-      throw badRequest('The request body is not valid JSON.', { code: 'MALFORMED_REQUEST' })
-    })
-    if (req.data !== undefined && (typeof req.data !== 'object' || req.data === null || Array.isArray(req.data))) {
-      throw badRequest('Send the booking as a JSON object: {property, checkIn, checkOut, guests}.', { code: 'MALFORMED_REQUEST' })
-    }
-    const key = req.headers.get('idempotency-key')
-    if (key === null) {
-      const { status, body } = await create(req)
-      return Response.json(body, { status })
-    }
-    if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.')
-    if (!req.user) throw unauthorized('Sign in to book.')
-
-    const userId = Number(req.user.id)
-    const claim = await claimKey(req.payload, userId, key, requestHash(req.data ?? {}))
-    if (claim.kind === 'mismatch') {
-      return Response.json({ errors: [{ message: 'This Idempotency-Key was already used with a different request.', code: 'IDEMPOTENCY_KEY_REUSED' }] }, { status: 422 })
-    }
-    if (claim.kind === 'in_progress') throw conflict('A request with this Idempotency-Key is still being processed; retry shortly.')
-    if (claim.kind === 'replay') {
-      return Response.json(claim.response.body, { status: claim.response.status, headers: { 'idempotent-replayed': 'true' } })
-    }
-
-    let response: { status: number; body: unknown }
+    const raw = await restParts(req, contract.createBooking)
+    const { depth } = parseInput(contract.createBooking.query, raw.query)
+    const body = parseInput(contract.createBooking.body, raw.body)
     try {
-      response = await create(req)
+      const result = await runCreateBooking(req, { body, depth: depth ?? 1 }, req.headers.get('idempotency-key'))
+      return Response.json(result.body, { status: result.status, headers: result.replayed ? { 'idempotent-replayed': 'true' } : {} })
     } catch (error) {
-      const clientError = clientErrorResponse(error)
-      if (!clientError) {
-        await releaseKey(req.payload, userId, key)
-        throw error
+      // A replayed refusal is answered as it was the first time, and says it is a replay.
+      if (error instanceof HttpError && (error as HttpError & { replayed?: boolean }).replayed) {
+        const { status, body } = clientErrorResponse(error)!
+        return Response.json(body, { status, headers: { 'idempotent-replayed': 'true' } })
       }
-      response = clientError
+      throw error
     }
-    await recordResponse(req.payload, userId, key, response)
-    return Response.json(response.body, { status: response.status })
   },
 }

@@ -1,47 +1,41 @@
-import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'payload'
+import type { PayloadRequest } from 'payload'
 
 import type { Review } from '../payload-types'
-import { RESPONSE_MAX } from '../domain/reviews'
+import * as contract from '../contract/operations'
+import type { ReviewAnswer } from '../contract/types'
 import { isStaffUser } from '../domain/roles'
-import { badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
+import { conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { lockBookingReviews, recomputeListingRatings } from '../services/reviews'
 import { inTransaction } from '../services/transaction'
+import { atDepth0, implement, restEndpoint } from './operation'
 
 /**
- * POST /api/reviews/:id/response {text} — the listing's host answers a published review of it, once.
- * POST /api/reviews/:id/hide {reason} and /unhide — staff take a published review off the public site
- * and back; the listing's ratings are recomputed in the same transaction.
+ * POST /api/reviews/:id/response {text} (GraphQL `respondToReview`) — the listing's host answers a
+ * published review of it, once.
+ * POST /api/reviews/:id/hide {reason} and /unhide (GraphQL `hideReview`, `unhideReview`) — staff take a
+ * published review off the public site and back; the listing's ratings are recomputed in the same
+ * transaction.
  */
-async function textField(req: PayloadRequest, name: string, min: number, max: number): Promise<string> {
-  await addDataAndFileToRequest(req).catch(() => {
-    throw badRequest(`Send a JSON body: {"${name}": "…"}.`)
-  })
-  const value = typeof req.data?.[name] === 'string' ? (req.data[name] as string).trim() : ''
-  if (value.length < min || value.length > max) throw badRequest(`${name} must be ${min} to ${max} characters.`)
-  return value
-}
 
 /** The review, re-read under its booking's review lock inside the request's transaction. */
-async function lockedReview(req: PayloadRequest): Promise<Review> {
-  const id = parseId(req.routeParams?.id)
-  if (id === null) throw notFound('Review not found.')
+async function lockedReview(req: PayloadRequest, id: number): Promise<Review> {
   const first = await req.payload.findByID({ collection: 'reviews', id, depth: 0, overrideAccess: true, disableErrors: true, req })
   if (!first) throw notFound('Review not found.')
   await lockBookingReviews(req, parseId(first.booking)!)
   return (await req.payload.findByID({ collection: 'reviews', id, depth: 0, overrideAccess: true, req })) as Review
 }
 
-const respond = (doc: Review, message: string) => Response.json({ message, doc })
-
-export const respondToReview: Endpoint = {
-  path: '/:id/response',
-  method: 'post',
-  handler: async (req) => {
+export const respondToReviewOperation = implement({
+  contract: contract.respondToReview,
+  guard: (req) => {
     if (!req.user) throw unauthorized('Sign in as the host to respond.')
-    const text = await textField(req, 'text', 1, RESPONSE_MAX)
-    return inTransaction(req, async () => {
-      const review = await lockedReview(req)
+  },
+  notFoundMessage: 'Review not found.',
+  graphqlReturnsDoc: 'reviews',
+  run: (req, { id, text }) =>
+    inTransaction(req, async () => {
+      const review = await lockedReview(req, id)
       const listing = await req.payload.findByID({ collection: 'properties', id: parseId(review.property)!, depth: 0, overrideAccess: true, req })
       const isHost = parseId(listing.host) === Number(req.user!.id)
       // Someone who cannot see the review (a pending one is blind, also to the host) learns nothing about it.
@@ -58,17 +52,18 @@ export const respondToReview: Endpoint = {
         overrideAccess: true,
         req,
       })
-      return respond(doc, 'Response published.')
-    })
-  },
-}
+      return { message: 'Response published.', doc: atDepth0<ReviewAnswer['doc']>(doc) }
+    }),
+})
 
-async function moderate(req: PayloadRequest, action: 'hide' | 'unhide'): Promise<Response> {
+const staffOnly = (action: string) => (req: PayloadRequest) => {
   if (!req.user) throw unauthorized(`Sign in as staff to ${action} reviews.`)
   if (!isStaffUser(req.user)) throw forbidden(`Only staff can ${action} reviews.`)
-  const reason = action === 'hide' ? await textField(req, 'reason', 3, 1000) : null
+}
+
+async function moderate(req: PayloadRequest, id: number, action: 'hide' | 'unhide', reason: string | null) {
   return inTransaction(req, async () => {
-    const review = await lockedReview(req)
+    const review = await lockedReview(req, id)
     if (action === 'hide' && review.status !== 'published') throw conflict(`Only published reviews can be hidden; this one is ${review.status}.`)
     if (action === 'unhide' && review.status !== 'hidden') throw conflict('This review is not hidden.')
     const doc = await req.payload.update({
@@ -79,10 +74,27 @@ async function moderate(req: PayloadRequest, action: 'hide' | 'unhide'): Promise
       overrideAccess: true,
       req,
     })
-    const ratings = await recomputeListingRatings(req, parseId(review.property)!)
-    return Response.json({ message: action === 'hide' ? 'Review hidden.' : 'Review published again.', doc, listing: ratings })
+    const listing = await recomputeListingRatings(req, parseId(review.property)!)
+    return { message: action === 'hide' ? 'Review hidden.' : 'Review published again.', doc: atDepth0<ReviewAnswer['doc']>(doc), listing }
   })
 }
 
-export const hideReview: Endpoint = { path: '/:id/hide', method: 'post', handler: (req) => moderate(req, 'hide') }
-export const unhideReview: Endpoint = { path: '/:id/unhide', method: 'post', handler: (req) => moderate(req, 'unhide') }
+export const hideReviewOperation = implement({
+  contract: contract.hideReview,
+  guard: staffOnly('hide'),
+  notFoundMessage: 'Review not found.',
+  graphqlReturnsDoc: 'reviews',
+  run: (req, { id, reason }) => moderate(req, id, 'hide', reason),
+})
+
+export const unhideReviewOperation = implement({
+  contract: contract.unhideReview,
+  guard: staffOnly('unhide'),
+  notFoundMessage: 'Review not found.',
+  graphqlReturnsDoc: 'reviews',
+  run: (req, { id }) => moderate(req, id, 'unhide', null),
+})
+
+export const respondToReview = restEndpoint(respondToReviewOperation, '/:id/response')
+export const hideReview = restEndpoint(hideReviewOperation, '/:id/hide')
+export const unhideReview = restEndpoint(unhideReviewOperation, '/:id/unhide')

@@ -1,23 +1,23 @@
-import type { Endpoint } from 'payload'
-
+import * as contract from '../contract/operations'
 import { isCurrency } from '../domain/money'
 import { quoteStay } from '../domain/pricing'
 import { parseSearch } from '../domain/searchParams'
 import { env } from '../lib/env'
 import { badRequest } from '../lib/errors'
 import { searchListings } from '../services/listingSearch'
+import { implement, restEndpoint } from './operation'
 
 /**
- * GET /api/properties/search — published listings with room for `guests` that are free for the whole
- * stay, filtered and sorted; see the README for the parameters. Prices are in each listing's own
- * currency (minor units); pass `currency` to compare like with like.
+ * GET /api/properties/search (GraphQL `searchListings`) — published listings with room for `guests` that
+ * are free for the whole stay, filtered and sorted; see the README for the parameters. Prices are in each
+ * listing's own currency (minor units); pass `currency` to compare like with like. The schema checks each
+ * parameter; parseSearch (src/domain/searchParams.ts) the rules between them.
  */
-export const searchListingsEndpoint: Endpoint = {
-  path: '/search',
-  method: 'get',
-  handler: async (req) => {
-    const params = new URL(req.url ?? 'http://x').searchParams
-    const parsed = parseSearch((name) => params.get(name))
+export const searchListingsOperation = implement({
+  contract: contract.searchListings,
+  run: async (req, input) => {
+    const values = input as Record<string, unknown>
+    const parsed = parseSearch((name) => (values[name] === undefined ? null : String(values[name])))
     if (!parsed.ok) throw badRequest(parsed.message)
     const c = parsed.criteria
     const { rows, totalDocs } = await searchListings(req.payload, c)
@@ -38,6 +38,8 @@ export const searchListingsEndpoint: Endpoint = {
       reviewCount: r.reviewCount,
       ...(r.distanceKm !== null ? { distanceKm: Math.round(r.distanceKm * 100) / 100 } : {}),
     }))
-    return Response.json({ docs, totalDocs, page: c.page, totalPages: Math.ceil(totalDocs / c.limit), limit: c.limit })
+    return { docs, totalDocs, page: c.page, totalPages: Math.ceil(totalDocs / c.limit), limit: c.limit }
   },
-}
+})
+
+export const searchListingsEndpoint = restEndpoint(searchListingsOperation, '/search')
