@@ -2,7 +2,6 @@ import type { CollectionConfig } from 'payload'
 
 import { checkBlock } from '../hooks/availabilityBlocks/checkBlock'
 import { oneBlockAtATime } from '../hooks/availabilityBlocks/oneBlockAtATime'
-import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
 import { isHostOrStaff } from '../src/access/isHost'
 import { isStaff } from '../src/access/isStaff'
 import { never } from '../src/access/never'
@@ -25,7 +24,6 @@ export const AvailabilityBlocks: CollectionConfig = {
   hooks: {
     beforeOperation: [oneBlockAtATime],
     beforeChange: [checkBlock],
-    afterError: [explainCalendarConflict],
   },
   lockDocuments: false,
   fields: [

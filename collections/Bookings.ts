@@ -1,6 +1,5 @@
 import type { CollectionConfig, Field } from 'payload'
 
-import { explainCalendarConflict } from '../hooks/shared/explainCalendarConflict'
 import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { keepPaidBookings } from '../hooks/bookings/keepPaidBookings'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
@@ -46,7 +45,6 @@ export const Bookings: CollectionConfig = {
     beforeChange: [prepareBooking],
     afterChange: [scheduleExpiry],
     beforeDelete: [keepPaidBookings],
-    afterError: [explainCalendarConflict],
   },
   lockDocuments: false,
   disableDuplicate: true,

@@ -1,6 +1,5 @@
 import type { CollectionConfig, Field, PayloadRequest } from 'payload'
 
-import { explainDuplicateReview } from '../hooks/reviews/explainDuplicateReview'
 import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { prepareReview } from '../hooks/reviews/prepareReview'
 import { revealWhenBothIn } from '../hooks/reviews/revealWhenBothIn'
@@ -59,7 +58,6 @@ export const Reviews: CollectionConfig = {
     beforeOperation: [nullGroupsAreAbsent],
     beforeChange: [prepareReview],
     afterChange: [revealWhenBothIn],
-    afterError: [explainDuplicateReview],
   },
   lockDocuments: false,
   disableDuplicate: true,

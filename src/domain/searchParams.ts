@@ -43,15 +43,16 @@ function float(get: Get, name: string, min: number, max: number): number | null 
   return n
 }
 
-export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | { ok: false; message: string } {
-  const fail = (message: string) => ({ ok: false as const, message })
+/** A refusal names the parameter it is about (`field`), as every rule error of the API does. */
+export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | { ok: false; message: string; field: string } {
+  const fail = (message: string, field: string) => ({ ok: false as const, message, field })
   const checkIn = get('checkIn')
   const checkOut = get('checkOut')
   let stay: SearchCriteria['stay'] = null
   if (checkIn || checkOut) {
-    if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut)) return fail('checkIn and checkOut must both be dates as YYYY-MM-DD.')
+    if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut)) return fail('checkIn and checkOut must both be dates as YYYY-MM-DD.', isCalendarDate(checkIn) ? 'checkOut' : 'checkIn')
     const nights = nightsBetween(checkIn!, checkOut!)
-    if (nights < 1 || nights > 365) return fail('checkOut must be 1 to 365 nights after checkIn.')
+    if (nights < 1 || nights > 365) return fail('checkOut must be 1 to 365 nights after checkIn.', 'checkOut')
     stay = { checkIn: checkIn!, checkOut: checkOut!, nights }
   }
   const numbers = {
@@ -64,27 +65,27 @@ export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | 
     lng: float(get, 'lng', -180, 180),
     radiusKm: float(get, 'radiusKm', 0.1, MAX_RADIUS_KM),
   }
-  for (const value of Object.values(numbers)) if (typeof value === 'string') return fail(value)
+  for (const [name, value] of Object.entries(numbers)) if (typeof value === 'string') return fail(value, name)
   const n = numbers as Record<keyof typeof numbers, number | null>
 
   let point: SearchCriteria['point'] = null
   if (n.lat !== null || n.lng !== null || n.radiusKm !== null) {
-    if (n.lat === null || n.lng === null) return fail('lat and lng go together.')
+    if (n.lat === null || n.lng === null) return fail('lat and lng go together.', n.lat === null ? 'lat' : 'lng')
     point = { lat: n.lat, lng: n.lng, radiusKm: n.radiusKm ?? 25 }
   }
   const amenities = (get('amenities') ?? '').split(',').map((a) => a.trim()).filter(Boolean)
   const unknown = amenities.filter((a) => !(AMENITIES as readonly string[]).includes(a))
-  if (unknown.length) return fail(`Unknown amenities: ${unknown.join(', ')}.`)
+  if (unknown.length) return fail(`Unknown amenities: ${unknown.join(', ')}.`, 'amenities')
   const propertyType = get('propertyType') || null
-  if (propertyType && !(PROPERTY_TYPES as readonly string[]).includes(propertyType)) return fail(`Unknown propertyType: ${propertyType}.`)
+  if (propertyType && !(PROPERTY_TYPES as readonly string[]).includes(propertyType)) return fail(`Unknown propertyType: ${propertyType}.`, 'propertyType')
   const country = get('country')?.toUpperCase() || null
-  if (country && !isCountryCode(country)) return fail('country must be an ISO 3166-1 alpha-2 code such as CH.')
+  if (country && !isCountryCode(country)) return fail('country must be an ISO 3166-1 alpha-2 code such as CH.', 'country')
   const currency = get('currency')?.toUpperCase() || null
-  if (currency && !isCurrency(currency)) return fail(`Unknown currency: ${currency}.`)
+  if (currency && !isCurrency(currency)) return fail(`Unknown currency: ${currency}.`, 'currency')
   const sort = (get('sort') || (point ? 'distance' : 'price')) as SearchCriteria['sort']
-  if (!(SEARCH_SORTS as readonly string[]).includes(sort)) return fail(`sort must be one of ${SEARCH_SORTS.join(', ')}.`)
-  if (sort === 'distance' && !point) return fail('sort=distance needs lat and lng.')
-  if (n.minPrice !== null && n.maxPrice !== null && n.minPrice > n.maxPrice) return fail('minPrice must not exceed maxPrice.')
+  if (!(SEARCH_SORTS as readonly string[]).includes(sort)) return fail(`sort must be one of ${SEARCH_SORTS.join(', ')}.`, 'sort')
+  if (sort === 'distance' && !point) return fail('sort=distance needs lat and lng.', 'sort')
+  if (n.minPrice !== null && n.maxPrice !== null && n.minPrice > n.maxPrice) return fail('minPrice must not exceed maxPrice.', 'maxPrice')
   const city = get('city')?.trim() || null
   return {
     ok: true,

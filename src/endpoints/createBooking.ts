@@ -99,6 +99,8 @@ export const createBooking: Endpoint = {
   path: '/',
   method: 'post',
   handler: async (req) => {
+    // Who may call comes first, as in every operation: a signed-out caller is told to sign in, whatever it sent.
+    if (!req.user) throw unauthorized('Sign in to book.')
     const raw = await restParts(req, contract.createBooking)
     const { depth } = parseInput(contract.createBooking.query, raw.query)
     const body = parseInput(contract.createBooking.body, raw.body)

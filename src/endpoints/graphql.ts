@@ -7,6 +7,7 @@ import * as contract from '../contract/operations'
 import type { Operation } from '../contract/operations'
 import { graphqlNames } from '../contract/schemas'
 import { parseInput } from '../contract/validate'
+import { unauthorized } from '../lib/errors'
 import { accountMutations } from './accountRequests'
 import { acceptBookingOperation, cancelBookingOperation, declineBookingOperation } from './bookingTransitions'
 import { runCreateBooking } from './createBooking'
@@ -171,6 +172,7 @@ function createBookingField(context: SchemaContext): Field {
     ...payloadCreateBooking,
     description: contract.createBooking.graphql.description,
     resolve: async (_source, values, { req }) => {
+      if (!req.user) throw unauthorized('Sign in to book.')
       const body = parseInput(contract.createBooking.body, (values as { data?: unknown }).data ?? {}, { prefix: 'data' })
       const { body: answer, replayed } = await runCreateBooking(req, { body, depth: 0 }, req.headers.get('idempotency-key'))
       if (!replayed) return answer.doc

@@ -18,7 +18,7 @@ export const searchListingsOperation = implement({
   run: async (req, input) => {
     const values = input as Record<string, unknown>
     const parsed = parseSearch((name) => (values[name] === undefined ? null : String(values[name])))
-    if (!parsed.ok) throw badRequest(parsed.message)
+    if (!parsed.ok) throw badRequest(parsed.message, { field: parsed.field })
     const c = parsed.criteria
     const { rows, totalDocs } = await searchListings(req.payload, c)
     const base = env.SERVER_URL.replace(/\/$/, '')

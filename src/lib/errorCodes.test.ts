@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
-import { AuthenticationError, Forbidden, LockedAuth, NotFound, ValidationError } from 'payload'
+import { APIError, AuthenticationError, Forbidden, LockedAuth, NotFound, ValidationError } from 'payload'
 
 import { acceptedMediaType, graphqlStatus } from './graphqlGuard'
 import { ERROR_STATUS, HttpError, defaultCode } from './errors'
@@ -45,7 +45,9 @@ describe('describeError', () => {
 
 describe('logging', () => {
   it('Payload leaves the logging of its own and our errors to the afterError hook; bugs it logs itself', () => {
-    for (const name of ['Forbidden', 'NotFound', 'ValidationError', 'HttpError', 'GraphQLError', 'APIError']) expect(loggingLevels[name]).toBe(false)
+    for (const name of ['Forbidden', 'NotFound', 'ValidationError', 'HttpError', 'GraphQLError']) expect(loggingLevels[name]).toBe(false)
+    // A plain APIError may be a 500 (Payload's own, outside requests too): Payload keeps logging those.
+    expect(loggingLevels.APIError).toBeUndefined()
     expect(loggingLevels.TypeError).toBeUndefined()
   })
 
@@ -149,17 +151,31 @@ describe('expressErrorHandler', () => {
 })
 
 describe('clientErrorLoggedByHook: which plain errors Payload leaves to the hook', () => {
-  const pgError = (code: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code }) })
+  const pgError = (code: string, constraint?: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code, constraint }) })
   it.each([
     ['malformed JSON', new SyntaxError('Unexpected token } in JSON at position 3'), true],
     ['a NUL byte PostgreSQL refuses (22P05)', pgError('22P05'), true],
-    ['an overlapping stay (exclusion constraint 23P01)', pgError('23P01'), true],
-    ['a second review (unique violation 23505)', pgError('23505'), true],
+    ['an overlapping stay (exclusion constraint 23P01)', pgError('23P01', 'stay_reservations_no_overlap'), true],
+    ['a second review (unique violation 23505)', pgError('23505', 'booking_subject_idx'), true],
+    ['another unique violation is a bug', pgError('23505', 'users_email_idx'), false],
     ['a plain bug', new Error('boom'), false],
     ['a TypeError', new TypeError('x is undefined'), false],
     ['a lost connection (08006)', pgError('08006'), false],
     ['a Payload NotFound (left to loggingLevels)', new NotFound(), false],
+    ['a plain APIError 400', new APIError('bad', 400), true],
+    ['a plain APIError 500', new APIError('broke', 500), false],
   ])('%s → %s', (_, error, expected) => {
     expect(clientErrorLoggedByHook(error)).toBe(expected)
+  })
+})
+
+describe('database guarantees met by a write that raced past the pre-checks', () => {
+  const pg = (code: string, constraint: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code, constraint }) })
+  it.each([
+    ['overlapping nights', pg('23P01', 'stay_reservations_no_overlap'), { code: 'DATES_UNAVAILABLE', status: 409, field: 'checkIn' }],
+    ['a second review of one side', pg('23505', 'booking_subject_idx'), { code: 'ALREADY_REVIEWED', status: 409 }],
+    ['another exclusion constraint is a bug', pg('23P01', 'something_else'), { code: 'INTERNAL_ERROR', status: 500 }],
+  ])('%s', (_, error, expected) => {
+    expect(describeError(error)).toMatchObject(expected)
   })
 })

@@ -20,6 +20,7 @@ import {
 
 import { match } from 'path-to-regexp'
 
+import { constraintAnswer } from './constraints'
 import { ERROR_STATUS, type ErrorCode, HttpError, causedBy, defaultCode } from './errors'
 import { type GraphQLGuardFailure, type GraphQLMediaType, graphqlErrorResponse } from './graphqlGuard'
 
@@ -94,7 +95,6 @@ export function expressErrorHandler(error: unknown, req: ExpressRequest, res: Ex
  * a refused database value throw. Any other name (TypeError, …) is a bug: Payload logs it at error.
  */
 const LOGGED_BY_AFTER_ERROR = [
-  'APIError',
   'AuthenticationError',
   'ErrorDeletingFile',
   'FileRetrievalError',
@@ -120,10 +120,7 @@ export const loggingLevels = Object.fromEntries(LOGGED_BY_AFTER_ERROR.map((name)
  * booking conflict — are left out of Payload's error lines (`clientErrorLoggedByHook`, the Payload
  * logger's filter) and logged once by addErrorCode at info with their code.
  */
-export const clientErrorLoggedByHook = (error: unknown): boolean =>
-  !isNamedHere(error) && (describeError(error).status < 500 || causedBy(error, (e) => EXPLAINED_BY_COLLECTION_HOOKS.has(String(e.code))))
-/** Constraint violations a collection's afterError hook answers as 409 (overlapping stays, a second review). */
-const EXPLAINED_BY_COLLECTION_HOOKS = new Set(['23P01', '23505'])
+export const clientErrorLoggedByHook = (error: unknown): boolean => !isNamedHere(error) && describeError(error).status < 500
 const isNamedHere = (error: unknown) => typeof (error as Error)?.name === 'string' && loggingLevels[(error as Error).name] === false
 const loggedHere = (error: unknown) => isNamedHere(error) || clientErrorLoggedByHook(error)
 
@@ -148,7 +145,15 @@ const PAYLOAD_ERRORS: [new (...args: never[]) => Error, ErrorCode][] = [
  * `message` is set only where the answer's message changes (Payload's would be wrong or say too much);
  * then `status` replaces Payload's too.
  */
-export type DescribedError = { name: string; code: ErrorCode; status: number; field?: string; message?: string }
+export type DescribedError = {
+  name: string
+  code: ErrorCode
+  status: number
+  field?: string
+  message?: string
+  /** The answer replaces Payload's items whole (a database error's details say nothing a client needs). */
+  replaces?: boolean
+}
 
 /** What busboy (Payload's multipart parser) throws on a body that is not the multipart it claims to be. */
 const MULTIPART_ERRORS = new Set([
@@ -206,6 +211,10 @@ export function describeError(error: unknown, options: { signedIn?: boolean } = 
   const original = originalOf(error)
   const malformed = malformedBody(original)
   if (malformed) return { name: 'MalformedRequest', code: 'MALFORMED_REQUEST', status: 400, message: malformed }
+  // A write that raced past the pre-checks and met a database guarantee (overlapping nights, a second
+  // review): the same 409 on REST and GraphQL, from here — not from per-collection hooks, which GraphQL skips.
+  const conflict = original instanceof HttpError ? null : constraintAnswer(original)
+  if (conflict) return { name: 'HttpError', ...conflict, replaces: true }
   const refused = original instanceof HttpError ? null : rejectedByDatabase(original)
   if (refused) return { name: 'ValidationError', code: 'VALIDATION_FAILED', status: 400, message: refused }
   const status = typeof (original as { status?: unknown })?.status === 'number' ? (original as { status: number }).status : 500
@@ -258,6 +267,7 @@ export const addErrorCode: AfterErrorHook = ({ error, req, result, graphqlResult
   }
   if (result && Array.isArray(result.errors)) {
     const errors = result.errors.map((item) => {
+      if (described.replaces) return { message: described.message, code: described.code, ...(described.field ? { field: described.field } : {}) }
       const e = item as Record<string, unknown>
       const field = typeof e.field === 'string' ? e.field : described.field
       const message = described.message ?? (e.message === UNKNOWN && described.status < 500 ? publicMessage(error) : String(e.message))

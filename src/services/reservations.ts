@@ -1,7 +1,6 @@
 import { sql } from '@payloadcms/db-postgres'
 import type { PayloadRequest } from 'payload'
 
-import { causedBy } from '../lib/errors'
 import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
 
 /**
@@ -12,7 +11,6 @@ import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
  * The API path also takes a per-listing advisory lock and checks first, so a conflict is reported as a
  * clear 409 from our own code (REST and GraphQL alike); the constraint stays the guarantee.
  */
-export const NO_OVERLAP_CONSTRAINT = 'stay_reservations_no_overlap'
 
 const db = (req: PayloadRequest) => sqlExecutor(req.payload, req)
 
@@ -56,6 +54,3 @@ export async function reassignListingHost(req: PayloadRequest, propertyId: numbe
   await executor.execute(sql`UPDATE payments SET host_id = ${hostId} WHERE booking_id IN (SELECT id FROM bookings WHERE property_id = ${propertyId})`)
 }
 
-/** True for the Postgres error of the no-overlap constraint, however deeply Drizzle wrapped it. */
-export const isOverlapViolation = (error: unknown): boolean =>
-  causedBy(error, (e) => e.code === '23P01' && e.constraint === NO_OVERLAP_CONSTRAINT)

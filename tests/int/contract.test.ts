@@ -282,4 +282,8 @@ async function checkOperation(operation: (typeof OPERATIONS)[number]) {
     const path = operation.path.replace(/\{[^}]+\}/g, String(listing.id))
     const anonymous = await rest(stack, operation.method.toUpperCase(), path, operation.method === 'get' ? {} : { body: {} })
     expectDocumented(anonymous, operation.method, operation.path)
+    // Who may call is checked before the input: signed out is 401, whatever the body.
+    if (operation.auth === 'user' || operation.auth === 'staff') {
+      expect({ operation: operation.operationId, status: anonymous.status, code: anonymous.body?.errors?.[0]?.code }).toEqual({ operation: operation.operationId, status: 401, code: 'UNAUTHORIZED' })
+    }
 }
