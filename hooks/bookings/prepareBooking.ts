@@ -1,11 +1,11 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { quoteStay } from '../../src/domain/pricing'
+import { quoteStay, totalProblem } from '../../src/domain/pricing'
 import { isCurrency } from '../../src/domain/money'
 import { utcDate } from '../../src/domain/stayDates'
 import { stayProblem } from '../../src/domain/stayRules'
 import { env } from '../../src/lib/env'
-import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../src/lib/errors'
+import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../../src/lib/errors'
 import { parseId } from '../../src/lib/ids'
 import { requireStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
@@ -35,6 +35,8 @@ export const prepareBooking: CollectionBeforeChangeHook = async ({ collection, d
   if (await isBooked(req, listing.id, checkIn, checkOut)) throw conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
 
   const quote = quoteStay({ ...listing.pricing, currency: listing.pricing.currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
+  const tooDear = totalProblem(quote)
+  if (tooDear) throw new HttpError(422, tooDear.message, { code: 'UNPROCESSABLE', field: tooDear.field })
   const instant = listing.instantBook !== false
   const now = Date.now()
   return {

@@ -72,7 +72,7 @@ export const listingQuote = {
   query: s.listingQuoteQuery,
   status: 200,
   response: s.listingQuoteResponse,
-  errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'DATES_UNAVAILABLE'],
+  errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'DATES_UNAVAILABLE', 'UNPROCESSABLE'],
   graphql: { type: 'query' },
 } satisfies Operation
 
@@ -136,7 +136,7 @@ export const createBooking = {
   body: s.createBookingBody,
   status: 201,
   response: s.bookingAnswer,
-  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'DATES_UNAVAILABLE', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
+  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'DATES_UNAVAILABLE', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED', 'UNPROCESSABLE'],
   headers: [idempotencyKey],
   responseHeaders: [{ name: 'Idempotent-Replayed', description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.' }],
   graphql: { type: 'mutation', description: 'Book a stay. Honours the Idempotency-Key HTTP header like POST /api/bookings.' },

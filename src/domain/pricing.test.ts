@@ -1,4 +1,4 @@
-import { type ListingPricing, percentOf, quoteStay } from './pricing'
+import { type ListingPricing, percentOf, quoteStay, MAX_STAY_TOTAL, totalProblem } from './pricing'
 
 const eur: ListingPricing = {
   currency: 'EUR',
@@ -56,5 +56,15 @@ describe('percentOf rounds half-up once', () => {
     [100000, 33.333, 33333],
   ])('%i × %s %% → %i', (amount, percent, expected) => {
     expect(percentOf(amount, percent)).toBe(expected)
+  })
+})
+
+describe('totalProblem: one stay is at most one payment', () => {
+  it.each([
+    [MAX_STAY_TOTAL, null],
+    [MAX_STAY_TOTAL + 1, 'checkOut'],
+    [0, null],
+  ])('total %i → %s', (total, field) => {
+    expect(totalProblem({ total })?.field ?? null).toBe(field)
   })
 })

@@ -39,6 +39,19 @@ export function percentOf(amount: number, percent: number): number {
 export const MONTHLY_NIGHTS = 28
 export const WEEKLY_NIGHTS = 7
 
+/**
+ * The most one stay may cost, in minor units: Stripe takes at most eight digits per payment
+ * (99,999,999), and the API's money is a 32-bit Int on GraphQL. A longer or dearer stay is refused
+ * before anything is held.
+ */
+export const MAX_STAY_TOTAL = 99_999_999
+
+/** Why this quote cannot be booked, or null. */
+export function totalProblem(quote: Pick<Quote, 'total'>): { field: 'checkOut'; message: string } | null {
+  if (quote.total <= MAX_STAY_TOTAL) return null
+  return { field: 'checkOut', message: `This stay would cost more than one payment can take (${MAX_STAY_TOTAL} in minor units): book fewer nights.` }
+}
+
 export function quoteStay(pricing: ListingPricing, checkIn: string, checkOut: string, serviceFeePercent: number): Quote {
   const perNight = nightsOf(checkIn, checkOut).map((date) => {
     // Friday and Saturday nights are weekend nights.

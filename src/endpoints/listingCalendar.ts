@@ -3,11 +3,11 @@ import type { PayloadRequest } from 'payload'
 import type { Property } from '../payload-types'
 import * as contract from '../contract/operations'
 import { isCurrency } from '../domain/money'
-import { quoteStay } from '../domain/pricing'
+import { quoteStay, totalProblem } from '../domain/pricing'
 import { nightsBetween, nightsOf, utcDate } from '../domain/stayDates'
 import { stayProblem } from '../domain/stayRules'
 import { env } from '../lib/env'
-import { badRequest, conflict, notFound } from '../lib/errors'
+import { HttpError, badRequest, conflict, notFound } from '../lib/errors'
 import { isBooked, reservedRanges } from '../services/reservations'
 import { implement, restEndpoint } from './operation'
 
@@ -34,6 +34,8 @@ export const listingQuoteOperation = implement({
     if (await isBooked(req, listing.id, checkIn, checkOut)) throw conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
     const currency = listing.pricing.currency as Parameters<typeof quoteStay>[0]['currency']
     const quote = quoteStay({ ...listing.pricing, currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
+    const tooDear = totalProblem(quote)
+    if (tooDear) throw new HttpError(422, tooDear.message, { code: 'UNPROCESSABLE', field: tooDear.field })
     return { property: listing.id, checkIn, checkOut, guests, instantBook: listing.instantBook !== false, quote }
   },
 })

@@ -1,6 +1,6 @@
 import * as contract from '../contract/operations'
 import { isCurrency } from '../domain/money'
-import { quoteStay } from '../domain/pricing'
+import { quoteStay, totalProblem } from '../domain/pricing'
 import { parseSearch } from '../domain/searchParams'
 import { env } from '../lib/env'
 import { badRequest } from '../lib/errors'
@@ -22,6 +22,11 @@ export const searchListingsOperation = implement({
     const c = parsed.criteria
     const { rows, totalDocs } = await searchListings(req.payload, c)
     const base = env.SERVER_URL.replace(/\/$/, '')
+    // A stay dearer than one payment can take has no bookable total (see MAX_STAY_TOTAL): none is shown.
+    const totalOf = (r: (typeof rows)[number], stay: NonNullable<typeof c.stay>, currency: Parameters<typeof quoteStay>[0]['currency']) => {
+      const quote = quoteStay({ ...r, currency }, stay.checkIn, stay.checkOut, env.SERVICE_FEE_PERCENT)
+      return totalProblem(quote) ? {} : { total: quote.total }
+    }
     const docs = rows.map((r) => ({
       id: r.id,
       title: r.title,
@@ -31,9 +36,7 @@ export const searchListingsOperation = implement({
       coverPhotoUrl: r.coverFilename ? `${base}/api/media/file/${encodeURIComponent(r.coverFilename)}` : null,
       nightlyRate: r.nightlyRate,
       currency: r.currency,
-      ...(c.stay && isCurrency(r.currency)
-        ? { total: quoteStay({ ...r, currency: r.currency }, c.stay.checkIn, c.stay.checkOut, env.SERVICE_FEE_PERCENT).total }
-        : {}),
+      ...(c.stay && isCurrency(r.currency) ? totalOf(r, c.stay, r.currency) : {}),
       ratingAverage: r.ratingAverage,
       reviewCount: r.reviewCount,
       ...(r.distanceKm !== null ? { distanceKm: Math.round(r.distanceKm * 100) / 100 } : {}),

@@ -410,3 +410,32 @@ describe('Idempotency-Key', () => {
     expect((await withKey(guest, 'has spaces in it', stay(instant, 21))).status).toBe(400)
   })
 })
+
+describe('a stay dearer than one payment can take (MAX_STAY_TOTAL)', () => {
+  it('quote and booking → 422 UNPROCESSABLE naming checkOut, on REST and GraphQL; search shows no total; nothing is held', async () => {
+    const dear = await createListing(stack, host, { title: 'Palace', pricing: { currency: 'CHF', nightlyRate: 60_000_000, cleaningFee: 0 }, minNights: 1, maxNights: 30 }, { publish: true })
+    const s = stay(dear, 30, 2)
+    const quote = await rest(stack, 'GET', `/api/properties/${dear.id}/quote?checkIn=${s.checkIn}&checkOut=${s.checkOut}&guests=2`)
+    expect(quote.status).toBe(422)
+    expect(quote.body.errors[0]).toMatchObject({ code: 'UNPROCESSABLE', field: 'checkOut' })
+    const gqlQuote = await gql(stack, 'query($id: Int!, $in: String!, $out: String!) { listingQuote(id: $id, checkIn: $in, checkOut: $out, guests: 2) { quote { total } } }', { id: dear.id, in: s.checkIn, out: s.checkOut })
+    expect(gqlQuote.body.errors?.[0].extensions).toMatchObject({ code: 'UNPROCESSABLE', statusCode: 422 })
+
+    const booked = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: s })
+    expect(booked.status).toBe(422)
+    expect(booked.body.errors[0]).toMatchObject({ code: 'UNPROCESSABLE', field: 'checkOut' })
+    const gqlBooked = await gql(stack, 'mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }', { data: s }, { token: guest.token })
+    expect(gqlBooked.body.errors?.[0].extensions).toMatchObject({ code: 'UNPROCESSABLE', statusCode: 422 })
+    const held = await queryDatabase(stack, 'select count(*)::int as n from bookings where property_id = $1', [dear.id])
+    expect(held.rows[0].n).toBe(0)
+
+    const found = await rest(stack, 'GET', `/api/properties/search?checkIn=${s.checkIn}&checkOut=${s.checkOut}&guests=2&minPrice=50000000`)
+    expect(found.status).toBe(200)
+    const palace = found.body.docs.find((d: { id: number }) => d.id === dear.id)
+    expect(palace).toBeDefined()
+    expect(palace.total).toBeUndefined()
+    // One night is payable: the rule is about the total, not the rate.
+    const oneNight = stay(dear, 30, 1)
+    expect((await rest(stack, 'GET', `/api/properties/${dear.id}/quote?checkIn=${oneNight.checkIn}&checkOut=${oneNight.checkOut}&guests=2`)).status).toBe(200)
+  })
+})
