@@ -49,5 +49,9 @@ export type ListingRatings = z.output<typeof s.listingRatings>
 /** POST /api/reconciliation/run (202) · GraphQL `runReconciliation` */
 export type RunReconciliationResponse = z.output<typeof s.runReconciliationResponse>
 
-/** Every error answer of the API (REST); GraphQL carries `code` and `field` in `errors[].extensions`. */
-export type ErrorResponse = { errors: { message: string; code: string; field?: string; data?: unknown }[] }
+/**
+ * Every error answer of the API (REST); GraphQL carries `code` and `field` in `errors[].extensions`.
+ * `code` is the union of the documented codes (src/lib/errors.ts), so a frontend's switch is checked.
+ */
+export type { ApiErrorBody as ErrorResponse, ApiErrorItem as ErrorItem } from '../lib/errorCodes'
+export type { ErrorCode } from '../lib/errors'
