@@ -128,7 +128,7 @@ describe('collections: real answers match the document', () => {
     const errors: [ApiResponse, string, string, number][] = [
       [await rest(stack, 'GET', '/api/properties?where[nope][equals]=1'), 'GET', '/api/properties', 400],
       [await rest(stack, 'GET', '/api/properties/99999999'), 'GET', '/api/properties/{id}', 404],
-      [await rest(stack, 'POST', '/api/properties', { body: { title: 'x' } }), 'POST', '/api/properties', 403],
+      [await rest(stack, 'POST', '/api/properties', { body: { title: 'x' } }), 'POST', '/api/properties', 401],
       [await rest(stack, 'POST', '/api/properties', { token: host.token, body: { title: 'No price' } }), 'POST', '/api/properties', 400],
       [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: host.token, body: { pricing: { nightlyRate: 1.5 } } }), 'PATCH', '/api/properties/{id}', 400],
       [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: otherHost.token, body: { title: 'Mine now' } }), 'PATCH', '/api/properties/{id}', 403],
