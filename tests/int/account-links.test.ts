@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 
 import { Redis } from 'ioredis'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 
+import { launchChromium } from '../helpers/browser'
 import { GOOD_PASSWORD } from '../helpers/constants'
 import { login, rest, signUp, uniqueEmail } from '../helpers/api'
 import { type Stack, startStack } from '../helpers/stack'
@@ -19,10 +20,7 @@ beforeAll(async () => {
   stack = await startStack()
   // The first account becomes admin; take it so the accounts below are ordinary.
   await signUp(stack, { label: 'first-admin' })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
   redis = new Redis(stack.env.REDIS_URL!, { maxRetriesPerRequest: null })
 }, 120_000)
 afterAll(async () => {

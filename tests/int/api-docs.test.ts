@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 
+import { launchChromium } from '../helpers/browser'
 import { rest } from '../helpers/api'
 import { type Stack, startStack } from '../helpers/stack'
 
@@ -16,10 +17,7 @@ let browser: Browser
 
 beforeAll(async () => {
   stack = await startStack({ mailWorker: false })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 120_000)
 afterAll(async () => {
   await browser?.close()

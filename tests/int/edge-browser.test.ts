@@ -1,8 +1,9 @@
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 
+import { launchChromium } from '../helpers/browser'
 import { type TestUser, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
@@ -19,10 +20,7 @@ let browser: Browser
 beforeAll(async () => {
   stack = await startStack()
   ;({ host } = await signUpCast(stack))
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 120_000)
 afterAll(async () => {
   await browser?.close()

@@ -1,8 +1,9 @@
 import { type Server, createServer } from 'node:http'
 
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 
 import { addDays, utcDate } from '../../src/domain/stayDates'
+import { launchChromium } from '../helpers/browser'
 import { type Cast, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, freePort, startStack } from '../helpers/stack'
@@ -36,10 +37,7 @@ beforeAll(async () => {
   stack = await startStack({ env: { CORS_ORIGINS: allowedOrigin } })
   cast = await signUpCast(stack)
   listing = await createListing(stack, cast.host, { title: 'Browser loft' }, { publish: true })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 120_000)
 afterAll(async () => {
   await browser?.close()
