@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing, listingInput } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
+import { eventually } from '../helpers/wait'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { ERROR_STATUS } from '../../src/lib/errors'
 
@@ -222,9 +223,15 @@ describe('logs', () => {
   const newId = (label: string) => `${label}-${randomBytes(6).toString('hex')}`
   /** The line the error answer logs (pino-http's "request completed" line is the access log). */
   const errorLines = (lines: Line[]) => lines.filter((l) => l.msg !== 'request completed' && l.msg !== 'request errored')
-  // Both lines are written before the answer is sent; a few ms may pass before the pipe delivers them.
-  const settled = async (requestId: string, count: number) => {
-    for (let i = 0; i < 100 && linesOf(requestId).length < count; i++) await new Promise((r) => setTimeout(r, 50))
+  /**
+   * Every line the server logged for `requestId`. The server writes its log lines in order, so once the
+   * access line of a later request (a sentinel) has arrived through the pipe, so has every line of this
+   * one — a late duplicate included.
+   */
+  const settled = async (requestId: string) => {
+    const sentinel = newId('sentinel')
+    await rest(stack, 'GET', '/api/users/me', { headers: { 'x-request-id': sentinel } })
+    await eventually(`the sentinel request's log line after ${requestId}`, async () => linesOf(sentinel).length > 0, { intervalMs: 20, detail: () => stack.output().slice(-2000) })
     return linesOf(requestId)
   }
 
@@ -239,7 +246,7 @@ describe('logs', () => {
     await gql(stack, 'query { Property(id: 999999) { id } }', {}, { headers: { 'x-request-id': gqlId } })
 
     for (const [requestId, status, code] of [[conflictId, 409, 'DATES_UNAVAILABLE'], [missingId, 404, 'NOT_FOUND'], [gqlId, 404, 'NOT_FOUND']] as const) {
-      const all = await settled(requestId, 2)
+      const all = await settled(requestId)
       // Nothing about an expected client error is a warning or an error, not even the access line.
       for (const line of all) expect(line.level).toBe(30)
       const lines = errorLines(all)
@@ -254,17 +261,17 @@ describe('logs', () => {
   it('errors answered before Payload (unknown route, body too large) are logged once with their code', async () => {
     const unknownId = newId('unknown')
     await rest(stack, 'GET', '/api/nope', { headers: { 'x-request-id': unknownId } })
-    const [line] = errorLines(await settled(unknownId, 2))
+    const [line] = errorLines(await settled(unknownId))
     expect(line).toMatchObject({ level: 30, reqId: unknownId, status: 404, code: 'NOT_FOUND' })
     const largeId = newId('large')
     await rest(stack, 'POST', '/api/bookings', { raw: 'x'.repeat(1024 * 1024 + 1), headers: { 'x-request-id': largeId } })
-    expect(errorLines(await settled(largeId, 2))).toEqual([expect.objectContaining({ level: 30, reqId: largeId, status: 413, code: 'PAYLOAD_TOO_LARGE' })])
+    expect(errorLines(await settled(largeId))).toEqual([expect.objectContaining({ level: 30, reqId: largeId, status: 413, code: 'PAYLOAD_TOO_LARGE' })])
   })
 
   it('a 5xx is logged at error with its stack, and its type is the readable class name', async () => {
     const id = newId('unavailable')
     expect((await rest(stack, 'POST', '/api/stripe/webhook', { raw: '{}', headers: { 'x-request-id': id } })).status).toBe(503)
-    const lines = errorLines(await settled(id, 2))
+    const lines = errorLines(await settled(id))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatchObject({ level: 50, reqId: id, status: 503, code: 'SERVICE_UNAVAILABLE', err: { type: 'HttpError', stack: expect.stringMatching(/\n\s+at /) } })
   })
