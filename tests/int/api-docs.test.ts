@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import type { Browser } from 'playwright-core'
 
-import { launchChromium } from '../helpers/browser'
+import { launchChromium, recordCspViolations } from '../helpers/browser'
 import { rest } from '../helpers/api'
 import { type Stack, startStack } from '../helpers/stack'
 
@@ -27,17 +27,8 @@ afterAll(async () => {
 it('shows the operations with zero CSP violations and no request to another origin', async () => {
   const context = await browser.newContext()
   const page = await context.newPage()
-  const violations: string[] = []
+  const violations = await recordCspViolations(page)
   const foreign: string[] = []
-  await page.exposeFunction('reportViolation', (text: string) => violations.push(text))
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      ;(window as unknown as { reportViolation: (t: string) => void }).reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`)
-    })
-  })
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
-  })
   page.on('request', (request) => {
     const url = request.url()
     if (!url.startsWith(stack.url) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url)

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 
 import type { Browser } from 'playwright-core'
 
-import { launchChromium } from '../helpers/browser'
+import { launchChromium, recordCspViolations } from '../helpers/browser'
 import { type TestUser, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
@@ -31,17 +31,7 @@ it('a host logs into /admin, sees the dashboard and edits a listing with no CSP 
   const listing = await createListing(stack, host, { title: 'Chalet under a strict policy' })
   const context = await browser.newContext()
   const page = await context.newPage()
-  const violations: string[] = []
-  // The browser reports each blocked script, style, image or connection as this event.
-  await page.exposeFunction('reportViolation', (text: string) => violations.push(text))
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      ;(window as unknown as { reportViolation: (t: string) => void }).reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`)
-    })
-  })
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
-  })
+  const violations = await recordCspViolations(page)
 
   try {
     await page.goto(`${stack.url}/admin/login`, { timeout: 60_000 })
