@@ -30,7 +30,11 @@ export type SearchRow = {
   total: number
 }
 
-export async function searchListings(payload: Payload, c: SearchCriteria): Promise<{ rows: SearchRow[]; totalDocs: number }> {
+/**
+ * The search's SQL for the criteria: what searchListings runs, and what the benchmark's bare express + pg
+ * handler runs, so both sides of a ratio execute the same statement.
+ */
+export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } {
   const where: SQL[] = [sql`p._status = 'published'`, sql`p.max_guests >= ${c.guests}`]
   if (c.city) where.push(sql`lower(p.address_city) = lower(${c.city})`)
   if (c.country) where.push(sql`p.address_country = ${c.country}`)
@@ -76,13 +80,17 @@ export async function searchListings(payload: Payload, c: SearchCriteria): Promi
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY ${order}
     LIMIT ${c.limit} OFFSET ${(c.page - 1) * c.limit}`
+  return { query, count: sql`SELECT count(*) AS total FROM properties p WHERE ${sql.join(where, sql` AND `)}` }
+}
 
+export async function searchListings(payload: Payload, c: SearchCriteria): Promise<{ rows: SearchRow[]; totalDocs: number }> {
+  const { query, count } = searchStatements(c)
   const executor = await sqlExecutor(payload)
   const { rows } = await executor.execute(query)
   // A page past the end has no row to carry the window count; only then ask for the count alone.
   let totalDocs = rows.length ? Number(rows[0].total) : 0
   if (rows.length === 0 && c.page > 1) {
-    const counted = await executor.execute(sql`SELECT count(*) AS total FROM properties p WHERE ${sql.join(where, sql` AND `)}`)
+    const counted = await executor.execute(count)
     totalDocs = Number(counted.rows[0]?.total ?? 0)
   }
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
