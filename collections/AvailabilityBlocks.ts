@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { checkBlock } from '../hooks/availabilityBlocks/checkBlock'
+import { invalidateBlockedNights, invalidateUnblockedNights } from '../hooks/availabilityBlocks/invalidateBlockedNights'
 import { oneBlockAtATime } from '../hooks/availabilityBlocks/oneBlockAtATime'
 import { isHostOrStaff } from '../src/access/isHost'
 import { isStaff } from '../src/access/isStaff'
@@ -24,6 +25,8 @@ export const AvailabilityBlocks: CollectionConfig = {
   hooks: {
     beforeOperation: [oneBlockAtATime],
     beforeChange: [checkBlock],
+    afterChange: [invalidateBlockedNights],
+    afterDelete: [invalidateUnblockedNights],
   },
   lockDocuments: false,
   fields: [

@@ -1,6 +1,7 @@
 import type { CollectionConfig, Field } from 'payload'
 
 import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
+import { invalidateAvailabilityCache, invalidateAvailabilityCacheOnDelete } from '../hooks/bookings/invalidateAvailabilityCache'
 import { keepPaidBookings } from '../hooks/bookings/keepPaidBookings'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
 import { scheduleExpiry } from '../hooks/bookings/scheduleExpiry'
@@ -43,8 +44,9 @@ export const Bookings: CollectionConfig = {
   hooks: {
     beforeOperation: [nullGroupsAreAbsent],
     beforeChange: [prepareBooking],
-    afterChange: [scheduleExpiry],
+    afterChange: [scheduleExpiry, invalidateAvailabilityCache],
     beforeDelete: [keepPaidBookings],
+    afterDelete: [invalidateAvailabilityCacheOnDelete],
   },
   lockDocuments: false,
   disableDuplicate: true,

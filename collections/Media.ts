@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { CollectionConfig } from 'payload'
 
 import { explainUploadLimit } from '../hooks/media/explainUploadLimit'
+import { invalidateDeletedListingPhotos, invalidateListingPhotos } from '../hooks/media/invalidateListingPhotos'
 import { requireReadableImage } from '../hooks/media/requireReadableImage'
 import { serveRecordedFilesOnly } from '../hooks/media/serveRecordedFilesOnly'
 import { setOwner } from '../hooks/media/setOwner'
@@ -56,6 +57,8 @@ export const Media: CollectionConfig = {
   hooks: {
     beforeOperation: [requireReadableImage],
     beforeChange: [setOwner],
+    afterChange: [invalidateListingPhotos],
+    afterDelete: [invalidateDeletedListingPhotos],
     afterError: [explainUploadLimit],
   },
   fields: [

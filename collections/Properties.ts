@@ -5,6 +5,7 @@ import type { CollectionConfig, Where } from 'payload'
 
 import { assignHost } from '../hooks/properties/assignHost'
 import { deriveSlug } from '../hooks/properties/deriveSlug'
+import { invalidateDeletedListingCache, invalidateListingCache } from '../hooks/properties/invalidateListingCache'
 import { duplicateOwnListingsOnly } from '../hooks/properties/duplicateOwnListingsOnly'
 import { keepServerOwnedFields } from '../hooks/properties/keepServerOwnedFields'
 import { moveCalendarWithHost } from '../hooks/properties/moveCalendarWithHost'
@@ -61,8 +62,9 @@ export const Properties: CollectionConfig = {
     beforeOperation: [nullGroupsAreAbsent, duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],
     beforeChange: [keepServerOwnedFields, keepRatingsCurrent, assignHost, stampPublishedAt, respectModerationHold],
-    afterChange: [moveCalendarWithHost],
+    afterChange: [moveCalendarWithHost, invalidateListingCache],
     beforeDelete: [preventDeleteWithBookings],
+    afterDelete: [invalidateDeletedListingCache],
   },
   fields: [
     { name: 'title', type: 'text', required: true, minLength: 5, maxLength: 120 },

@@ -5,6 +5,7 @@ import { enforcePasswordPolicy } from '../hooks/users/enforcePasswordPolicy'
 import { answerLoginFailuresAlike } from '../hooks/users/answerLoginFailuresAlike'
 import { announceEmailChange, confirmEmailChanges } from '../hooks/users/confirmEmailChanges'
 import { exposeHostFlag } from '../hooks/users/exposeHostFlag'
+import { invalidateDeletedHostProfile, invalidateHostProfile } from '../hooks/users/invalidateHostProfile'
 import { disableInlineVerificationMail, queueVerificationMail } from '../hooks/users/queueVerificationMail'
 import { rateLimitAuthAttempts } from '../hooks/users/rateLimitAuthAttempts'
 import { anyone } from '../src/access/anyone'
@@ -73,7 +74,8 @@ export const Users: CollectionConfig = {
       confirmEmailChanges,
     ],
     beforeRead: [exposeHostFlag],
-    afterChange: [queueVerificationMail, announceEmailChange],
+    afterChange: [queueVerificationMail, announceEmailChange, invalidateHostProfile],
+    afterDelete: [invalidateDeletedHostProfile],
   },
   fields: [
     { name: 'name', type: 'text', required: true, minLength: 1, maxLength: 120 },

@@ -4,6 +4,7 @@ import { quoteStay, totalProblem } from '../domain/pricing'
 import { parseSearch } from '../domain/searchParams'
 import { env } from '../lib/env'
 import { badRequest } from '../lib/errors'
+import { cachedSearch } from '../services/cache'
 import { searchListings } from '../services/listingSearch'
 import { implement, restEndpoint } from './operation'
 
@@ -20,7 +21,7 @@ export const searchListingsOperation = implement({
     const parsed = parseSearch((name) => (values[name] === undefined ? null : String(values[name])))
     if (!parsed.ok) throw badRequest(parsed.message, { field: parsed.field })
     const c = parsed.criteria
-    const { rows, totalDocs } = await searchListings(req.payload, c)
+    const { rows, totalDocs } = await cachedSearch(req, c, () => searchListings(req.payload, c))
     const base = env.SERVER_URL.replace(/\/$/, '')
     // A stay dearer than one payment can take has no bookable total (see MAX_STAY_TOTAL): none is shown.
     const totalOf = (r: (typeof rows)[number], stay: NonNullable<typeof c.stay>, currency: Parameters<typeof quoteStay>[0]['currency']) => {

@@ -8,6 +8,7 @@ import { type ListingRatings, type RatedReview, SUB_RATINGS, type SubRating, lis
 import { env } from '../lib/env'
 import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
+import { bumpAfterCommit, deps } from './cache'
 import { enqueue } from './queue'
 import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
 
@@ -76,6 +77,8 @@ export async function recomputeListingRatings(req: PayloadRequest, propertyId: n
       rating_breakdown_communication = ${b.communication}, rating_breakdown_location = ${b.location},
       rating_breakdown_check_in = ${b.checkIn}, rating_breakdown_value = ${b.value}
     WHERE id = ${propertyId}`)
+  // Written past the listing's hooks: its cached document and the search pages showing it go stale here.
+  await bumpAfterCommit(req, [deps.listing(propertyId), deps.listings])
   return ratings
 }
 
