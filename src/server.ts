@@ -13,6 +13,7 @@ import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
+import { publicReads } from './publicReads'
 import { securityHeaders } from './middleware/securityHeaders'
 import { closeQueues } from './services/queue'
 import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
@@ -36,8 +37,9 @@ async function main(): Promise<void> {
   const handle = nextApp.getRequestHandler()
   await nextApp.prepare()
 
-  // Our own small pool for readiness probes; Payload keeps its own inside Next.
-  const readinessPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 2_000 })
+  // Our own one-connection pool for readiness probes. Payload's pool (DATABASE_POOL_MAX) lives in its
+  // instance inside Next, which the public read fast path (src/publicReads.ts) uses as well.
+  const readinessPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1, connectionTimeoutMillis: 2_000 })
   readinessPool.on('error', (error) => logger.warn({ err: error }, 'readiness pool error'))
   const redis = sharedRedis()
   let shuttingDown = false
@@ -113,6 +115,8 @@ async function main(): Promise<void> {
     sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'GraphQL requests are POSTed to /api/graphql as application/json.', { data: { allow: ['POST', 'OPTIONS'] } }))
   })
   app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
+  // Anonymous public listing reads, from the cache or Payload's Local API without Next; the rest falls through.
+  app.use('/api/properties', publicReads({ enabled: env.FAST_PUBLIC_READS, onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers') }))
   app.all('/{*splat}', (req, res) => handle(req, res))
   app.use(expressErrorHandler)
 

@@ -117,6 +117,7 @@ export const env = cleanEnv(source, {
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
   REDIS_PREFIX: str({ default: 'staybase:', desc: 'Prefix of every Redis key, so deployments can share a Redis' }),
   CACHE_ENABLED: bool({ default: true, desc: 'Cache public listing reads and search pages in Redis (src/services/cache.ts)' }),
+  FAST_PUBLIC_READS: bool({ default: true, desc: 'Answer anonymous public listing reads in express (src/publicReads.ts) instead of through Next' }),
   CACHE_TTL_SECONDS: positiveInt({ default: 60, desc: 'Longest life of a cache entry; invalidation is by version bumps, this bounds what it could miss' }),
   PAYLOAD_SECRET: secret({ desc: 'Signs auth tokens and encrypts API keys' }),
   SERVER_URL: url({ devDefault: 'http://localhost:3000', desc: 'Public base URL; links in mail point here' }),

@@ -1,0 +1,153 @@
+import { deflateSync, gzipSync } from 'node:zlib'
+
+import type { NextFunction, Request, Response } from 'express'
+
+import { ALLOWED_HEADERS } from './lib/cors'
+import { INT4_MAX } from './lib/ids'
+import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/cache'
+
+/**
+ * The fast path for anonymous public listing reads, in front of Next:
+ *
+ *   GET /api/properties/:id[?depth=0|1|2]
+ *   GET /api/properties?where[slug][equals]=…[&depth=…][&limit=…]
+ *   GET /api/properties?where[address.city][equals]=…[&depth=…][&limit=…]   (the first page)
+ *
+ * answered from the cache (src/services/cache.ts) or, on a miss, by Payload's Local API as an anonymous
+ * caller (`overrideAccess: false`, no user: drafts, unpublished listings and field-level read access
+ * as on REST) — on the Payload instance Next already runs, so no second pool, config or admin bundle
+ * in this process. The body is what Payload's REST handler serialises for the same operation, with its
+ * status and headers (tests/int/public-reads.test.ts compares them with Payload's own answers).
+ *
+ * Only a plain 200 is answered here. Anything else falls through to Next unchanged: a cookie or an
+ * Authorization header (someone may be signed in), another method, any other or repeated query
+ * parameter (draft, locale, select, populate, joins, sort, page, other where shapes), a listing that
+ * is not there or not public (Payload answers its own 404), and any error. Until Next has started
+ * Payload (its first API request does), everything falls through as well.
+ */
+type Find = { kind: 'byId'; id: number } | { kind: 'slug' | 'city'; value: string }
+type Read = Find & { depth?: number; limit?: number }
+
+type LocalPayload = {
+  findByID: (args: Record<string, unknown>) => Promise<unknown>
+  find: (args: Record<string, unknown>) => Promise<unknown>
+}
+
+const BY_ID = /^\/api\/properties\/([1-9]\d{0,9})$/
+const DEPTH = /^[0-2]$/
+const LIMIT = /^[1-9]\d?$|^100$/
+const WHERE_KEYS: Record<string, 'slug' | 'city'> = { 'where[slug][equals]': 'slug', 'where[address.city][equals]': 'city' }
+const MAX_VALUE = 200
+
+/** The read a request asks for, or null when it is not one the fast path answers. */
+export function parsePublicRead(method: string, url: string, headers: Record<string, unknown>): Read | null {
+  if (method !== 'GET' || headers.cookie !== undefined || headers.authorization !== undefined) return null
+  const at = url.indexOf('?')
+  const path = at === -1 ? url : url.slice(0, at)
+  const params = new URLSearchParams(at === -1 ? '' : url.slice(at + 1))
+  const seen = new Set<string>()
+  for (const key of params.keys()) {
+    if (seen.has(key)) return null
+    seen.add(key)
+  }
+  const depthText = params.get('depth')
+  if (depthText !== null && !DEPTH.test(depthText)) return null
+  const depth = depthText === null ? undefined : Number(depthText)
+
+  const byId = BY_ID.exec(path)
+  if (byId) {
+    const id = Number(byId[1])
+    if (id > INT4_MAX || [...seen].some((key) => key !== 'depth')) return null
+    return { kind: 'byId', id, depth }
+  }
+  if (path !== '/api/properties') return null
+  const whereKeys = [...seen].filter((key) => key in WHERE_KEYS)
+  if (whereKeys.length !== 1 || [...seen].some((key) => key !== 'depth' && key !== 'limit' && !(key in WHERE_KEYS))) return null
+  const value = params.get(whereKeys[0]) as string
+  if (value === '' || value.length > MAX_VALUE || value.includes('\0')) return null
+  const limitText = params.get('limit')
+  if (limitText !== null && !LIMIT.test(limitText)) return null
+  return { kind: WHERE_KEYS[whereKeys[0]], value, depth, limit: limitText === null ? undefined : Number(limitText) }
+}
+
+/** The Vary of Next's answers on /api (Origin comes first, from the cors middleware). */
+const NEXT_VARY = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-router-segment-prefetch', 'Accept-Encoding']
+const COMPRESS_FROM_BYTES = 1024
+
+/**
+ * How Next would encode the answer for this Accept-Encoding: gzip if offered, else deflate, else none;
+ * null (let Next answer) for a header with quality values or anything else out of the ordinary.
+ */
+export function contentEncoding(header: string | string[] | undefined): 'gzip' | 'deflate' | 'identity' | null {
+  if (header === undefined) return 'identity'
+  if (typeof header !== 'string' || header.includes(';')) return null
+  const offered = header.split(',').map((token) => token.trim().toLowerCase())
+  if (offered.includes('gzip')) return 'gzip'
+  if (offered.includes('deflate')) return 'deflate'
+  return offered.every((token) => /^[a-z0-9-]*$/.test(token) && token !== '*') ? 'identity' : null
+}
+
+/** Payload's instance inside Next (the same one its REST routes use), once Next has created it. */
+function nextPayload(): LocalPayload | null {
+  const cache = (globalThis as { _payload?: Map<string, { payload?: LocalPayload | null }> })._payload
+  return cache?.get('default')?.payload ?? null
+}
+
+function cacheName(read: Read): string {
+  const depth = read.depth ?? 'default'
+  if (read.kind === 'byId') return `listing:${read.id}:${depth}`
+  return `listings:${read.kind}:${depth}:${read.limit ?? 'default'}:${encodeURIComponent(read.value)}`
+}
+
+function dependencies(read: Read): string[] {
+  // At depth 0 a listing names its host and photos by id; deeper, it embeds them.
+  const embedded = read.depth === 0 ? [] : [deps.related]
+  return read.kind === 'byId' ? [deps.listing(read.id), ...embedded] : [deps.listings, ...embedded]
+}
+
+async function load(payload: LocalPayload, read: Read): Promise<string | null> {
+  const common = { collection: 'properties', overrideAccess: false, ...(read.depth === undefined ? {} : { depth: read.depth }) }
+  if (read.kind === 'byId') {
+    const doc = await payload.findByID({ ...common, id: read.id, disableErrors: true })
+    return doc ? JSON.stringify(doc) : null
+  }
+  const where = read.kind === 'slug' ? { slug: { equals: read.value } } : { 'address.city': { equals: read.value } }
+  return JSON.stringify(await payload.find({ ...common, where, ...(read.limit === undefined ? {} : { limit: read.limit }) }))
+}
+
+export type PublicReadsOptions = { enabled: boolean; onError?: (error: unknown) => void }
+
+export function publicReads({ enabled, onError }: PublicReadsOptions) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (!enabled) return next()
+    const read = parsePublicRead(req.method, req.originalUrl, req.headers)
+    const payload = read && nextPayload()
+    const encoding = read && contentEncoding(req.headers['accept-encoding'])
+    if (!read || !payload || encoding === null) return next()
+    let answer: { text: string | null; outcome: CacheOutcome }
+    try {
+      answer = await cachedText(cacheName(read), dependencies(read), () => load(payload, read))
+    } catch (error) {
+      // Payload answers it again, in its own words.
+      onError?.(error)
+      return next()
+    }
+    if (answer.text === null) return next()
+    // What Payload's REST handler adds (payload/dist/utilities/headersWithCors.js with our `cors` config);
+    // the origin headers come from the cors middleware, as for Next's answers.
+    if (!res.hasHeader('access-control-allow-methods')) res.setHeader('access-control-allow-methods', 'PUT, PATCH, POST, GET, DELETE, OPTIONS')
+    if (!res.hasHeader('access-control-allow-headers')) res.setHeader('access-control-allow-headers', ALLOWED_HEADERS.join(', '))
+    for (const name of NEXT_VARY) res.vary(name)
+    res.setHeader(CACHE_HEADER, answer.outcome)
+    res.setHeader('content-type', 'application/json')
+    res.status(200)
+    // Next compresses bodies of 1 kB and more (the `compression` middleware's threshold), gzip first.
+    const body = Buffer.from(answer.text)
+    if (encoding === 'identity' || body.length < COMPRESS_FROM_BYTES) {
+      res.end(body)
+      return
+    }
+    res.setHeader('content-encoding', encoding)
+    res.end(encoding === 'gzip' ? gzipSync(body) : deflateSync(body))
+  }
+}
