@@ -28,6 +28,7 @@ import { addErrorCode, clientErrorLoggedByHook, loggingLevels } from './lib/erro
 import { argumentRules } from './lib/graphqlArguments'
 import { completePermissionQueries } from './lib/graphqlPermissions'
 import { payloadCors } from './lib/cors'
+import { payloadPoolMax } from './lib/databasePools'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 import { serverOwnedTimestamps } from './lib/serverOwnedTimestamps'
@@ -55,7 +56,8 @@ export default buildConfig({
   // Rich-text links may use http, https, mailto and tel only (src/domain/richTextLinks.ts).
   editor: allowedLinksOnly(lexicalEditor()),
   db: postgresAdapter({
-    pool: { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_MAX },
+    // DATABASE_POOL_MAX, shared with the public read fast path in the web process (src/lib/databasePools.ts).
+    pool: { connectionString: env.DATABASE_URL, max: payloadPoolMax() },
     // Schema comes from committed migrations only; push is an explicit opt-in for throw-away databases.
     push: env.DATABASE_PUSH,
     migrationDir: path.resolve(dirname, '../migrations'),

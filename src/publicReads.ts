@@ -1,9 +1,11 @@
 import { deflateSync, gzipSync } from 'node:zlib'
 
 import type { NextFunction, Request, Response } from 'express'
+import type pg from 'pg'
 
 import { ALLOWED_HEADERS } from './lib/cors'
 import { INT4_MAX } from './lib/ids'
+import { publishedListingJson } from './listingDocument'
 import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/cache'
 
 /**
@@ -15,15 +17,16 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  *
  * answered from the cache (src/services/cache.ts) or, on a miss, by Payload's Local API as an anonymous
  * caller (`overrideAccess: false`, no user: drafts, unpublished listings and field-level read access
- * as on REST) — on the Payload instance Next already runs, so no second pool, config or admin bundle
- * in this process. The body is what Payload's REST handler serialises for the same operation, with its
+ * as on REST) — on the Payload instance Next already runs, so no second config or admin bundle in this
+ * process. A read by id at depth 0 is one SQL statement instead (src/listingDocument.ts), on the fast
+ * path's share of the pool (src/lib/databasePools.ts). The body is what Payload's REST handler serialises for the same operation, with its
  * status and headers (tests/int/public-reads.test.ts compares them with Payload's own answers).
  *
  * Only a plain 200 is answered here. Anything else falls through to Next unchanged: a cookie or an
  * Authorization header (someone may be signed in), another method, any other or repeated query
  * parameter (draft, locale, select, populate, joins, sort, page, other where shapes), a listing that
  * is not there or not public (Payload answers its own 404), and any error. Until Next has started
- * Payload (its first API request does), everything falls through as well.
+ * Payload (its first API request does), everything but depth-0 reads by id falls through as well.
  */
 type Find = { kind: 'byId'; id: number } | { kind: 'slug' | 'city'; value: string }
 type Read = Find & { depth?: number; limit?: number }
@@ -105,7 +108,10 @@ function dependencies(read: Read): string[] {
   return read.kind === 'byId' ? [deps.listing(read.id), ...embedded] : [deps.listings, ...embedded]
 }
 
-async function load(payload: LocalPayload, read: Read): Promise<string | null> {
+async function load(payload: LocalPayload | null, pool: pg.Pool, read: Read): Promise<string | null> {
+  // The benchmark's shape, and a listing page's: one statement (src/listingDocument.ts).
+  if (read.kind === 'byId' && read.depth === 0) return publishedListingJson(pool, read.id)
+  if (!payload) return null
   const common = { collection: 'properties', overrideAccess: false, ...(read.depth === undefined ? {} : { depth: read.depth }) }
   if (read.kind === 'byId') {
     const doc = await payload.findByID({ ...common, id: read.id, disableErrors: true })
@@ -115,18 +121,18 @@ async function load(payload: LocalPayload, read: Read): Promise<string | null> {
   return JSON.stringify(await payload.find({ ...common, where, ...(read.limit === undefined ? {} : { limit: read.limit }) }))
 }
 
-export type PublicReadsOptions = { enabled: boolean; onError?: (error: unknown) => void }
+export type PublicReadsOptions = { enabled: boolean; pool: pg.Pool; onError?: (error: unknown) => void }
 
-export function publicReads({ enabled, onError }: PublicReadsOptions) {
+export function publicReads({ enabled, pool, onError }: PublicReadsOptions) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (!enabled) return next()
     const read = parsePublicRead(req.method, req.originalUrl, req.headers)
-    const payload = read && nextPayload()
+    const payload = nextPayload()
     const encoding = read && contentEncoding(req.headers['accept-encoding'])
-    if (!read || !payload || encoding === null) return next()
+    if (!read || encoding === null || (!payload && !(read.kind === 'byId' && read.depth === 0))) return next()
     let answer: { text: string | null; outcome: CacheOutcome }
     try {
-      answer = await cachedText(cacheName(read), dependencies(read), () => load(payload, read))
+      answer = await cachedText(cacheName(read), dependencies(read), () => load(payload, pool, read))
     } catch (error) {
       // Payload answers it again, in its own words.
       onError?.(error)

@@ -9,6 +9,7 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
 import { cors } from './lib/cors'
+import { markWebProcessWithFastReads, poolShares } from './lib/databasePools'
 import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
@@ -33,14 +34,17 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 const KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 async function main(): Promise<void> {
+  if (env.FAST_PUBLIC_READS) markWebProcessWithFastReads()
   const nextApp = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT })
   const handle = nextApp.getRequestHandler()
   await nextApp.prepare()
 
-  // Our own one-connection pool for readiness probes. Payload's pool (DATABASE_POOL_MAX) lives in its
-  // instance inside Next, which the public read fast path (src/publicReads.ts) uses as well.
+  // Our own one-connection pool for readiness probes. Payload keeps its own inside Next; the public read
+  // fast path has a share of DATABASE_POOL_MAX (src/lib/databasePools.ts).
   const readinessPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1, connectionTimeoutMillis: 2_000 })
   readinessPool.on('error', (error) => logger.warn({ err: error }, 'readiness pool error'))
+  const fastReadsPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: poolShares().fastReads, connectionTimeoutMillis: 5_000 })
+  fastReadsPool.on('error', (error) => logger.warn({ err: error }, 'fast read pool error'))
   const redis = sharedRedis()
   let shuttingDown = false
 
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
   })
   app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
   // Anonymous public listing reads, from the cache or Payload's Local API without Next; the rest falls through.
-  app.use('/api/properties', publicReads({ enabled: env.FAST_PUBLIC_READS, onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers') }))
+  app.use('/api/properties', publicReads({ enabled: env.FAST_PUBLIC_READS, pool: fastReadsPool, onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers') }))
   app.all('/{*splat}', (req, res) => handle(req, res))
   app.use(expressErrorHandler)
 
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
       bounded(closePayload(), 3_000),
       bounded(nextApp.close(), 3_000),
       bounded(readinessPool.end(), 3_000),
+      bounded(fastReadsPool.end(), 3_000),
       bounded(closeSharedRedis(), 3_000),
       bounded(closeQueues(), 3_000),
     ])

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, gql, rest, signUpCast } from '../helpers/api'
+import { makeImage } from '../helpers/images'
 import { createListing } from '../helpers/listings'
 import { type Stack, freePort, startStack } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
@@ -57,6 +58,25 @@ const today = utcDate(new Date())
 let published: { id: number; slug: string }
 let second: { id: number; slug: string }
 let draft: { id: number; slug: string }
+let sparse: { id: number; slug: string }
+let photo: { id: number }
+
+const DESCRIPTION = {
+  root: {
+    type: 'root', format: '', indent: 0, version: 1, direction: 'ltr',
+    children: [{ type: 'paragraph', format: '', indent: 0, version: 1, direction: 'ltr', textStyle: '', textFormat: 0, children: [{ mode: 'normal', text: 'Beams and a view.', type: 'text', style: '', detail: 0, format: 0, version: 1 }] }],
+  },
+}
+
+async function uploadPhoto(stack: Stack, token: string): Promise<{ id: number }> {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(await makeImage(640, 480))], { type: 'image/jpeg' }), 'chalet.jpg')
+  form.append('_payload', JSON.stringify({ alt: 'The chalet from the garden' }))
+  const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(60_000) })
+  const body = await res.json()
+  if (res.status !== 201) throw new Error(`upload failed ${res.status}: ${JSON.stringify(body)}`)
+  return body.doc
+}
 
 beforeAll(async () => {
   redis = await redisServer()
@@ -64,7 +84,20 @@ beforeAll(async () => {
   // Payload's own answers: the same database and public URL, no fast path, no cache.
   plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_PUBLIC_READS: 'false', CACHE_ENABLED: 'false' } })
   cast = await signUpCast(fast)
-  published = await createListing(fast, cast.host, { title: 'Cached chalet one', address: { line1: 'Weg 1', city, postalCode: '3920', country: 'CH' } }, { publish: true })
+  photo = await uploadPhoto(fast, cast.host.token)
+  // Every optional field set (src/listingDocument.ts must mirror each), and one with the optional ones empty.
+  published = await createListing(fast, cast.host, {
+    title: 'Cached chalet one',
+    description: DESCRIPTION,
+    houseRules: 'No parties.',
+    address: { line1: 'Weg 1', line2: 'Top floor', city, region: 'Valais', postalCode: '3920', country: 'CH' },
+    photos: [photo.id],
+    amenities: ['wifi', 'kitchen', 'fireplace'],
+    pricing: { currency: 'CHF', nightlyRate: 18000, weekendRate: 21000, cleaningFee: 5000, weeklyDiscountPercent: 10, monthlyDiscountPercent: 20, taxPercent: 3.5 },
+    checkInTime: '16:00',
+    instantBook: false,
+  }, { publish: true })
+  sparse = await createListing(fast, cast.otherHost, { title: 'Sparse chalet', amenities: [], address: { city, country: 'CH' }, pricing: { currency: 'EUR', nightlyRate: 9000 } }, { publish: true })
   second = await createListing(fast, cast.otherHost, { title: 'Cached chalet two', address: { line1: 'Weg 2', city, postalCode: '3920', country: 'CH' } }, { publish: true })
   draft = await createListing(fast, cast.host, { title: 'Never published chalet', address: { line1: 'Weg 3', city, postalCode: '3920', country: 'CH' } })
   // Next starts Payload at its first API request; the fast path uses that instance.
@@ -93,6 +126,7 @@ describe('the fast path answers what Payload answers', () => {
     return [
       ...byId(published.id),
       ...byId(second.id),
+      ...byId(sparse.id),
       `/api/properties?where[slug][equals]=${published.slug}`,
       `/api/properties?where[slug][equals]=${second.slug}&depth=0`,
       `/api/properties?where%5Bslug%5D%5Bequals%5D=${published.slug}&depth=1&limit=1`,
@@ -215,6 +249,22 @@ describe('nothing is served stale', () => {
     expect(mutation.body.errors).toBeUndefined()
     expect(ids(await search(viaGraphql))).not.toContain(listing.id)
 
+  })
+
+  it('an edited photo shows at once in the listings that embed it', async () => {
+    const path = `/api/properties/${published.id}?depth=1`
+    await eventually('a cache hit', async () => (await rest(fast, 'GET', path)).headers.get('x-cache') === 'hit')
+    const edit = await rest(fast, 'PATCH', `/api/media/${photo.id}`, { token: cast.host.token, body: { alt: 'The chalet in winter' } })
+    expect(edit.status).toBe(200)
+    expect((await rest(fast, 'GET', path)).body.photos[0].alt).toBe('The chalet in winter')
+  })
+
+  it("a host's profile change shows at once in their listings read at depth 1", async () => {
+    const path = `/api/properties/${published.id}?depth=1`
+    await eventually('a cache hit', async () => (await rest(fast, 'GET', path)).headers.get('x-cache') === 'hit')
+    const edit = await rest(fast, 'PATCH', `/api/users/${cast.host.id}`, { token: cast.host.token, body: { name: 'Renamed Host' } })
+    expect(edit.status).toBe(200)
+    expect((await rest(fast, 'GET', path)).body.host.name).toBe('Renamed Host')
   })
 
   it('a block takes the listing out of a search for those nights at once', async () => {
