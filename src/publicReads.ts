@@ -75,7 +75,6 @@ export function parsePublicRead(method: string, url: string, headers: Record<str
 
 /** The Vary of Next's answers on /api (Origin comes first, from the cors middleware). */
 const NEXT_VARY = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-router-segment-prefetch', 'Accept-Encoding']
-const COMPRESS_FROM_BYTES = 1024
 
 /**
  * How Next would encode the answer for this Accept-Encoding: gzip if offered, else deflate, else none;
@@ -147,9 +146,10 @@ export function publicReads({ enabled, pool, onError }: PublicReadsOptions) {
     res.setHeader(CACHE_HEADER, answer.outcome)
     res.setHeader('content-type', 'application/json')
     res.status(200)
-    // Next compresses bodies of 1 kB and more (the `compression` middleware's threshold), gzip first.
+    // Next compresses every API answer a client accepts compressed (a streamed body has no length for the
+    // `compression` middleware's 1 kB threshold to apply to), gzip first.
     const body = Buffer.from(answer.text)
-    if (encoding === 'identity' || body.length < COMPRESS_FROM_BYTES) {
+    if (encoding === 'identity') {
       res.end(body)
       return
     }

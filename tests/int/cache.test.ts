@@ -134,11 +134,13 @@ describe('the fast path answers what Payload answers', () => {
       `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=10&depth=0`,
       `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}`,
       `/api/properties?where[address.city][equals]=Nowhere&limit=10`,
+      // A draft is not found by its slug: an empty page, as Payload answers it.
+      `/api/properties?where[slug][equals]=${draft.slug}`,
     ]
   }
 
   it.each([
-    ['no Accept-Encoding', {}],
+    ['identity', { 'accept-encoding': 'identity' }],
     ['gzip', { 'accept-encoding': 'gzip, deflate, br' }],
     ['deflate', { 'accept-encoding': 'deflate' }],
     ['an allowed Origin', { origin: 'SERVER_URL' }],
@@ -160,7 +162,6 @@ describe('the fast path answers what Payload answers', () => {
     const cases: [string, Record<string, string>][] = [
       [`/api/properties/${draft.id}`, {}],
       [`/api/properties/${draft.id}?depth=0`, {}],
-      [`/api/properties?where[slug][equals]=${draft.slug}`, {}],
       ['/api/properties/999999', {}],
       ['/api/properties/abc', {}],
       ['/api/properties/0', {}],
