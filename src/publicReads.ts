@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express'
 import type pg from 'pg'
 
 import { ALLOWED_HEADERS } from './lib/cors'
-import { INT4_MAX } from './lib/ids'
+import { type Read, contentEncoding, parsePublicRead } from './lib/publicRead'
 import { publishedListingJson } from './listingDocument'
 import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/cache'
 
@@ -28,66 +28,13 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  * is not there or not public (Payload answers its own 404), and any error. Until Next has started
  * Payload (its first API request does), everything but depth-0 reads by id falls through as well.
  */
-type Find = { kind: 'byId'; id: number } | { kind: 'slug' | 'city'; value: string }
-type Read = Find & { depth?: number; limit?: number }
-
 type LocalPayload = {
   findByID: (args: Record<string, unknown>) => Promise<unknown>
   find: (args: Record<string, unknown>) => Promise<unknown>
 }
 
-const BY_ID = /^\/api\/properties\/([1-9]\d{0,9})$/
-const DEPTH = /^[0-2]$/
-const LIMIT = /^[1-9]\d?$|^100$/
-const WHERE_KEYS: Record<string, 'slug' | 'city'> = { 'where[slug][equals]': 'slug', 'where[address.city][equals]': 'city' }
-const MAX_VALUE = 200
-
-/** The read a request asks for, or null when it is not one the fast path answers. */
-export function parsePublicRead(method: string, url: string, headers: Record<string, unknown>): Read | null {
-  if (method !== 'GET' || headers.cookie !== undefined || headers.authorization !== undefined) return null
-  const at = url.indexOf('?')
-  const path = at === -1 ? url : url.slice(0, at)
-  const params = new URLSearchParams(at === -1 ? '' : url.slice(at + 1))
-  const seen = new Set<string>()
-  for (const key of params.keys()) {
-    if (seen.has(key)) return null
-    seen.add(key)
-  }
-  const depthText = params.get('depth')
-  if (depthText !== null && !DEPTH.test(depthText)) return null
-  const depth = depthText === null ? undefined : Number(depthText)
-
-  const byId = BY_ID.exec(path)
-  if (byId) {
-    const id = Number(byId[1])
-    if (id > INT4_MAX || [...seen].some((key) => key !== 'depth')) return null
-    return { kind: 'byId', id, depth }
-  }
-  if (path !== '/api/properties') return null
-  const whereKeys = [...seen].filter((key) => key in WHERE_KEYS)
-  if (whereKeys.length !== 1 || [...seen].some((key) => key !== 'depth' && key !== 'limit' && !(key in WHERE_KEYS))) return null
-  const value = params.get(whereKeys[0]) as string
-  if (value === '' || value.length > MAX_VALUE || value.includes('\0')) return null
-  const limitText = params.get('limit')
-  if (limitText !== null && !LIMIT.test(limitText)) return null
-  return { kind: WHERE_KEYS[whereKeys[0]], value, depth, limit: limitText === null ? undefined : Number(limitText) }
-}
-
 /** The Vary of Next's answers on /api (Origin comes first, from the cors middleware). */
 const NEXT_VARY = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-router-segment-prefetch', 'Accept-Encoding']
-
-/**
- * How Next would encode the answer for this Accept-Encoding: gzip if offered, else deflate, else none;
- * null (let Next answer) for a header with quality values or anything else out of the ordinary.
- */
-export function contentEncoding(header: string | string[] | undefined): 'gzip' | 'deflate' | 'identity' | null {
-  if (header === undefined) return 'identity'
-  if (typeof header !== 'string' || header.includes(';')) return null
-  const offered = header.split(',').map((token) => token.trim().toLowerCase())
-  if (offered.includes('gzip')) return 'gzip'
-  if (offered.includes('deflate')) return 'deflate'
-  return offered.every((token) => /^[a-z0-9-]*$/.test(token) && token !== '*') ? 'identity' : null
-}
 
 /** Payload's instance inside Next (the same one its REST routes use), once Next has created it. */
 function nextPayload(): LocalPayload | null {

@@ -1,4 +1,4 @@
-import { contentEncoding, parsePublicRead } from './publicReads'
+import { contentEncoding, parsePublicRead } from './publicRead'
 
 describe('parsePublicRead: only plain anonymous reads take the fast path', () => {
   it.each([
