@@ -199,7 +199,8 @@ export async function cachedJson<T>(name: string, depNames: readonly string[], l
 export async function bumpVersions(depNames: readonly string[]): Promise<void> {
   if (!env.CACHE_ENABLED || depNames.length === 0) return
   const redis = sharedRedis()
-  if (redis.status !== 'ready') {
+  // A process's first bump may come before its client has connected (the worker creates it on first use).
+  if (redis.status !== 'ready' && !(await readyWithin(redis, CONNECT_WAIT_MS))) {
     redisError(new Error(`Redis connection is ${redis.status}`), 'invalidation')
     return
   }
@@ -212,6 +213,22 @@ export async function bumpVersions(depNames: readonly string[]): Promise<void> {
   } catch (error) {
     redisError(error, 'invalidation')
   }
+}
+
+const CONNECT_WAIT_MS = 1_000
+
+function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+  if (!['connecting', 'connect', 'wait'].includes(redis.status)) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer)
+      redis.off('ready', onReady)
+      resolve(ready)
+    }
+    const onReady = () => done(true)
+    const timer = setTimeout(() => done(false), ms)
+    redis.once('ready', onReady)
+  })
 }
 
 type Session = { resolve: () => Promise<unknown>; staybaseAfterCommit?: Set<string> }
