@@ -19,8 +19,9 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  * caller (`overrideAccess: false`, no user: drafts, unpublished listings and field-level read access
  * as on REST) — on the Payload instance Next already runs, so no second config or admin bundle in this
  * process. A read by id at depth 0 is one SQL statement instead (src/listingDocument.ts), on the fast
- * path's share of the pool (src/lib/databasePools.ts). The body is what Payload's REST handler serialises for the same operation, with its
- * status and headers (tests/int/public-reads.test.ts compares them with Payload's own answers).
+ * path's own small pool (src/lib/databasePools.ts). The body is what Payload's REST handler serialises
+ * for the same operation, with its status and headers (tests/int/cache.test.ts compares them with
+ * Payload's own answers).
  *
  * Only a plain 200 is answered here. Anything else falls through to Next unchanged: a cookie or an
  * Authorization header (someone may be signed in), another method, any other or repeated query

@@ -9,7 +9,7 @@ import { pinoHttp } from 'pino-http'
 import { CLIENT_IP_HEADER } from './lib/clientIp'
 import { closeIfBodyUnread } from './lib/closeIfBodyUnread'
 import { cors } from './lib/cors'
-import { markWebProcessWithFastReads, poolShares } from './lib/databasePools'
+import { poolShares } from './lib/databasePools'
 import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
@@ -34,13 +34,12 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 const KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 async function main(): Promise<void> {
-  if (env.FAST_PUBLIC_READS) markWebProcessWithFastReads()
   const nextApp = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT })
   const handle = nextApp.getRequestHandler()
   await nextApp.prepare()
 
   // Our own one-connection pool for readiness probes. Payload keeps its own inside Next; the public read
-  // fast path has a share of DATABASE_POOL_MAX (src/lib/databasePools.ts).
+  // fast path a pool of half as many as Payload's (src/lib/databasePools.ts).
   const readinessPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1, connectionTimeoutMillis: 2_000 })
   readinessPool.on('error', (error) => logger.warn({ err: error }, 'readiness pool error'))
   const fastReadsPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: poolShares().fastReads, connectionTimeoutMillis: 5_000 })
