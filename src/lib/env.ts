@@ -181,7 +181,7 @@ export const env = cleanEnv(source, {
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',
   }),
-  SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests may finish on SIGTERM' }),
+  SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests (web) and running jobs (worker) may finish on SIGTERM' }),
 })
 
 // Browsers drop a `SameSite=None` cookie that is not `Secure`: logins would seem to work and every next

@@ -155,7 +155,8 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
   const child = spawn(process.execPath, ['--conditions=production', 'dist/worker.js'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...stack.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+    // Running jobs get 20 s to finish on SIGTERM (the worker's own bound), however loaded the machine.
+    env: { ...stack.env, SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
   })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
@@ -171,7 +172,18 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
         /* gone */
       }
     }
-    return exited
+    // The worker exits by itself within its SHUTDOWN_TIMEOUT_MS; one that does not is killed, so a
+    // suite's teardown is bounded on a loaded machine too.
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        /* gone */
+      }
+    }, 30_000)
+    const code = await exited
+    clearTimeout(timer)
+    return code
   }
   const deadline = Date.now() + 60_000
   while (!output.includes('worker ready')) {
