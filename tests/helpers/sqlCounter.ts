@@ -27,7 +27,7 @@ const GSSENC_REQUEST = 80877104
 
 /** Reads one connection's client-to-server byte stream, message by message. */
 class ClientStream {
-  private buffer = Buffer.alloc(0)
+  private buffer: Buffer = Buffer.alloc(0)
   private startup = true
   /** Prepared statement name → its SQL ('' is the unnamed statement). */
   private readonly prepared = new Map<string, string>()
