@@ -53,7 +53,14 @@ export async function freePort(): Promise<number> {
  * send no verification links; a mail-only worker (WORKER_QUEUES=mail) leaves the other queues to the
  * suites that start their own workers.
  */
-export async function startStack(options: { env?: Record<string, string>; mailWorker?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    env?: Record<string, string>
+    mailWorker?: boolean
+    /** The DATABASE_URL the server gets for its database (e.g. through tests/helpers/sqlCounter.ts); `databaseUrl` stays direct. */
+    databaseUrlFor?: (databaseUrl: string) => string
+  } = {},
+): Promise<Stack> {
   const pgServer = required('STAYBASE_TEST_PG_SERVER')
   const database = `staybase_test_${randomBytes(5).toString('hex')}`
   await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
@@ -67,7 +74,7 @@ export async function startStack(options: { env?: Record<string, string>; mailWo
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: options.databaseUrlFor ? options.databaseUrlFor(databaseUrl) : databaseUrl,
       DATABASE_POOL_MAX: '5',
       REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
       // Per stack: job ids are booking ids, which every suite's fresh database starts again from 1.
