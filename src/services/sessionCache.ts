@@ -18,7 +18,7 @@ import { sharedRedis } from './redis'
  * behind (writes bump again after their commit).
  *
  * Redis being away never fails a request and never serves a stale user: a lookup that fails or is slow
- * goes to the database; a bump that fails, or a lost connection, makes this process distrust every entry
+ * goes to the database; a bump that fails or times out, or a lost connection, makes this process distrust every entry
  * (and fill none) until it has bumped the generation on a working Redis, which drops whatever a missed
  * bump left behind. Counter keys must not be evicted: Redis runs with `noeviction` (docker-compose.yml,
  * as BullMQ needs anyway).
@@ -32,6 +32,8 @@ const entryPrefix = (userId: string) => `${PREFIX}user:${userId}`
 const VERSION_TTL_SECONDS = 7 * 24 * 60 * 60
 /** A lookup slower than this counts as Redis being away: the request reads the database instead. */
 const LOOKUP_TIMEOUT_MS = 250
+/** A bump that takes longer may or may not have happened: the cache is distrusted as if it had failed. */
+const BUMP_TIMEOUT_MS = 1_000
 const RETRY_MS = 500
 
 // Both counters and the entry they name in one round trip. Built keys are fine on a single Redis (not Cluster).
@@ -119,7 +121,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('session cache lookup timed out')), ms)
+      timer = setTimeout(() => reject(new Error('session cache: Redis did not answer in time')), ms)
     }),
   ]).finally(() => clearTimeout(timer))
 }
@@ -154,8 +156,8 @@ export async function lookupCachedUser(userId: string | number, variant: string)
   try {
     answer = await withTimeout(redis.sessionLookup(GENERATION_KEY, versionKey(id), entryPrefix(id), variant), LOOKUP_TIMEOUT_MS)
   } catch {
+    // A failed read misses no bump: this request asks the database, the cache stays trusted.
     s.stats.errors++
-    distrust()
     return null
   }
   const [generation, version, json] = answer
@@ -192,7 +194,7 @@ export async function forgetCachedUsers(userIds: Iterable<string | number> | '*'
   try {
     const redis = client()
     if (userIds === '*') {
-      await redis.incr(GENERATION_KEY)
+      await withTimeout(redis.incr(GENERATION_KEY), BUMP_TIMEOUT_MS)
       return
     }
     const pipeline = redis.pipeline()
@@ -202,9 +204,10 @@ export async function forgetCachedUsers(userIds: Iterable<string | number> | '*'
       count++
     }
     if (count === 0) return
-    const results = await pipeline.exec()
+    const results = await withTimeout(pipeline.exec(), BUMP_TIMEOUT_MS)
     if (!results || results.some(([error]) => error)) throw new Error('session cache bump failed')
   } catch {
+    // The account's write is done either way; it must not fail because Redis did.
     state().stats.errors++
     distrust()
   }
