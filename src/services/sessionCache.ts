@@ -193,6 +193,10 @@ export async function forgetCachedUsers(userIds: Iterable<string | number> | '*'
   if (!sessionCacheEnabled()) return
   try {
     const redis = client()
+    // Just created (the process's first write): wait for the connection rather than count a failed bump.
+    if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'wait') {
+      await withTimeout(new Promise((resolve) => redis.once('ready', resolve)), BUMP_TIMEOUT_MS)
+    }
     if (userIds === '*') {
       await withTimeout(redis.incr(GENERATION_KEY), BUMP_TIMEOUT_MS)
       return
