@@ -37,7 +37,7 @@ afterAll(async () => {
   await counter?.close()
   await redisServer?.stop()
   redisServer?.remove()
-})
+}, 120_000) // the server, its mail worker and the database go away
 
 const prefix = () => `${stack.env.REDIS_PREFIX}session:`
 
