@@ -42,6 +42,12 @@ const trustProxy = makeValidator<string>((value) => {
   return value
 })
 
+const nonNegativeInt = makeValidator<number>((value) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error('must be a whole number, 0 or more')
+  return n
+})
+
 const positiveNumber = makeValidator<number>((value) => {
   const n = Number(value)
   if (!Number.isFinite(n) || n <= 0) throw new Error('must be a positive number')
@@ -116,6 +122,10 @@ export const env = cleanEnv(source, {
   }),
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
   REDIS_PREFIX: str({ default: 'staybase:', desc: 'Prefix of every Redis key, so deployments can share a Redis' }),
+  SESSION_CACHE_TTL_SECONDS: nonNegativeInt({
+    default: 300,
+    desc: 'How long Redis keeps a signed-in user for the auth check (src/services/sessionCache.ts); 0 turns the cache off',
+  }),
   PAYLOAD_SECRET: secret({ desc: 'Signs auth tokens and encrypts API keys' }),
   SERVER_URL: url({ devDefault: 'http://localhost:3000', desc: 'Public base URL; links in mail point here' }),
   PORT: port({ default: 3000 }),
