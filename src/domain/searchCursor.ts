@@ -10,14 +10,14 @@ import type { SearchCriteria } from './searchParams'
  * carries a key of the wrong shape is refused (the caller answers 400 on `cursor`).
  *
  * Keys per sort: price / -price `[nightlyRate, id]`; rating `[ratingAverage as text | null, reviewCount, id]`;
- * distance `[distanceKm, id]` (the exact float the database computed, as JSON keeps it).
+ * distance `[chord metres, id]` (the exact float the database computed, as JSON keeps it).
  */
 export const CURSOR_VERSION = 1
 
 export type CursorKey =
   | { sort: 'price' | '-price'; rate: number; id: number }
   | { sort: 'rating'; rating: string | null; reviews: number; id: number }
-  | { sort: 'distance'; distanceKm: number; id: number }
+  | { sort: 'distance'; chord: number; id: number }
 
 export type SearchAfter = { key: CursorKey; page: number }
 
@@ -33,7 +33,7 @@ function mac(secret: string, body: string): string {
 
 function keyArray(key: CursorKey): (number | string | null)[] {
   if (key.sort === 'rating') return [key.rating, key.reviews, key.id]
-  if (key.sort === 'distance') return [key.distanceKm, key.id]
+  if (key.sort === 'distance') return [key.chord, key.id]
   return [key.rate, key.id]
 }
 
@@ -78,7 +78,7 @@ export function decodeCursor(secret: string, c: SearchCriteria, raw: string): { 
   }
   if (s === 'distance') {
     if (k.length !== 2 || !isFiniteNumber(k[0]) || k[0] < 0 || !isId(k[1])) return bad
-    return { ok: true, after: { page, key: { sort: 'distance', distanceKm: k[0], id: k[1] } } }
+    return { ok: true, after: { page, key: { sort: 'distance', chord: k[0], id: k[1] } } }
   }
   return bad
 }

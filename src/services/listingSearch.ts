@@ -32,6 +32,8 @@ export type SearchRow = {
   /** ratingAverage as the database wrote it: the rating sort's cursor compares it exactly. */
   ratingText: string | null
   distanceKm: number | null
+  /** The distance sort's key (chord metres on earthdistance's sphere). */
+  nearness: number | null
   coverFilename: string | null
 }
 
@@ -52,15 +54,27 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
   if (c.minPrice !== null) where.push(sql`p.pricing_nightly_rate >= ${c.minPrice}`)
   if (c.maxPrice !== null) where.push(sql`p.pricing_nightly_rate <= ${c.maxPrice}`)
   if (c.propertyType) where.push(sql`p.property_type::text = ${c.propertyType}`)
+  // Each amenity is one probe of (parent_id, value) per candidate (the names were checked against the
+  // enum by parseSearch), before the dearer availability probe below.
+  const amenityChecks: SQL[] = []
   for (const amenity of c.amenities) {
-    where.push(sql`EXISTS (SELECT 1 FROM properties_amenities a WHERE a.parent_id = p.id AND a.value::text = ${amenity})`)
+    amenityChecks.push(sql`EXISTS (SELECT 1 FROM properties_amenities a WHERE a.parent_id = p.id AND a.value = ${amenity}::enum_properties_amenities OFFSET 0)`)
   }
+  let available: SQL | null = null
   if (c.stay) {
     where.push(sql`p.min_nights <= ${c.stay.nights} AND p.max_nights >= ${c.stay.nights}`)
-    where.push(sql`NOT EXISTS (
+    // One probe of stay_reservations' GiST index per candidate, in the order the candidates come. `OFFSET 0`
+    // keeps the planner from turning this into a hash anti-join that reads every reservation of the dates.
+    available = sql`NOT EXISTS (
       SELECT 1 FROM stay_reservations r
-      WHERE r.property_id = p.id AND r.nights && daterange(${c.stay.checkIn}::date, ${c.stay.checkOut}::date, '[)'))`)
+      WHERE r.property_id = p.id AND r.nights && daterange(${c.stay.checkIn}::date, ${c.stay.checkOut}::date, '[)') OFFSET 0)`
   }
+  // The planner orders the two kinds of probes by its cost guesses (nearly equal); CASE makes the
+  // amenities (often failing, cheap) decide first.
+  const amenitiesOk = amenityChecks.length ? sql.join(amenityChecks, sql` AND `) : null
+  if (amenitiesOk && available) where.push(sql`CASE WHEN ${amenitiesOk} THEN ${available} ELSE false END`)
+  else if (amenitiesOk) where.push(amenitiesOk)
+  else if (available) where.push(available)
   const here = c.point ? sql`ll_to_earth(${c.point.lat}::float8, ${c.point.lng}::float8)` : null
   const there = sql`ll_to_earth(p.location_latitude::float8, p.location_longitude::float8)`
   if (c.point && here) {
@@ -68,6 +82,10 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
     where.push(sql`earth_box(${here}, ${metres}::float8) @> ${there} AND earth_distance(${here}, ${there}) <= ${metres}::float8`)
   }
   const distance = here ? sql`(earth_distance(${here}, ${there}) / 1000.0)` : sql`NULL::float8`
+  // sort=distance orders by the straight-line (chord) distance between the two points on earthdistance's
+  // sphere, which grows with the great-circle distance: the GiST index on ll_to_earth hands listings out
+  // nearest first (KNN), so the walk stops after the page instead of sorting every listing in the radius.
+  const nearness = here ? sql`(${there} <-> ${here})` : null
   const filters = sql.join(where, sql` AND `)
 
   // Keyset: the rows after the cursor's key, in the same order as ORDER BY (ids break ties, ascending).
@@ -83,12 +101,12 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
         : sql`(p.rating_average IS NULL OR p.rating_average < ${after.rating}::numeric OR (p.rating_average = ${after.rating}::numeric AND ${sameRatingAfter}))`,
     )
   }
-  if (after?.sort === 'distance') keyset.push(sql`${distance} >= ${after.distanceKm}::float8 AND (${distance} > ${after.distanceKm}::float8 OR p.id > ${after.id})`)
+  if (after?.sort === 'distance' && nearness) keyset.push(sql`${nearness} >= ${after.chord}::float8 AND (${nearness} > ${after.chord}::float8 OR p.id > ${after.id})`)
 
   const order = (t: string) => {
     const col = (name: string) => sql.raw(`${t}.${name}`)
     return c.sort === 'distance'
-      ? sql`${t === 'p' ? distance : col('distance_km')} ASC, ${col('id')} ASC`
+      ? sql`${col('nearness')} ASC, ${col('id')} ASC`
       : c.sort === 'rating'
         ? sql`${col('rating_average')} DESC NULLS LAST, ${col('review_count')} DESC, ${col('id')} ASC`
         : c.sort === '-price'
@@ -97,22 +115,28 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
   }
   const skip = c.after ? 0 : (c.page - 1) * c.limit
 
+  const candidates = sql`
+      SELECT p.id, p.title, p.slug, p.address_city, p.address_country, p.pricing_currency, p.pricing_nightly_rate,
+             p.pricing_weekend_rate, p.pricing_cleaning_fee, p.pricing_weekly_discount_percent,
+             p.pricing_monthly_discount_percent, p.pricing_tax_percent, p.rating_average, p.review_count,
+             ${distance} AS distance_km, ${nearness ?? sql`NULL::float8`} AS nearness
+      FROM properties p
+      WHERE ${sql.join([filters, ...keyset], sql` AND `)}`
+  // The nearest-first index scan can only order by the distance itself: it hands out the first rows
+  // (with every row tying with the last), and the id tie-break and the skipped rows come after.
+  const hits =
+    c.sort === 'distance'
+      ? sql`(SELECT * FROM (${candidates} ORDER BY nearness FETCH FIRST ${skip + c.limit + 1} ROWS WITH TIES) near
+             ORDER BY ${order('near')} LIMIT ${c.limit + 1} OFFSET ${skip})`
+      : sql`(${candidates} ORDER BY ${order('p')} LIMIT ${c.limit + 1} OFFSET ${skip})`
+
   const query = sql`
     SELECT hit.id, hit.title, hit.slug, hit.address_city AS city, hit.address_country AS country,
            hit.pricing_currency::text AS currency, hit.pricing_nightly_rate AS nightly_rate, hit.pricing_weekend_rate AS weekend_rate,
            hit.pricing_cleaning_fee AS cleaning_fee, hit.pricing_weekly_discount_percent AS weekly_discount,
            hit.pricing_monthly_discount_percent AS monthly_discount, hit.pricing_tax_percent AS tax_percent,
-           hit.rating_average::text AS rating_average, hit.review_count, hit.distance_km, cover.filename AS cover_filename
-    FROM (
-      SELECT p.id, p.title, p.slug, p.address_city, p.address_country, p.pricing_currency, p.pricing_nightly_rate,
-             p.pricing_weekend_rate, p.pricing_cleaning_fee, p.pricing_weekly_discount_percent,
-             p.pricing_monthly_discount_percent, p.pricing_tax_percent, p.rating_average, p.review_count,
-             ${distance} AS distance_km
-      FROM properties p
-      WHERE ${sql.join([filters, ...keyset], sql` AND `)}
-      ORDER BY ${order('p')}
-      LIMIT ${c.limit + 1} OFFSET ${skip}
-    ) hit
+           hit.rating_average::text AS rating_average, hit.review_count, hit.distance_km, hit.nearness, cover.filename AS cover_filename
+    FROM ${hits} hit
     LEFT JOIN LATERAL (
       SELECT coalesce(m.sizes_card_filename, m.sizes_hero_filename, m.sizes_thumbnail_filename, m.filename) AS filename
       FROM properties_rels pr JOIN media m ON m.id = pr.media_id
@@ -152,7 +176,7 @@ export async function searchListings(payload: Payload, c: SearchCriteria): Promi
 
 function keyOf(sort: SearchCriteria['sort'], r: SearchRow): CursorKey {
   if (sort === 'rating') return { sort, rating: r.ratingText, reviews: r.reviewCount, id: r.id }
-  if (sort === 'distance') return { sort, distanceKm: r.distanceKm ?? 0, id: r.id }
+  if (sort === 'distance') return { sort, chord: r.nearness ?? 0, id: r.id }
   return { sort, rate: r.nightlyRate, id: r.id }
 }
 
@@ -176,6 +200,7 @@ function toRow(r: Record<string, unknown>): SearchRow {
     ratingText: (r.rating_average as string | null) ?? null,
     reviewCount: num(r.review_count) ?? 0,
     distanceKm: num(r.distance_km),
+    nearness: num(r.nearness),
     coverFilename: (r.cover_filename as string | null) ?? null,
   }
 }
