@@ -12,6 +12,7 @@
  *                                  their photos (media rows) and hosts: what Payload's default depth reads
  */
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 
 import { PgDialect } from '@payloadcms/db-postgres/drizzle/pg-core'
@@ -91,7 +92,7 @@ export function bareApp(pool: pg.Pool): express.Express {
   return app
 }
 
-export async function startBare(options: { databaseUrl: string; port: number; poolMax: number; host?: string }): Promise<{ server: Server; pool: pg.Pool; close: () => Promise<void> }> {
+export async function startBare(options: { databaseUrl: string; port: number; poolMax: number; host?: string }): Promise<{ url: string; pool: pg.Pool; close: () => Promise<void> }> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax })
   const app = bareApp(pool)
   const server = await new Promise<Server>((resolve) => {
@@ -99,10 +100,14 @@ export async function startBare(options: { databaseUrl: string; port: number; po
   })
   server.keepAliveTimeout = 65_000
   const close = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // Keep-alive clients (autocannon, fetch) would hold close() open for the 65 s keep-alive timeout.
+    server.closeAllConnections()
+    await closed
     await pool.end()
   }
-  return { server, pool, close }
+  const { port } = server.address() as AddressInfo
+  return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, pool, close }
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href
