@@ -7,9 +7,9 @@
  * `npm run bench` starts it itself, beside the production build. Routes (same query strings as the API):
  *   GET /search?…                  parseSearch + searchStatements(criteria): the search's own statement
  *   GET /properties/:id            one listing with its amenities and photo ids (Payload's depth=0 document)
- *   GET /properties/by-slug/:slug  the same, found by slug
- *   GET /properties/city/:city     the first 10 listings of a city, newest first, with the total count,
- *                                  their photos (media rows) and hosts: what Payload's default depth reads
+ *   GET /properties/by-slug/:slug  the listing with that slug, as Payload's find at its default depth:
+ *                                  the page, the count, the photos (media rows) and the host
+ *   GET /properties/city/:city     the first 10 listings of a city, newest first, read the same way
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -23,6 +23,19 @@ import { parseSearch } from '../src/domain/searchParams'
 import { searchStatements } from '../src/services/listingSearch'
 
 const dialect = new PgDialect()
+
+/**
+ * A search cursor is opaque and signed with the server's secret (src/domain/searchCursor.ts, from the
+ * search work): the bench gives both processes the same PAYLOAD_SECRET, and the floor decodes the
+ * cursor as the endpoint does. Loaded by name so this file also runs on a tree without cursors.
+ */
+type Decoded = { ok: true; after: unknown } | { ok: false; message: string }
+async function decodeCursor(c: { cursor?: string | null }): Promise<Decoded> {
+  const modulePath = '../src/domain/searchCursor'
+  const mod = (await import(modulePath).catch(() => null)) as { decodeCursor?: (secret: string, c: unknown, raw: string) => Decoded } | null
+  if (!mod?.decodeCursor) return { ok: false, message: 'This tree has no search cursors.' }
+  return mod.decodeCursor(process.env.PAYLOAD_SECRET ?? '', c, c.cursor ?? '')
+}
 
 // The columns of a listing document at depth 0: the row, its amenities in order, its photo ids in order.
 const LISTING = `
@@ -40,32 +53,39 @@ export function bareApp(pool: pg.Pool): express.Express {
     const params = new URL(req.url, 'http://bare').searchParams
     const parsed = parseSearch((name) => params.get(name))
     if (!parsed.ok) return void res.status(400).json({ errors: [{ message: parsed.message, field: parsed.field }] })
-    const { sql, params: values } = dialect.sqlToQuery(searchStatements(parsed.criteria).query)
-    const { rows } = await pool.query(sql, values)
-    const totalDocs = rows.length ? Number(rows[0].total) : 0
-    const limit = parsed.criteria.limit
+    const c = parsed.criteria as typeof parsed.criteria & { cursor?: string | null; after?: unknown }
+    if (c.cursor) {
+      const after = await decodeCursor(c)
+      if (!after.ok) return void res.status(400).json({ errors: [{ message: after.message, field: 'cursor' }] })
+      c.after = after.after
+    }
+    const { query, count } = searchStatements(c)
+    const page = dialect.sqlToQuery(query)
+    const { rows: found } = await pool.query(page.sql, page.params)
+    // searchListings' own rule: the page asks for limit + 1 rows, and the count runs only when the page
+    // cannot tell the total by itself (with the old window count, only past the last page).
+    const more = found.length > c.limit
+    const rows = found.slice(0, c.limit)
+    const skip = c.after ? null : (c.page - 1) * c.limit
+    let totalDocs: number
+    if (!more && skip !== null && (rows.length > 0 || skip === 0)) totalDocs = rows.length && 'total' in rows[0] ? Number(rows[0].total) : skip + rows.length
+    else {
+      const counted = dialect.sqlToQuery(count)
+      totalDocs = Number((await pool.query(counted.sql, counted.params)).rows[0]?.total ?? 0)
+    }
     res.json({
       docs: rows.map((r) => ({ id: r.id, title: r.title, slug: r.slug, city: r.city, country: r.country, nightlyRate: Number(r.nightly_rate), currency: r.currency, cover: r.cover_filename })),
       totalDocs,
-      page: parsed.criteria.page,
-      totalPages: Math.ceil(totalDocs / limit),
-      limit,
+      page: c.page,
+      totalPages: Math.ceil(totalDocs / c.limit),
+      limit: c.limit,
     })
   })
 
-  app.get('/properties/by-slug/:slug', async (req, res) => {
-    const { rows } = await pool.query(`${LISTING} WHERE p.slug = $1 AND p._status = 'published'`, [req.params.slug])
-    if (!rows[0]) return void res.status(404).json({ errors: [{ message: 'Not Found' }] })
-    res.json({ docs: rows, totalDocs: 1 })
-  })
-
-  app.get('/properties/city/:city', async (req, res) => {
-    const city = req.params.city
-    const page = await pool.query(
-      `${LISTING} WHERE p.address_city = $1 AND p._status = 'published' ORDER BY p.created_at DESC LIMIT 10`,
-      [city],
-    )
-    const count = await pool.query(`SELECT count(*)::int AS n FROM properties p WHERE p.address_city = $1 AND p._status = 'published'`, [city])
+  // Payload's find at its default depth: the page, the count, then the photos and hosts it populates.
+  const listingPage = async (where: string, value: string, limit: number) => {
+    const page = await pool.query(`${LISTING} WHERE ${where} AND p._status = 'published' ORDER BY p.created_at DESC LIMIT ${limit}`, [value])
+    const count = await pool.query(`SELECT count(*)::int AS n FROM properties p WHERE ${where} AND p._status = 'published'`, [value])
     const mediaIds = page.rows.flatMap((r) => r.photos as number[])
     const hostIds = [...new Set(page.rows.map((r) => r.host_id).filter((id) => id !== null))]
     const [media, hosts] = await Promise.all([
@@ -74,11 +94,19 @@ export function bareApp(pool: pg.Pool): express.Express {
     ])
     const mediaById = new Map(media.rows.map((m) => [m.id, m]))
     const hostById = new Map(hosts.rows.map((h) => [h.id, h]))
-    res.json({
+    return {
       docs: page.rows.map((r) => ({ ...r, photos: (r.photos as number[]).map((id) => mediaById.get(id) ?? id), host: hostById.get(r.host_id) ?? r.host_id })),
-      totalDocs: count.rows[0].n,
-      limit: 10,
-    })
+      totalDocs: count.rows[0].n as number,
+      limit,
+    }
+  }
+
+  app.get('/properties/by-slug/:slug', async (req, res) => {
+    res.json(await listingPage('p.slug = $1', req.params.slug, 10))
+  })
+
+  app.get('/properties/city/:city', async (req, res) => {
+    res.json(await listingPage('p.address_city = $1', req.params.city, 10))
   })
 
   app.get('/properties/:id', async (req, res) => {

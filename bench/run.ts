@@ -25,6 +25,7 @@
  * report the peak. Results: bench/results/<ISO date-time>.json and a markdown table on stdout.
  */
 import { execSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -122,7 +123,8 @@ async function main(): Promise<void> {
   }
   const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'staybase-bench-media-'))
   const redisPrefix = process.env.REDIS_PREFIX ?? 'staybase-bench:'
-  const bare = await startBareProcess({ port: port + 1, databaseUrl, poolMax })
+  const secret = randomBytes(32).toString('hex')
+  const bare = await startBareProcess({ port: port + 1, databaseUrl, poolMax, secret })
   const bareResults = new Map<string, Measured>()
   const rows: Row[] = []
   const servers: { cache: 'off' | 'on'; rssPeakMb: number; rssAfterStartMb: number }[] = []
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
   try {
     for (const cache of cacheModes) {
       log(`starting dist/server.js with CACHE_ENABLED=${cache === 'on'}`)
-      server = await startServer({ port, databaseUrl, poolMax, cache, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix, logLevel: args['log-level'], mediaDir })
+      server = await startServer({ port, databaseUrl, poolMax, cache, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix, logLevel: args['log-level'], mediaDir, secret })
       const sampler = rssSampler(server.pid)
       const rssAfterStartMb = sampler.peak() / 2 ** 20
       const context: ShapeContext = { data, today, connections, cursor200: null, booking: null }

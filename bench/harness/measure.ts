@@ -58,10 +58,14 @@ export async function measure(baseUrl: string, connections: number, durationS: n
   }
 }
 
-/** A few sequential requests before measuring: JIT, plan caches, connection pools, and the cache under test. */
-export async function warmUp(baseUrl: string, next: () => Request, count: number): Promise<number[]> {
+/**
+ * A few sequential requests before measuring (JIT, plan caches, connection pools, the cache under test):
+ * `count` of them, or fewer when they take longer than `maxMs` together (a 10 s search is warm after one).
+ */
+export async function warmUp(baseUrl: string, next: () => Request, count: number, maxMs = 5_000): Promise<number[]> {
   const statuses: number[] = []
-  for (let i = 0; i < count; i++) {
+  const deadline = Date.now() + maxMs
+  for (let i = 0; i < count && (i === 0 || Date.now() < deadline); i++) {
     const r = next()
     const res = await fetch(`${baseUrl}${r.path}`, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(60_000) })
     await res.arrayBuffer()

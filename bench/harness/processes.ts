@@ -70,6 +70,7 @@ export type ServerOptions = {
   redisPrefix: string
   logLevel: string
   mediaDir: string
+  secret: string
 }
 
 /** dist/server.js with production settings; CACHE_ENABLED is the switch agreed with the cache work (COMMON.md). */
@@ -84,8 +85,8 @@ export function startServer(o: ServerOptions): Promise<Started> {
     REDIS_URL: o.redisUrl,
     REDIS_PREFIX: o.redisPrefix,
     CACHE_ENABLED: o.cache === 'on' ? 'true' : 'false',
-    // A fresh secret per start: the run logs its guests in after the server is up.
-    PAYLOAD_SECRET: process.env.PAYLOAD_SECRET ?? `bench-${Date.now()}-${Math.random().toString(36).slice(2)}-secret`,
+    // Shared with the bare handler, which decodes the search's signed cursors the same way.
+    PAYLOAD_SECRET: o.secret,
     SERVER_URL: url,
     HOST: '127.0.0.1',
     PORT: String(o.port),
@@ -99,9 +100,9 @@ export function startServer(o: ServerOptions): Promise<Started> {
   return startProcess(['dist/server.js'], env, url, 120_000)
 }
 
-export function startBareProcess(o: { port: number; databaseUrl: string; poolMax: number }): Promise<Started> {
+export function startBareProcess(o: { port: number; databaseUrl: string; poolMax: number; secret: string }): Promise<Started> {
   const url = `http://127.0.0.1:${o.port}`
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' }
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PAYLOAD_SECRET: o.secret }
   return startProcess(['--import', 'tsx', 'bench/bare.ts', '--port', String(o.port), '--database-url', o.databaseUrl, '--pool-max', String(o.poolMax)], env, url, 60_000)
 }
 

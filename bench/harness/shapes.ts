@@ -85,8 +85,8 @@ export function buildShapes(c: ShapeContext): Shape[] {
       const [a, b] = [rotate(slugs), rotate(slugs)]
       return {
         id: 'read-slug',
-        label: `GET /api/properties?where[slug][equals]=…&depth=0 (${slugs.length} listings in turn)`,
-        api: () => `/api/properties?where[slug][equals]=${encodeURIComponent(a())}&depth=0&limit=1`,
+        label: `GET /api/properties?where[slug][equals]=…, default depth (${slugs.length} listings in turn)`,
+        api: () => `/api/properties?where[slug][equals]=${encodeURIComponent(a())}`,
         bare: () => `/properties/by-slug/${encodeURIComponent(b())}`,
       }
     })(),
