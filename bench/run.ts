@@ -20,6 +20,7 @@
  *   --min-listings N     refuse a database with fewer published listings (default 5000)
  *   --log-level L        the server's LOG_LEVEL (default warn: no access log line per request)
  *   --out DIR            where the JSON goes (default bench/results)
+ *   --password P         password of the bench-guest-<n>@staybase.bench accounts (the generator's default)
  *
  * The server is started by the bench so it can sample its RSS (/proc/<pid>/status) during the run and
  * report the peak. Results: bench/results/<ISO date-time>.json and a markdown table on stdout.
@@ -33,7 +34,7 @@ import { parseArgs } from 'node:util'
 
 import pg from 'pg'
 
-import { ensureGuests, freeStays, logIn } from './harness/bookings'
+import { BENCH_GUEST_PASSWORD, ensureGuests, freeStays, logIn } from './harness/bookings'
 import { countPublished, readDataset } from './harness/dataset'
 import { type Measured, measure, warmUp } from './harness/measure'
 import { startBareProcess, startServer, rssSampler, type Started } from './harness/processes'
@@ -53,6 +54,7 @@ const { values: args } = parseArgs({
     'min-listings': { type: 'string', default: '5000' },
     'log-level': { type: 'string', default: 'warn' },
     out: { type: 'string', default: 'bench/results' },
+    password: { type: 'string', default: BENCH_GUEST_PASSWORD },
   },
 })
 
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
   let guests: string[] = []
   if (withBookings) {
     log(`booking shapes write into ${data.database}: creating bench guests where missing`)
-    guests = await ensureGuests(pool, connections * 2)
+    guests = await ensureGuests(pool, connections * 2, args.password)
   }
   const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'staybase-bench-media-'))
   const redisPrefix = process.env.REDIS_PREFIX ?? 'staybase-bench:'
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
         if (!context.cursor200) log('the API answers no nextCursor (or fewer than 200 pages): no cursor shape')
       }
       if (withBookings) {
-        const tokens = await logIn(server.url, guests)
+        const tokens = await logIn(server.url, guests, args.password)
         context.booking = { tokens, stays: await freeStays(pool, today), next: 0 }
         log(`${tokens.length} guests logged in, ${context.booking.stays.length} free stays ready`)
       }

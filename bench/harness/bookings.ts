@@ -11,7 +11,8 @@ import { MAX_DAYS_AHEAD } from '../../src/domain/stayRules'
  * requests rarely wait on the same calendar lock. Each request takes the next stay: most succeed (201),
  * and a 409 means someone else booked those nights meanwhile.
  */
-export const BENCH_GUEST_PASSWORD = 'staybase-bench-guest-2026'
+// The generator's default password (bench/seed.ts), so the guests it creates are the ones the bench logs in.
+export const BENCH_GUEST_PASSWORD = 'staybase-bench-2026'
 const emailOf = (i: number) => `bench-guest-${i}@staybase.bench`
 
 /** Payload's current password format (payload/dist/auth/strategies/local/generatePasswordSaltHash.js). */
@@ -20,15 +21,18 @@ function payloadHash(password: string): { salt: string; hash: string } {
   return { salt, hash: `pbkdf2-sha256-v1:${pbkdf2Sync(password, salt, 600_000, 32, 'sha256').toString('hex')}` }
 }
 
-/** Verified guest accounts bench-guest-<i>@staybase.bench, created when missing (this writes users). */
-export async function ensureGuests(pool: pg.Pool, count: number): Promise<string[]> {
+/**
+ * Verified guest accounts bench-guest-<i>@staybase.bench — the generator makes 200 of them — created
+ * when missing (this writes users).
+ */
+export async function ensureGuests(pool: pg.Pool, count: number, password = BENCH_GUEST_PASSWORD): Promise<string[]> {
   const emails = Array.from({ length: count }, (_, i) => emailOf(i + 1))
   const { rows } = await pool.query('SELECT email FROM users WHERE email = ANY($1::text[])', [emails])
   const existing = new Set(rows.map((r) => r.email as string))
   const missing = emails.filter((e) => !existing.has(e))
   if (missing.length) {
     // One salt and hash for all of them: 600,000 PBKDF2 rounds each would only slow the set-up down.
-    const { salt, hash } = payloadHash(BENCH_GUEST_PASSWORD)
+    const { salt, hash } = payloadHash(password)
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
@@ -50,7 +54,7 @@ export async function ensureGuests(pool: pg.Pool, count: number): Promise<string
   return emails
 }
 
-export async function logIn(baseUrl: string, emails: string[]): Promise<string[]> {
+export async function logIn(baseUrl: string, emails: string[], password = BENCH_GUEST_PASSWORD): Promise<string[]> {
   const tokens: string[] = []
   // A few at a time: each login is 600,000 PBKDF2 rounds on the server.
   for (let i = 0; i < emails.length; i += 4) {
@@ -59,7 +63,7 @@ export async function logIn(baseUrl: string, emails: string[]): Promise<string[]
         const res = await fetch(`${baseUrl}/api/users/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: BENCH_GUEST_PASSWORD }),
+          body: JSON.stringify({ email, password }),
           signal: AbortSignal.timeout(60_000),
         })
         const body = (await res.json()) as { token?: string }
