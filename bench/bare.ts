@@ -19,23 +19,17 @@ import { PgDialect } from '@payloadcms/db-postgres/drizzle/pg-core'
 import express from 'express'
 import pg from 'pg'
 
+import { decodeCursor } from '../src/domain/searchCursor'
 import { parseSearch } from '../src/domain/searchParams'
 import { searchStatements } from '../src/services/listingSearch'
 
 const dialect = new PgDialect()
 
 /**
- * A search cursor is opaque and signed with the server's secret (src/domain/searchCursor.ts, from the
- * search work): the bench gives both processes the same PAYLOAD_SECRET, and the floor decodes the
- * cursor as the endpoint does. Loaded by name so this file also runs on a tree without cursors.
+ * A search cursor is opaque and signed with the server's secret (src/domain/searchCursor.ts): the bench
+ * gives both processes the same PAYLOAD_SECRET, and the floor decodes the cursor as the endpoint does.
  */
-type Decoded = { ok: true; after: unknown } | { ok: false; message: string }
-async function decodeCursor(c: { cursor?: string | null }): Promise<Decoded> {
-  const modulePath = '../src/domain/searchCursor'
-  const mod = (await import(modulePath).catch(() => null)) as { decodeCursor?: (secret: string, c: unknown, raw: string) => Decoded } | null
-  if (!mod?.decodeCursor) return { ok: false, message: 'This tree has no search cursors.' }
-  return mod.decodeCursor(process.env.PAYLOAD_SECRET ?? '', c, c.cursor ?? '')
-}
+const cursorSecret = () => process.env.PAYLOAD_SECRET ?? ''
 
 // The columns of a listing document at depth 0: the row, its amenities in order, its photo ids in order.
 const LISTING = `
@@ -53,9 +47,9 @@ export function bareApp(pool: pg.Pool): express.Express {
     const params = new URL(req.url, 'http://bare').searchParams
     const parsed = parseSearch((name) => params.get(name))
     if (!parsed.ok) return void res.status(400).json({ errors: [{ message: parsed.message, field: parsed.field }] })
-    const c = parsed.criteria as typeof parsed.criteria & { cursor?: string | null; after?: unknown }
+    const c = parsed.criteria
     if (c.cursor) {
-      const after = await decodeCursor(c)
+      const after = decodeCursor(cursorSecret(), c, c.cursor)
       if (!after.ok) return void res.status(400).json({ errors: [{ message: after.message, field: 'cursor' }] })
       c.after = after.after
     }

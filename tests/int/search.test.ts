@@ -2,7 +2,7 @@ import fc from 'fast-check'
 
 import { type ListingPricing, quoteStay } from '../../src/domain/pricing'
 import { addDays, staysOverlap, utcDate } from '../../src/domain/stayDates'
-import { type TestUser, rest, signUp } from '../helpers/api'
+import { type ApiResponse, type TestUser, rest, signUp } from '../helpers/api'
 import { listingInput } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 
@@ -265,7 +265,7 @@ async function walkCursor(query: string, maxPages = 200): Promise<{ ids: number[
   const pages: SearchBody[] = []
   let cursor: string | null = null
   do {
-    const res = await rest<SearchBody>(stack, 'GET', `/api/properties/search?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    const res: ApiResponse<SearchBody> = await rest<SearchBody>(stack, 'GET', `/api/properties/search?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
     expect(res.status).toBe(200)
     pages.push(res.body)
     cursor = res.body.nextCursor
