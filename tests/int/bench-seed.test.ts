@@ -16,7 +16,7 @@ let stack: Stack
 function seed(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/seed.ts', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: stack.databaseUrl },
+      env: { ...process.env, DATABASE_URL: stack.databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
