@@ -1,8 +1,8 @@
 /**
  * Where the generated listings are: 40 countries, each with its best-known destinations at their real
- * coordinates (rounded), and a popularity weight in "listings per 1,000" (Paris 33 → 3.3 % of all
- * listings, ~3,300 at 100k). `makeCities` fills the rest of the ~2,000 cities with small towns around
- * them (invented names, real-ish positions), which share what the destinations leave.
+ * coordinates (rounded), and a popularity weight (raised to the power 1.3 so the few huge ones dominate:
+ * Paris gets ~3.3 % of all listings, ~3,300 at 100k). `makeCities` fills the rest of the ~2,000 cities
+ * with small towns around them (invented names, real-ish positions), which share what the destinations leave.
  */
 import type { Currency } from '../../src/domain/money'
 import type { Rng } from './rng'
@@ -23,7 +23,7 @@ export type City = {
 
 type Country = { code: string; currency: Currency; priceLevel: number; cities: string }
 
-// "Name|lat|lng|weight|region" per line. Weights are listings per 1,000 (a few huge, many small).
+// "Name|lat|lng|weight|region" per line.
 const COUNTRIES: Country[] = [
   { code: 'FR', currency: 'EUR', priceLevel: 1.0, cities: `Paris|48.857|2.352|33|Île-de-France
 Nice|43.703|7.266|9|Provence-Alpes-Côte d'Azur
@@ -246,17 +246,18 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
         lat: Number(lat),
         lng: Number(lng),
         radiusKm: 3 + Math.sqrt(w) * 2,
-        weight: w,
+        // Steeper than the table: the biggest destinations dominate (Paris ≈ 3.3 % of all listings).
+        weight: Math.pow(w, 1.3),
         priceFactor: country.priceLevel * (1 + Math.min(w, 30) / 60),
       })
     }
   }
   const destinations = cities.slice()
   const destinationWeight = destinations.reduce((sum, c) => sum + c.weight, 0)
-  const TOWN_SHARE = 0.38
+  const TOWN_SHARE = 0.35
   const towns: City[] = []
   for (let i = destinations.length; i < total; i++) {
-    const anchor = rng.weighted(destinations, (c) => Math.sqrt(c.weight))
+    const anchor = rng.weighted(destinations, (c) => Math.pow(c.weight, 0.4))
     const at = offsetKm(rng, anchor.lat, anchor.lng, 10 + rng.next() * 110)
     // Pareto-like: most towns are tiny, a few are sizeable resorts.
     const weight = Math.min(6, 0.08 / Math.pow(1 - rng.next() * 0.999, 0.8))
@@ -269,7 +270,7 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
       lng: Math.round(at.lng * 1000) / 1000,
       radiusKm: 2 + weight,
       weight,
-      priceFactor: (anchor.priceFactor / (1 + Math.min(anchor.weight, 30) / 60)) * (0.75 + rng.next() * 0.5),
+      priceFactor: (anchor.priceFactor / (1 + Math.min(Math.pow(anchor.weight, 1 / 1.3), 30) / 60)) * (0.75 + rng.next() * 0.5),
     })
   }
   const townWeight = towns.reduce((sum, c) => sum + c.weight, 0)

@@ -271,6 +271,7 @@ export function makePlan(options: Options, progress: (label: string) => void): P
   const blockShare = options.blocks / Math.max(1, options.bookings + options.blocks)
   // Over-generate a little, then drop random extras so the counts are exact.
   const inflate = 1.15
+  const drawNights = rng.table(NIGHTS_WEIGHT)
   for (const listing of listings) {
     const from = Math.max(start, Math.floor(listing.createdAt / DAY) + 1)
     if (end - from <= 0) continue
@@ -282,7 +283,7 @@ export function makePlan(options: Options, progress: (label: string) => void): P
       let nights: number
       if (isBlock) nights = rng.int(1, 14)
       else {
-        nights = NIGHTS[rng.table(NIGHTS_WEIGHT)()]
+        nights = NIGHTS[drawNights()]
         nights = Math.min(listing.maxNights, Math.max(listing.minNights, nights))
         // Short stays tend to start on Friday.
         if (nights <= 3 && rng.chance(0.35)) day += (5 - ((day + 4) % 7) + 7) % 7
@@ -326,6 +327,7 @@ export function makePlan(options: Options, progress: (label: string) => void): P
   const guestCount = Math.max(options.benchGuests + 10, Math.round(options.bookings / 6))
   const guestWeights = Float64Array.from({ length: guestCount }, () => rng.logNormal(1, 0.9))
   const drawGuest = rng.table(guestWeights)
+  const drawParty = rng.table([18, 45, 12, 15, 5, 5])
   const b = new Bookings(options.bookings)
   for (let i = 0; i < raw.length; i++) {
     if (!keep[i]) continue
@@ -338,7 +340,7 @@ export function makePlan(options: Options, progress: (label: string) => void): P
     b.checkIn[k] = checkIn
     b.nights[k] = nights
     b.guest[k] = drawGuest()
-    b.guests[k] = Math.min(listing.maxGuests, Math.max(1, rng.weighted([1, 2, 3, 4, 5, 6], (g) => [18, 45, 12, 15, 5, 5][g - 1])))
+    b.guests[k] = Math.min(listing.maxGuests, 1 + drawParty())
     // Booked 0–300 days ahead (median ~3 weeks), never before the listing existed nor after now.
     const lead = Math.min(300, rng.logNormal(21, 1.0))
     let created = checkIn * DAY + 15 * HOUR - lead * DAY

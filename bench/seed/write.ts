@@ -29,6 +29,34 @@ export type Accounts = { password: string; admin: string; staff: string; host: s
 let objectIdCounter = 0
 const objectId = (ms: number) => Math.floor(ms / 1000).toString(16).padStart(8, '0') + (objectIdCounter++).toString(16).padStart(16, '0')
 
+/** Calendar dates as text, computed once per day rather than once per row. */
+const dateCache = new Map<number, string>()
+function day(d: number): string {
+  let text = dateCache.get(d)
+  if (text === undefined) {
+    text = fromDayNumber(d)
+    dateCache.set(d, text)
+  }
+  return text
+}
+
+/**
+ * The quote's nights, one row each (Payload's array table for quote.perNight), built by the server from
+ * the bookings just written: ~9M rows at full size would otherwise be formatted here and parsed again
+ * there. Same rule as quoteStay: Friday and Saturday nights take the weekend rate when the listing has
+ * one. Row ids are ObjectId-like (seconds of the booking's creation, then booking id and night).
+ */
+export const PER_NIGHT_SQL = `
+  INSERT INTO bookings_quote_per_night (_order, _parent_id, id, date, rate, weekend)
+  SELECT n + 1, b.id,
+         lpad(to_hex(floor(extract(epoch FROM b.created_at))::bigint), 8, '0') || lpad(to_hex(b.id::bigint * 1024 + n), 16, '0'),
+         to_char(b.check_in + n, 'YYYY-MM-DD'),
+         CASE WHEN extract(dow FROM b.check_in + n) IN (5, 6) AND p.pricing_weekend_rate IS NOT NULL THEN p.pricing_weekend_rate ELSE p.pricing_nightly_rate END,
+         extract(dow FROM b.check_in + n) IN (5, 6)
+    FROM bookings b
+    JOIN properties p ON p.id = b.property_id
+   CROSS JOIN LATERAL generate_series(0, b.check_out - b.check_in - 1) AS n`
+
 export type Sink = { open: (table: string, columns: string[]) => CopyWriter; buffered: (table: string, columns: string[]) => BufferedWriter }
 
 type Ids = { admin: number; staff: number; firstStaff: number; firstHost: number; firstGuest: number }
@@ -215,7 +243,7 @@ export async function writeBlocks(sink: Sink, plan: Plan): Promise<void> {
   for (const b of plan.blocks) {
     const l = plan.listings[b.property - 1]
     const note = b.reason === 'maintenance' ? rng.pick(['Painting the bedroom.', 'Plumber visit.', 'Deep clean.']) : b.reason === 'owner_use' && rng.chance(0.3) ? 'Family visiting.' : null
-    if (blocks.row([num(id++), num(b.property), num(ids.firstHost + l.hostIndex), fromDayNumber(b.start), fromDayNumber(b.start + b.nights), b.reason, text(note), ts(b.createdAt), ts(b.createdAt)])) await blocks.flush()
+    if (blocks.row([num(id++), num(b.property), num(ids.firstHost + l.hostIndex), day(b.start), day(b.start + b.nights), b.reason, text(note), ts(b.createdAt), ts(b.createdAt)])) await blocks.flush()
   }
   await blocks.end()
 }
@@ -236,8 +264,8 @@ export async function writeBookings(sink: Sink, plan: Plan): Promise<void> {
   const derived: Derived[] = new Array(b.length)
   for (let k = 0; k < b.length; k++) {
     const l = plan.listings[b.property[k] - 1]
-    const checkIn = fromDayNumber(b.checkIn[k])
-    const checkOut = fromDayNumber(b.checkIn[k] + b.nights[k])
+    const checkIn = day(b.checkIn[k])
+    const checkOut = day(b.checkIn[k] + b.nights[k])
     const quote = quoteStay(l, checkIn, checkOut, SERVICE_FEE_PERCENT)
     const created = b.createdAt[k]
     const status = b.status[k]
@@ -276,22 +304,6 @@ export async function writeBookings(sink: Sink, plan: Plan): Promise<void> {
     if (flush) await bookings.flush()
   }
   await bookings.end()
-
-  // The quote's nights, one row each (Payload's array table for quote.perNight).
-  const nights = sink.open('bookings_quote_per_night', ['_order', '_parent_id', 'id', 'date', 'rate', 'weekend'])
-  for (let k = 0; k < b.length; k++) {
-    const l = plan.listings[b.property[k] - 1]
-    const first = b.checkIn[k]
-    let flush = false
-    for (let n = 0; n < b.nights[k]; n++) {
-      const day = first + n
-      const weekend = (day + 4) % 7 >= 5
-      const rate = weekend && l.weekendRate ? l.weekendRate : l.nightlyRate
-      flush = nights.row([num(n + 1), num(k + 1), objectId(b.createdAt[k]), fromDayNumber(day), num(rate), weekend ? 't' : 'f']) || flush
-    }
-    if (flush) await nights.flush()
-  }
-  await nights.end()
 
   // Payments: one Stripe PaymentIntent per paid booking (succeeded, refunded in part or whole when
   // cancelled), an open one for bookings awaiting payment, a canceled one for some expired holds.
