@@ -16,7 +16,7 @@ import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from 
  * The background worker: `npm run worker`. Processes every queue (booking lifecycle, payments, mail)
  * and keeps the repeatable jobs scheduled (the booking sweep; reconciliation with Stripe when Stripe is
  * configured). Any number of workers may run; BullMQ hands each job to one of them, and every processor
- * is safe to run twice. SIGTERM/SIGINT: finish running jobs, then exit 0.
+ * is safe to run twice. SIGTERM/SIGINT: finish running jobs (for at most SHUTDOWN_TIMEOUT_MS), then exit.
  */
 const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
 
@@ -74,6 +74,12 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down')
+    // Running jobs get SHUTDOWN_TIMEOUT_MS to finish. A job still running then is left: its lock expires
+    // and a worker takes it over as stalled, which is safe because every processor may run twice.
+    setTimeout(() => {
+      logger.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'jobs still running at the shutdown deadline; exiting, they will be taken over')
+      process.exit(1)
+    }, env.SHUTDOWN_TIMEOUT_MS).unref()
     await Promise.all(workers.map((w) => w.close()))
     await Promise.all([bookingQueue.close(), paymentsQueue.close(), closeQueues()])
     await connection.quit().catch(() => connection.disconnect())

@@ -10,6 +10,8 @@ import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
 import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change';
 import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at';
 import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates';
+import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes';
+import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes';
 
 export const migrations = [
   {
@@ -70,6 +72,16 @@ export const migrations = [
   {
     up: migration_20261127_161602_stay_dates_as_calendar_dates.up,
     down: migration_20261127_161602_stay_dates_as_calendar_dates.down,
-    name: '20261127_161602_stay_dates_as_calendar_dates'
+    name: '20261127_161602_stay_dates_as_calendar_dates',
+  },
+  {
+    up: migration_20261127_195101_search_indexes.up,
+    down: migration_20261127_195101_search_indexes.down,
+    name: '20261127_195101_search_indexes',
+  },
+  {
+    up: migration_20261127_195653_worker_indexes.up,
+    down: migration_20261127_195653_worker_indexes.down,
+    name: '20261127_195653_worker_indexes',
   },
 ];

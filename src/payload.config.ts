@@ -29,6 +29,7 @@ import { argumentRules } from './lib/graphqlArguments'
 import { completePermissionQueries } from './lib/graphqlPermissions'
 import { payloadCors } from './lib/cors'
 import { payloadPoolMax } from './lib/databasePools'
+import { useCachedSessions } from './lib/cachedSessions'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
 import { serverOwnedTimestamps } from './lib/serverOwnedTimestamps'
@@ -108,6 +109,8 @@ export default buildConfig({
       ]
     : [],
   hooks: { afterError: [tellOwnerOfLockAfterError, addErrorCode] },
+  // Authenticated requests find their user in Redis; every write to an account drops it (src/lib/cachedSessions.ts).
+  onInit: useCachedSessions,
   graphQL: {
     disablePlaygroundInProduction: true,
     // Argument values Payload would answer with a 500 are refused first (src/lib/graphqlArguments.ts);

@@ -9,7 +9,7 @@ import { toStayDate } from '../../src/lib/stayDateField'
 import type { Booking } from '../../src/payload-types'
 import { lockBookingReviews, publishPendingReviews } from '../../src/services/reviews'
 import { inTransaction } from '../../src/services/transaction'
-import { applyTransition } from '../../src/services/bookingLifecycle'
+import { applyTransition, overdueHolds, staysToComplete } from '../../src/services/bookingLifecycle'
 import { enqueue } from '../../src/services/queue'
 import { paymentsConfigured } from '../../src/services/stripe'
 import { type BookingLifecycleJobName, type BookingLifecycleJobs, PAYMENTS_QUEUE, paymentJobIds } from '../queues'
@@ -48,30 +48,19 @@ async function expire(
   return 'expired'
 }
 
+/** Bookings per sweep and kind; a longer backlog is taken by the next sweep. */
+const SWEEP_BATCH = 1000
+
 async function sweep(payload: Payload): Promise<string> {
   const now = new Date()
-  const overdue = await payload.find({
-    collection: 'bookings',
-    where: { and: [{ status: { in: ['awaiting_payment', 'requested'] } }, { holdExpiresAt: { less_than_equal: now.toISOString() } }] },
-    depth: 0,
-    limit: 1000,
-    select: { status: true },
-  })
   let expired = 0
-  for (const booking of overdue.docs) {
+  for (const booking of await overdueHolds(payload, now, SWEEP_BATCH)) {
     const result = await expire(payload, booking.id, booking.status as 'awaiting_payment' | 'requested').catch(() => 'skipped')
     if (result === 'expired') expired++
   }
   // "The day after checkOut": the stay's last morning has passed.
-  const finished = await payload.find({
-    collection: 'bookings',
-    where: { and: [{ status: { equals: 'confirmed' } }, { checkOut: { less_than: utcDate(now) } }] },
-    depth: 0,
-    limit: 1000,
-    select: { status: true },
-  })
   let completed = 0
-  for (const booking of finished.docs) {
+  for (const booking of await staysToComplete(payload, utcDate(now), SWEEP_BATCH)) {
     const req = await createLocalReq({}, payload)
     const doc = await applyTransition(req, booking.id, (b) => (b.status === 'confirmed' ? { to: 'completed' } : null))
     if (doc) {
@@ -98,7 +87,8 @@ async function revealReviews(payload: Payload, bookingId: number): Promise<strin
 
 /** Pending reviews whose window closed but whose reveal job was lost: the sweep reveals them. */
 async function revealOverdueReviews(payload: Payload): Promise<number> {
-  const { docs } = await payload.find({ collection: 'reviews', where: { status: { equals: 'pending' } }, depth: 1, limit: 500, sort: 'createdAt', overrideAccess: true, select: { booking: true } })
+  // Oldest first, from the partial index of pending reviews; no count (pagination: false).
+  const { docs } = await payload.find({ collection: 'reviews', where: { status: { equals: 'pending' } }, depth: 1, limit: 500, pagination: false, sort: 'createdAt', overrideAccess: true, select: { booking: true } })
   let revealed = 0
   const seen = new Set<number>()
   for (const review of docs) {

@@ -4,7 +4,7 @@ import { BOOKING_STATUSES } from '../domain/bookingStatus'
 import { AMENITIES, CANCELLATION_POLICIES, PROPERTY_TYPES } from '../domain/listing'
 import { CURRENCY_CODES } from '../domain/money'
 import { REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX } from '../domain/reviews'
-import { MAX_RADIUS_KM, MAX_SEARCH_LIMIT, SEARCH_SORTS } from '../domain/searchParams'
+import { MAX_RADIUS_KM, MAX_SEARCH_LIMIT, SEARCH_COUNT_CAP, SEARCH_SORTS } from '../domain/searchParams'
 import { isCalendarDate } from '../domain/stayDates'
 import { INT4_MAX } from '../lib/ids'
 
@@ -182,8 +182,13 @@ export const searchListingsQuery = z.object({
   lng: queryNumber('lng', -180, 180).optional(),
   radiusKm: queryNumber('radiusKm', 0.1, MAX_RADIUS_KM).optional().meta({ description: 'Default 25 when lat and lng are given.' }),
   sort: z.enum(SEARCH_SORTS).optional().meta({ description: 'Default distance with lat/lng, else price.' }),
-  page: queryInt('page', 1, 10_000).optional(),
+  page: queryInt('page', 1, 10_000).optional().meta({ description: 'Default 1. Deep pages are cheaper through `cursor`.' }),
   limit: queryInt('limit', 1, MAX_SEARCH_LIMIT).optional().meta({ description: 'Default 20.' }),
+  cursor: z
+    .string()
+    .max(1000, { error: 'cursor is not a cursor this search gave out; start again without it.' })
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page, with the same filters, sort and limit (not with `page`): the page after it.' }),
 })
 
 export const listingSearchHit = named(
@@ -206,10 +211,12 @@ export const listingSearchHit = named(
 
 export const searchListingsResponse = z.object({
   docs: z.array(listingSearchHit),
-  totalDocs: count(),
+  totalDocs: count().meta({ description: `The matches, counted up to ${SEARCH_COUNT_CAP}: above that it says ${SEARCH_COUNT_CAP} and totalDocsExact is false.` }),
+  totalDocsExact: z.boolean().meta({ description: `Whether totalDocs is the exact count (false: more than ${SEARCH_COUNT_CAP} match).` }),
   page: z.int().min(1),
-  totalPages: count(),
+  totalPages: count().meta({ description: 'ceil(totalDocs / limit): a lower bound when totalDocsExact is false.' }),
   limit: z.int().min(1),
+  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
 })
 
 const STAY_DATES = 'checkIn and checkOut must be dates as YYYY-MM-DD.'

@@ -1,12 +1,15 @@
 import { isCountryCode } from './countries'
 import { AMENITIES, PROPERTY_TYPES } from './listing'
 import { isCurrency } from './money'
+import type { SearchAfter } from './searchCursor'
 import { isCalendarDate, nightsBetween } from './stayDates'
 
 /** The query of GET /api/properties/search, parsed and checked. Pure: a 400 message or the criteria. */
 export const SEARCH_SORTS = ['price', '-price', 'rating', 'distance'] as const
 export const MAX_SEARCH_LIMIT = 50
 export const MAX_RADIUS_KM = 1000
+/** totalDocs is exact up to this many matches; above it the answer says 1000 and totalDocsExact: false. */
+export const SEARCH_COUNT_CAP = 1000
 
 export type SearchCriteria = {
   stay: { checkIn: string; checkOut: string; nights: number } | null
@@ -22,6 +25,10 @@ export type SearchCriteria = {
   sort: (typeof SEARCH_SORTS)[number]
   page: number
   limit: number
+  /** The `cursor` parameter as given (decoded with the server's secret by src/domain/searchCursor.ts). */
+  cursor: string | null
+  /** Where the page starts when a cursor was given (keyset pagination): rows after this key. */
+  after?: SearchAfter | null
 }
 
 type Get = (name: string) => string | null
@@ -87,8 +94,10 @@ export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | 
   if (sort === 'distance' && !point) return fail('sort=distance needs lat and lng.', 'sort')
   if (n.minPrice !== null && n.maxPrice !== null && n.minPrice > n.maxPrice) return fail('minPrice must not exceed maxPrice.', 'maxPrice')
   const city = get('city')?.trim() || null
+  const cursor = get('cursor') || null
+  if (cursor && get('page')) return fail('page and cursor go separately: follow nextCursor, or ask for a page.', 'cursor')
   return {
     ok: true,
-    criteria: { stay, guests: n.guests!, city, country, currency, minPrice: n.minPrice, maxPrice: n.maxPrice, amenities: [...new Set(amenities)], propertyType, point, sort, page: n.page!, limit: n.limit! },
+    criteria: { stay, guests: n.guests!, city, country, currency, minPrice: n.minPrice, maxPrice: n.maxPrice, amenities: [...new Set(amenities)], propertyType, point, sort, page: n.page!, limit: n.limit!, cursor },
   }
 }

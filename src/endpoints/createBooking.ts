@@ -6,7 +6,9 @@ import { IDEMPOTENCY_KEY } from '../contract/schemas'
 import type { BookingAnswer, CreateBookingBody } from '../contract/types'
 import { HttpError, badRequest, conflict, unauthorized } from '../lib/errors'
 import { describeError } from '../lib/errorCodes'
+import { isOverlapViolation } from '../lib/constraints'
 import { claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
+import { datesUnavailable, decideNewBooking, insertBooking } from '../services/newBooking'
 import { parseInput } from '../contract/validate'
 import { restParts } from './operation'
 
@@ -17,23 +19,39 @@ import { restParts } from './operation'
  * POST /api/bookings and GraphQL `createBooking` — Payload's create, plus the `Idempotency-Key` header:
  * the same key from the same user with the same booking within 24 h gets the first answer again (the
  * booking, or the refusal), the same key with another booking gets 422 IDEMPOTENCY_KEY_REUSED. REST and
- * GraphQL share the keys: a retry may come by either. Everything about the booking itself happens in
- * the collection's hooks.
+ * GraphQL share the keys: a retry may come by either. What the server decides about a booking lives in
+ * src/services/newBooking.ts, shared with the collection's beforeChange hook (admin, Local API).
  */
 export type CreateBookingResult = { status: number; body: BookingAnswer; replayed: boolean }
 type StoredError = { errors: { message: string; code?: string; field?: string; data?: unknown }[] }
 
+/**
+ * The booking, in as few statements as the rules allow (a statement budget test holds it,
+ * tests/int/statement-budgets.test.ts): the listing read (decideNewBooking), one atomic INSERT of the
+ * booking with its nightly rows (no transaction needed, no lock, no pre-check: the exclusion constraint
+ * decides), and Payload's own read of the new booking as this user at `depth` — the answer Payload's
+ * create would give, since create answers with the same read. The collection's afterChange hooks
+ * (the hold's expiry job, cache invalidation) run as after Payload's create.
+ *
+ * Only the client fields a guest may set on create are taken (field access: property, dates, guests,
+ * messageToHost), already checked by the contract's schema; everything else is the server's.
+ */
 async function create(req: PayloadRequest, data: CreateBookingBody, depth: number): Promise<BookingAnswer> {
-  // Whatever the client sent; field access and the collection's hooks decide what is kept.
-  const doc = await req.payload.create({
-    collection: 'bookings',
-    data: data as unknown as Omit<Booking, 'id' | 'createdAt' | 'updatedAt'>,
-    depth,
-    overrideAccess: false,
-    user: req.user,
-    req,
-  })
-  return { doc: doc as BookingAnswer['doc'], message: 'Booking created.' }
+  const collection = req.payload.collections.bookings.config
+  const booking = await decideNewBooking(req, collection, data)
+  let id: number
+  try {
+    id = await insertBooking(req, booking, { guests: data.guests, messageToHost: data.messageToHost ?? null })
+  } catch (error) {
+    if (isOverlapViolation(error)) throw datesUnavailable()
+    throw error
+  }
+  const doc = await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req })
+  let result: Booking = doc
+  for (const hook of collection.hooks.afterChange ?? []) {
+    result = (await hook({ collection, context: req.context, data: { ...data, ...booking }, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
+  }
+  return { doc: result as BookingAnswer['doc'], message: 'Booking created.' }
 }
 
 /** The answer for a client error, stored so a retry gets it again. */

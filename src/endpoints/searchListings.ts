@@ -1,5 +1,6 @@
 import * as contract from '../contract/operations'
 import { isCurrency } from '../domain/money'
+import { decodeCursor, encodeCursor } from '../domain/searchCursor'
 import { quoteStay, totalProblem } from '../domain/pricing'
 import { parseSearch } from '../domain/searchParams'
 import { env } from '../lib/env'
@@ -21,7 +22,13 @@ export const searchListingsOperation = implement({
     const parsed = parseSearch((name) => (values[name] === undefined ? null : String(values[name])))
     if (!parsed.ok) throw badRequest(parsed.message, { field: parsed.field })
     const c = parsed.criteria
-    const { rows, totalDocs } = await cachedSearch(req, c, () => searchListings(req.payload, c))
+    if (c.cursor) {
+      const decoded = decodeCursor(env.PAYLOAD_SECRET, c, c.cursor)
+      if (!decoded.ok) throw badRequest(decoded.message, { field: 'cursor' })
+      c.after = decoded.after
+    }
+    const page = c.after?.page ?? c.page
+    const { rows, totalDocs, totalDocsExact, next } = await cachedSearch(req, c, () => searchListings(req.payload, c))
     const base = env.SERVER_URL.replace(/\/$/, '')
     // A stay dearer than one payment can take has no bookable total (see MAX_STAY_TOTAL): none is shown.
     const totalOf = (r: (typeof rows)[number], stay: NonNullable<typeof c.stay>, currency: Parameters<typeof quoteStay>[0]['currency']) => {
@@ -42,7 +49,17 @@ export const searchListingsOperation = implement({
       reviewCount: r.reviewCount,
       ...(r.distanceKm !== null ? { distanceKm: Math.round(r.distanceKm * 100) / 100 } : {}),
     }))
-    return { docs, totalDocs, page: c.page, totalPages: Math.ceil(totalDocs / c.limit), limit: c.limit }
+    // totalPages follows the (possibly capped) count: past 1,000 matches it is a lower bound, and
+    // nextCursor (or a page past totalPages) still walks on.
+    return {
+      docs,
+      totalDocs,
+      totalDocsExact,
+      page,
+      totalPages: Math.ceil(totalDocs / c.limit),
+      limit: c.limit,
+      nextCursor: next ? encodeCursor(env.PAYLOAD_SECRET, c, next, page + 1) : null,
+    }
   },
 })
 

@@ -42,6 +42,12 @@ const trustProxy = makeValidator<string>((value) => {
   return value
 })
 
+const nonNegativeInt = makeValidator<number>((value) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error('must be a whole number, 0 or more')
+  return n
+})
+
 const positiveNumber = makeValidator<number>((value) => {
   const n = Number(value)
   if (!Number.isFinite(n) || n <= 0) throw new Error('must be a positive number')
@@ -119,6 +125,10 @@ export const env = cleanEnv(source, {
   CACHE_ENABLED: bool({ default: true, desc: 'Cache public listing reads and search pages in Redis (src/services/cache.ts)' }),
   FAST_PUBLIC_READS: bool({ default: true, desc: 'Answer anonymous public listing reads in express (src/publicReads.ts) instead of through Next' }),
   CACHE_TTL_SECONDS: positiveInt({ default: 60, desc: 'Longest life of a cache entry; invalidation is by version bumps, this bounds what it could miss' }),
+  SESSION_CACHE_TTL_SECONDS: nonNegativeInt({
+    default: 300,
+    desc: 'How long Redis keeps a signed-in user for the auth check (src/services/sessionCache.ts); 0 turns the cache off',
+  }),
   PAYLOAD_SECRET: secret({ desc: 'Signs auth tokens and encrypts API keys' }),
   SERVER_URL: url({ devDefault: 'http://localhost:3000', desc: 'Public base URL; links in mail point here' }),
   PORT: port({ default: 3000 }),
@@ -184,7 +194,7 @@ export const env = cleanEnv(source, {
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',
   }),
-  SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests may finish on SIGTERM' }),
+  SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests (web) and running jobs (worker) may finish on SIGTERM' }),
 })
 
 // Browsers drop a `SameSite=None` cookie that is not `Secure`: logins would seem to work and every next

@@ -1,10 +1,12 @@
-import type { PayloadRequest } from 'payload'
+import { sql } from '@payloadcms/db-postgres'
+import type { Payload, PayloadRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
 import { type BookingStatus, checkTransition } from '../domain/bookingStatus'
 import { conflict } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { lockListingCalendar } from './reservations'
+import { sqlExecutor } from './sqlExecutor'
 import { inTransaction } from './transaction'
 
 export type Decision = { to: BookingStatus; data?: Partial<Booking> } | null
@@ -39,4 +41,27 @@ export async function applyTransition(
       req,
     })
   })
+}
+
+/**
+ * The sweep's two lists, as the ids and states it acts on (each booking is re-read under its lock by
+ * applyTransition). Raw SQL because Payload's find would join every booking's nightly rows and count
+ * the matches; these read only the partial indexes of the worker_indexes migration, oldest first.
+ */
+type Waiting = { id: number; status: 'awaiting_payment' | 'requested' }
+
+/** Holds and requests whose time ran out (bookings_holds_to_expire_idx). */
+export async function overdueHolds(payload: Payload, now: Date, limit: number): Promise<Waiting[]> {
+  const { rows } = await (await sqlExecutor(payload)).execute(sql`
+    SELECT id, status FROM bookings
+    WHERE status IN ('awaiting_payment', 'requested') AND hold_expires_at <= ${now.toISOString()}
+    ORDER BY hold_expires_at LIMIT ${limit}`)
+  return rows.map((r) => ({ id: Number(r.id), status: r.status as Waiting['status'] }))
+}
+
+/** Confirmed stays whose check-out day is before `today` (bookings_stays_to_complete_idx). */
+export async function staysToComplete(payload: Payload, today: string, limit: number): Promise<{ id: number }[]> {
+  const { rows } = await (await sqlExecutor(payload)).execute(sql`
+    SELECT id FROM bookings WHERE status = 'confirmed' AND check_out < ${today}::date ORDER BY check_out LIMIT ${limit}`)
+  return rows.map((r) => ({ id: Number(r.id) }))
 }

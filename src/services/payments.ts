@@ -1,3 +1,4 @@
+import { sql } from '@payloadcms/db-postgres'
 import { type Payload, type PayloadRequest, createLocalReq } from 'payload'
 import type Stripe from 'stripe'
 
@@ -12,7 +13,7 @@ import { parseId } from '../lib/ids'
 import { applyTransition } from './bookingLifecycle'
 import { lockListingCalendar } from './reservations'
 import { enqueue } from './queue'
-import { lockUntilCommit } from './sqlExecutor'
+import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
 import { inTransaction } from './transaction'
 import { fromStripeCurrency, listAll, paymentsConfigured, stripe, stripeId, toStripeCurrency } from './stripe'
 
@@ -377,19 +378,24 @@ export async function afterCancellation(payload: Payload, booking: Booking): Pro
  */
 export async function requeueMissingRefunds(payload: Payload, now = new Date()): Promise<number> {
   const since = new Date(now.getTime() - env.REFUND_RECOVERY_DAYS * 24 * 3600_000).toISOString()
+  // Payload's where on `booking.cancelledAt OR (createdAt AND booking.confirmedAt)` joined bookings twice
+  // and scanned both tables (11 s at 2M bookings). The two halves apart each start from a partial index
+  // (worker_indexes migration): bookings cancelled since, and payments that took money since.
+  const { rows } = await (await sqlExecutor(payload)).execute(sql`
+    SELECT p.id FROM bookings b JOIN payments p ON p.booking_id = b.id
+    WHERE b.cancelled_at IS NOT NULL AND b.cancelled_at >= ${since} AND p.status IN ('succeeded', 'partially_refunded', 'disputed')
+    UNION
+    SELECT p.id FROM payments p JOIN bookings b ON b.id = p.booking_id
+    WHERE p.status IN ('succeeded', 'partially_refunded', 'disputed') AND p.created_at >= ${since} AND b.confirmed_at IS NULL`)
+  if (rows.length === 0) return 0
   const { docs: payments } = await payload.find({
     collection: 'payments',
-    where: {
-      and: [
-        { status: { in: ['succeeded', 'partially_refunded', 'disputed'] } },
-        { or: [{ 'booking.cancelledAt': { greater_than_equal: since } }, { and: [{ createdAt: { greater_than_equal: since } }, { 'booking.confirmedAt': { exists: false } }] }] },
-      ],
-    },
+    where: { id: { in: rows.map((r) => Number(r.id)) } },
     depth: 0,
     pagination: false,
+    sort: '-createdAt',
     overrideAccess: true,
   })
-  if (payments.length === 0) return 0
   const { docs: bookings } = await payload.find({
     collection: 'bookings',
     where: { id: { in: [...new Set(payments.map((p) => parseId(p.booking)))] } },

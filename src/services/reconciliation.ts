@@ -39,6 +39,9 @@ async function requeueStaleEvents(payload: Payload): Promise<number> {
     where: { and: [{ status: { equals: 'pending' } }, { receivedAt: { less_than: before } }] },
     depth: 0,
     limit: 500,
+    // Oldest first from the partial index of pending events (stripe_events_pending_received_at_idx); no count.
+    sort: 'receivedAt',
+    pagination: false,
     select: { eventId: true },
     overrideAccess: true,
   })

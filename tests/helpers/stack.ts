@@ -53,7 +53,14 @@ export async function freePort(): Promise<number> {
  * send no verification links; a mail-only worker (WORKER_QUEUES=mail) leaves the other queues to the
  * suites that start their own workers.
  */
-export async function startStack(options: { env?: Record<string, string>; mailWorker?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    env?: Record<string, string>
+    mailWorker?: boolean
+    /** The DATABASE_URL the server gets for its database (e.g. through tests/helpers/sqlCounter.ts); `databaseUrl` stays direct. */
+    databaseUrlFor?: (databaseUrl: string) => string
+  } = {},
+): Promise<Stack> {
   const pgServer = required('STAYBASE_TEST_PG_SERVER')
   const database = `staybase_test_${randomBytes(5).toString('hex')}`
   await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
@@ -67,7 +74,7 @@ export async function startStack(options: { env?: Record<string, string>; mailWo
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: options.databaseUrlFor ? options.databaseUrlFor(databaseUrl) : databaseUrl,
       DATABASE_POOL_MAX: '5',
       REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
       // Per stack: job ids are booking ids, which every suite's fresh database starts again from 1.
@@ -155,7 +162,8 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
   const child = spawn(process.execPath, ['--conditions=production', 'dist/worker.js'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...stack.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+    // Running jobs get 20 s to finish on SIGTERM (the worker's own bound), however loaded the machine.
+    env: { ...stack.env, SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
   })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
@@ -171,7 +179,18 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
         /* gone */
       }
     }
-    return exited
+    // The worker exits by itself within its SHUTDOWN_TIMEOUT_MS; one that does not is killed, so a
+    // suite's teardown is bounded on a loaded machine too.
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        /* gone */
+      }
+    }, 30_000)
+    const code = await exited
+    clearTimeout(timer)
+    return code
   }
   const deadline = Date.now() + 60_000
   while (!output.includes('worker ready')) {

@@ -116,7 +116,7 @@ const CASES: Case[] = [
     target: async () => instant,
     rest: () => ({ method: 'GET', path: `/api/properties/search?limit=50&guests=2&checkIn=${stayAhead(500).checkIn}&checkOut=${stayAhead(500).checkOut}` }),
     gql: () => ({
-      query: 'query($in: String, $out: String) { searchListings(guests: 2, checkIn: $in, checkOut: $out, limit: 50) { totalDocs page limit totalPages docs { id title nightlyRate total currency reviewCount } } }',
+      query: 'query($in: String, $out: String) { searchListings(guests: 2, checkIn: $in, checkOut: $out, limit: 50) { totalDocs totalDocsExact page limit totalPages nextCursor docs { id title nightlyRate total currency reviewCount } } }',
       variables: { in: stayAhead(500).checkIn, out: stayAhead(500).checkOut },
     }),
     expected: { anonymous: 'ok', guest: 'ok', otherGuest: 'ok', host: 'ok', otherHost: 'ok', staff: 'ok' },
@@ -124,6 +124,7 @@ const CASES: Case[] = [
       const hit = data.searchListings.docs.find((d: { id: number }) => d.id === id)
       expect(hit).toMatchObject({ nightlyRate: 18000, currency: 'CHF' })
       expect(Number.isInteger(hit.total)).toBe(true)
+      expect(data.searchListings).toMatchObject({ totalDocsExact: true, nextCursor: null })
     },
   },
   {

@@ -38,7 +38,8 @@ afterAll(async () => {
   await worker?.stop()
   await stack?.stop()
   await stripe?.close()
-})
+  // Stopping three processes (each bounded, see tests/helpers/stack.ts) on a loaded machine.
+}, 120_000)
 
 // --- helpers ------------------------------------------------------------------------------------------
 

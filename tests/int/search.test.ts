@@ -2,9 +2,9 @@ import fc from 'fast-check'
 
 import { type ListingPricing, quoteStay } from '../../src/domain/pricing'
 import { addDays, staysOverlap, utcDate } from '../../src/domain/stayDates'
-import { type TestUser, rest, signUp } from '../helpers/api'
+import { type ApiResponse, type TestUser, rest, signUp } from '../helpers/api'
 import { listingInput } from '../helpers/listings'
-import { type Stack, startStack } from '../helpers/stack'
+import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 
 /**
  * GET /api/properties/search against a brute-force oracle: random listings, bookings and blocks are
@@ -238,10 +238,13 @@ it('pages, sorts by distance and rating, and names bad input', async () => {
   const page1 = await rest(stack, 'GET', '/api/properties/search?limit=5&page=1')
   const page2 = await rest(stack, 'GET', '/api/properties/search?limit=5&page=2')
   const published = listings.filter((l) => l.published).length
-  expect(page1.body).toMatchObject({ totalDocs: published, limit: 5, page: 1, totalPages: Math.ceil(published / 5) })
+  expect(page1.body).toMatchObject({ totalDocs: published, totalDocsExact: true, limit: 5, page: 1, totalPages: Math.ceil(published / 5) })
+  expect(typeof page1.body.nextCursor).toBe('string')
   expect(page2.body.docs[0]?.id).not.toBe(page1.body.docs[0]?.id)
   const beyond = await rest(stack, 'GET', '/api/properties/search?limit=5&page=99')
-  expect(beyond.body).toMatchObject({ docs: [], totalDocs: published, page: 99 })
+  expect(beyond.body).toMatchObject({ docs: [], totalDocs: published, totalDocsExact: true, page: 99, nextCursor: null })
+  const all = await rest(stack, 'GET', '/api/properties/search?limit=50')
+  expect(all.body).toMatchObject({ totalDocs: published, totalDocsExact: true, nextCursor: null })
   const near = await rest(stack, 'GET', `/api/properties/search?lat=${CENTER.lat}&lng=${CENTER.lng}&radiusKm=1000&limit=50`)
   const d = near.body.docs.map((x: { distanceKm: number }) => x.distanceKm)
   expect(d).toEqual([...d].sort((a, b) => a - b))
@@ -251,5 +254,144 @@ it('pages, sorts by distance and rating, and names bad input', async () => {
     const res = await rest(stack, 'GET', `/api/properties/search?${bad}`)
     expect(res.status).toBe(400)
     expect(res.body.errors[0].message).toBeTruthy()
+  }
+})
+
+type Hit = { id: number; coverPhotoUrl: string | null }
+type SearchBody = { docs: Hit[]; totalDocs: number; totalDocsExact: boolean; page: number; totalPages: number; nextCursor: string | null }
+
+/** Every page of a search through nextCursor, failing (not stopping quietly) past `maxPages`. */
+async function walkCursor(query: string, maxPages = 200): Promise<{ ids: number[]; pages: SearchBody[] }> {
+  const pages: SearchBody[] = []
+  let cursor: string | null = null
+  do {
+    const res: ApiResponse<SearchBody> = await rest<SearchBody>(stack, 'GET', `/api/properties/search?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    expect(res.status).toBe(200)
+    pages.push(res.body)
+    cursor = res.body.nextCursor
+    if (pages.length > maxPages) throw new Error(`${query}: more than ${maxPages} pages`)
+  } while (cursor)
+  return { ids: pages.flatMap((p) => p.docs.map((d) => d.id)), pages }
+}
+
+async function walkPages(query: string, totalPages: number): Promise<number[]> {
+  const ids: number[] = []
+  for (let page = 1; page <= totalPages; page++) {
+    const res = await rest<SearchBody>(stack, 'GET', `/api/properties/search?${query}&page=${page}`)
+    ids.push(...res.body.docs.map((d) => d.id))
+  }
+  return ids
+}
+
+describe('cursor pagination', () => {
+  beforeAll(async () => {
+    // Ratings with ties (and none), and two listings at the same spot, so every sort has ties to break.
+    const published = listings.filter((l) => l.published)
+    for (const [i, l] of published.entries()) {
+      const rating = i % 4 === 0 ? null : [4.5, 4.25, 4.5][i % 3]
+      await queryDatabase(stack, 'UPDATE properties SET rating_average = $2, review_count = $3 WHERE id = $1', [l.id, rating, rating === null ? 0 : i % 2])
+    }
+    await queryDatabase(stack, 'UPDATE properties SET location_latitude = $2, location_longitude = $3 WHERE id = ANY($1)', [published.slice(0, 3).map((l) => l.id), CENTER.lat + 0.1, CENTER.lng + 0.1])
+  })
+
+  const around = `lat=${CENTER.lat}&lng=${CENTER.lng}&radiusKm=1000`
+  it.each([
+    ['price', 'sort=price'],
+    ['-price', 'sort=-price'],
+    ['rating', 'sort=rating'],
+    ['distance', `sort=distance&${around}`],
+    ['price with dates', `sort=price&checkIn=${addDays(start, 3)}&checkOut=${addDays(start, 6)}`],
+  ])('walks every result exactly once, in the order of the pages (%s)', async (_, query) => {
+    const full = await rest<SearchBody>(stack, 'GET', `/api/properties/search?${query}&limit=50`)
+    expect(full.body.nextCursor).toBeNull()
+    const expected = full.body.docs.map((d) => d.id)
+    expect(expected.length).toBeGreaterThan(6)
+    const { ids, pages } = await walkCursor(`${query}&limit=3`)
+    expect(ids).toEqual(expected)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(pages.map((p) => p.page)).toEqual(pages.map((_, i) => i + 1))
+    expect(pages.every((p) => p.totalDocs === expected.length && p.totalDocsExact)).toBe(true)
+    expect(await walkPages(`${query}&limit=3`, pages[0].totalPages)).toEqual(expected)
+  })
+
+  it('refuses a cursor that is not one it gave out, or one of another search', async () => {
+    const first = await rest<SearchBody>(stack, 'GET', '/api/properties/search?sort=price&limit=2')
+    const cursor = first.body.nextCursor!
+    const body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    const reencode = (changed: object) => Buffer.from(JSON.stringify({ ...body, ...changed })).toString('base64url')
+    const bad = [
+      'not-a-cursor',
+      '%%%',
+      Buffer.from('[1,2]').toString('base64url'),
+      Buffer.from('{"v":1}').toString('base64url'),
+      reencode({ k: [body.k[0], body.k[1] + 1] }), // an edited key: the MAC no longer matches
+      reencode({ v: 2 }),
+      reencode({ s: '-price' }),
+      cursor.slice(0, -2),
+      'x'.repeat(1001),
+    ]
+    for (const c of bad) {
+      const res = await rest(stack, 'GET', `/api/properties/search?sort=price&limit=2&cursor=${encodeURIComponent(c)}`)
+      expect(res.status).toBe(400)
+      expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cursor' })
+    }
+    for (const other of ['sort=-price&limit=2', 'sort=price&limit=3', 'sort=price&limit=2&country=CH', 'sort=price&limit=2&page=2']) {
+      const res = await rest(stack, 'GET', `/api/properties/search?${other}&cursor=${encodeURIComponent(cursor)}`)
+      expect(res.status).toBe(400)
+      expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cursor' })
+    }
+    expect((await rest(stack, 'GET', `/api/properties/search?sort=price&limit=2&cursor=${encodeURIComponent(cursor)}`)).status).toBe(200)
+  })
+})
+
+it('shows the card size of the first photo, another size without it, the original only without any', async () => {
+  const [a, b, c] = listings.filter((l) => l.published)
+  const media = await queryDatabase(
+    stack,
+    `INSERT INTO media (alt, filename, mime_type, sizes_card_filename, sizes_thumbnail_filename, updated_at, created_at) VALUES
+       ('first photo', 'cover-a.jpg', 'image/jpeg', 'cover-a-800x600.webp', 'cover-a-400x300.webp', now(), now()),
+       ('second photo', 'cover-a2.jpg', 'image/jpeg', 'cover-a2-800x600.webp', NULL, now(), now()),
+       ('small photo', 'cover-b.jpg', 'image/jpeg', NULL, 'cover-b-400x300.webp', now(), now()),
+       ('odd photo', 'cover-c.jpg', 'image/jpeg', NULL, NULL, now(), now())
+     RETURNING id`,
+  )
+  const [m1, m2, m3, m4] = media.rows.map((r) => r.id as number)
+  await queryDatabase(stack, `INSERT INTO properties_rels ("order", parent_id, path, media_id) VALUES (2, $1, 'photos', $2), (1, $1, 'photos', $3), (1, $4, 'photos', $5), (1, $6, 'photos', $7)`, [a.id, m2, m1, b.id, m3, c.id, m4])
+  const res = await rest<SearchBody>(stack, 'GET', '/api/properties/search?limit=50')
+  const cover = (id: number) => res.body.docs.find((d) => d.id === id)?.coverPhotoUrl
+  expect(cover(a.id)).toMatch(/\/api\/media\/file\/cover-a-800x600\.webp$/)
+  expect(cover(b.id)).toMatch(/\/api\/media\/file\/cover-b-400x300\.webp$/)
+  expect(cover(c.id)).toMatch(/\/api\/media\/file\/cover-c\.jpg$/)
+})
+
+it('counts exactly up to 1,000 matches, then says 1000 and totalDocsExact: false', async () => {
+  const host = listings[0]
+  const hostId = (await queryDatabase(stack, 'SELECT host_id FROM properties WHERE id = $1', [host.id])).rows[0].host_id
+  // 1,001 published listings in one city, written straight to the table (the API would take minutes).
+  await queryDatabase(
+    stack,
+    `INSERT INTO properties (title, slug, host_id, property_type, address_line1, address_city, address_country, location_latitude, location_longitude,
+                             max_guests, pricing_currency, pricing_nightly_rate, min_nights, max_nights, _status, updated_at, created_at)
+     SELECT 'Capped listing ' || g, 'capped-listing-' || g, $1, 'apartment', g || ' Long Street', 'Capville', 'PT', 38.7, -9.1,
+            2, 'EUR', 10000 + g, 1, 30, 'published', now(), now()
+     FROM generate_series(1, 1001) g`,
+    [hostId],
+  )
+  try {
+    const over = await rest<SearchBody>(stack, 'GET', '/api/properties/search?city=capville&limit=50')
+    expect(over.body).toMatchObject({ totalDocs: 1000, totalDocsExact: false, totalPages: 20 })
+    const deep = await rest<SearchBody>(stack, 'GET', '/api/properties/search?city=capville&limit=50&page=21')
+    expect(deep.body).toMatchObject({ totalDocs: 1000, totalDocsExact: false, nextCursor: null })
+    expect(deep.body.docs).toHaveLength(1)
+    const walked = await walkCursor('city=capville&limit=50', 30)
+    expect(walked.ids).toHaveLength(1001)
+    expect(new Set(walked.ids).size).toBe(1001)
+    expect(walked.pages.every((p) => p.totalDocs === 1000 && !p.totalDocsExact)).toBe(true)
+
+    await queryDatabase(stack, "DELETE FROM properties WHERE slug = 'capped-listing-1001'")
+    const exact = await rest<SearchBody>(stack, 'GET', '/api/properties/search?city=capville&limit=50&page=2')
+    expect(exact.body).toMatchObject({ totalDocs: 1000, totalDocsExact: true, totalPages: 20 })
+  } finally {
+    await queryDatabase(stack, "DELETE FROM properties WHERE address_city = 'Capville'")
   }
 })

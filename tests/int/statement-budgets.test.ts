@@ -1,0 +1,115 @@
+import { addDays, utcDate } from '../../src/domain/stayDates'
+import { type TestUser, gql, rest, signUp } from '../helpers/api'
+import { createListing } from '../helpers/listings'
+import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
+import { type Stack, startStack } from '../helpers/stack'
+
+/**
+ * Statement budgets: how many SQL statements the server sends to Postgres for one request, counted on
+ * the wire by a proxy between the server and Postgres (tests/helpers/sqlCounter.ts) — everything: BEGIN
+ * and COMMIT, locks, the auth lookup, child rows. A budget says why it is what it is; a request above
+ * its budget fails and prints the statements it ran.
+ *
+ * Each measured request runs twice and the second is counted: the first warms what a running server
+ * has warm (the signed-in user's session, Payload's lazily built state), which is the state the
+ * budgets are about.
+ */
+let stack: Stack
+let counter: SqlCounter
+let host: TestUser
+let guest: TestUser
+let listing: { id: number }
+
+const today = utcDate(new Date())
+
+beforeAll(async () => {
+  counter = await startSqlCounter(process.env.STAYBASE_TEST_PG_SERVER!)
+  stack = await startStack({ databaseUrlFor: counter.urlFor })
+  await signUp(stack, { label: 'admin' }) // the first account becomes the admin
+  host = await signUp(stack, { label: 'host', roles: ['host'] })
+  guest = await signUp(stack, { label: 'guest' })
+  listing = await createListing(stack, host, { title: 'Budgeted flat', instantBook: true }, { publish: true })
+}, 180_000)
+afterAll(async () => {
+  await stack?.stop()
+  await counter?.close()
+}, 120_000)
+
+/** The statements of one request (the request is expected to answer `status`). */
+async function count(request: () => Promise<{ status: number; body: unknown }>, status: number): Promise<string[]> {
+  counter.reset()
+  const res = await request()
+  const statements = counter.statements()
+  // A GraphQL error answers 200 too: an answer with errors is not the request whose budget is counted.
+  const failed = res.status !== status || (typeof res.body === 'object' && res.body !== null && 'errors' in res.body)
+  expect({ status: res.status, body: failed ? res.body : 'as expected' }).toEqual({ status, body: 'as expected' })
+  return statements
+}
+
+function withinBudget(what: string, statements: string[], budget: number): void {
+  if (statements.length > budget) {
+    throw new Error(`${what}: ${statements.length} SQL statements, budget ${budget}:\n${listStatements(statements)}`)
+  }
+  // Shown on success too, so a change that makes a request cheaper is visible in the run's output.
+  console.log(`${what}: ${statements.length} SQL statements (budget ${budget})\n${listStatements(statements)}`)
+}
+
+let week = 0
+const stay = () => {
+  const checkIn = addDays(today, 30 + 7 * week++)
+  return { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 }
+}
+
+/**
+ * The budgets, and why:
+ * - POST /api/bookings: 6 = the auth lookup of the signed-in user (1; 0 once sessions are cached in
+ *   Redis, then the budget is 5 in practice), the listing read (1), the booking with its nightly rows in
+ *   one INSERT (1: atomic on its own, so no BEGIN/COMMIT; no lock and no overlap pre-check, the exclusion
+ *   constraint decides), and Payload's read of the new booking at the default depth 1 (3: the booking,
+ *   its listing, its guest and host in one query).
+ * - The same with an Idempotency-Key: + 3 = claiming the key (a DELETE of an expired claim and the
+ *   INSERT … ON CONFLICT, committed before the work) and recording the answer (1 UPDATE).
+ * - GraphQL createBooking: 4 = auth, listing, INSERT, the booking's read at depth 0.
+ * - Search with dates: 2 = the page (one statement with its availability check and cover photos) and
+ *   at most one more (a count or a cursor); 0 on a cache hit.
+ * - A listing read at depth 1, anonymous: 2 = the listing (its arrays and media in one query) and its
+ *   host; 0 on a cache hit.
+ */
+const BUDGET = { booking: 6, bookingWithKey: 9, graphqlBooking: 4, search: 2, listingDepth1: 2 }
+
+describe('statement budgets', () => {
+  it('POST /api/bookings', async () => {
+    await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay() })
+    const statements = await count(() => rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay() }), 201)
+    withinBudget('POST /api/bookings', statements, BUDGET.booking)
+  })
+
+  it('POST /api/bookings with an Idempotency-Key', async () => {
+    const post = (key: string) => rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay(), headers: { 'idempotency-key': key } })
+    await post(`warm-${Date.now()}`)
+    const statements = await count(() => post(`counted-${Date.now()}`), 201)
+    withinBudget('POST /api/bookings with an Idempotency-Key', statements, BUDGET.bookingWithKey)
+  })
+
+  it('GraphQL createBooking', async () => {
+    const mutation = `mutation ($data: mutationBookingInput!) { createBooking(data: $data) { id status quote { total } } }`
+    await gql(stack, mutation, { data: stay() }, { token: guest.token })
+    const statements = await count(() => gql(stack, mutation, { data: stay() }, { token: guest.token }), 200)
+    withinBudget('GraphQL createBooking', statements, BUDGET.graphqlBooking)
+  })
+
+  it('search with dates', async () => {
+    const checkIn = addDays(today, 200)
+    const path = `/api/properties/search?checkIn=${checkIn}&checkOut=${addDays(checkIn, 3)}&guests=2`
+    await rest(stack, 'GET', path)
+    const statements = await count(() => rest(stack, 'GET', path), 200)
+    withinBudget('search with dates', statements, BUDGET.search)
+  })
+
+  it('GET /api/properties/:id?depth=1, anonymous', async () => {
+    const path = `/api/properties/${listing.id}?depth=1`
+    await rest(stack, 'GET', path)
+    const statements = await count(() => rest(stack, 'GET', path), 200)
+    withinBudget('listing read at depth 1', statements, BUDGET.listingDepth1)
+  })
+})
