@@ -34,6 +34,13 @@ const positiveInt = makeValidator<number>((value) => {
   return n
 })
 
+/** A cache entry's life: version counters live 24 h, so an entry must expire long before its counters. */
+const cacheTtlSeconds = makeValidator<number>((value) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new Error('must be a whole number of seconds from 1 to 3600')
+  return n
+})
+
 // Trusting every hop would let any client choose the IP its rate limits are counted under.
 const trustProxy = makeValidator<string>((value) => {
   if (value.trim() === 'true') {
@@ -124,7 +131,7 @@ export const env = cleanEnv(source, {
   REDIS_PREFIX: str({ default: 'staybase:', desc: 'Prefix of every Redis key, so deployments can share a Redis' }),
   CACHE_ENABLED: bool({ default: true, desc: 'Cache public listing reads and search pages in Redis (src/services/cache.ts)' }),
   FAST_PUBLIC_READS: bool({ default: true, desc: 'Answer anonymous public listing reads in express (src/publicReads.ts) instead of through Next' }),
-  CACHE_TTL_SECONDS: positiveInt({ default: 60, desc: 'Longest life of a cache entry; invalidation is by version bumps, this bounds what it could miss' }),
+  CACHE_TTL_SECONDS: cacheTtlSeconds({ default: 60, desc: 'Longest life of a cache entry (at most 3600: version counters live 24 h); invalidation is by version bumps, this bounds what it could miss' }),
   SESSION_CACHE_TTL_SECONDS: nonNegativeInt({
     default: 300,
     desc: 'How long Redis keeps a signed-in user for the auth check (src/services/sessionCache.ts); 0 turns the cache off',

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 
 import { env } from '../lib/env'
 import { createLogger } from '../lib/logger'
-import { sharedRedis } from './redis'
+import { sharedRedis, withTimeout } from './redis'
 
 /**
  * A small read-through cache in Redis for public reads (listing documents, a city's first page, search
@@ -47,6 +47,10 @@ const WARN_EVERY_MS = 60_000
 const LOCK_MS = 2_000
 const WAIT_FOR_OTHER_MS = 250
 const WAIT_STEP_MS = 15
+/** The longest a read (or an entry's write) waits for Redis before the request uses the database. */
+const READ_TIMEOUT_MS = 250
+/** The longest an invalidation waits; a bump that times out counts as failed (see `redisError`). */
+const BUMP_TIMEOUT_MS = 1_000
 /** Version counters outlive every entry by far; they only need to outlive the TTL. */
 const VERSION_TTL_SECONDS = 24 * 60 * 60
 
@@ -93,11 +97,14 @@ function usableRedis(): Redis | null {
 type Lookup = { body: string | null; stamp: string }
 
 async function lookup(redis: Redis, name: string, depNames: readonly string[]): Promise<Lookup> {
-  const results = await redis
-    .pipeline()
-    .get(entryKey(name))
-    .mget(...depNames.map(versionKey))
-    .exec()
+  const results = await withTimeout(
+    redis
+      .pipeline()
+      .get(entryKey(name))
+      .mget(...depNames.map(versionKey))
+      .exec(),
+    READ_TIMEOUT_MS,
+  )
   if (!results) throw new Error('pipeline was not executed')
   for (const [error] of results) if (error) throw error
   const entry = results[0][1] as string | null
@@ -149,7 +156,7 @@ export async function cachedText(
 async function loadAndStore(redis: Redis, name: string, depNames: readonly string[], stamp: string, load: () => Promise<string | null>): Promise<string | null> {
   let locked = true
   try {
-    locked = (await redis.set(lockKey(name), '1', 'PX', LOCK_MS, 'NX')) === 'OK'
+    locked = (await withTimeout(redis.set(lockKey(name), '1', 'PX', LOCK_MS, 'NX'), READ_TIMEOUT_MS)) === 'OK'
   } catch (error) {
     redisError(error, 'lock')
   }
@@ -171,7 +178,7 @@ async function loadAndStore(redis: Redis, name: string, depNames: readonly strin
   const text = await load()
   if (text !== null) {
     try {
-      await redis.set(entryKey(name), `${stamp}\n${text}`, 'EX', env.CACHE_TTL_SECONDS)
+      await withTimeout(redis.set(entryKey(name), `${stamp}\n${text}`, 'EX', env.CACHE_TTL_SECONDS), READ_TIMEOUT_MS)
     } catch (error) {
       redisError(error, 'write')
     }
@@ -207,7 +214,7 @@ export async function bumpVersions(depNames: readonly string[]): Promise<void> {
   try {
     const pipeline = redis.pipeline()
     for (const dep of new Set(depNames)) pipeline.incr(versionKey(dep)).expire(versionKey(dep), VERSION_TTL_SECONDS)
-    const results = await pipeline.exec()
+    const results = await withTimeout(pipeline.exec(), BUMP_TIMEOUT_MS)
     for (const [error] of results ?? []) if (error) throw error
     counters.bumps += 1
   } catch (error) {

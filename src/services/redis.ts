@@ -41,3 +41,17 @@ export async function closeSharedRedis(): Promise<void> {
     client.disconnect()
   }
 }
+
+/**
+ * A Redis answer within `ms`, or a rejection: a connection that still says `ready` but gets no answer
+ * (a half-open socket, a partitioned network) must degrade a request, not hang it.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)
+    }),
+  ]).finally(() => clearTimeout(timer))
+}

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 
 import { env } from '../lib/env'
-import { sharedRedis } from './redis'
+import { sharedRedis, withTimeout } from './redis'
 
 /**
  * Signed-in users kept in Redis, so an authenticated request learns who it is without a database round
@@ -114,16 +114,6 @@ function scheduleGenerationBump(ms: number): void {
       )
   }, ms)
   s.retry.unref()
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('session cache: Redis did not answer in time')), ms)
-    }),
-  ]).finally(() => clearTimeout(timer))
 }
 
 export type CachedUserSlot = {

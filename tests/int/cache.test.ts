@@ -47,7 +47,9 @@ async function redisServer(): Promise<RedisServer> {
   return { url: `redis://127.0.0.1:${port}`, start, stop }
 }
 
-const TTL_SECONDS = 3
+// Long enough that an entry warmed before a change is still alive when it is read after it (so a test
+// of invalidation cannot pass by expiry), short enough for the outage test's healing (one TTL).
+const TTL_SECONDS = 20
 let redis: RedisServer
 let fast: Stack
 let plain: Stack
@@ -305,7 +307,8 @@ describe('a Redis outage', () => {
       await redis.start()
     }
     expect((await rest(fast, 'GET', path)).body.pricing.nightlyRate).toBe(31_337)
-    await eventually('cache hits again', async () => (await rest(fast, 'GET', path)).headers.get('x-cache') === 'hit', { timeoutMs: 30_000 })
+    await eventually('cache hits again', async () => (await rest(fast, 'GET', path)).headers.get('x-cache') === 'hit', { timeoutMs: TTL_SECONDS * 1000 + 30_000 })
     expect((await rest(fast, 'GET', path)).body.pricing.nightlyRate).toBe(31_337)
-  })
+    // Healing waits out one TTL of distrust after the outage.
+  }, TTL_SECONDS * 1000 + 90_000)
 })

@@ -69,7 +69,9 @@ const listingArb = fc.record({
 })
 
 beforeAll(async () => {
-  stack = await startStack()
+  // Search itself, not its cache: this suite writes rows with SQL (no hooks, no cache bumps) and reads
+  // the same searches again (tests/int/cache.test.ts covers the cache).
+  stack = await startStack({ env: { CACHE_ENABLED: 'false' } })
   await signUp(stack, { label: 'admin' })
   hosts = [await signUp(stack, { label: 'host-a', roles: ['host'] }), await signUp(stack, { label: 'host-b', roles: ['host'] })]
   guest = await signUp(stack, { label: 'guest' })
