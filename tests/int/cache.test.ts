@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, gql, rest, signUpCast } from '../helpers/api'
 import { makeImage } from '../helpers/images'
 import { createListing } from '../helpers/listings'
-import { type Stack, freePort, startStack } from '../helpers/stack'
+import { type Stack, startStack } from '../helpers/stack'
+import { type RedisServer, startRedisServer } from '../helpers/redisServer'
 import { eventually } from '../helpers/wait'
 
 /**
@@ -18,35 +18,9 @@ import { eventually } from '../helpers/wait'
  * - nothing is served stale: a price edit, a booking (REST and GraphQL), a block;
  * - a Redis outage answers from the database, and the cache heals when Redis is back.
  *
- * The suite runs its own redis-server, which it stops and starts.
+ * The suite runs its own redis-server (tests/helpers/redisServer.ts: with an RDB file, so what it held
+ * comes back after the outage, as with a production Redis that restarts), which it stops and starts.
  */
-type RedisServer = { url: string; stop: () => Promise<void>; start: () => Promise<void> }
-
-async function redisServer(): Promise<RedisServer> {
-  const port = await freePort()
-  let child: ChildProcess | null = null
-  const start = async () => {
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    started.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-    await eventually('redis-server ready', async () => {
-      if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}:\n${output}`)
-      return output.includes('Ready to accept connections')
-    }, { detail: () => output })
-    child = started
-  }
-  const stop = async () => {
-    const running = child
-    if (!running || running.exitCode !== null) return
-    const exited = new Promise((resolve) => running.once('exit', resolve))
-    running.kill('SIGTERM')
-    await exited
-    child = null
-  }
-  await start()
-  return { url: `redis://127.0.0.1:${port}`, start, stop }
-}
-
 // Long enough that an entry warmed before a change is still alive when it is read after it (so a test
 // of invalidation cannot pass by expiry), short enough for the outage test's healing (one TTL).
 const TTL_SECONDS = 20
@@ -81,7 +55,7 @@ async function uploadPhoto(stack: Stack, token: string): Promise<{ id: number }>
 }
 
 beforeAll(async () => {
-  redis = await redisServer()
+  redis = await startRedisServer()
   fast = await startStack({ env: { REDIS_URL: redis.url, CACHE_TTL_SECONDS: String(TTL_SECONDS) } })
   // Payload's own answers: the same database and public URL, no fast path, no cache.
   plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_PUBLIC_READS: 'false', CACHE_ENABLED: 'false' } })
@@ -110,6 +84,7 @@ afterAll(async () => {
   await plain?.stop()
   await fast?.stop()
   await redis?.stop()
+  redis?.remove()
 })
 
 /** Headers that differ per request or per transfer, whoever answers. */

@@ -1,8 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
@@ -10,7 +5,8 @@ import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '../../jobs/queues'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Stack, type WorkerProcess, freePort, queryDatabase, startStack, startWorker } from '../helpers/stack'
+import { type Stack, type WorkerProcess, queryDatabase, startStack, startWorker } from '../helpers/stack'
+import { type RedisServer, startRedisServer } from '../helpers/redisServer'
 import { eventually as waitFor } from '../helpers/wait'
 import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
 
@@ -23,35 +19,6 @@ import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
  * The suite runs its own redis-server (with an RDB file, like a production Redis that restarts), which
  * it stops and starts; the server and the worker use it through REDIS_URL.
  */
-type RedisServer = { url: string; stop: () => Promise<void>; start: () => Promise<void>; remove: () => void }
-
-async function redisServer(): Promise<RedisServer> {
-  const port = await freePort()
-  const dir = mkdtempSync(path.join(tmpdir(), 'staybase-redis-'))
-  let child: ChildProcess | null = null
-  const start = async () => {
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '3600 1', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    started.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-    await waitFor('redis-server ready', async () => {
-      if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}:\n${output}`)
-      return output.includes('Ready to accept connections')
-    }, { detail: () => output })
-    child = started
-  }
-  const stop = async () => {
-    const running = child
-    if (!running || running.exitCode !== null) return
-    const exited = new Promise((resolve) => running.once('exit', resolve))
-    // SIGTERM: redis-server writes its RDB file and exits, as on a restart.
-    running.kill('SIGTERM')
-    await exited
-    child = null
-  }
-  await start()
-  return { url: `redis://127.0.0.1:${port}`, start, stop, remove: () => rmSync(dir, { recursive: true, force: true }) }
-}
-
 let redis: RedisServer
 let stripe: StripeStandIn
 let stack: Stack
@@ -60,7 +27,7 @@ let cast: Cast
 let listing: { id: number }
 
 beforeAll(async () => {
-  redis = await redisServer()
+  redis = await startRedisServer()
   stripe = await startStripeStandIn()
   // No scheduled reconciliation during the suite: the runs counted here are the ones it starts.
   stack = await startStack({ env: { ...stripe.env, REDIS_URL: redis.url, JOB_RETRY_DELAY_MS: '200', RECONCILE_EVERY_MINUTES: '1440' } })
@@ -75,7 +42,7 @@ afterAll(async () => {
   await stack?.stop()
   await stripe?.close()
   await redis?.stop()
-  redis?.remove?.()
+  redis?.remove()
 })
 
 const eventually = <T,>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) =>
