@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 
+import { stopProcessGroup } from '../../scripts/lib/processGroup'
+
 /**
  * The processes a benchmark run starts: the production build (dist/server.js, as `npm start` runs it)
  * and the bare express + pg floor (bench/bare.ts). Each runs in its own process group so stopping it
@@ -33,24 +35,7 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, url: string, timeo
   child.stdout?.on('data', append)
   child.stderr?.on('data', append)
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, 'SIGTERM')
-      } catch {
-        /* already gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL')
-        } catch {
-          /* already gone */
-        }
-      }, 15_000)
-      await closed
-      clearTimeout(timer)
-    }
-  }
+  const stop = () => stopProcessGroup(child, closed)
   const output = () => text
   return waitReady(url, child, output, timeoutMs).then(
     () => ({ url, pid: child.pid!, stop, output }),

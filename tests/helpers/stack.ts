@@ -8,6 +8,7 @@ import path from 'node:path'
 import pg from 'pg'
 
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
+import { stopProcessGroup } from '../../scripts/lib/processGroup'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
 import { TEST_SECRET } from './constants'
 
@@ -102,22 +103,7 @@ export async function startStack(
 
   let mailWorker: WorkerProcess | null = null
   const stop = async (): Promise<number | null> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, 'SIGTERM')
-      } catch {
-        /* already gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL')
-        } catch {
-          /* already gone */
-        }
-      }, 15_000)
-      await exited
-      clearTimeout(timer)
-    }
+    await stopProcessGroup(child, exited)
     await mailWorker?.stop()
     await mail.close()
     await dropDatabase(pgServer, database).catch(() => {})
@@ -171,27 +157,9 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
   // 'close', not 'exit': it comes after the child's stdout and stderr are read to the end, so output()
   // is complete once stop() resolves (counting log lines is then exact).
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, signal)
-      } catch {
-        /* gone */
-      }
-    }
-    // The worker exits by itself within its SHUTDOWN_TIMEOUT_MS; one that does not is killed, so a
-    // suite's teardown is bounded on a loaded machine too.
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {
-        /* gone */
-      }
-    }, 30_000)
-    const code = await exited
-    clearTimeout(timer)
-    return code
-  }
+  // The worker exits by itself within its SHUTDOWN_TIMEOUT_MS; one that does not is killed, so a suite's
+  // teardown is bounded on a loaded machine too.
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => stopProcessGroup(child, exited, signal, 30_000)
   const deadline = Date.now() + 60_000
   while (!output.includes('worker ready')) {
     if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`)
