@@ -12,15 +12,16 @@ import { env } from '../lib/env'
 import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { requireStayDate } from '../lib/stayDateField'
+import { listingCalendarLock } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
 
 /**
  * A new booking: what the server decides about it (`decideNewBooking`, shared by the collection's
  * beforeChange hook and the booking endpoint) and the one statement that writes it (`insertBooking`).
  *
- * Nothing is locked or checked for overlaps first: the exclusion constraint on stay_reservations (fed by
- * the bookings trigger in the same statement) is the guarantee, and a write that meets an active
- * booking or block of those nights fails with 23P01 — answered as 409 DATES_UNAVAILABLE.
+ * Nothing is checked for overlaps first: the exclusion constraint on stay_reservations (fed by the
+ * bookings trigger in the same statement) is the guarantee, and a write that meets an active booking or
+ * block of those nights fails with 23P01 — answered as 409 DATES_UNAVAILABLE.
  */
 export type NewBooking = {
   property: number
@@ -80,8 +81,10 @@ const arrayRowId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, 
 /**
  * Writes the booking and its nightly price rows in ONE statement (the trigger adds its stay_reservations
  * row in the same statement), so it is atomic without BEGIN/COMMIT: it either commits whole, or fails
- * whole — with 23P01 when the nights are taken. Two requests for the same nights: the second waits for
- * the first's row and then fails, so exactly one wins. Returns the new booking's id.
+ * whole — with 23P01 when the nights are taken. The statement first takes the listing's calendar lock,
+ * held until it commits, so writers of one listing's nights go one at a time: two requests for the same
+ * nights → the second waits for the first's commit and then fails, exactly one wins, and the constraint
+ * never has two in-flight inserts waiting on each other (a 40P01 deadlock). Returns the new booking's id.
  */
 export async function insertBooking(req: PayloadRequest, booking: NewBooking, client: { guests: number; messageToHost: string | null }): Promise<number> {
   const q = booking.quote
@@ -90,13 +93,16 @@ export async function insertBooking(req: PayloadRequest, booking: NewBooking, cl
   const now = new Date().toISOString()
   const db = await sqlExecutor(req.payload, req)
   const { rows } = await db.execute(sql`
-    WITH booking AS (
+    WITH calendar AS (
+      SELECT ${listingCalendarLock(booking.property)}
+    ), booking AS (
       INSERT INTO bookings (property_id, guest_id, host_id, check_in, check_out, guests, status,
         quote_currency, quote_nights, quote_nightly_subtotal, quote_discount, quote_cleaning_fee, quote_service_fee, quote_taxes, quote_total,
         cancellation_policy, hold_expires_at, message_to_host, updated_at, created_at)
-      VALUES (${booking.property}, ${booking.guest}, ${booking.host}, ${booking.checkIn}, ${booking.checkOut}, ${client.guests}, ${booking.status},
+      SELECT ${booking.property}, ${booking.guest}, ${booking.host}, ${booking.checkIn}, ${booking.checkOut}, ${client.guests}, ${booking.status},
         ${q.currency}, ${q.nights}, ${q.nightlySubtotal}, ${q.discount}, ${q.cleaningFee}, ${q.serviceFee}, ${q.taxes}, ${q.total},
-        ${booking.cancellationPolicy ?? null}, ${booking.holdExpiresAt}, ${client.messageToHost}, ${now}, ${now})
+        ${booking.cancellationPolicy ?? null}, ${booking.holdExpiresAt}, ${client.messageToHost}, ${now}, ${now}
+      FROM calendar
       RETURNING id
     ), nights AS (
       INSERT INTO bookings_quote_per_night (_order, _parent_id, id, date, rate, weekend)

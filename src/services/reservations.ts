@@ -1,23 +1,34 @@
 import { sql } from '@payloadcms/db-postgres'
+import type { SQL } from '@payloadcms/db-postgres/drizzle'
 import type { PayloadRequest } from 'payload'
 
-import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
+import { advisoryXactLock, lockUntilCommit, sqlExecutor } from './sqlExecutor'
 
 /**
  * The calendar of a listing lives in one table, `stay_reservations` (see the bookings migration): a
  * trigger writes a row for every active booking and every availability block, and an exclusion
  * constraint on (property, nights) makes overlaps impossible whatever writes them.
  *
- * The API path also takes a per-listing advisory lock and checks first, so a conflict is reported as a
- * clear 409 from our own code (REST and GraphQL alike); the constraint stays the guarantee.
+ * Writers also take a per-listing advisory lock (blocks, transitions and payments check first under it,
+ * so a conflict is reported as a clear 409 from our own code); the constraint stays the guarantee.
  */
 
 const db = (req: PayloadRequest) => sqlExecutor(req.payload, req)
 
-/** Serialises calendar writes of one listing until the surrounding transaction ends. */
+const LISTING_CALENDAR = 'staybase:listing-calendar'
+
+/**
+ * Serialises calendar writes of one listing until the surrounding transaction ends. Every writer of a
+ * listing's nights takes it: without it, two inserts of overlapping nights can each wait for the other
+ * inside the exclusion constraint's check, and PostgreSQL aborts one with a deadlock (40P01) a second
+ * later instead of answering 23P01.
+ */
 export async function lockListingCalendar(req: PayloadRequest, propertyId: number): Promise<void> {
-  await lockUntilCommit(req, 'staybase:listing-calendar', propertyId)
+  await lockUntilCommit(req, LISTING_CALENDAR, propertyId)
 }
+
+/** The listing's calendar lock as an expression, for a single statement that writes nights (src/services/newBooking.ts). */
+export const listingCalendarLock = (propertyId: number): SQL => advisoryXactLock(LISTING_CALENDAR, propertyId)
 
 /** Whether any active booking or block of the listing overlaps [checkIn, checkOut). */
 export async function isBooked(

@@ -19,5 +19,8 @@ export async function sqlExecutor(payload: Payload, req?: PayloadRequest): Promi
  * Each namespace names one kind of serialisation (a listing's calendar, a booking's payment, …).
  */
 export async function lockUntilCommit(req: PayloadRequest, namespace: string, id: number): Promise<void> {
-  await (await sqlExecutor(req.payload, req)).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${namespace}), ${id})`)
+  await (await sqlExecutor(req.payload, req)).execute(sql`SELECT ${advisoryXactLock(namespace, id)}`)
 }
+
+/** The same lock as an expression, for a statement that takes it itself (in a CTE the rest selects from). */
+export const advisoryXactLock = (namespace: string, id: number): SQL => sql`pg_advisory_xact_lock(hashtext(${namespace}), ${id})`

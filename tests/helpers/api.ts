@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto'
 
-import type { Stack } from './stack'
+import { type Stack, whatTheStackIsDoing } from './stack'
 import { GOOD_PASSWORD } from './constants'
 
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers }
+
+/** How long a test waits for one answer before it fails with what the server and its database were doing. */
+const REQUEST_TIMEOUT_MS = 20_000
 
 export async function rest<T = any>(
   stack: Stack,
@@ -14,12 +17,18 @@ export async function rest<T = any>(
   const headers: Record<string, string> = { ...options.headers }
   if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json'
   if (options.token) headers.authorization = `JWT ${options.token}`
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers,
-    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-    signal: AbortSignal.timeout(20_000),
-  })
+  let res: Response
+  try {
+    res = await fetch(`${stack.url}${path}`, {
+      method,
+      headers,
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    })
+  } catch (error) {
+    if ((error as Error).name !== 'TimeoutError') throw error
+    throw new Error(`${method} ${path}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s.\n${await whatTheStackIsDoing(stack)}`, { cause: error })
+  }
   const text = await res.text()
   let body: unknown = text
   try {

@@ -172,6 +172,26 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
   return { process: child, output: () => output, stop }
 }
 
+/**
+ * For a test that waited too long: the stack database's sessions (who waits on which lock, who is idle
+ * in a transaction) and the end of the server's log.
+ */
+export async function whatTheStackIsDoing(stack: Stack): Promise<string> {
+  let sessions: string
+  try {
+    const { rows } = await queryDatabase(
+      stack,
+      `SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by,
+              round(extract(epoch FROM now() - xact_start)::numeric, 1) AS xact_s, left(query, 200) AS query
+       FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY xact_start NULLS LAST`,
+    )
+    sessions = rows.map((r) => JSON.stringify(r)).join('\n')
+  } catch (error) {
+    sessions = `(could not read pg_stat_activity: ${(error as Error).message})`
+  }
+  return `Database sessions:\n${sessions || '(none)'}\nServer log (last 4,000 characters):\n${stack.output().slice(-4_000)}`
+}
+
 /** One statement on a stack's database, for fixtures the API cannot make (moving a stay into the past). */
 export async function queryDatabase(stack: Stack, statement: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: stack.databaseUrl })

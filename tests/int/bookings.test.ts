@@ -5,6 +5,7 @@ import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
+import { eventually } from '../helpers/wait'
 
 let stack: Stack
 let admin: TestUser
@@ -147,6 +148,32 @@ describe('never double-booked under load', () => {
     console.log(`race, block + 20 bookings: ${created} created, ${conflicts} conflicts`)
     expect(created).toBe(1)
     expect(conflicts).toBe(20)
+  })
+
+  it('two bookings waiting behind an unfinished write of their nights: when it rolls back, one wins and the other gets 409, not a deadlock', async () => {
+    // Both inserts wait on the open transaction's row; released together, two unserialised inserts would
+    // each find the other's row in flight and wait on it, and PostgreSQL would abort one (40P01 → 500).
+    const dates = stay(instant, 25)
+    const writer = new pg.Client({ connectionString: stack.databaseUrl })
+    await writer.connect()
+    try {
+      await writer.query('BEGIN')
+      await writer.query(`INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`, [instant.id, dates.checkIn, dates.checkOut])
+      const requests = [book(guest, dates), book(otherGuest, dates)]
+      await eventually('both booking inserts to wait on a lock', async () => {
+        // From another session: inside the writer's transaction, pg_stat_activity would stay as first read.
+        const { rows } = await queryDatabase(
+          stack,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO bookings%'`,
+        )
+        return rows[0].n === 2
+      })
+      await writer.query('ROLLBACK')
+      const statuses = (await Promise.all(requests)).map((r) => r.status)
+      expect(statuses.sort()).toEqual([201, 409])
+    } finally {
+      await writer.end()
+    }
   })
 })
 
