@@ -150,30 +150,46 @@ describe('never double-booked under load', () => {
     expect(conflicts).toBe(20)
   })
 
-  it('two bookings waiting behind an unfinished write of their nights: when it rolls back, one wins and the other gets 409, not a deadlock', async () => {
-    // Both inserts wait on the open transaction's row; released together, two unserialised inserts would
-    // each find the other's row in flight and wait on it, and PostgreSQL would abort one (40P01 → 500).
-    const dates = stay(instant, 25)
+  /**
+   * Opens a transaction that writes the given nights (as a block, without the calendar lock, like a
+   * writer we do not know of), starts the contenders — requests for those nights — one by one, each
+   * once the one before waits on a lock, rolls back and returns their answers. Released together, two
+   * writers that were not serialised would each find the other's row in flight and wait on it, and
+   * PostgreSQL would abort one with a deadlock (40P01 → 500).
+   */
+  async function behindAnUnfinishedWrite(nights: { checkIn: string; checkOut: string }, contenders: (() => Promise<{ status: number }>)[]) {
     const writer = new pg.Client({ connectionString: stack.databaseUrl })
     await writer.connect()
     try {
       await writer.query('BEGIN')
-      await writer.query(`INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`, [instant.id, dates.checkIn, dates.checkOut])
-      const requests = [book(guest, dates), book(otherGuest, dates)]
-      await eventually('both booking inserts to wait on a lock', async () => {
-        // From another session: inside the writer's transaction, pg_stat_activity would stay as first read.
-        const { rows } = await queryDatabase(
-          stack,
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO bookings%'`,
-        )
-        return rows[0].n === 2
-      })
+      await writer.query(`INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`, [instant.id, nights.checkIn, nights.checkOut])
+      const requests: Promise<{ status: number }>[] = []
+      for (const contender of contenders) {
+        requests.push(contender())
+        await eventually(`${requests.length} writers of those nights to wait on a lock`, async () => {
+          // From another session: inside the writer's transaction, pg_stat_activity would stay as first read.
+          const { rows } = await queryDatabase(stack, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+          return rows[0].n === requests.length
+        })
+      }
       await writer.query('ROLLBACK')
-      const statuses = (await Promise.all(requests)).map((r) => r.status)
-      expect(statuses.sort()).toEqual([201, 409])
+      return (await Promise.all(requests)).map((r) => r.status)
     } finally {
       await writer.end()
     }
+  }
+
+  it('two bookings waiting behind an unfinished write of their nights: when it rolls back, one wins and the other gets 409, not a deadlock', async () => {
+    const dates = stay(instant, 25)
+    const statuses = await behindAnUnfinishedWrite(dates, [() => book(guest, dates), () => book(otherGuest, dates)])
+    expect(statuses).toEqual([201, 409])
+  })
+
+  it('a block and then a booking waiting behind an unfinished write: the block wins, the booking gets 409', async () => {
+    const dates = stay(instant, 27)
+    const block = () =>
+      rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: instant.id, startDate: dates.checkIn, endDate: dates.checkOut, reason: 'maintenance' } })
+    expect(await behindAnUnfinishedWrite(dates, [block, () => book(guest, dates)])).toEqual([201, 409])
   })
 })
 
