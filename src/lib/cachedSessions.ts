@@ -1,5 +1,6 @@
 import type { AuthStrategyFunction, AuthStrategyResult, Payload, PayloadRequest, Where } from 'payload'
 
+import { afterCommit } from '../services/afterCommit'
 import { forgetCachedUsers, lookupCachedUser, sessionCacheEnabled } from '../services/sessionCache'
 
 /**
@@ -16,7 +17,8 @@ import { forgetCachedUsers, lookupCachedUser, sessionCacheEnabled } from '../ser
  * database adapter. Login (new session), logout (one or all sessions), refresh, failed logins and the
  * lock, unlock, password change and reset, verification, email change, role change, delete — Payload's
  * auth operations write with `payload.db.updateOne` without collection hooks, so hooks alone would
- * miss most of them. Writes inside a transaction drop the copy again once the commit is done.
+ * miss most of them. Writes inside a transaction drop the copy again once the commit is done
+ * (src/services/afterCommit.ts).
  */
 const USERS = 'users'
 /** `req.user.avatar` is populated from media (depth 2): a media edit or delete drops every cached user. */
@@ -68,16 +70,16 @@ function sessionStillOpen(result: AuthStrategyResult): boolean {
   return !session.expiresAt || new Date(session.expiresAt).getTime() > Date.now()
 }
 
-type Adapter = Payload['db'] & { [TRACKED]?: true; sessions?: Record<string, unknown> }
+type Adapter = Payload['db'] & { [TRACKED]?: true }
 type WriteArgs = { collection: string; id?: string | number; where?: Where; req?: Partial<PayloadRequest> }
 const TRACKED = Symbol.for('staybase.cachedSessions.tracked')
+/** Users to drop again after a transaction's commit ('*': everyone). */
+type Dropped = { users: Set<string> | '*' }
 
 function dropCachedUsersOnWrite(payload: Payload): void {
   const db = payload.db as Adapter
   if (db[TRACKED]) return
   db[TRACKED] = true
-  /** Transaction id → users to drop again after its commit ('*': everyone). */
-  const afterCommit = new Map<string | number, Set<string> | '*'>()
 
   const affected = (args: WriteArgs, result: unknown, many: boolean): string[] | '*' | null => {
     if (POPULATED_INTO_USERS.has(args.collection)) return '*'
@@ -91,11 +93,16 @@ function dropCachedUsersOnWrite(payload: Payload): void {
     const users = affected(args, result, many)
     if (!users) return
     await forgetCachedUsers(users)
-    const transactionID = args.req?.transactionID ? await args.req.transactionID : undefined
-    if (transactionID === undefined || transactionID === null || !db.sessions?.[String(transactionID)]) return
-    const pending = afterCommit.get(transactionID)
-    if (users === '*' || pending === '*') afterCommit.set(transactionID, '*')
-    else afterCommit.set(transactionID, new Set([...(pending ?? []), ...users]))
+    if (!args.req) return
+    const pending = await afterCommit(
+      { transactionID: args.req.transactionID, payload },
+      'sessions',
+      (): Dropped => ({ users: new Set() }),
+      (state) => forgetCachedUsers(state.users),
+    )
+    if (!pending) return
+    if (users === '*' || pending.users === '*') pending.users = '*'
+    else for (const user of users) pending.users.add(user)
   }
 
   const track = <K extends 'updateOne' | 'updateMany' | 'deleteOne' | 'deleteMany' | 'upsert'>(name: K, many: boolean) => {
@@ -111,22 +118,6 @@ function dropCachedUsersOnWrite(payload: Payload): void {
   track('deleteOne', false)
   track('updateMany', true)
   track('deleteMany', true)
-
-  const commit = db.commitTransaction.bind(db)
-  db.commitTransaction = async (id) => {
-    const transactionID = id instanceof Promise ? await id : id
-    await commit(transactionID)
-    const pending = afterCommit.get(transactionID)
-    if (!pending) return
-    afterCommit.delete(transactionID)
-    await forgetCachedUsers(pending)
-  }
-  const rollback = db.rollbackTransaction.bind(db)
-  db.rollbackTransaction = async (id) => {
-    const transactionID = id instanceof Promise ? await id : id
-    afterCommit.delete(transactionID)
-    await rollback(transactionID)
-  }
 }
 
 function idFromWhere(where: Where | undefined): string | number | undefined {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 
 import { env } from '../lib/env'
 import { createLogger } from '../lib/logger'
+import { afterCommit } from './afterCommit'
 import { sharedRedis, withTimeout } from './redis'
 
 /**
@@ -24,9 +25,11 @@ import { sharedRedis, withTimeout } from './redis'
  * processes the first miss takes a short Redis lock and the others wait briefly for its entry.
  *
  * Redis is an optimisation: any Redis error means "load from the database" (outcome `bypass`), logged at
- * warn at most once per minute. Bumps that fail while Redis is unreachable may leave entries that should
- * have been invalidated, so after any Redis error this process bypasses the cache for one TTL — by then
- * every entry written before the error has expired.
+ * warn at most once per minute. A slow or failed read, lock or entry write costs only that request its
+ * cache. A bump that fails (or a lost connection, which may have cost one) may leave entries that should
+ * have been invalidated: this process then bypasses the cache for one TTL — by then every entry written
+ * before the failure has expired — and retries the bump every second until Redis takes it, so the other
+ * processes (web, worker) stop serving those entries as soon as Redis is back.
  */
 export type CacheOutcome = 'hit' | 'miss' | 'bypass'
 
@@ -49,8 +52,9 @@ const WAIT_FOR_OTHER_MS = 250
 const WAIT_STEP_MS = 15
 /** The longest a read (or an entry's write) waits for Redis before the request uses the database. */
 const READ_TIMEOUT_MS = 250
-/** The longest an invalidation waits; a bump that times out counts as failed (see `redisError`). */
+/** The longest an invalidation waits; a bump that times out counts as failed and is retried (see `bumpVersions`). */
 const BUMP_TIMEOUT_MS = 1_000
+const BUMP_RETRY_MS = 1_000
 /** Version counters outlive every entry by far; they only need to outlive the TTL. */
 const VERSION_TTL_SECONDS = 24 * 60 * 60
 
@@ -58,6 +62,9 @@ const counters = { hits: 0, misses: 0, bypasses: 0, errors: 0, bumps: 0 }
 let lastWarnAt = 0
 let distrustUntil = 0
 const inFlight = new Map<string, Promise<string | null>>()
+/** Counters whose bump failed, bumped again by a retry timer. */
+const unbumped = new Set<string>()
+let bumpRetry: NodeJS.Timeout | null = null
 
 /** Hits, misses and bypasses since the process started (for /metrics). */
 export function cacheStats(): Readonly<typeof counters> {
@@ -73,9 +80,10 @@ const versionKey = (dep: string) => `${prefix()}cache:v:${dep}`
 const entryKey = (name: string) => `${prefix()}cache:e:${name}`
 const lockKey = (name: string) => `${prefix()}cache:lock:${name}`
 
-function redisError(error: unknown, what: string): void {
+/** A Redis failure: counted and logged; `distrust` when a bump may have been missed (see the module comment). */
+function redisError(error: unknown, what: string, { distrust = false } = {}): void {
   counters.errors += 1
-  distrustUntil = Date.now() + env.CACHE_TTL_SECONDS * 1000
+  if (distrust) distrustUntil = Date.now() + env.CACHE_TTL_SECONDS * 1000
   const now = Date.now()
   if (now - lastWarnAt >= WARN_EVERY_MS) {
     lastWarnAt = now
@@ -88,7 +96,7 @@ function usableRedis(): Redis | null {
   if (!env.CACHE_ENABLED) return null
   const redis = sharedRedis()
   if (redis.status !== 'ready') {
-    if (!['connecting', 'connect', 'wait'].includes(redis.status)) redisError(new Error(`Redis connection is ${redis.status}`), 'connection')
+    if (!['connecting', 'connect', 'wait'].includes(redis.status)) redisError(new Error(`Redis connection is ${redis.status}`), 'connection', { distrust: true })
     return null
   }
   return redis
@@ -200,25 +208,29 @@ export async function cachedJson<T>(name: string, depNames: readonly string[], l
 }
 
 /**
- * Invalidate: bump the counters. Never throws — a failure is logged (rate limited) and makes this
- * process bypass the cache for one TTL (see the module comment).
+ * Invalidate: bump the counters. Never throws — a failure is logged (rate limited), makes this process
+ * bypass the cache for one TTL, and is retried until Redis takes it (see the module comment).
  */
 export async function bumpVersions(depNames: readonly string[]): Promise<void> {
   if (!env.CACHE_ENABLED || depNames.length === 0) return
   const redis = sharedRedis()
-  // A process's first bump may come before its client has connected (the worker creates it on first use).
-  if (redis.status !== 'ready' && !(await readyWithin(redis, CONNECT_WAIT_MS))) {
-    redisError(new Error(`Redis connection is ${redis.status}`), 'invalidation')
-    return
-  }
   try {
+    // A process's first bump may come before its client has connected (the worker creates it on first use).
+    if (redis.status !== 'ready' && !(await readyWithin(redis, CONNECT_WAIT_MS))) throw new Error(`Redis connection is ${redis.status}`)
     const pipeline = redis.pipeline()
     for (const dep of new Set(depNames)) pipeline.incr(versionKey(dep)).expire(versionKey(dep), VERSION_TTL_SECONDS)
     const results = await withTimeout(pipeline.exec(), BUMP_TIMEOUT_MS)
     for (const [error] of results ?? []) if (error) throw error
     counters.bumps += 1
   } catch (error) {
-    redisError(error, 'invalidation')
+    redisError(error, 'invalidation', { distrust: true })
+    for (const dep of depNames) unbumped.add(dep)
+    bumpRetry ??= setTimeout(() => {
+      bumpRetry = null
+      const retry = [...unbumped]
+      unbumped.clear()
+      void bumpVersions(retry)
+    }, BUMP_RETRY_MS).unref()
   }
 }
 
@@ -238,33 +250,18 @@ function readyWithin(redis: Redis, ms: number): Promise<boolean> {
   })
 }
 
-type Session = { resolve: () => Promise<unknown>; staybaseAfterCommit?: Set<string> }
-type RequestLike = { transactionID?: number | string | Promise<number | string> | null; payload: { db: unknown } }
-
 /**
- * Bump now and again once the request's transaction commits. The first bump stops entries computed
- * under the old versions from being served; the second covers a reader that took the new versions
- * while the change was not yet committed and so stored the old rows under them. The commit waits for
- * the second bump, so the response of the write that changed the data is sent after it.
+ * Bump now and again once the request's transaction commits (src/services/afterCommit.ts). The first
+ * bump stops entries computed under the old versions from being served; the second covers a reader that
+ * took the new versions while the change was not yet committed and so stored the old rows under them.
+ * The commit waits for the second bump, so the response of the write that changed the data is sent
+ * after it.
  */
-export async function bumpAfterCommit(req: RequestLike, depNames: readonly string[]): Promise<void> {
+export async function bumpAfterCommit(req: Parameters<typeof afterCommit>[0], depNames: readonly string[]): Promise<void> {
   if (!env.CACHE_ENABLED) return
   await bumpVersions(depNames)
-  const id = req.transactionID instanceof Promise ? await req.transactionID : req.transactionID
-  const sessions = (req.payload.db as { sessions?: Record<string, Session> }).sessions
-  const session = id === undefined || id === null ? undefined : sessions?.[String(id)]
-  if (!session) return
-  if (!session.staybaseAfterCommit) {
-    const pending = new Set<string>()
-    session.staybaseAfterCommit = pending
-    const commit = session.resolve
-    session.resolve = async () => {
-      const result = await commit()
-      await bumpVersions([...pending])
-      return result
-    }
-  }
-  for (const dep of depNames) session.staybaseAfterCommit.add(dep)
+  const pending = await afterCommit(req, 'cache', () => new Set<string>(), (deps) => bumpVersions([...deps]))
+  for (const dep of depNames) pending?.add(dep)
 }
 
 /** The header that tells a client (and the benchmark) how a cached route was answered. */

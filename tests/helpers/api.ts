@@ -18,6 +18,8 @@ export async function rest<T = any>(
   if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json'
   if (options.token) headers.authorization = `JWT ${options.token}`
   let res: Response
+  let text: string
+  let head: number | null = null
   try {
     res = await fetch(`${stack.url}${path}`, {
       method,
@@ -25,11 +27,13 @@ export async function rest<T = any>(
       body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     })
+    head = res.status
+    text = await res.text()
   } catch (error) {
     if ((error as Error).name !== 'TimeoutError') throw error
-    throw new Error(`${method} ${path}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s.\n${await whatTheStackIsDoing(stack)}`, { cause: error })
+    const got = head === null ? 'no answer' : `only the head of an answer (${head})`
+    throw new Error(`${method} ${path}: ${got} within ${REQUEST_TIMEOUT_MS / 1000} s.\n${await whatTheStackIsDoing(stack)}`, { cause: error })
   }
-  const text = await res.text()
   let body: unknown = text
   try {
     body = text ? JSON.parse(text) : null

@@ -43,7 +43,8 @@ afterAll(async () => {
   await stripe?.close()
   await redis?.stop()
   redis?.remove()
-})
+  // Each stop is bounded (a worker 30 s, a server 15 s), but together they can outlast jest's default 60 s.
+}, 120_000)
 
 const eventually = <T,>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) =>
   waitFor(what, probe, { timeoutMs, detail: () => `worker:\n${worker?.output().slice(-4000)}\nserver:\n${stack.output().slice(-2000)}` })
