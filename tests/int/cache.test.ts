@@ -128,12 +128,16 @@ describe('the fast path answers what Payload answers', () => {
     const headers = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v === 'SERVER_URL' ? fast.url : v])) as Record<string, string>
     for (const path of paths()) {
       const first = await raw(fast, path, headers)
-      const again = await raw(fast, path, headers)
+      // The next read is a hit, unless its Redis read took over 250 ms (a stall on a loaded machine): then
+      // it is answered from the database (bypass) and a later one is the hit.
+      const again = await eventually(`a hit for ${path}`, async () => {
+        const answer = await raw(fast, path, headers)
+        return answer.cache === 'hit' && answer
+      })
       const payload = await raw(plain, path, headers)
       expect({ path, ...first, cache: undefined }).toEqual({ path, ...payload, cache: undefined })
       expect({ path, ...again, cache: undefined }).toEqual({ path, ...payload, cache: undefined })
-      expect([first.cache, again.cache]).not.toContain(null)
-      expect(again.cache).toBe('hit')
+      expect(first.cache).not.toBeNull()
       expect(payload.cache).toBeNull()
     }
   })

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 
-import { type TestUser, createUserAsAdmin, gql, login, rest, signUp } from '../helpers/api'
+import { type ApiResponse, type TestUser, createUserAsAdmin, gql, login, rest, signUp } from '../helpers/api'
 import { type RedisServer, startRedisServer } from '../helpers/redisServer'
 import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
@@ -69,9 +69,15 @@ describe('a warm cache', () => {
     const guest = await signUp(stack, { label: 'warm' })
     const key = await warm(guest)
 
-    counter.reset()
-    const warmAnswer = await rest(stack, 'GET', '/api/bookings?depth=0&limit=1', { token: guest.token })
-    const warmStatements = counter.statements()
+    // A lookup that takes over 250 ms (a stalled event loop on a loaded machine) asks Postgres instead, by
+    // design; so of three warm requests, at least one must have sent no SQL for the user.
+    const tries: { answer: ApiResponse; statements: string[] }[] = []
+    for (let i = 0; i < 3 && !tries.some((t) => usersStatements(t.statements).length === 0); i++) {
+      counter.reset()
+      const answer = await rest(stack, 'GET', '/api/bookings?depth=0&limit=1', { token: guest.token })
+      tries.push({ answer, statements: counter.statements() })
+    }
+    const { answer: warmAnswer, statements: warmStatements } = tries[tries.length - 1]!
     expect(warmAnswer.status).toBe(200)
     expect(usersStatements(warmStatements)).toEqual([])
 
