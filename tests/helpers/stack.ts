@@ -38,14 +38,25 @@ function required(name: string): string {
   return value
 }
 
+/**
+ * A port free right now for a server a test starts (and may restart) on it. Taken below Linux's
+ * ephemeral range (32768–60999), from which the OS gives outgoing connections their local ports: a port
+ * from there can be taken by a client connection between this check and the server's bind, or while a
+ * stopped server is down.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (await canListen(port)) return port
+  }
+  throw new Error('no free port between 20000 and 32000 after 100 tries')
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
   })
 }
 
