@@ -7,7 +7,7 @@ import type { BookingAnswer, CreateBookingBody } from '../contract/types'
 import { HttpError, badRequest, conflict, unauthorized } from '../lib/errors'
 import { describeError } from '../lib/errorCodes'
 import { isOverlapViolation } from '../lib/constraints'
-import { claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
+import { type KeyClaim, claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
 import { datesUnavailable, decideNewBooking, insertBooking } from '../services/newBooking'
 import { parseInput } from '../contract/validate'
 import { restParts } from './operation'
@@ -36,23 +36,27 @@ type StoredError = { errors: { message: string; code?: string; field?: string; d
  * Only the client fields a guest may set on create are taken (field access: property, dates, guests,
  * messageToHost), already checked by the contract's schema; everything else is the server's.
  */
-async function create(req: PayloadRequest, data: CreateBookingBody, depth: number): Promise<BookingAnswer> {
+async function create(req: PayloadRequest, data: CreateBookingBody, depth: number, claim: KeyClaim | null): Promise<BookingAnswer> {
   const collection = req.payload.collections.bookings.config
   const booking = await decideNewBooking(req, collection, data)
   let id: number
   try {
-    id = await insertBooking(req, booking, { guests: data.guests, messageToHost: data.messageToHost ?? null })
+    id = await insertBooking(req, booking, { guests: data.guests, messageToHost: data.messageToHost ?? null }, claim)
   } catch (error) {
     if (isOverlapViolation(error)) throw datesUnavailable()
     throw error
   }
-  const doc = await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req })
+  const doc = await readAnswer(req, id, depth)
   let result: Booking = doc
   for (const hook of collection.hooks.afterChange ?? []) {
     result = (await hook({ collection, context: req.context, data: { ...data, ...booking }, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
   }
   return { doc: result as BookingAnswer['doc'], message: 'Booking created.' }
 }
+
+/** The new booking as this user reads it at `depth`: what Payload's create answers. */
+const readAnswer = (req: PayloadRequest, id: number, depth: number) =>
+  req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req })
 
 /** The answer for a client error, stored so a retry gets it again. */
 function clientErrorResponse(error: unknown): { status: number; body: StoredError } | null {
@@ -81,7 +85,7 @@ export async function runCreateBooking(
   input: { body: CreateBookingBody; depth: number },
   key: string | null,
 ): Promise<CreateBookingResult> {
-  if (key === null) return { status: 201, body: await create(req, input.body, input.depth), replayed: false }
+  if (key === null) return { status: 201, body: await create(req, input.body, input.depth, null), replayed: false }
   if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.')
   if (!req.user) throw unauthorized('Sign in to book.')
 
@@ -96,10 +100,16 @@ export async function runCreateBooking(
     if (status >= 400) throw Object.assign(storedError(status, body as StoredError), { replayed: true })
     return { status, body: body as BookingAnswer, replayed: true }
   }
+  if (claim.kind === 'created') {
+    // The first request wrote the booking and did not get to answer (or is answering right now).
+    const answer: BookingAnswer = { doc: (await readAnswer(req, claim.bookingId, input.depth)) as BookingAnswer['doc'], message: 'Booking created.' }
+    await recordResponse(req.payload, userId, key, { status: 201, body: answer })
+    return { status: 201, body: answer, replayed: true }
+  }
 
   let answer: BookingAnswer
   try {
-    answer = await create(req, input.body, input.depth)
+    answer = await create(req, input.body, input.depth, { userId, key })
   } catch (error) {
     const clientError = clientErrorResponse(error)
     if (!clientError) {

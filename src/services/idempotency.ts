@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import { sql } from '@payloadcms/db-postgres'
+import type { SQL } from '@payloadcms/db-postgres/drizzle'
 import type { Payload } from 'payload'
 
 import { canonicalJson } from '../domain/canonicalJson'
@@ -11,10 +12,15 @@ import { sqlExecutor } from './sqlExecutor'
  * retries after a timeout gets the first answer instead of a second booking. A key is claimed with an
  * INSERT … ON CONFLICT DO NOTHING committed before the work starts, so two concurrent requests with the
  * same key cannot both run. Keys live 24 hours.
+ *
+ * The statement that writes the booking also marks the claim with the booking's id (`createdMark`,
+ * response `{"bookingId": …}` while status_code is still null), in the same commit: if the answer then
+ * cannot be read or recorded (the request fails with a 5xx, or the process dies), a retry with the key
+ * answers with that booking instead of trying again and meeting its own nights (409).
  */
 export const KEY_TTL_HOURS = 24
-/** A request holds its key this long at most; after that a retry may run again (and gets a 409 if its
- *  booking did go through, rather than waiting a day). */
+/** A request holds its key this long at most; after that a retry may run again (one whose booking was
+ *  written is not run again: it is answered with that booking). */
 export const CLAIM_LEASE_SECONDS = 60
 export type StoredResponse = { status: number; body: unknown }
 export type Claim =
@@ -22,6 +28,14 @@ export type Claim =
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
   | { kind: 'in_progress' }
+  /** The booking was written but its answer never recorded: answer with that booking. */
+  | { kind: 'created'; bookingId: number }
+
+/** The claim being served: whose key, which key. */
+export type KeyClaim = { userId: number; key: string }
+
+/** How a claim whose booking is written but not yet answered is told apart from one still at work. */
+const CREATED_MARK = sql`response ? 'bookingId'`
 
 // Outside any request transaction on purpose: a claim must be committed before the work starts.
 const db = (payload: Payload) => sqlExecutor(payload)
@@ -34,7 +48,8 @@ export async function claimKey(payload: Payload, userId: number, key: string, ha
     DELETE FROM booking_idempotency_keys
     WHERE user_id = ${userId} AND key = ${key}
       AND (created_at < now() - make_interval(hours => ${KEY_TTL_HOURS})
-           OR (status_code IS NULL AND created_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))`)
+           OR (status_code IS NULL AND created_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})
+               AND NOT coalesce(${CREATED_MARK}, false)))`)
   const inserted = await (await db(payload)).execute(sql`
     INSERT INTO booking_idempotency_keys (user_id, key, request_hash) VALUES (${userId}, ${key}, ${hash})
     ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`)
@@ -44,7 +59,10 @@ export async function claimKey(payload: Payload, userId: number, key: string, ha
   const row = rows[0]
   if (!row) return claimKey(payload, userId, key, hash)
   if (row.request_hash !== hash) return { kind: 'mismatch' }
-  if (row.status_code === null || row.status_code === undefined) return { kind: 'in_progress' }
+  if (row.status_code === null || row.status_code === undefined) {
+    const bookingId = (row.response as { bookingId?: unknown } | null)?.bookingId
+    return typeof bookingId === 'number' ? { kind: 'created', bookingId } : { kind: 'in_progress' }
+  }
   return { kind: 'replay', response: { status: Number(row.status_code), body: row.response } }
 }
 
@@ -54,7 +72,20 @@ export async function recordResponse(payload: Payload, userId: number, key: stri
     WHERE user_id = ${userId} AND key = ${key}`)
 }
 
-/** The work failed in a way worth retrying (a 5xx): let the next request with this key try again. */
+/**
+ * The work failed in a way worth retrying (a 5xx): let the next request with this key try again —
+ * unless the booking was written, which the next request then answers with.
+ */
 export async function releaseKey(payload: Payload, userId: number, key: string): Promise<void> {
-  await (await db(payload)).execute(sql`DELETE FROM booking_idempotency_keys WHERE user_id = ${userId} AND key = ${key} AND status_code IS NULL`)
+  await (await db(payload)).execute(sql`
+    DELETE FROM booking_idempotency_keys
+    WHERE user_id = ${userId} AND key = ${key} AND status_code IS NULL AND NOT coalesce(${CREATED_MARK}, false)`)
 }
+
+/**
+ * The part of the booking's INSERT statement that marks the claim with the new booking's id (`booking`
+ * is the statement's CTE that returns it), so the booking and the mark commit together.
+ */
+export const createdMark = (claim: KeyClaim): SQL => sql`
+    UPDATE booking_idempotency_keys SET response = jsonb_build_object('bookingId', booking.id)
+    FROM booking WHERE user_id = ${claim.userId} AND key = ${claim.key} AND status_code IS NULL`

@@ -12,6 +12,7 @@ import { env } from '../lib/env'
 import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { requireStayDate } from '../lib/stayDateField'
+import { type KeyClaim, createdMark } from './idempotency'
 import { listingCalendarLock } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
 
@@ -86,7 +87,13 @@ const arrayRowId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, 
  * nights → the second waits for the first's commit and then fails, exactly one wins, and the constraint
  * never has two in-flight inserts waiting on each other (a 40P01 deadlock). Returns the new booking's id.
  */
-export async function insertBooking(req: PayloadRequest, booking: NewBooking, client: { guests: number; messageToHost: string | null }): Promise<number> {
+export async function insertBooking(
+  req: PayloadRequest,
+  booking: NewBooking,
+  client: { guests: number; messageToHost: string | null },
+  /** The Idempotency-Key claim this booking answers, marked with the booking in the same statement. */
+  claim: KeyClaim | null = null,
+): Promise<number> {
   const q = booking.quote
   const nights = JSON.stringify(q.perNight.map((n, i) => ({ ord: i + 1, id: arrayRowId(), date: n.date, rate: n.rate, weekend: n.weekend })))
   // Timestamps as Payload writes them (ISO, milliseconds, UTC), never the client's.
@@ -108,7 +115,7 @@ export async function insertBooking(req: PayloadRequest, booking: NewBooking, cl
       INSERT INTO bookings_quote_per_night (_order, _parent_id, id, date, rate, weekend)
       SELECT n.ord, booking.id, n.id, n.date, n.rate, n.weekend
       FROM booking, jsonb_to_recordset(${nights}::jsonb) AS n(ord integer, id varchar, date varchar, rate numeric, weekend boolean)
-    )
+    )${claim ? sql`, marked AS (${createdMark(claim)})` : sql``}
     SELECT id FROM booking`)
   return Number(rows[0]!.id)
 }

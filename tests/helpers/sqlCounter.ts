@@ -19,6 +19,11 @@ export type SqlCounter = {
   reset: () => void
   /** The statements executed since the last reset, in the order Postgres received them. */
   statements: () => string[]
+  /**
+   * A fault: the next statement whose SQL matches is never delivered — its connection is cut, as when
+   * the network or Postgres goes away mid-request. Resolves with that statement once it happened.
+   */
+  cutNext: (pattern: RegExp) => Promise<string>
   close: () => Promise<void>
 }
 
@@ -104,14 +109,29 @@ export async function startSqlCounter(postgresUrl: string): Promise<SqlCounter> 
   const targetPort = Number(target.port || 5432)
   let recorded: string[] = []
   const sockets = new Set<Socket>()
+  let cut: { pattern: RegExp; done: (statement: string) => void } | null = null
 
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, targetHost)
     sockets.add(client)
     sockets.add(upstream)
-    const stream = new ClientStream((statement) => recorded.push(statement))
+    let cutHere = false
+    const stream = new ClientStream((statement) => {
+      recorded.push(statement)
+      if (cut?.pattern.test(statement)) {
+        cut.done(statement)
+        cut = null
+        cutHere = true
+      }
+    })
     client.on('data', (chunk: Buffer) => {
+      if (cutHere) return
       stream.push(chunk)
+      if (cutHere) {
+        client.destroy()
+        upstream.destroy()
+        return
+      }
       upstream.write(chunk)
     })
     upstream.on('data', (chunk: Buffer) => client.write(chunk))
@@ -141,6 +161,7 @@ export async function startSqlCounter(postgresUrl: string): Promise<SqlCounter> 
       recorded = []
     },
     statements: () => [...recorded],
+    cutNext: (pattern) => new Promise((resolve) => (cut = { pattern, done: resolve })),
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))

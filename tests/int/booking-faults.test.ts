@@ -1,0 +1,60 @@
+import { addDays, utcDate } from '../../src/domain/stayDates'
+import { type TestUser, rest, signUp } from '../helpers/api'
+import { createListing } from '../helpers/listings'
+import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
+import { type Stack, startStack } from '../helpers/stack'
+
+/**
+ * Faults between the server and Postgres in the middle of a booking: the server's connection is cut at
+ * a chosen statement by the proxy it talks to Postgres through (tests/helpers/sqlCounter.ts), as when the
+ * network or the database goes away mid-request.
+ */
+let stack: Stack
+let counter: SqlCounter
+let guest: TestUser
+let listing: { id: number }
+
+beforeAll(async () => {
+  counter = await startSqlCounter(process.env.STAYBASE_TEST_PG_SERVER!)
+  stack = await startStack({ databaseUrlFor: counter.urlFor })
+  await signUp(stack, { label: 'admin' }) // the first account becomes the admin
+  const host = await signUp(stack, { label: 'host', roles: ['host'] })
+  guest = await signUp(stack, { label: 'guest' })
+  listing = await createListing(stack, host, { title: 'Flat on a flaky line', instantBook: true }, { publish: true })
+}, 180_000)
+afterAll(async () => {
+  await stack?.stop()
+  await counter?.close()
+}, 120_000)
+
+describe('a booking written but not answered', () => {
+  it('its retry with the same Idempotency-Key answers with that booking (not a 409 for its own nights), and only one exists', async () => {
+    const checkIn = addDays(utcDate(new Date()), 40)
+    const body = { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 }
+    const key = `cut-${Date.now()}`
+    const book = () => rest(stack, 'POST', '/api/bookings', { token: guest.token, body, headers: { 'idempotency-key': key } })
+
+    // The answer is Payload's read of the new booking, the first statement that selects from "bookings".
+    counter.reset()
+    const cut = counter.cutNext(/^select .* from "bookings"/is)
+    const first = await book()
+    const cutStatement = await cut
+    const statements = counter.statements()
+    const inserted = statements.findIndex((s) => /INSERT INTO bookings/.test(s))
+    // The fault came after the booking's INSERT, or the test is not about a written booking.
+    expect({ inserted: inserted !== -1, cutAfterInsert: statements.indexOf(cutStatement) > inserted }).toEqual({ inserted: true, cutAfterInsert: true })
+    expect({ status: first.status, statements: first.status >= 500 ? 'as expected' : listStatements(statements) }).toEqual({ status: 500, statements: 'as expected' })
+
+    const retry = await book()
+    expect(retry.status).toBe(201)
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect(retry.body.doc).toMatchObject({ property: expect.anything(), checkIn, status: 'awaiting_payment' })
+
+    const mine = await rest(stack, 'GET', `/api/bookings?depth=0&where[property][equals]=${listing.id}&where[checkIn][equals]=${checkIn}`, { token: guest.token })
+    expect(mine.body.docs.map((d: { id: number }) => d.id)).toEqual([retry.body.doc.id])
+
+    // The answer is recorded now: the next retry is a plain replay of it.
+    const again = await book()
+    expect({ status: again.status, id: again.body.doc?.id, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 201, id: retry.body.doc.id, replayed: 'true' })
+  })
+})
