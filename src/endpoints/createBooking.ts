@@ -46,17 +46,22 @@ async function create(req: PayloadRequest, data: CreateBookingBody, depth: numbe
     if (isOverlapViolation(error)) throw datesUnavailable()
     throw error
   }
-  const doc = await readAnswer(req, id, depth)
-  let result: Booking = doc
+  return answerWritten(req, id, depth, { ...data, ...booking })
+}
+
+/**
+ * The answer for a written booking: Payload's read of it as this user at `depth` (what Payload's create
+ * answers), after the collection's afterChange hooks (the hold's expiry job, cache invalidation) — which
+ * a retry of a booking whose first answer failed runs again: both are idempotent.
+ */
+async function answerWritten(req: PayloadRequest, id: number, depth: number, data: Partial<Booking>): Promise<BookingAnswer> {
+  const collection = req.payload.collections.bookings.config
+  let result: Booking = await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req })
   for (const hook of collection.hooks.afterChange ?? []) {
-    result = (await hook({ collection, context: req.context, data: { ...data, ...booking }, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
+    result = (await hook({ collection, context: req.context, data, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
   }
   return { doc: result as BookingAnswer['doc'], message: 'Booking created.' }
 }
-
-/** The new booking as this user reads it at `depth`: what Payload's create answers. */
-const readAnswer = (req: PayloadRequest, id: number, depth: number) =>
-  req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req })
 
 /** The answer for a client error, stored so a retry gets it again. */
 function clientErrorResponse(error: unknown): { status: number; body: StoredError } | null {
@@ -102,9 +107,9 @@ export async function runCreateBooking(
   }
   if (claim.kind === 'created') {
     // The first request wrote the booking and did not get to answer (or is answering right now).
-    const answer: BookingAnswer = { doc: (await readAnswer(req, claim.bookingId, input.depth)) as BookingAnswer['doc'], message: 'Booking created.' }
-    await recordResponse(req.payload, userId, key, { status: 201, body: answer })
-    return { status: 201, body: answer, replayed: true }
+    const written = await answerWritten(req, claim.bookingId, input.depth, input.body)
+    await recordResponse(req.payload, userId, key, { status: 201, body: written })
+    return { status: 201, body: written, replayed: true }
   }
 
   let answer: BookingAnswer

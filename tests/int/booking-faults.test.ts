@@ -1,6 +1,8 @@
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
+import { jobIds } from '../../jobs/queues'
+import { type StackQueues, stackQueues } from '../helpers/queues'
 import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
 import { type Stack, startStack } from '../helpers/stack'
 
@@ -11,6 +13,7 @@ import { type Stack, startStack } from '../helpers/stack'
  */
 let stack: Stack
 let counter: SqlCounter
+let queues: StackQueues
 let guest: TestUser
 let listing: { id: number }
 
@@ -21,8 +24,10 @@ beforeAll(async () => {
   const host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
   listing = await createListing(stack, host, { title: 'Flat on a flaky line', instantBook: true }, { publish: true })
+  queues = stackQueues(stack)
 }, 180_000)
 afterAll(async () => {
+  await queues?.close()
   await stack?.stop()
   await counter?.close()
 }, 120_000)
@@ -49,6 +54,9 @@ describe('a booking written but not answered', () => {
     expect(retry.status).toBe(201)
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(retry.body.doc).toMatchObject({ property: expect.anything(), checkIn, status: 'awaiting_payment' })
+    // The first request failed before its after-create work; the retry did it: the hold ends on time.
+    const { id, holdExpiresAt } = retry.body.doc
+    expect(await queues.job('booking-lifecycle', jobIds.expireHold(id, holdExpiresAt))).toBeDefined()
 
     const mine = await rest(stack, 'GET', `/api/bookings?depth=0&where[property][equals]=${listing.id}&where[checkIn][equals]=${checkIn}`, { token: guest.token })
     expect(mine.body.docs.map((d: { id: number }) => d.id)).toEqual([retry.body.doc.id])
