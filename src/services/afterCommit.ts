@@ -1,5 +1,7 @@
 import type { Payload } from 'payload'
 
+import { type TransactionRequest, openTransactionID } from './sqlExecutor'
+
 /**
  * Work that must wait for a transaction's COMMIT — a cache bump, dropping a cached session — so that a
  * reader cannot fetch the old rows after the work was done. Each kind of work keeps one state per
@@ -11,24 +13,16 @@ import type { Payload } from 'payload'
  * operations, `commitTransaction(req)` and our own `inTransaction`.
  */
 type Task = { state: unknown; run: (state: never) => Promise<void> }
-type Adapter = Payload['db'] & { sessions?: Record<string, unknown>; [PENDING]?: Map<string, Map<string, Task>> }
-type RequestLike = { transactionID?: number | string | Promise<number | string> | null; payload: { db: unknown } }
+type Adapter = Payload['db'] & { [PENDING]?: Map<string, Map<string, Task>> }
 
 const PENDING = Symbol.for('staybase.afterCommit')
-
-/** The id of the request's open transaction, or null when it has none. */
-export async function openTransactionID(req: RequestLike): Promise<string | null> {
-  const id = req.transactionID instanceof Promise ? await req.transactionID : req.transactionID
-  if (id === undefined || id === null) return null
-  return (req.payload.db as Adapter).sessions?.[String(id)] ? String(id) : null
-}
 
 /**
  * This transaction's state for the kind of work `kind`, made by `init` and registered to be `run` after
  * the commit the first time it is asked for. Null when the request has no open transaction: the caller
  * does its work now (there is no later commit to wait for).
  */
-export async function afterCommit<S>(req: RequestLike, kind: string, init: () => S, run: (state: S) => Promise<void>): Promise<S | null> {
+export async function afterCommit<S>(req: TransactionRequest, kind: string, init: () => S, run: (state: S) => Promise<void>): Promise<S | null> {
   const id = await openTransactionID(req)
   if (id === null) return null
   const pending = tasksOf(req.payload.db as Adapter)

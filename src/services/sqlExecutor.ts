@@ -9,9 +9,21 @@ export type SqlExecutor = { execute: (query: SQL) => Promise<{ rows: Record<stri
  * idempotency records). With a request inside a transaction, the statement joins that transaction.
  */
 export async function sqlExecutor(payload: Payload, req?: PayloadRequest): Promise<SqlExecutor> {
-  const adapter = payload.db as unknown as { sessions?: Record<string, { db: SqlExecutor }>; drizzle: SqlExecutor }
-  const id = req?.transactionID ? await req.transactionID : undefined
-  return (id !== undefined && adapter.sessions?.[String(id)]?.db) || adapter.drizzle
+  const adapter = payload.db as unknown as { sessions: Record<string, { db: SqlExecutor }>; drizzle: SqlExecutor }
+  const id = req ? await openTransactionID({ transactionID: req.transactionID, payload }) : null
+  return id === null ? adapter.drizzle : adapter.sessions[id]!.db
+}
+
+export type TransactionRequest = { transactionID?: number | string | Promise<number | string> | null; payload: { db: unknown } }
+
+/**
+ * The id of the request's open transaction in Payload's database adapter (its `sessions`), or null
+ * when it has none (never begun, or already committed or rolled back).
+ */
+export async function openTransactionID(req: TransactionRequest): Promise<string | null> {
+  const id = req.transactionID instanceof Promise ? await req.transactionID : req.transactionID
+  if (id === undefined || id === null) return null
+  return (req.payload.db as { sessions?: Record<string, unknown> }).sessions?.[String(id)] ? String(id) : null
 }
 
 /**
