@@ -1,10 +1,13 @@
 import type pg from 'pg'
 
+import type { Property } from './payload-types'
+
 /**
  * A published listing as Payload's REST API answers it to an anonymous caller at depth 0, read with one
  * SQL statement instead of Payload's query builder (which spends several milliseconds of CPU building
  * the statement of every read). Used by the public read fast path (src/publicReads.ts) for
- * `GET /api/properties/:id?depth=0` only.
+ * `GET /api/properties/:id?depth=0`, and by bookings (src/services/newBooking.ts): the listing a
+ * booking is decided from, and the `property` of the booking's answer at depth 1.
  *
  * It mirrors collections/Properties.ts as Payload serialises it: field order, numbers from numeric
  * columns, `null` for empty fields, hasMany selects and uploads as arrays in their order, `moderation`
@@ -13,19 +16,29 @@ import type pg from 'pg'
  * answer for listings with every field set and with the optional ones empty, and fails on any
  * difference.
  */
-const STATEMENT = `
-  SELECT p.*,
+/** The listing's columns with its amenities and photo ids, for `FROM properties p` (listingDocument maps a row). */
+export const LISTING_COLUMNS = `p.*,
     (SELECT coalesce(json_agg(a.value ORDER BY a."order"), '[]'::json) FROM properties_amenities a WHERE a.parent_id = p.id) AS amenities,
-    (SELECT coalesce(json_agg(r.media_id ORDER BY r."order"), '[]'::json) FROM properties_rels r WHERE r.parent_id = p.id AND r.path = 'photos') AS photo_ids
-  FROM properties p WHERE p.id = $1 AND p._status = 'published'`
+    (SELECT coalesce(json_agg(r.media_id ORDER BY r."order"), '[]'::json) FROM properties_rels r WHERE r.parent_id = p.id AND r.path = 'photos') AS photo_ids`
+
+const STATEMENT = `SELECT ${LISTING_COLUMNS} FROM properties p WHERE p.id = $1 AND p._status = 'published'`
 
 type Row = Record<string, unknown>
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
-const date = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value))
+/**
+ * A timestamp as Payload answers it (ISO 8601, UTC, milliseconds): from node-postgres a Date, through
+ * Payload's adapter PostgreSQL's own text ("2026-11-28 01:26:05.77+00").
+ */
+const date = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null
+  if (value instanceof Date) return value.toISOString()
+  return new Date(String(value).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString()
+}
 
-export function listingDocument(r: Row): Record<string, unknown> {
-  return {
+/** Typed as Payload's own Property at depth 0 (host and photos are ids). */
+export function listingDocument(r: Row): Property {
+  const doc = {
     id: r.id,
     title: r.title,
     slug: r.slug,
@@ -78,6 +91,7 @@ export function listingDocument(r: Row): Record<string, unknown> {
     createdAt: date(r.created_at),
     _status: r._status,
   }
+  return doc as Property
 }
 
 /** The listing's depth-0 JSON as an anonymous caller gets it, or null when it is not public (or not there). */

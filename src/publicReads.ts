@@ -1,9 +1,8 @@
-import { deflateSync, gzipSync } from 'node:zlib'
-
 import type { NextFunction, Request, Response } from 'express'
+import type { Payload, Where } from 'payload'
 import type pg from 'pg'
 
-import { ALLOWED_HEADERS } from './lib/cors'
+import { nextPayload, sendLikeNext } from './lib/likeNext'
 import { type Read, contentEncoding, parsePublicRead } from './lib/publicRead'
 import { publishedListingJson } from './listingDocument'
 import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/cache'
@@ -29,20 +28,6 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  * is not there or not public (Payload answers its own 404), and any error. Until Next has started
  * Payload (its first API request does), everything but depth-0 reads by id falls through as well.
  */
-type LocalPayload = {
-  findByID: (args: Record<string, unknown>) => Promise<unknown>
-  find: (args: Record<string, unknown>) => Promise<unknown>
-}
-
-/** The Vary of Next's answers on /api (Origin comes first, from the cors middleware). */
-const NEXT_VARY = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-router-segment-prefetch', 'Accept-Encoding']
-
-/** Payload's instance inside Next (the same one its REST routes use), once Next has created it. */
-function nextPayload(): LocalPayload | null {
-  const cache = (globalThis as { _payload?: Map<string, { payload?: LocalPayload | null }> })._payload
-  return cache?.get('default')?.payload ?? null
-}
-
 function cacheName(read: Read): string {
   const depth = read.depth ?? 'default'
   if (read.kind === 'byId') return `listing:${read.id}:${depth}`
@@ -55,16 +40,16 @@ function dependencies(read: Read): string[] {
   return read.kind === 'byId' ? [deps.listing(read.id), ...embedded] : [deps.listings, ...embedded]
 }
 
-async function load(payload: LocalPayload | null, pool: pg.Pool, read: Read): Promise<string | null> {
+async function load(payload: Payload | null, pool: pg.Pool, read: Read): Promise<string | null> {
   // The benchmark's shape, and a listing page's: one statement (src/listingDocument.ts).
   if (read.kind === 'byId' && read.depth === 0) return publishedListingJson(pool, read.id)
   if (!payload) return null
-  const common = { collection: 'properties', overrideAccess: false, ...(read.depth === undefined ? {} : { depth: read.depth }) }
+  const common = { collection: 'properties' as const, overrideAccess: false, ...(read.depth === undefined ? {} : { depth: read.depth }) }
   if (read.kind === 'byId') {
     const doc = await payload.findByID({ ...common, id: read.id, disableErrors: true })
     return doc ? JSON.stringify(doc) : null
   }
-  const where = read.kind === 'slug' ? { slug: { equals: read.value } } : { 'address.city': { equals: read.value } }
+  const where: Where = read.kind === 'slug' ? { slug: { equals: read.value } } : { 'address.city': { equals: read.value } }
   return JSON.stringify(await payload.find({ ...common, where, ...(read.limit === undefined ? {} : { limit: read.limit }) }))
 }
 
@@ -86,22 +71,7 @@ export function publicReads({ enabled, pool, onError }: PublicReadsOptions) {
       return next()
     }
     if (answer.text === null) return next()
-    // What Payload's REST handler adds (payload/dist/utilities/headersWithCors.js with our `cors` config);
-    // the origin headers come from the cors middleware, as for Next's answers.
-    if (!res.hasHeader('access-control-allow-methods')) res.setHeader('access-control-allow-methods', 'PUT, PATCH, POST, GET, DELETE, OPTIONS')
-    if (!res.hasHeader('access-control-allow-headers')) res.setHeader('access-control-allow-headers', ALLOWED_HEADERS.join(', '))
-    for (const name of NEXT_VARY) res.vary(name)
-    res.setHeader(CACHE_HEADER, answer.outcome)
-    res.setHeader('content-type', 'application/json')
-    res.status(200)
-    // Next compresses every API answer a client accepts compressed (a streamed body has no length for the
-    // `compression` middleware's 1 kB threshold to apply to), gzip first.
-    const body = Buffer.from(answer.text)
-    if (encoding === 'identity') {
-      res.end(body)
-      return
-    }
-    res.setHeader('content-encoding', encoding)
-    res.end(encoding === 'gzip' ? gzipSync(body) : deflateSync(body))
+    res.locals.answeredBy = 'express'
+    sendLikeNext(res, 200, answer.text, encoding, { [CACHE_HEADER]: answer.outcome })
   }
 }

@@ -14,6 +14,7 @@ import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
+import { fastBookings } from './fastBookings'
 import { publicReads } from './publicReads'
 import { securityHeaders } from './middleware/securityHeaders'
 import { closeQueues } from './services/queue'
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
       // A client error is expected: its access line is info, like the line with its code
       // (src/lib/errorCodes.ts). Only server errors are logged at error.
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // Which answers express gave itself rather than Next (the fast paths): `"answeredBy":"express"`.
+      customProps: (_req, res) => ((res as unknown as { locals?: { answeredBy?: string } }).locals?.answeredBy ? { answeredBy: 'express' } : {}),
       autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/_next/static/')) },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -119,6 +122,8 @@ async function main(): Promise<void> {
   })
   app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
   // Anonymous public listing reads, from the cache or Payload's Local API without Next; the rest falls through.
+  // Bookings by signed-in guests and hosts, without Next (src/fastBookings.ts); the rest falls through.
+  app.use('/api/bookings', fastBookings({ enabled: env.FAST_BOOKINGS, onError: (error, req) => req.log.error({ err: error }, 'booking fast path failed') }))
   app.use('/api/properties', publicReads({ enabled: env.FAST_PUBLIC_READS, pool: fastReadsPool, onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers') }))
   app.all('/{*splat}', (req, res) => handle(req, res))
   app.use(expressErrorHandler)

@@ -14,7 +14,7 @@ import { lockListingCalendar } from '../../src/services/reservations'
  */
 export const prepareBooking: CollectionBeforeChangeHook = async ({ collection, data, operation, req }) => {
   if (operation !== 'create') return data
-  const booking = await decideNewBooking(req, collection, data)
+  const { booking } = await decideNewBooking(req, collection, data)
   await lockListingCalendar(req, booking.property)
   return { ...data, ...booking }
 }

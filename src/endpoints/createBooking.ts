@@ -8,7 +8,8 @@ import { HttpError, badRequest, conflict, unauthorized } from '../lib/errors'
 import { describeError } from '../lib/errorCodes'
 import { isOverlapViolation } from '../lib/constraints'
 import { type KeyClaim, claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
-import { datesUnavailable, decideNewBooking, insertBooking } from '../services/newBooking'
+import { builtBookingDoc } from '../services/bookingAnswer'
+import { type WrittenBooking, datesUnavailable, decideNewBooking, insertBooking } from '../services/newBooking'
 import { parseInput } from '../contract/validate'
 import { restParts } from './operation'
 
@@ -27,36 +28,40 @@ type StoredError = { errors: { message: string; code?: string; field?: string; d
 
 /**
  * The booking, in as few statements as the rules allow (a statement budget test holds it,
- * tests/int/statement-budgets.test.ts): the listing read (decideNewBooking), one atomic INSERT of the
- * booking with its nightly rows (no transaction needed, no lock, no pre-check: the exclusion constraint
- * decides), and Payload's own read of the new booking as this user at `depth` — the answer Payload's
- * create would give, since create answers with the same read. The collection's afterChange hooks
- * (the hold's expiry job, cache invalidation) run as after Payload's create.
+ * tests/int/statement-budgets.test.ts): the listing and the people read together (decideNewBooking),
+ * then one atomic INSERT of the booking with its nightly rows (no transaction needed, no pre-check: the
+ * exclusion constraint decides). The answer is built from those (src/services/bookingAnswer.ts) — what
+ * Payload's create would answer, since create answers with Payload's read of the new booking at
+ * `depth` — or, where it cannot be, is that read. The collection's afterChange hooks (the hold's expiry
+ * job, cache invalidation) run as after Payload's create.
  *
  * Only the client fields a guest may set on create are taken (field access: property, dates, guests,
  * messageToHost), already checked by the contract's schema; everything else is the server's.
  */
 async function create(req: PayloadRequest, data: CreateBookingBody, depth: number, claim: KeyClaim | null): Promise<BookingAnswer> {
   const collection = req.payload.collections.bookings.config
-  const booking = await decideNewBooking(req, collection, data)
-  let id: number
+  const { booking, context } = await decideNewBooking(req, collection, data)
+  const client = { guests: data.guests, messageToHost: data.messageToHost ?? null }
+  let written: WrittenBooking
   try {
-    id = await insertBooking(req, booking, { guests: data.guests, messageToHost: data.messageToHost ?? null }, claim)
+    written = await insertBooking(req, booking, client, claim)
   } catch (error) {
     if (isOverlapViolation(error)) throw datesUnavailable()
     throw error
   }
-  return answerWritten(req, id, depth, { ...data, ...booking })
+  const doc = builtBookingDoc(req, depth, booking, client, written, context)
+  return answerWritten(req, written.id, depth, { ...data, ...booking }, doc)
 }
 
 /**
- * The answer for a written booking: Payload's read of it as this user at `depth` (what Payload's create
- * answers), after the collection's afterChange hooks (the hold's expiry job, cache invalidation) — which
- * a retry of a booking whose first answer failed runs again: both are idempotent.
+ * The answer for a written booking — `built` (src/services/bookingAnswer.ts) or Payload's read of it
+ * as this user at `depth` (what Payload's create answers) — after the collection's afterChange hooks
+ * (the hold's expiry job, cache invalidation), which a retry of a booking whose first answer failed
+ * runs again: both are idempotent.
  */
-async function answerWritten(req: PayloadRequest, id: number, depth: number, data: Partial<Booking>): Promise<BookingAnswer> {
+async function answerWritten(req: PayloadRequest, id: number, depth: number, data: Partial<Booking>, built: Booking | null = null): Promise<BookingAnswer> {
   const collection = req.payload.collections.bookings.config
-  let result: Booking = await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req })
+  let result: Booking = built ?? (await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req }))
   for (const hook of collection.hooks.afterChange ?? []) {
     result = (await hook({ collection, context: req.context, data, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
   }
@@ -64,7 +69,7 @@ async function answerWritten(req: PayloadRequest, id: number, depth: number, dat
 }
 
 /** The answer for a client error, stored so a retry gets it again. */
-function clientErrorResponse(error: unknown): { status: number; body: StoredError } | null {
+export function clientErrorResponse(error: unknown): { status: number; body: StoredError } | null {
   const { status, message, data } = error as { status?: number; message?: string; data?: unknown }
   if (typeof status !== 'number' || status < 400 || status >= 500) return null
   const { code, field } = describeError(error)

@@ -12,13 +12,16 @@ import { env } from '../lib/env'
 import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
 import { parseId } from '../lib/ids'
 import { requireStayDate } from '../lib/stayDateField'
+import { LISTING_COLUMNS, listingDocument } from '../listingDocument'
+import { ACCOUNT_JSON, type AccountRow } from './bookingAnswer'
 import { type KeyClaim, createdMark } from './idempotency'
 import { listingCalendarLock } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
 
 /**
  * A new booking: what the server decides about it (`decideNewBooking`, shared by the collection's
- * beforeChange hook and the booking endpoint) and the one statement that writes it (`insertBooking`).
+ * beforeChange hook and the booking endpoint, from one read of the listing and the people) and the one
+ * statement that writes it (`insertBooking`).
  *
  * Nothing is checked for overlaps first: the exclusion constraint on stay_reservations (fed by the
  * bookings trigger in the same statement) is the guarantee, and a write that meets an active booking or
@@ -33,36 +36,62 @@ export type NewBooking = {
   status: 'awaiting_payment' | 'requested'
   holdExpiresAt: string
   cancellationPolicy: Booking['cancellationPolicy']
-  quote: NonNullable<Booking['quote']> & { perNight: { date: string; rate: number; weekend: boolean }[] }
+  quote: Omit<NonNullable<Booking['quote']>, 'perNight'> & { perNight: { date: string; rate: number; weekend: boolean }[] }
 }
 
 /** The refusal of a booking whose nights are taken, whether found by a check or by the constraint. */
 export const datesUnavailable = () => conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
 
+/** What a booking is decided from: the published listing and the people of the booking, read in one statement. */
+export type BookingContext = {
+  /** The listing as a guest reads it at depth 0 (src/listingDocument.ts). */
+  listing: ReturnType<typeof listingDocument>
+  /** The guest's and the host's accounts, as stored (src/services/bookingAnswer.ts turns them into what the guest may read). */
+  people: Map<number, AccountRow>
+}
+
+/**
+ * One statement: the listing (only when published) and the accounts of the guest and the listing's
+ * host, with their roles and sessions — what the booking is decided from and what its answer embeds.
+ */
+async function readBookingContext(req: PayloadRequest, propertyId: number, guestId: number): Promise<BookingContext | null> {
+  const db = await sqlExecutor(req.payload, req)
+  const { rows } = await db.execute(sql`
+    SELECT ${sql.raw(LISTING_COLUMNS)},
+      (SELECT json_agg(${sql.raw(ACCOUNT_JSON)}) FROM users u WHERE u.id IN (p.host_id, ${guestId})) AS people
+    FROM properties p WHERE p.id = ${propertyId} AND p._status = 'published'`)
+  const row = rows[0]
+  if (!row) return null
+  const people = new Map(((row.people ?? []) as AccountRow[]).map((account) => [account.id, account]))
+  return { listing: listingDocument(row), people }
+}
+
 export async function decideNewBooking(
   req: PayloadRequest,
   collection: SanitizedCollectionConfig,
   data: { property?: unknown; checkIn?: unknown; checkOut?: unknown; guests?: unknown },
-): Promise<NewBooking> {
+): Promise<{ booking: NewBooking; context: BookingContext }> {
   if (!req.user) throw unauthorized('Sign in to book.')
 
   const propertyId = parseId(data.property)
   if (propertyId === null) throw badRequest('property must be a listing id.', { field: 'property' })
-  const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
-  if (!listing || listing._status !== 'published') throw notFound('This listing does not exist or is not published.', { field: 'property' })
+  const context = await readBookingContext(req, propertyId, Number(req.user.id))
+  if (!context) throw notFound('This listing does not exist or is not published.', { field: 'property' })
+  const { listing } = context
   if (String(listing.host) === String(req.user.id)) throw forbidden('Hosts cannot book their own listings.')
 
   const checkIn = requireStayDate(collection, 'checkIn', data.checkIn)
   const checkOut = requireStayDate(collection, 'checkOut', data.checkOut)
   const problem = stayProblem({ checkIn, checkOut, guests: data.guests as number }, listing, utcDate(new Date()))
   if (problem) throw badRequest(problem.message, { field: problem.field })
-  if (!isCurrency(listing.pricing.currency)) throw conflict('This listing has no valid price.')
+  const { pricing } = listing
+  if (!isCurrency(pricing.currency)) throw conflict('This listing has no valid price.')
 
-  const quote = quoteStay({ ...listing.pricing, currency: listing.pricing.currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
+  const quote = quoteStay({ ...pricing, currency: pricing.currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
   const tooDear = totalProblem(quote)
   if (tooDear) throw new HttpError(422, tooDear.message, { code: 'UNPROCESSABLE', field: tooDear.field })
   const instant = listing.instantBook !== false
-  return {
+  const booking: NewBooking = {
     property: listing.id,
     guest: Number(req.user.id),
     host: parseId(listing.host),
@@ -74,7 +103,11 @@ export async function decideNewBooking(
     cancellationPolicy: listing.cancellationPolicy,
     quote: { ...quote, perNight: quote.perNight.map(({ date, rate, weekend }) => ({ date, rate, weekend })) },
   }
+  return { booking, context }
 }
+
+/** What the INSERT wrote that the server did not decide before: the id, the timestamps, the nightly rows' ids. */
+export type WrittenBooking = { id: number; createdAt: string; perNight: { id: string; date: string; rate: number; weekend: boolean }[] }
 
 /** An array row id as Payload makes them (an ObjectId's 24 hex digits: seconds, then random bytes). */
 const arrayRowId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex')
@@ -85,7 +118,7 @@ const arrayRowId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, 
  * whole — with 23P01 when the nights are taken. The statement first takes the listing's calendar lock,
  * held until it commits, so writers of one listing's nights go one at a time: two requests for the same
  * nights → the second waits for the first's commit and then fails, exactly one wins, and the constraint
- * never has two in-flight inserts waiting on each other (a 40P01 deadlock). Returns the new booking's id.
+ * never has two in-flight inserts waiting on each other (a 40P01 deadlock).
  */
 export async function insertBooking(
   req: PayloadRequest,
@@ -93,9 +126,10 @@ export async function insertBooking(
   client: { guests: number; messageToHost: string | null },
   /** The Idempotency-Key claim this booking answers, marked with the booking in the same statement. */
   claim: KeyClaim | null = null,
-): Promise<number> {
+): Promise<WrittenBooking> {
   const q = booking.quote
-  const nights = JSON.stringify(q.perNight.map((n, i) => ({ ord: i + 1, id: arrayRowId(), date: n.date, rate: n.rate, weekend: n.weekend })))
+  const perNight = q.perNight.map((n) => ({ id: arrayRowId(), date: n.date, rate: n.rate, weekend: n.weekend }))
+  const nights = JSON.stringify(perNight.map((n, i) => ({ ord: i + 1, ...n })))
   // Timestamps as Payload writes them (ISO, milliseconds, UTC), never the client's.
   const now = new Date().toISOString()
   const db = await sqlExecutor(req.payload, req)
@@ -117,5 +151,5 @@ export async function insertBooking(
       FROM booking, jsonb_to_recordset(${nights}::jsonb) AS n(ord integer, id varchar, date varchar, rate numeric, weekend boolean)
     )${claim ? sql`, marked AS (${createdMark(claim)})` : sql``}
     SELECT id FROM booking`)
-  return Number(rows[0]!.id)
+  return { id: Number(rows[0]!.id), createdAt: now, perNight }
 }

@@ -64,20 +64,20 @@ const stay = () => {
 
 /**
  * The budgets, and why:
- * - POST /api/bookings: 6 = the auth lookup of the signed-in user (1; 0 once sessions are cached in
- *   Redis, then the budget is 5 in practice), the listing read (1), the booking with its nightly rows in
- *   one INSERT (1: atomic on its own, so no BEGIN/COMMIT; no lock and no overlap pre-check, the exclusion
- *   constraint decides), and Payload's read of the new booking at the default depth 1 (3: the booking,
- *   its listing, its guest and host in one query).
+ * - POST /api/bookings: 3 = the auth lookup of the signed-in user (1; 0 once sessions are cached in
+ *   Redis, then the budget is 2 in practice), the listing with the guest's and host's accounts (1), and
+ *   the booking with its nightly rows in one INSERT (1: atomic on its own, so no BEGIN/COMMIT; the
+ *   listing's calendar lock is taken inside it; no overlap pre-check, the exclusion constraint decides).
+ *   The answer is built from those, not read back (src/services/bookingAnswer.ts).
  * - The same with an Idempotency-Key: + 3 = claiming the key (a DELETE of an expired claim and the
  *   INSERT … ON CONFLICT, committed before the work) and recording the answer (1 UPDATE).
- * - GraphQL createBooking: 4 = auth, listing, INSERT, the booking's read at depth 0.
+ * - GraphQL createBooking: 3 = auth, listing and accounts, INSERT.
  * - Search with dates: 2 = the page (one statement with its availability check and cover photos) and
  *   at most one more (a count or a cursor); 0 on a cache hit.
  * - A listing read at depth 1, anonymous: 2 = the listing (its arrays and media in one query) and its
  *   host; 0 on a cache hit.
  */
-const BUDGET = { booking: 6, bookingWithKey: 9, graphqlBooking: 4, search: 2, listingDepth1: 2 }
+const BUDGET = { booking: 3, bookingWithKey: 6, graphqlBooking: 3, search: 2, listingDepth1: 2 }
 
 describe('statement budgets', () => {
   it('POST /api/bookings', async () => {

@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http'
+
+import type { NextFunction, Request, Response } from 'express'
+import { type PayloadRequest, type TypedUser, createLocalReq, executeAuthStrategies } from 'payload'
+
+import * as contract from './contract/operations'
+import { parseInput } from './contract/validate'
+import { isStaffUser } from './domain/roles'
+import { clientErrorResponse, runCreateBooking } from './endpoints/createBooking'
+import { type ApiErrorItem, apiError, describeError, logErrorAnswer } from './lib/errorCodes'
+import { HttpError, defaultCode } from './lib/errors'
+import { nextPayload, sendLikeNext } from './lib/likeNext'
+import { contentEncoding } from './lib/publicRead'
+
+/**
+ * POST /api/bookings answered in express, in front of Next — the same operation as the Payload endpoint
+ * (src/endpoints/createBooking.ts, `runCreateBooking`: idempotency keys, rules, one INSERT, the answer,
+ * the after-create hooks), without Next's routing and Payload's REST request machinery, which cost
+ * more CPU than the booking itself. The caller is authenticated by Payload's own auth strategies on
+ * Payload's instance inside Next (the JWT strategy with its sessions, served from Redis:
+ * src/lib/cachedSessions.ts), so who may book is decided exactly as on Next.
+ *
+ * Taken only for a signed-in guest or host sending `Authorization: JWT|Bearer <token>` and a JSON body,
+ * with no query or only `depth`, once Next has started Payload. Everything else falls through to Next
+ * before the body is read: no or a bad token (Next answers 401), cookies alone (Payload checks their
+ * CSRF origin), API keys, staff (who read more of the answer), other parameters, odd Accept-Encoding.
+ * Once taken, the answer — 201, or an error in the API's one shape — comes from here.
+ * tests/int/booking-answer.test.ts compares answers of both paths. FAST_BOOKINGS switches it.
+ */
+const TOKEN = /^(JWT|Bearer) \S+$/
+
+export type FastBookingsOptions = { enabled: boolean; onError: (error: unknown, req: Request) => void }
+
+export function fastBookings({ enabled, onError }: FastBookingsOptions) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (!enabled || req.method !== 'POST') return next()
+    const url = new URL(req.originalUrl, 'http://staybase.invalid')
+    const params = [...url.searchParams.keys()]
+    if (url.pathname !== '/api/bookings' || params.length > 1 || (params.length === 1 && params[0] !== 'depth')) return next()
+    const authorization = req.headers.authorization
+    if (!authorization || !TOKEN.test(authorization) || req.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return next()
+    const encoding = contentEncoding(req.headers['accept-encoding'])
+    const payload = nextPayload()
+    if (encoding === null || !payload) return next()
+
+    const headers = requestHeaders(req)
+    let user: TypedUser | null
+    try {
+      ;({ user } = await executeAuthStrategies({ headers, payload, isGraphQL: false, canSetHeaders: false }))
+    } catch (error) {
+      onError(error, req)
+      return next()
+    }
+    if (!user || user.collection !== 'users' || isStaffUser(user)) return next()
+
+    res.locals.answeredBy = 'express'
+    try {
+      const body = await readJson(req)
+      const local = await createLocalReq({ user, req: { headers, url: `${payload.config.serverURL}${req.originalUrl}`, method: 'POST' } as Partial<PayloadRequest> }, payload)
+      const { depth } = parseInput(contract.createBooking.query, Object.fromEntries(url.searchParams))
+      const input = parseInput(contract.createBooking.body, body)
+      const result = await runCreateBooking(local, { body: input, depth: depth ?? 1 }, headers.get('idempotency-key'))
+      sendLikeNext(res, result.status, JSON.stringify(result.body), encoding, result.replayed ? { 'idempotent-replayed': 'true' } : {})
+    } catch (error) {
+      const refusal = clientErrorResponse(error) ?? refusalOf(error)
+      if (refusal) {
+        // A replayed refusal is answered as it was the first time, and says it is a replay.
+        const replayed = error instanceof HttpError && (error as HttpError & { replayed?: boolean }).replayed
+        const first = refusal.body.errors[0]
+        logErrorAnswer(req.log, { status: refusal.status, code: String(first?.code), message: first?.message ?? '', requestId: String(req.headers['x-request-id']) })
+        sendLikeNext(res, refusal.status, JSON.stringify(refusal.body), encoding, replayed ? { 'idempotent-replayed': 'true' } : {})
+        return
+      }
+      onError(error, req)
+      sendLikeNext(res, 500, JSON.stringify({ errors: [apiError(defaultCode(500), 'Something went wrong.')] }), encoding)
+    }
+  }
+}
+
+/** Another client error Payload's error hook would answer (e.g. a value PostgreSQL refuses: 400), in the same words. */
+function refusalOf(error: unknown): { status: number; body: { errors: ApiErrorItem[] } } | null {
+  const described = describeError(error)
+  if (described.status >= 500) return null
+  const message = described.message ?? (error instanceof Error ? error.message : 'The request was refused.')
+  return { status: described.status, body: { errors: [apiError(described.code, message, { field: described.field })] } }
+}
+
+/** The request's headers as a fetch Headers (what Payload's auth strategies read). */
+function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
+  }
+  return headers
+}
+
+/**
+ * The JSON body as Payload reads it (addDataAndFileToRequest): empty is `{}`, JSON `null` too (the
+ * endpoint reads `req.data ?? {}`), anything unparsable a 400. The size is bounded by limitBodySize,
+ * which runs before.
+ */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  try {
+    return (text ? JSON.parse(text) : {}) ?? {}
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.', { code: 'MALFORMED_REQUEST' })
+  }
+}

@@ -1,0 +1,130 @@
+import type { PayloadRequest } from 'payload'
+
+import type { Booking } from '../payload-types'
+import { isStaffUser } from '../domain/roles'
+import type { BookingContext, NewBooking, WrittenBooking } from './newBooking'
+
+/**
+ * The answer to a new booking, built from what the server already holds — the listing and the two
+ * accounts it decided the booking from (one statement, src/services/newBooking.ts) and the row it
+ * wrote — instead of Payload's read of the new booking (three more statements, and most of the CPU of
+ * a booking: Payload builds each query anew). It is what that read answers the guest at depth 0 or 1:
+ * the same fields in the same order, `property` as the guest reads a published listing, `guest` as
+ * one reads one's own account, `host` as anyone reads someone else's public profile.
+ *
+ * `null` where the answer is not this simple and Payload's read answers instead: a staff member (who
+ * reads more of every document), a deeper depth, an account with an API key (Payload decrypts it into
+ * the owner's view). tests/int/booking-answer.test.ts compares this answer with Payload's own read of
+ * the same booking, field by field; a field added to bookings, properties or users must be added here.
+ */
+
+/** An account as the booking statement reads it (`ACCOUNT_JSON`), timestamps already as Payload writes them. */
+export type AccountRow = {
+  id: number
+  name: string
+  email: string
+  phone: string | null
+  avatar: number | null
+  bio: string | null
+  pendingEmail: string | null
+  updatedAt: string
+  createdAt: string
+  enableAPIKey: boolean | null
+  hasApiKey: boolean
+  _verified: boolean | null
+  roles: string[]
+  sessions: { id: string; createdAt: string | null; expiresAt: string }[]
+}
+
+/** Payload's timestamps: ISO 8601 in UTC with milliseconds (Date#toISOString), whatever the session's TimeZone. */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+/** One account (`FROM users u`) as JSON with its roles and sessions in their order. */
+export const ACCOUNT_JSON = `json_build_object(
+    'id', u.id, 'name', u.name, 'email', u.email, 'phone', u.phone, 'avatar', u.avatar_id, 'bio', u.bio,
+    'pendingEmail', u.pending_email, 'updatedAt', ${iso('u.updated_at')}, 'createdAt', ${iso('u.created_at')},
+    'enableAPIKey', u.enable_a_p_i_key, 'hasApiKey', u.api_key IS NOT NULL, '_verified', u._verified,
+    'roles', (SELECT coalesce(json_agg(r.value ORDER BY r."order"), '[]'::json) FROM users_roles r WHERE r.parent_id = u.id),
+    'sessions', (SELECT coalesce(json_agg(json_build_object('id', s.id, 'createdAt', ${iso('s.created_at')}, 'expiresAt', ${iso('s.expires_at')}) ORDER BY s._order), '[]'::json)
+                 FROM users_sessions s WHERE s._parent_id = u.id))`
+
+const isHost = (account: AccountRow) => account.roles.includes('host')
+
+/** One's own account (collections/Users.ts: the owner reads every field but the hidden auth fields). */
+const ownAccount = (a: AccountRow) => ({
+  id: a.id,
+  name: a.name,
+  roles: a.roles,
+  phone: a.phone,
+  avatar: a.avatar,
+  bio: a.bio,
+  pendingEmail: a.pendingEmail,
+  updatedAt: a.updatedAt,
+  createdAt: a.createdAt,
+  enableAPIKey: a.enableAPIKey,
+  email: a.email,
+  _verified: a._verified,
+  sessions: a.sessions,
+  collection: 'users',
+  isHost: isHost(a),
+})
+
+/** Someone else's public profile: name, avatar, bio and whether they host (exposeHostFlag); Payload leaves an empty `sessions`. */
+const publicProfile = (a: AccountRow) => ({
+  id: a.id,
+  name: a.name,
+  avatar: a.avatar,
+  bio: a.bio,
+  updatedAt: a.updatedAt,
+  createdAt: a.createdAt,
+  collection: 'users',
+  isHost: isHost(a),
+  sessions: [],
+})
+
+export function builtBookingDoc(
+  req: PayloadRequest,
+  depth: number,
+  booking: NewBooking,
+  client: { guests: number; messageToHost: string | null },
+  written: WrittenBooking,
+  context: BookingContext,
+): Booking | null {
+  if (depth > 1 || !req.user || isStaffUser(req.user)) return null
+  const guest = context.people.get(booking.guest)
+  const host = booking.host === null ? null : context.people.get(booking.host)
+  if (!guest || host === undefined || guest.enableAPIKey || guest.hasApiKey) return null
+  const q = booking.quote
+  const doc = {
+    id: written.id,
+    property: depth === 0 ? booking.property : context.listing,
+    guest: depth === 0 ? booking.guest : ownAccount(guest),
+    host: depth === 0 || host === null ? booking.host : publicProfile(host),
+    checkIn: booking.checkIn,
+    checkOut: booking.checkOut,
+    guests: client.guests,
+    status: booking.status,
+    quote: {
+      currency: q.currency,
+      nights: q.nights,
+      nightlySubtotal: q.nightlySubtotal,
+      discount: q.discount,
+      cleaningFee: q.cleaningFee,
+      serviceFee: q.serviceFee,
+      taxes: q.taxes,
+      total: q.total,
+      perNight: written.perNight,
+    },
+    cancellationPolicy: booking.cancellationPolicy ?? null,
+    holdExpiresAt: booking.holdExpiresAt,
+    confirmedAt: null,
+    cancelledAt: null,
+    cancelledBy: null,
+    cancellationReason: null,
+    refundAmount: null,
+    messageToHost: client.messageToHost,
+    updatedAt: written.createdAt,
+    createdAt: written.createdAt,
+  }
+  return doc as Booking
+}
