@@ -20,6 +20,7 @@
  *   --min-listings N     refuse a database with fewer published listings (default 5000)
  *   --log-level L        the server's LOG_LEVEL (default warn: no access log line per request)
  *   --out DIR            where the JSON goes (default bench/results)
+ *   BENCH_SERVER_NODE_ARGS (env)  node options for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *   --password P         password of the bench-guest-<n>@staybase.bench accounts (the generator's default)
  *
  * The server is started by the bench so it can sample its RSS (/proc/<pid>/status) during the run and

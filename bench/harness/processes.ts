@@ -82,7 +82,9 @@ export function startServer(o: ServerOptions): Promise<Started> {
     LOG_FORMAT: 'json',
     MEDIA_DIR: o.mediaDir,
   }
-  return startProcess(['dist/server.js'], env, url, 120_000)
+  // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes (not allowed in NODE_OPTIONS).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  return startProcess([...nodeArgs, 'dist/server.js'], env, url, 120_000)
 }
 
 export function startBareProcess(o: { port: number; databaseUrl: string; poolMax: number; secret: string }): Promise<Started> {

@@ -264,10 +264,14 @@ export async function recordDispute(payload: Payload, dispute: Stripe.Dispute, e
 // --- Refunds ------------------------------------------------------------------------------------------
 
 /** The payment that took the booking's money, if any. */
+/** The statuses of a payment that took the money (whatever was refunded since). */
+const CAPTURED: PaymentStatus[] = ['succeeded', 'partially_refunded', 'refunded', 'disputed']
+
+/** The payment that took a booking's money: its first captured one (refundBooking refunds that one). */
 export async function capturedPaymentOf(payload: Payload, bookingId: number, req?: PayloadRequest): Promise<Payment | null> {
   const { docs } = await payload.find({
     collection: 'payments',
-    where: { and: [{ booking: { equals: bookingId } }, { status: { in: ['succeeded', 'partially_refunded', 'refunded', 'disputed'] } }] },
+    where: { and: [{ booking: { equals: bookingId } }, { status: { in: CAPTURED } }] },
     depth: 0,
     limit: 1,
     sort: 'createdAt',
@@ -378,19 +382,72 @@ export async function afterCancellation(payload: Payload, booking: Booking): Pro
  */
 export async function requeueMissingRefunds(payload: Payload, now = new Date()): Promise<number> {
   const since = new Date(now.getTime() - env.REFUND_RECOVERY_DAYS * 24 * 3600_000).toISOString()
-  // Payload's where on `booking.cancelledAt OR (createdAt AND booking.confirmedAt)` joined bookings twice
-  // and scanned both tables (11 s at 2M bookings). The two halves apart each start from a partial index
-  // (worker_indexes migration): bookings cancelled since, and payments that took money since.
-  const { rows } = await (await sqlExecutor(payload)).execute(sql`
-    SELECT p.id FROM bookings b JOIN payments p ON p.booking_id = b.id
-    WHERE b.cancelled_at IS NOT NULL AND b.cancelled_at >= ${since} AND p.status IN ('succeeded', 'partially_refunded', 'disputed')
-    UNION
-    SELECT p.id FROM payments p JOIN bookings b ON b.id = p.booking_id
-    WHERE p.status IN ('succeeded', 'partially_refunded', 'disputed') AND p.created_at >= ${since} AND b.confirmed_at IS NULL`)
-  if (rows.length === 0) return 0
+  let queued = 0
+  const seen = new Set<number>()
+  for await (const candidates of refundCandidates(payload, since)) {
+    const fresh = candidates.filter((id) => !seen.has(id))
+    for (const id of fresh) seen.add(id)
+    if (fresh.length > 0) queued += await requeueOwedRefunds(payload, fresh, now)
+  }
+  return queued
+}
+
+/** Pages of the refund backstop: bounded statements, each started from an index (worker_indexes migration). */
+const REFUND_SCAN_PAGE = 1000
+const MONEY_TAKEN = sql`('succeeded', 'partially_refunded', 'disputed')`
+
+/**
+ * The ids of payments that took money for a booking cancelled since `since`, or since then for a
+ * booking never confirmed, a page at a time. One statement over the whole window joined every payment
+ * of it to its booking (0.75 s and a scan of bookings at 2M bookings); keyset pages keep each statement
+ * to one index range of REFUND_SCAN_PAGE rows and primary-key lookups.
+ */
+async function* refundCandidates(payload: Payload, since: string): AsyncGenerator<number[]> {
+  const db = await sqlExecutor(payload)
+  // Bookings cancelled since, in (cancelled_at, id) order, with their payments that took money.
+  let after: { at: string; id: number } | null = null
+  for (;;) {
+    const { rows } = await db.execute(sql`
+      WITH page AS (
+        SELECT id, cancelled_at FROM bookings
+        WHERE cancelled_at >= ${since}${after ? sql` AND (cancelled_at, id) > (${after.at}::timestamptz, ${after.id})` : sql``}
+        ORDER BY cancelled_at, id LIMIT ${REFUND_SCAN_PAGE})
+      SELECT page.id, page.cancelled_at::text AS at, p.id AS payment_id
+      FROM page LEFT JOIN payments p ON p.booking_id = page.id AND p.status IN ${MONEY_TAKEN}
+      ORDER BY page.cancelled_at, page.id`)
+    if (rows.length === 0) break
+    after = nextKey(after, rows[rows.length - 1]!)
+    yield rows.filter((r) => r.payment_id !== null).map((r) => Number(r.payment_id))
+  }
+  // Payments that took money since, in (created_at, id) order, whose booking was never confirmed.
+  after = null
+  for (;;) {
+    const { rows } = await db.execute(sql`
+      WITH page AS (
+        SELECT id, booking_id, created_at FROM payments
+        WHERE status IN ${MONEY_TAKEN} AND created_at >= ${since}${after ? sql` AND (created_at, id) > (${after.at}::timestamptz, ${after.id})` : sql``}
+        ORDER BY created_at, id LIMIT ${REFUND_SCAN_PAGE})
+      SELECT page.id, page.created_at::text AS at, b.confirmed_at IS NULL AS unconfirmed
+      FROM page JOIN bookings b ON b.id = page.booking_id
+      ORDER BY page.created_at, page.id`)
+    if (rows.length === 0) break
+    after = nextKey(after, rows[rows.length - 1]!)
+    yield rows.filter((r) => r.unconfirmed === true).map((r) => Number(r.id))
+  }
+}
+
+/** The key after a page's last row; a page that does not move past the last key would repeat forever. */
+function nextKey(previous: { at: string; id: number } | null, last: Record<string, unknown>): { at: string; id: number } {
+  const key = { at: String(last.at), id: Number(last.id) }
+  if (previous && previous.at === key.at && previous.id === key.id) throw new Error(`refund backstop: page did not advance past ${key.at} / ${key.id}`)
+  return key
+}
+
+/** Queues the refunds refundOwed still sees owed for these payments. Returns how many. */
+async function requeueOwedRefunds(payload: Payload, paymentIds: number[], now: Date): Promise<number> {
   const { docs: payments } = await payload.find({
     collection: 'payments',
-    where: { id: { in: rows.map((r) => Number(r.id)) } },
+    where: { id: { in: paymentIds } },
     depth: 0,
     pagination: false,
     sort: '-createdAt',
@@ -404,12 +461,21 @@ export async function requeueMissingRefunds(payload: Payload, now = new Date()):
     overrideAccess: true,
   })
   const byId = new Map(bookings.map((b) => [b.id, b]))
+  // The payment that took each booking's money, as refundBooking will find it (capturedPaymentOf, for all at once).
+  const { docs: captured } = await payload.find({
+    collection: 'payments',
+    where: { and: [{ booking: { in: [...byId.keys()] } }, { status: { in: CAPTURED } }] },
+    depth: 0,
+    pagination: false,
+    sort: 'createdAt',
+    overrideAccess: true,
+  })
+  const takenBy = new Map<number, number>()
+  for (const payment of captured) if (!takenBy.has(parseId(payment.booking)!)) takenBy.set(parseId(payment.booking)!, payment.id)
   let queued = 0
   for (const payment of payments) {
     const booking = byId.get(parseId(payment.booking)!)
-    if (!booking) continue
-    // The payment that took the money, as refundBooking will find it.
-    if ((await capturedPaymentOf(payload, booking.id))?.id !== payment.id) continue
+    if (!booking || takenBy.get(booking.id) !== payment.id) continue
     const owed = owedTo(booking, payment, recordedRefunds(payment), now)
     if (!owed.owed) continue
     await enqueueRefund(booking, owed)
