@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http'
 
 import type { NextFunction, Request, Response } from 'express'
-import { type PayloadRequest, type TypedUser, createLocalReq, executeAuthStrategies } from 'payload'
+import { type TypedUser, executeAuthStrategies } from 'payload'
 
 import * as contract from './contract/operations'
 import { parseInput } from './contract/validate'
 import { isStaffUser } from './domain/roles'
-import { clientErrorResponse, runCreateBooking } from './endpoints/createBooking'
-import { type ApiErrorItem, apiError, describeError, logErrorAnswer } from './lib/errorCodes'
-import { HttpError, defaultCode } from './lib/errors'
-import { nextPayload, sendLikeNext } from './lib/likeNext'
+import { runCreateBooking } from './endpoints/createBooking'
+import { HttpError } from './lib/errors'
+import { localRequest, nextPayload, requestHeaders, sendErrorLikeNext, sendLikeNext } from './lib/likeNext'
 import { contentEncoding } from './lib/publicRead'
 
 /**
@@ -56,43 +55,17 @@ export function fastBookings({ enabled, onError }: FastBookingsOptions) {
     res.locals.answeredBy = 'express'
     try {
       const body = await readJson(req)
-      const local = await createLocalReq({ user, req: { headers, url: `${payload.config.serverURL}${req.originalUrl}`, method: 'POST' } as Partial<PayloadRequest> }, payload)
+      const local = await localRequest(payload, req, headers, user)
       const { depth } = parseInput(contract.createBooking.query, Object.fromEntries(url.searchParams))
       const input = parseInput(contract.createBooking.body, body)
       const result = await runCreateBooking(local, { body: input, depth: depth ?? 1 }, headers.get('idempotency-key'))
       sendLikeNext(res, result.status, JSON.stringify(result.body), encoding, result.replayed ? { 'idempotent-replayed': 'true' } : {})
     } catch (error) {
-      const refusal = clientErrorResponse(error) ?? refusalOf(error)
-      if (refusal) {
-        // A replayed refusal is answered as it was the first time, and says it is a replay.
-        const replayed = error instanceof HttpError && (error as HttpError & { replayed?: boolean }).replayed
-        const first = refusal.body.errors[0]
-        logErrorAnswer(req.log, { status: refusal.status, code: String(first?.code), message: first?.message ?? '', requestId: String(req.headers['x-request-id']) })
-        sendLikeNext(res, refusal.status, JSON.stringify(refusal.body), encoding, replayed ? { 'idempotent-replayed': 'true' } : {})
-        return
-      }
-      onError(error, req)
-      sendLikeNext(res, 500, JSON.stringify({ errors: [apiError(defaultCode(500), 'Something went wrong.')] }), encoding)
+      // A replayed refusal is answered as it was the first time, and says it is a replay.
+      const replayed = error instanceof HttpError && (error as HttpError & { replayed?: boolean }).replayed
+      sendErrorLikeNext(req, res, error, encoding, onError, replayed ? { 'idempotent-replayed': 'true' } : {})
     }
   }
-}
-
-/** Another client error Payload's error hook would answer (e.g. a value PostgreSQL refuses: 400), in the same words. */
-function refusalOf(error: unknown): { status: number; body: { errors: ApiErrorItem[] } } | null {
-  const described = describeError(error)
-  if (described.status >= 500) return null
-  const message = described.message ?? (error instanceof Error ? error.message : 'The request was refused.')
-  return { status: described.status, body: { errors: [apiError(described.code, message, { field: described.field })] } }
-}
-
-/** The request's headers as a fetch Headers (what Payload's auth strategies read). */
-function requestHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
-  }
-  return headers
 }
 
 /**

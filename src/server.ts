@@ -15,6 +15,7 @@ import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
 import { fastBookings } from './fastBookings'
+import { fastSearch } from './fastSearch'
 import { publicReads } from './publicReads'
 import { securityHeaders } from './middleware/securityHeaders'
 import { closeQueues } from './services/queue'
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
   // Anonymous public listing reads, from the cache or Payload's Local API without Next; the rest falls through.
   // Bookings by signed-in guests and hosts, without Next (src/fastBookings.ts); the rest falls through.
   app.use('/api/bookings', fastBookings({ enabled: env.FAST_BOOKINGS, onError: (error, req) => req.log.error({ err: error }, 'booking fast path failed') }))
+  // Search, for everyone, without Next (src/fastSearch.ts).
+  app.use('/api/properties/search', fastSearch({ enabled: env.FAST_SEARCH, onError: (error, req) => req.log.error({ err: error }, 'search fast path failed') }))
   app.use('/api/properties', publicReads({ enabled: env.FAST_PUBLIC_READS, pool: fastReadsPool, onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers') }))
   app.all('/{*splat}', (req, res) => handle(req, res))
   app.use(expressErrorHandler)

@@ -5,7 +5,7 @@ import * as contract from '../contract/operations'
 import { IDEMPOTENCY_KEY } from '../contract/schemas'
 import type { BookingAnswer, CreateBookingBody } from '../contract/types'
 import { HttpError, badRequest, conflict, unauthorized } from '../lib/errors'
-import { describeError } from '../lib/errorCodes'
+import { clientErrorResponse } from '../lib/errorCodes'
 import { isOverlapViolation } from '../lib/constraints'
 import { type KeyClaim, claimKey, recordResponse, releaseKey, requestHash } from '../services/idempotency'
 import { builtBookingDoc } from '../services/bookingAnswer'
@@ -66,14 +66,6 @@ async function answerWritten(req: PayloadRequest, id: number, depth: number, dat
     result = (await hook({ collection, context: req.context, data, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
   }
   return { doc: result as BookingAnswer['doc'], message: 'Booking created.' }
-}
-
-/** The answer for a client error, stored so a retry gets it again. */
-export function clientErrorResponse(error: unknown): { status: number; body: StoredError } | null {
-  const { status, message, data } = error as { status?: number; message?: string; data?: unknown }
-  if (typeof status !== 'number' || status < 400 || status >= 500) return null
-  const { code, field } = describeError(error)
-  return { status, body: { errors: [{ message: message ?? '', code, ...(field ? { field } : {}), ...(data ? { data } : {}) }] } }
 }
 
 /** A stored refusal, thrown again as it was first answered. */

@@ -55,10 +55,16 @@ export function parseParts<O extends Operation>(
   return { ...(body as object), ...(query as object), ...(params as object) } as InputOf<O>
 }
 
+/** A REST query string as operations read it: the first value of each parameter, an empty one absent. */
+export function queryOf(url: URL): Record<string, string> {
+  const query: Record<string, string> = {}
+  for (const [name, value] of url.searchParams) if (value !== '' && !(name in query)) query[name] = value
+  return query
+}
+
 /** REST, unparsed: route params, the query string (an empty parameter counts as absent) and the JSON body. */
 export async function restParts(req: PayloadRequest, contract: Operation): Promise<{ params: unknown; query: Record<string, string>; body: unknown }> {
-  const query: Record<string, string> = {}
-  for (const [name, value] of new URL(req.url ?? 'http://x').searchParams) if (value !== '' && !(name in query)) query[name] = value
+  const query = queryOf(new URL(req.url ?? 'http://x'))
   let body: unknown
   if (contract.body) {
     await addDataAndFileToRequest(req).catch(() => {

@@ -131,6 +131,7 @@ export const env = cleanEnv(source, {
   REDIS_PREFIX: str({ default: 'staybase:', desc: 'Prefix of every Redis key, so deployments can share a Redis' }),
   CACHE_ENABLED: bool({ default: true, desc: 'Cache public listing reads and search pages in Redis (src/services/cache.ts)' }),
   FAST_BOOKINGS: bool({ default: true, desc: 'Answer POST /api/bookings from signed-in guests and hosts in express (src/fastBookings.ts) instead of through Next' }),
+  FAST_SEARCH: bool({ default: true, desc: 'Answer GET /api/properties/search in express (src/fastSearch.ts) instead of through Next' }),
   FAST_PUBLIC_READS: bool({ default: true, desc: 'Answer anonymous public listing reads in express (src/publicReads.ts) instead of through Next' }),
   CACHE_TTL_SECONDS: cacheTtlSeconds({ default: 60, desc: 'Longest life of a cache entry (at most 3600: version counters live 24 h); invalidation is by version bumps, this bounds what it could miss' }),
   SESSION_CACHE_TTL_SECONDS: nonNegativeInt({

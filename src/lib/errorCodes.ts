@@ -234,6 +234,32 @@ export function describeError(error: unknown, options: { signedIn?: boolean } = 
   return { name: original instanceof APIError ? 'APIError' : name, code: defaultCode(status), status }
 }
 
+/**
+ * The answer for a client error thrown with its status (HttpError, Payload's errors), as Payload's REST
+ * handler and addErrorCode give it; null for anything else. POST /api/bookings stores it under an
+ * Idempotency-Key so a retry gets it again.
+ */
+export function clientErrorResponse(error: unknown): { status: number; body: ApiErrorBody } | null {
+  const { status, message, data } = error as { status?: number; message?: string; data?: unknown }
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null
+  const { code, field } = describeError(error)
+  return { status, body: { errors: [{ message: message ?? '', code, ...(field ? { field } : {}), ...(data ? { data } : {}) }] } }
+}
+
+/**
+ * Any client error as Payload's error hook answers it — one thrown with its status, or one
+ * describeError knows to be the client's (a malformed body, a value PostgreSQL refuses: 400); null for
+ * a server error. For the routes express answers itself (src/lib/likeNext.ts).
+ */
+export function refusalResponse(error: unknown): { status: number; body: ApiErrorBody } | null {
+  const thrown = clientErrorResponse(error)
+  if (thrown) return thrown
+  const described = describeError(error)
+  if (described.status >= 500) return null
+  const message = described.message ?? (error instanceof Error ? error.message : 'The request was refused.')
+  return { status: described.status, body: { errors: [apiError(described.code, message, { field: described.field })] } }
+}
+
 /** Payload's formatErrors says this for an error without a name. */
 const UNKNOWN = 'An unknown error occurred.'
 const publicMessage = (error: unknown) => {

@@ -1,13 +1,17 @@
+import type { IncomingMessage } from 'node:http'
 import { deflateSync, gzipSync } from 'node:zlib'
 
-import type { Response } from 'express'
-import type { Payload } from 'payload'
+import type { Request, Response } from 'express'
+import { type Payload, type PayloadRequest, type TypedUser, createLocalReq } from 'payload'
 
 import { ALLOWED_HEADERS } from './cors'
+import { apiError, logErrorAnswer, refusalResponse } from './errorCodes'
+import { defaultCode } from './errors'
 
 /**
- * For the routes express answers in front of Next (src/publicReads.ts, src/fastBookings.ts): Payload's
- * instance inside Next, and an answer with the headers and encoding Next gives the same route.
+ * For the routes express answers in front of Next (src/publicReads.ts, src/fastBookings.ts,
+ * src/fastSearch.ts): Payload's instance inside Next, a request for its operations, and answers — and
+ * errors — with the status, body, headers and encoding Next gives the same route.
  */
 
 /** Payload's instance inside Next (the same one its REST routes use), once Next has created it (its first API request does). */
@@ -40,4 +44,43 @@ export function sendLikeNext(res: Response, status: number, text: string, encodi
   }
   res.setHeader('content-encoding', encoding)
   res.end(encoding === 'gzip' ? gzipSync(body) : deflateSync(body))
+}
+
+/** The request's headers as a fetch Headers (what Payload's auth strategies and operations read). */
+export function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
+  }
+  return headers
+}
+
+/** A PayloadRequest for an operation run from express: this request's headers and URL, as the caller `user` (or none). */
+export function localRequest(payload: Payload, req: Request, headers: Headers, user?: TypedUser): Promise<PayloadRequest> {
+  return createLocalReq({ user, req: { headers, url: `${payload.config.serverURL}${req.originalUrl}`, method: req.method } as Partial<PayloadRequest> }, payload)
+}
+
+/**
+ * An error thrown while express answered a route Next would otherwise answer: a client error in the
+ * words, status and code Payload's error hook gives it (logged at info, as addErrorCode does), anything
+ * else a 500 (reported to `onError`, which logs it with its stack).
+ */
+export function sendErrorLikeNext(
+  req: Request,
+  res: Response,
+  error: unknown,
+  encoding: 'gzip' | 'deflate' | 'identity',
+  onError: (error: unknown, req: Request) => void,
+  headers: Record<string, string> = {},
+): void {
+  const refusal = refusalResponse(error)
+  if (!refusal) {
+    onError(error, req)
+    sendLikeNext(res, 500, JSON.stringify({ errors: [apiError(defaultCode(500), 'Something went wrong.')] }), encoding)
+    return
+  }
+  const first = refusal.body.errors[0]
+  logErrorAnswer(req.log, { status: refusal.status, code: String(first?.code), message: first?.message ?? '', requestId: String(req.headers['x-request-id']) })
+  sendLikeNext(res, refusal.status, JSON.stringify(refusal.body), encoding, headers)
 }
