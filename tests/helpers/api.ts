@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 
 import { type Stack, whatTheStackIsDoing } from './stack'
 import { GOOD_PASSWORD } from './constants'
+import { makeImage } from './images'
 
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers }
 
@@ -115,4 +116,15 @@ export async function signUpCast(stack: Stack, options: { guestName?: string } =
   const guest = await signUp(stack, { label: 'guest', name: options.guestName })
   const otherGuest = await signUp(stack, { label: 'otherguest' })
   return { admin, staff, host, otherHost, guest, otherGuest }
+}
+
+/** Uploads a generated JPEG to /api/media as this user (an avatar, a listing photo). */
+export async function uploadImage(stack: Stack, token: string, options: { alt: string; filename?: string; width?: number; height?: number }): Promise<{ id: number }> {
+  const form = new FormData()
+  form.append('file', new Blob([new Uint8Array(await makeImage(options.width ?? 640, options.height ?? 480))], { type: 'image/jpeg' }), options.filename ?? 'photo.jpg')
+  form.append('_payload', JSON.stringify({ alt: options.alt }))
+  const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(60_000) })
+  const body = await res.json()
+  if (res.status !== 201) throw new Error(`upload failed ${res.status}: ${JSON.stringify(body)}`)
+  return body.doc
 }

@@ -1,8 +1,7 @@
 import { addDays, utcDate } from '../../src/domain/stayDates'
-import { type Cast, type TestUser, createUserAsAdmin, login, rest, signUpCast } from '../helpers/api'
-import { makeImage } from '../helpers/images'
+import { type Cast, type TestUser, createUserAsAdmin, login, rest, signUpCast, uploadImage } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Stack, startStack } from '../helpers/stack'
+import { type Stack, answeredBy, startStack } from '../helpers/stack'
 
 /**
  * POST /api/bookings answers without Payload's read of the new booking (src/services/bookingAnswer.ts)
@@ -32,30 +31,20 @@ const stay = (property: number, extra: Record<string, unknown> = {}) => {
   return { property, checkIn, checkOut: addDays(checkIn, 4), guests: 2, ...extra }
 }
 
-async function uploadAvatar(stack: Stack, token: string): Promise<{ id: number }> {
-  const form = new FormData()
-  form.append('file', new Blob([new Uint8Array(await makeImage(320, 320))], { type: 'image/jpeg' }), 'me.jpg')
-  form.append('_payload', JSON.stringify({ alt: 'A portrait' }))
-  const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(60_000) })
-  const body = await res.json()
-  if (res.status !== 201) throw new Error(`upload failed ${res.status}: ${JSON.stringify(body)}`)
-  return body.doc
-}
-
 beforeAll(async () => {
   fast = await startStack({ env: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' } })
   plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_BOOKINGS: 'false' } })
   cast = await signUpCast(fast)
   staff = cast.staff
   // A guest with every optional profile field set, and a second session (the answer lists the guest's sessions).
-  const avatar = await uploadAvatar(fast, cast.guest.token)
+  const avatar = await uploadImage(fast, cast.guest.token, { alt: 'A portrait', filename: 'me.jpg', width: 320, height: 320 })
   const patched = await rest(fast, 'PATCH', `/api/users/${cast.guest.id}`, { token: cast.guest.token, body: { phone: '+41 44 123 45 67', bio: 'Walker.', avatar: avatar.id } })
   expect(patched.status).toBe(200)
   expect((await login(fast, cast.guest.email, cast.guest.password)).status).toBe(200)
   // The host's public profile with a bio and avatar too.
-  const hostAvatar = await uploadAvatar(fast, cast.host.token)
+  const hostAvatar = await uploadImage(fast, cast.host.token, { alt: 'A portrait', filename: 'me.jpg', width: 320, height: 320 })
   expect((await rest(fast, 'PATCH', `/api/users/${cast.host.id}`, { token: cast.host.token, body: { bio: 'Your host.', avatar: hostAvatar.id } })).status).toBe(200)
-  const photo = await uploadAvatar(fast, cast.host.token)
+  const photo = await uploadImage(fast, cast.host.token, { alt: 'A portrait', filename: 'me.jpg', width: 320, height: 320 })
   listing = await createListing(fast, cast.host, {
     title: 'Answered chalet',
     houseRules: 'No parties.',
@@ -211,22 +200,6 @@ describe('the fast path answers as Next does', () => {
 })
 
 describe('which path answers', () => {
-  /**
-   * Who answered this request, from the fast server's access log line for it (pino-http writes it when
-   * the answer is finished, which may be just after the client has it: wait for the line).
-   */
-  const answeredBy = async (requestId: string): Promise<string | null> => {
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const line = fast
-        .output()
-        .split('\n')
-        .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('"msg":"request completed"'))
-      if (line) return (JSON.parse(line) as { answeredBy?: string }).answeredBy ?? null
-      if (Date.now() > deadline) throw new Error(`no access log line for ${requestId} within 10 s:\n${fast.output().slice(-3000)}`)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
   let n = 0
   const tagged = (label: string) => ({ 'x-request-id': `answer-${label}-${n++}-${Date.now()}` })
 
@@ -238,7 +211,7 @@ describe('which path answers', () => {
     ] as const) {
       const headers = tagged('fast')
       await post(fast, { user, body, headers })
-      expect(await answeredBy(headers['x-request-id'])).toBe('express')
+      expect(await answeredBy(fast, headers['x-request-id'])).toBe('express')
     }
   })
 
@@ -255,7 +228,7 @@ describe('which path answers', () => {
       const headers = tagged(label)
       const sent = await post(fast, { ...options, headers: { ...options.headers, ...headers } })
       expect({ label, status: sent.status }).toEqual({ label, status })
-      expect({ label, answeredBy: await answeredBy(headers['x-request-id']) }).toEqual({ label, answeredBy: null })
+      expect({ label, answeredBy: await answeredBy(fast, headers['x-request-id']) }).toEqual({ label, answeredBy: null })
     }
   })
 
@@ -263,6 +236,6 @@ describe('which path answers', () => {
     const other = await createUserAsAdmin(fast, cast.admin, ['admin'], 'admin2')
     const headers = tagged('admin')
     expect((await post(fast, { user: other, body: stay(listing.id), headers })).status).toBe(201)
-    expect(await answeredBy(headers['x-request-id'])).toBeNull()
+    expect(await answeredBy(fast, headers['x-request-id'])).toBeNull()
   })
 })

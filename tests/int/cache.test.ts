@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 
 import { addDays, utcDate } from '../../src/domain/stayDates'
-import { type Cast, gql, rest, signUpCast } from '../helpers/api'
-import { makeImage } from '../helpers/images'
+import { type Cast, gql, rest, signUpCast, uploadImage } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
 import { type RedisServer, startRedisServer } from '../helpers/redisServer'
@@ -46,23 +45,13 @@ const DESCRIPTION = {
   },
 }
 
-async function uploadPhoto(stack: Stack, token: string): Promise<{ id: number }> {
-  const form = new FormData()
-  form.append('file', new Blob([new Uint8Array(await makeImage(640, 480))], { type: 'image/jpeg' }), 'chalet.jpg')
-  form.append('_payload', JSON.stringify({ alt: 'The chalet from the garden' }))
-  const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(60_000) })
-  const body = await res.json()
-  if (res.status !== 201) throw new Error(`upload failed ${res.status}: ${JSON.stringify(body)}`)
-  return body.doc
-}
-
 beforeAll(async () => {
   redis = await startRedisServer()
   fast = await startStack({ env: { REDIS_URL: redis.url, CACHE_TTL_SECONDS: String(TTL_SECONDS) } })
   // Payload's own answers: the same database and public URL, no fast path, no cache.
   plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_PUBLIC_READS: 'false', CACHE_ENABLED: 'false' } })
   cast = await signUpCast(fast)
-  photo = await uploadPhoto(fast, cast.host.token)
+  photo = await uploadImage(fast, cast.host.token, { alt: 'The chalet from the garden', filename: 'chalet.jpg' })
   // Every optional field set (src/listingDocument.ts must mirror each), and one with the optional ones empty.
   published = await createListing(fast, cast.host, {
     title: 'Cached chalet one',

@@ -1,7 +1,7 @@
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Stack, startStack } from '../helpers/stack'
+import { type Stack, answeredBy, startStack } from '../helpers/stack'
 
 /**
  * GET /api/properties/search is answered by express in front of Next (src/fastSearch.ts). That must be
@@ -85,19 +85,6 @@ describe('the search fast path answers as Next does', () => {
 })
 
 describe('which path answers', () => {
-  /** Who answered, from the fast server's access log line for the request (written when the answer is finished). */
-  const answeredBy = async (requestId: string): Promise<string | null> => {
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const line = fast
-        .output()
-        .split('\n')
-        .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('"msg":"request completed"'))
-      if (line) return (JSON.parse(line) as { answeredBy?: string }).answeredBy ?? null
-      if (Date.now() > deadline) throw new Error(`no access log line for ${requestId} within 10 s:\n${fast.output().slice(-3000)}`)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
 
   it('express answers searches and their refusals; Next answers odd encodings', async () => {
     const cases: [string, Record<string, string>, string | null][] = [
@@ -109,7 +96,7 @@ describe('which path answers', () => {
       const requestId = `fast-search-${i}-${Date.now()}`
       const sent = await get(fast, search(query), { ...headers, 'x-request-id': requestId })
       expect(sent.status).toBeLessThan(500)
-      expect({ query, answeredBy: await answeredBy(requestId) }).toEqual({ query, answeredBy: expected })
+      expect({ query, answeredBy: await answeredBy(fast, requestId) }).toEqual({ query, answeredBy: expected })
     }
   })
 })
