@@ -7,6 +7,7 @@ import * as contract from './contract/operations'
 import { parseInput } from './contract/validate'
 import { isStaffUser } from './domain/roles'
 import { runCreateBooking } from './endpoints/createBooking'
+import { queryOf } from './endpoints/operation'
 import { HttpError } from './lib/errors'
 import { localRequest, nextPayload, requestHeaders, sendErrorLikeNext, sendLikeNext } from './lib/likeNext'
 import { contentEncoding } from './lib/publicRead'
@@ -22,7 +23,8 @@ import { contentEncoding } from './lib/publicRead'
  * Taken only for a signed-in guest or host sending `Authorization: JWT|Bearer <token>` and a JSON body,
  * with no query or only `depth`, once Next has started Payload. Everything else falls through to Next
  * before the body is read: no or a bad token (Next answers 401), cookies alone (Payload checks their
- * CSRF origin), API keys, staff (who read more of the answer), other parameters, odd Accept-Encoding.
+ * CSRF origin), API keys, staff (who read more of the answer), other parameters, a method override
+ * header (Payload answers such a POST as a GET), odd Accept-Encoding.
  * Once taken, the answer — 201, or an error in the API's one shape — comes from here.
  * tests/int/booking-answer.test.ts compares answers of both paths. FAST_BOOKINGS switches it.
  */
@@ -37,7 +39,10 @@ export function fastBookings({ enabled, onError }: FastBookingsOptions) {
     const params = [...url.searchParams.keys()]
     if (url.pathname !== '/api/bookings' || params.length > 1 || (params.length === 1 && params[0] !== 'depth')) return next()
     const authorization = req.headers.authorization
-    if (!authorization || !TOKEN.test(authorization) || req.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return next()
+    // Payload parses a body only for exactly this media type; other spellings are Next's to refuse.
+    if (!authorization || !TOKEN.test(authorization) || req.headers['content-type']?.split(';', 1)[0] !== 'application/json') return next()
+    // Payload answers a POST that says it is a GET (a long query sent as a body) as that GET.
+    if (req.headers['x-http-method-override'] !== undefined || req.headers['x-payload-http-method-override'] !== undefined) return next()
     const encoding = contentEncoding(req.headers['accept-encoding'])
     const payload = nextPayload()
     if (encoding === null || !payload) return next()
@@ -56,11 +61,13 @@ export function fastBookings({ enabled, onError }: FastBookingsOptions) {
     try {
       const body = await readJson(req)
       const local = await localRequest(payload, req, headers, user)
-      const { depth } = parseInput(contract.createBooking.query, Object.fromEntries(url.searchParams))
+      const { depth } = parseInput(contract.createBooking.query, queryOf(url))
       const input = parseInput(contract.createBooking.body, body)
       const result = await runCreateBooking(local, { body: input, depth: depth ?? 1 }, headers.get('idempotency-key'))
       sendLikeNext(res, result.status, JSON.stringify(result.body), encoding, result.replayed ? { 'idempotent-replayed': 'true' } : {})
     } catch (error) {
+      // The client went away while sending its body: nobody is left to answer, and nothing was done.
+      if (req.socket.destroyed) return
       // A replayed refusal is answered as it was the first time, and says it is a replay.
       const replayed = error instanceof HttpError && (error as HttpError & { replayed?: boolean }).replayed
       sendErrorLikeNext(req, res, error, encoding, onError, replayed ? { 'idempotent-replayed': 'true' } : {})
@@ -76,7 +83,8 @@ export function fastBookings({ enabled, onError }: FastBookingsOptions) {
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8')
+  // As Request#text() decodes it (a leading byte order mark dropped).
+  const text = new TextDecoder().decode(Buffer.concat(chunks))
   try {
     return (text ? JSON.parse(text) : {}) ?? {}
   } catch {

@@ -58,7 +58,9 @@ export function requestHeaders(req: IncomingMessage): Headers {
 
 /** A PayloadRequest for an operation run from express: this request's headers and URL, as the caller `user` (or none). */
 export function localRequest(payload: Payload, req: Request, headers: Headers, user?: TypedUser): Promise<PayloadRequest> {
-  return createLocalReq({ user, req: { headers, url: `${payload.config.serverURL}${req.originalUrl}`, method: req.method } as Partial<PayloadRequest> }, payload)
+  // payloadAPI 'REST': this is a client's request, not trusted server code (access rules and hooks that
+  // let the Local API through must not let it through).
+  return createLocalReq({ user, req: { headers, url: `${payload.config.serverURL}${req.originalUrl}`, method: req.method, payloadAPI: 'REST' } as Partial<PayloadRequest> }, payload)
 }
 
 /**

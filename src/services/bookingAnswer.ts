@@ -48,6 +48,9 @@ export const ACCOUNT_JSON = `json_build_object(
     'sessions', (SELECT coalesce(json_agg(json_build_object('id', s.id, 'createdAt', ${iso('s.created_at')}, 'expiresAt', ${iso('s.expires_at')}) ORDER BY s._order), '[]'::json)
                  FROM users_sessions s WHERE s._parent_id = u.id))`
 
+/** A UTF-16 surrogate without its other half (String#toWellFormed replaces these; ES2024). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
 const isHost = (account: AccountRow) => account.roles.includes('host')
 
 /** One's own account (collections/Users.ts: the owner reads every field but the hidden auth fields). */
@@ -122,7 +125,8 @@ export function builtBookingDoc(
     cancelledBy: null,
     cancellationReason: null,
     refundAmount: null,
-    messageToHost: client.messageToHost,
+    // As PostgreSQL stored it: a lone UTF-16 surrogate cannot be stored and comes back as U+FFFD.
+    messageToHost: client.messageToHost === null ? null : client.messageToHost.replace(LONE_SURROGATE, '\uFFFD'),
     updatedAt: written.createdAt,
     createdAt: written.createdAt,
   }

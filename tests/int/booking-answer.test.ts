@@ -168,6 +168,27 @@ describe('the fast path answers as Next does', () => {
     expect(sent.status).toBeLessThan(500)
   })
 
+  it('what Next reads differently from a plain JSON booking: an empty depth, a byte order mark, another media type spelling, a lone surrogate', async () => {
+    const sent = [
+      await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), query: '?depth=' })),
+      await expectAlike((stack, s) => post(stack, { user: cast.guest, raw: `\uFEFF${JSON.stringify(s(listing.id))}` })),
+      await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), headers: { 'content-type': 'Application/JSON' } })),
+      await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id, { messageToHost: 'Late \ud800 arrival' }) })),
+    ]
+    expect(sent.map((a) => a.status)).toEqual([201, 201, 400, 201])
+    // The answer says what was stored, as Payload's read does.
+    await expectPayloadsRead(sent[3]!, cast.guest, 1)
+  })
+
+  it('a POST that says it is a GET (method override) is answered as the GET', async () => {
+    for (const header of ['x-http-method-override', 'x-payload-http-method-override']) {
+      const viaFast = await post(fast, { user: cast.guest, body: { where: { guest: { equals: cast.guest.id } }, limit: 1, depth: 0 }, headers: { [header]: 'GET' } })
+      const viaNext = await post(plain, { user: cast.guest, body: { where: { guest: { equals: cast.guest.id } }, limit: 1, depth: 0 }, headers: { [header]: 'GET' } })
+      expect({ header, status: viaFast.status }).toEqual({ header, status: 200 })
+      expect(JSON.parse(viaFast.text)).toEqual(JSON.parse(viaNext.text))
+    }
+  })
+
   it('a host booking their own listing: 403', async () => {
     const sent = await expectAlike((stack, s) => post(stack, { user: cast.host, body: s(listing.id) }))
     expect(sent.status).toBe(403)
