@@ -55,18 +55,18 @@ export function bareApp(pool: pg.Pool): express.Express {
     }
     const { query, count } = searchStatements(c)
     const page = dialect.sqlToQuery(query)
-    // searchListings' own rule: the count runs beside the page (another pool connection), and is waited
-    // for only when the page, which asks for limit + 1 rows, cannot tell the total by itself.
-    const counted = dialect.sqlToQuery(count)
-    const counting = pool.query(counted.sql, counted.params)
-    counting.catch(() => {})
     const { rows: found } = await pool.query(page.sql, page.params)
+    // searchListings' own rule: the page asks for limit + 1 rows, and the count runs only when the page
+    // cannot tell the total by itself (with the old window count, only past the last page).
     const more = found.length > c.limit
     const rows = found.slice(0, c.limit)
     const skip = c.after ? null : (c.page - 1) * c.limit
     let totalDocs: number
     if (!more && skip !== null && (rows.length > 0 || skip === 0)) totalDocs = rows.length && 'total' in rows[0] ? Number(rows[0].total) : skip + rows.length
-    else totalDocs = Number((await counting).rows[0]?.total ?? 0)
+    else {
+      const counted = dialect.sqlToQuery(count)
+      totalDocs = Number((await pool.query(counted.sql, counted.params)).rows[0]?.total ?? 0)
+    }
     res.json({
       docs: rows.map((r) => ({ id: r.id, title: r.title, slug: r.slug, city: r.city, country: r.country, nightlyRate: Number(r.nightly_rate), currency: r.currency, cover: r.cover_filename })),
       totalDocs,

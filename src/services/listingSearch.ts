@@ -160,11 +160,6 @@ export type SearchPage = {
 export async function searchListings(payload: Payload, c: SearchCriteria): Promise<SearchPage> {
   const { query, count } = searchStatements(c)
   const executor = await sqlExecutor(payload)
-  // The count runs beside the page, on another pool connection: a search then takes about as long as
-  // the slower of the two instead of both (the count, up to SEARCH_COUNT_CAP availability checks, is
-  // often the slower). When the page tells the total by itself, its count is not waited for.
-  const counting = executor.execute(count)
-  counting.catch(() => {})
   const { rows: found } = await executor.execute(query)
   const more = found.length > c.limit
   const rows = found.slice(0, c.limit).map(toRow)
@@ -173,7 +168,7 @@ export async function searchListings(payload: Payload, c: SearchCriteria): Promi
   const skip = c.after ? null : (c.page - 1) * c.limit
   let counted: number
   if (!more && skip !== null && (rows.length > 0 || skip === 0)) counted = skip + rows.length
-  else counted = Number((await counting).rows[0]?.total ?? 0)
+  else counted = Number((await executor.execute(count)).rows[0]?.total ?? 0)
   const totalDocsExact = counted <= SEARCH_COUNT_CAP
   const last = rows[rows.length - 1]
   return { rows, totalDocs: Math.min(counted, SEARCH_COUNT_CAP), totalDocsExact, next: more && last ? keyOf(c.sort, last) : null }
