@@ -28,6 +28,8 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  * is not there or not public (Payload answers its own 404), and any error. Until Next has started
  * Payload (its first API request does), everything but depth-0 reads by id falls through as well.
  */
+
+/** The cache entry of a read: by id, or by slug or city, at its depth and limit. */
 function cacheName(read: Read): string {
   const depth = read.depth ?? 'default'
   if (read.kind === 'byId') return `listing:${read.id}:${depth}`
