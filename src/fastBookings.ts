@@ -8,7 +8,7 @@ import { parseInput } from './contract/validate'
 import { isStaffUser } from './domain/roles'
 import { runCreateBooking } from './endpoints/createBooking'
 import { queryOf } from './endpoints/operation'
-import { HttpError } from './lib/errors'
+import { HttpError, malformedJson } from './lib/errors'
 import { localRequest, nextPayload, requestHeaders, sendErrorLikeNext, sendLikeNext } from './lib/likeNext'
 import { contentEncoding } from './lib/publicRead'
 
@@ -88,6 +88,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return (text ? JSON.parse(text) : {}) ?? {}
   } catch {
-    throw new HttpError(400, 'The request body is not valid JSON.', { code: 'MALFORMED_REQUEST' })
+    throw malformedJson()
   }
 }

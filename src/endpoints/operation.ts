@@ -3,7 +3,7 @@ import type { z } from 'zod'
 
 import type { Operation } from '../contract/operations'
 import { parseInput } from '../contract/validate'
-import { HttpError, notFound } from '../lib/errors'
+import { malformedJson, notFound } from '../lib/errors'
 
 /**
  * One custom operation, implemented once and served twice: as its REST endpoint (`restEndpoint`) and as
@@ -68,7 +68,7 @@ export async function restParts(req: PayloadRequest, contract: Operation): Promi
   let body: unknown
   if (contract.body) {
     await addDataAndFileToRequest(req).catch(() => {
-      throw new HttpError(400, 'The request body is not valid JSON.', { code: 'MALFORMED_REQUEST' })
+      throw malformedJson()
     })
     body = req.data ?? {}
   }

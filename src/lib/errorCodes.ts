@@ -21,7 +21,7 @@ import {
 import { match } from 'path-to-regexp'
 
 import { constraintAnswer } from './constraints'
-import { ERROR_STATUS, type ErrorCode, HttpError, causedBy, defaultCode } from './errors'
+import { ERROR_STATUS, type ErrorCode, HttpError, NOT_JSON, causedBy, defaultCode } from './errors'
 import { type GraphQLGuardFailure, type GraphQLMediaType, graphqlErrorResponse } from './graphqlGuard'
 
 /**
@@ -173,8 +173,8 @@ const MULTIPART_ERRORS = new Set([
  */
 function malformedBody(error: unknown): string | null {
   if (!(error instanceof Error)) return null
-  if (error instanceof SyntaxError && /JSON/.test(error.message)) return 'The request body is not valid JSON.'
-  if (error instanceof APIError && error.message === 'Invalid JSON') return 'The request body is not valid JSON.'
+  if (error instanceof SyntaxError && /JSON/.test(error.message)) return NOT_JSON
+  if (error instanceof APIError && error.message === 'Invalid JSON') return NOT_JSON
   if (error instanceof APIError && error.message === 'Request is not eligible for file upload') {
     return 'The multipart body cannot be read: send multipart/form-data with a boundary, or application/json.'
   }

@@ -7,7 +7,7 @@ import {
   parse,
 } from 'graphql'
 
-import { ERROR_STATUS, type ErrorCode } from './errors'
+import { ERROR_STATUS, type ErrorCode, NOT_JSON } from './errors'
 
 /**
  * What one GraphQL request may cost before anything is parsed, validated or executed. Payload's own
@@ -145,7 +145,7 @@ export async function guardGraphQLRequest(request: Request): Promise<{ refused: 
   try {
     body = JSON.parse(text)
   } catch {
-    return { refused: fail('MALFORMED_REQUEST', 'The request body is not valid JSON.') }
+    return { refused: fail('MALFORMED_REQUEST', NOT_JSON) }
   }
   const refused = checkParams(body)
   if (refused) return { refused }
