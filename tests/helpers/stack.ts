@@ -11,6 +11,7 @@ import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/da
 import { stopProcessGroup } from '../../scripts/lib/processGroup'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
 import { TEST_SECRET } from './constants'
+import { eventually } from './wait'
 
 /**
  * One running Staybase for a suite: its own database (cloned from the migrated template), a real SMTP
@@ -218,17 +219,13 @@ export async function queryDatabase(stack: Stack, statement: string, params: unk
  * Whether express answered a request itself (a fast path: `"answeredBy":"express"` in its access log
  * line) or handed it to Next (null). The server must log at info in JSON (LOG_LEVEL=info,
  * LOG_FORMAT=json). pino-http writes the line when the answer is finished, which may be just after the
- * client has it: this waits for the line, and fails after 10 s without it.
+ * client has it: this waits for the line (`eventually`), and fails at its deadline without it.
  */
 export async function answeredBy(stack: Stack, requestId: string): Promise<string | null> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const line = stack
-      .output()
-      .split('\n')
-      .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('"msg":"request completed"'))
-    if (line) return (JSON.parse(line) as { answeredBy?: string }).answeredBy ?? null
-    if (Date.now() > deadline) throw new Error(`no access log line for ${requestId} within 10 s:\n${stack.output().slice(-3000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+  const line = await eventually(
+    `the access log line of ${requestId}`,
+    async () => stack.output().split('\n').find((l) => l.includes(`"id":"${requestId}"`) && l.includes('"msg":"request completed"')),
+    { intervalMs: 20, detail: () => stack.output().slice(-3000) },
+  )
+  return (JSON.parse(line) as { answeredBy?: string }).answeredBy ?? null
 }
