@@ -4,7 +4,8 @@ import type pg from 'pg'
 
 import { nextPayload, sendLikeNext } from './lib/likeNext'
 import { type Read, contentEncoding, parsePublicRead } from './lib/publicRead'
-import { publishedListingJson } from './listingDocument'
+import { env } from './lib/env'
+import { publishedListingsJson } from './listingDocument'
 import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/cache'
 
 /**
@@ -14,19 +15,19 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  *   GET /api/properties?where[slug][equals]=…[&depth=…][&limit=…]
  *   GET /api/properties?where[address.city][equals]=…[&depth=…][&limit=…]   (the first page)
  *
- * answered from the cache (src/services/cache.ts) or, on a miss, by Payload's Local API as an anonymous
- * caller (`overrideAccess: false`, no user: drafts, unpublished listings and field-level read access
- * as on REST) — on the Payload instance Next already runs, so no second config or admin bundle in this
- * process. A read by id at depth 0 is one SQL statement instead (src/listingDocument.ts), on the fast
- * path's own small pool (src/lib/databasePools.ts). The body is what Payload's REST handler serialises
- * for the same operation, with its status and headers (tests/int/cache.test.ts compares them with
- * Payload's own answers).
+ * answered from the cache (src/services/cache.ts) or, on a miss, by one SQL statement
+ * (src/listingDocument.ts) on the fast path's own small pool (src/lib/databasePools.ts). With uploads in
+ * S3 a read that embeds photos (depth ≥ 1) is answered by Payload's Local API instead, as an anonymous
+ * caller (`overrideAccess: false`, no user), on the Payload instance Next already runs: the storage
+ * adapter decides those URLs. The body is what Payload's REST handler serialises for the same
+ * operation, with its status and headers (tests/int/cache.test.ts compares them with Payload's own
+ * answers).
  *
  * Only a plain 200 is answered here. Anything else falls through to Next unchanged: a cookie or an
  * Authorization header (someone may be signed in), another method, any other or repeated query
  * parameter (draft, locale, select, populate, joins, sort, page, other where shapes), a listing that
- * is not there or not public (Payload answers its own 404), and any error. Until Next has started
- * Payload (its first API request does), everything but depth-0 reads by id falls through as well.
+ * is not there or not public (Payload answers its own 404), and any error. With S3, until Next has
+ * started Payload (its first API request does), the reads that need it fall through as well.
  */
 
 /** The cache entry of a read: by id, or by slug or city, at its depth and limit. */
@@ -42,9 +43,14 @@ function dependencies(read: Read): string[] {
   return read.kind === 'byId' ? [deps.listing(read.id), ...embedded] : [deps.listings, ...embedded]
 }
 
+/** Payload's default depth (the config sets none). */
+const DEFAULT_DEPTH = 2
+
+/** Photo URLs from S3 are the storage adapter's to write: those reads go to Payload. */
+const needsPayload = (read: Read) => env.S3_BUCKET !== '' && read.depth !== 0
+
 async function load(payload: Payload | null, pool: pg.Pool, read: Read): Promise<string | null> {
-  // The benchmark's shape, and a listing page's: one statement (src/listingDocument.ts).
-  if (read.kind === 'byId' && read.depth === 0) return publishedListingJson(pool, read.id)
+  if (!needsPayload(read)) return publishedListingsJson(pool, read, read.depth ?? DEFAULT_DEPTH, env.SERVER_URL, read.limit)
   if (!payload) return null
   const common = { collection: 'properties' as const, overrideAccess: false, ...(read.depth === undefined ? {} : { depth: read.depth }) }
   if (read.kind === 'byId') {
@@ -63,7 +69,7 @@ export function publicReads({ enabled, pool, onError }: PublicReadsOptions) {
     const read = parsePublicRead(req.method, req.originalUrl, req.headers)
     const payload = nextPayload()
     const encoding = read && contentEncoding(req.headers['accept-encoding'])
-    if (!read || encoding === null || (!payload && !(read.kind === 'byId' && read.depth === 0))) return next()
+    if (!read || encoding === null || (!payload && needsPayload(read))) return next()
     let answer: { text: string | null; outcome: CacheOutcome }
     try {
       answer = await cachedText(cacheName(read), dependencies(read), () => load(payload, pool, read))

@@ -2,6 +2,7 @@ import type { PayloadRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
 import { isStaffUser } from '../domain/roles'
+import { type ProfileRow, iso, publicProfile } from '../listingDocument'
 import type { BookingContext, NewBooking, WrittenBooking } from './newBooking'
 
 /**
@@ -19,25 +20,15 @@ import type { BookingContext, NewBooking, WrittenBooking } from './newBooking'
  */
 
 /** An account as the booking statement reads it (`ACCOUNT_JSON`), timestamps already as Payload writes them. */
-export type AccountRow = {
-  id: number
-  name: string
+export type AccountRow = ProfileRow & {
   email: string
   phone: string | null
-  avatar: number | null
-  bio: string | null
   pendingEmail: string | null
-  updatedAt: string
-  createdAt: string
   enableAPIKey: boolean | null
   hasApiKey: boolean
   _verified: boolean | null
-  roles: string[]
   sessions: { id: string; createdAt: string | null; expiresAt: string }[]
 }
-
-/** Payload's timestamps: ISO 8601 in UTC with milliseconds (Date#toISOString), whatever the session's TimeZone. */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 /** One account (`FROM users u`) as JSON with its roles and sessions in their order. */
 export const ACCOUNT_JSON = `json_build_object(
@@ -50,8 +41,6 @@ export const ACCOUNT_JSON = `json_build_object(
 
 /** A UTF-16 surrogate without its other half (String#toWellFormed replaces these; ES2024). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
-
-const isHost = (account: AccountRow) => account.roles.includes('host')
 
 /** One's own account (collections/Users.ts: the owner reads every field but the hidden auth fields). */
 const ownAccount = (a: AccountRow) => ({
@@ -69,20 +58,7 @@ const ownAccount = (a: AccountRow) => ({
   _verified: a._verified,
   sessions: a.sessions,
   collection: 'users',
-  isHost: isHost(a),
-})
-
-/** Someone else's public profile: name, avatar, bio and whether they host (exposeHostFlag); Payload leaves an empty `sessions`. */
-const publicProfile = (a: AccountRow) => ({
-  id: a.id,
-  name: a.name,
-  avatar: a.avatar,
-  bio: a.bio,
-  updatedAt: a.updatedAt,
-  createdAt: a.createdAt,
-  collection: 'users',
-  isHost: isHost(a),
-  sessions: [],
+  isHost: a.roles.includes('host'),
 })
 
 export function builtBookingDoc(

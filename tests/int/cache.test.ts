@@ -37,6 +37,7 @@ let second: { id: number; slug: string }
 let draft: { id: number; slug: string }
 let sparse: { id: number; slug: string }
 let photo: { id: number }
+let secondPhoto: { id: number }
 
 const DESCRIPTION = {
   root: {
@@ -52,13 +53,19 @@ beforeAll(async () => {
   plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_PUBLIC_READS: 'false', CACHE_ENABLED: 'false' } })
   cast = await signUpCast(fast)
   photo = await uploadImage(fast, cast.host.token, { alt: 'The chalet from the garden', filename: 'chalet.jpg' })
+  secondPhoto = await uploadImage(fast, cast.host.token, { alt: 'The kitchen', filename: 'kitchen.jpg' })
+  // A host with an avatar and a bio (embedded at depth ≥ 1, the avatar as an id).
+  const avatar = await uploadImage(fast, cast.host.token, { alt: 'The host, smiling', filename: 'host.jpg' })
+  const profile = await rest(fast, 'PATCH', `/api/users/${cast.host.id}`, { token: cast.host.token, body: { avatar: avatar.id, bio: 'Skier and baker.' } })
+  expect(profile.status).toBe(200)
   // Every optional field set (src/listingDocument.ts must mirror each), and one with the optional ones empty.
   published = await createListing(fast, cast.host, {
     title: 'Cached chalet one',
     description: DESCRIPTION,
     houseRules: 'No parties.',
     address: { line1: 'Weg 1', line2: 'Top floor', city, region: 'Valais', postalCode: '3920', country: 'CH' },
-    photos: [photo.id],
+    // Not in upload order: photos keep the host's order.
+    photos: [secondPhoto.id, photo.id],
     amenities: ['wifi', 'kitchen', 'fireplace'],
     pricing: { currency: 'CHF', nightlyRate: 18000, weekendRate: 21000, cleaningFee: 5000, weeklyDiscountPercent: 10, monthlyDiscountPercent: 20, taxPercent: 3.5 },
     checkInTime: '16:00',
@@ -102,6 +109,13 @@ describe('the fast path answers what Payload answers', () => {
       `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=10`,
       `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=10&depth=0`,
       `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}`,
+      `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&depth=2`,
+      // Three published listings in the city: a page that holds them all, one short of them (so the
+      // matches are counted), one per page.
+      `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=3&depth=1`,
+      `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=2&depth=1`,
+      `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=1&depth=0`,
+      `/api/properties?where[slug][equals]=${sparse.slug}&limit=1&depth=2`,
       `/api/properties?where[address.city][equals]=Nowhere&limit=10`,
       // A draft is not found by its slug: an empty page, as Payload answers it.
       `/api/properties?where[slug][equals]=${draft.slug}`,
@@ -230,7 +244,8 @@ describe('nothing is served stale', () => {
     await eventually('a cache hit', async () => (await rest(fast, 'GET', path)).headers.get('x-cache') === 'hit')
     const edit = await rest(fast, 'PATCH', `/api/media/${photo.id}`, { token: cast.host.token, body: { alt: 'The chalet in winter' } })
     expect(edit.status).toBe(200)
-    expect((await rest(fast, 'GET', path)).body.photos[0].alt).toBe('The chalet in winter')
+    const photos = (await rest(fast, 'GET', path)).body.photos as { id: number; alt: string }[]
+    expect(photos.map((p) => [p.id, p.alt])).toEqual([[secondPhoto.id, 'The kitchen'], [photo.id, 'The chalet in winter']])
   })
 
   it("a host's profile change shows at once in their listings read at depth 1", async () => {

@@ -18,7 +18,8 @@ let stack: Stack
 let counter: SqlCounter
 let host: TestUser
 let guest: TestUser
-let listing: { id: number }
+let listing: { id: number; slug: string }
+const city = `Budgetville ${Date.now().toString(36)}`
 
 const today = utcDate(new Date())
 
@@ -30,7 +31,9 @@ beforeAll(async () => {
   await signUp(stack, { label: 'admin' }) // the first account becomes the admin
   host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
-  listing = await createListing(stack, host, { title: 'Budgeted flat', instantBook: true }, { publish: true })
+  listing = await createListing(stack, host, { title: 'Budgeted flat', instantBook: true, address: { city, country: 'CH' } }, { publish: true })
+  // A second listing in the city, so that a page of one has to count the matches.
+  await createListing(stack, host, { title: 'Budgeted flat two', address: { city, country: 'CH' } }, { publish: true })
 }, 180_000)
 afterAll(async () => {
   await stack?.stop()
@@ -74,10 +77,11 @@ const stay = () => {
  * - GraphQL createBooking: 3 = auth, listing and accounts, INSERT.
  * - Search with dates: 2 = the page (one statement with its availability check and cover photos) and
  *   at most one more (a count or a cursor); 0 on a cache hit.
- * - A listing read at depth 1, anonymous: 2 = the listing (its arrays and media in one query) and its
- *   host; 0 on a cache hit.
+ * - Public listing reads, anonymous, at depth 1 by id, at the default depth (2) by slug and a city's
+ *   first page: 1 = the listings with their arrays, hosts and photos, and the count of matches when
+ *   the page is full, in one statement (src/listingDocument.ts); 0 on a cache hit.
  */
-const BUDGET = { booking: 3, bookingWithKey: 6, graphqlBooking: 3, search: 2, listingDepth1: 2 }
+const BUDGET = { booking: 3, bookingWithKey: 6, graphqlBooking: 3, search: 2, listingRead: 1 }
 
 describe('statement budgets', () => {
   it('POST /api/bookings', async () => {
@@ -108,10 +112,20 @@ describe('statement budgets', () => {
     withinBudget('search with dates', statements, BUDGET.search)
   })
 
-  it('GET /api/properties/:id?depth=1, anonymous', async () => {
-    const path = `/api/properties/${listing.id}?depth=1`
-    await rest(stack, 'GET', path)
-    const statements = await count(() => rest(stack, 'GET', path), 200)
-    withinBudget('listing read at depth 1', statements, BUDGET.listingDepth1)
+  it.each([
+    ['by id at depth 1', () => `/api/properties/${listing.id}?depth=1`, 1],
+    ['by slug', () => `/api/properties?where[slug][equals]=${listing.slug}`, 1],
+    ["a city's first page of one (its matches counted)", () => `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=1`, 2],
+  ])('GET a public listing %s, anonymous', async (what, path, expected) => {
+    await rest(stack, 'GET', path())
+    let docs = 0
+    const statements = await count(async () => {
+      const res = await rest(stack, 'GET', path())
+      docs = res.body.docs?.length ?? 1
+      expect(res.body.totalDocs ?? 1).toBe(expected)
+      return res
+    }, 200)
+    expect(docs).toBe(1)
+    withinBudget(`listing read ${what}`, statements, BUDGET.listingRead)
   })
 })
