@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'GraphQL requests are POSTed to /api/graphql as application/json.', { data: { allow: ['POST', 'OPTIONS'] } }))
   })
   app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
-  // Anonymous public listing reads, from the cache or Payload's Local API without Next; the rest falls through.
+  // Anonymous public listing reads, from the cache or one SQL statement without Next; the rest falls through.
   // Bookings by signed-in guests and hosts, without Next (src/fastBookings.ts); the rest falls through.
   app.use('/api/bookings', fastBookings({ enabled: env.FAST_BOOKINGS, onError: (error, req) => req.log.error({ err: error }, 'booking fast path failed') }))
   // Search, for everyone, without Next (src/fastSearch.ts).

@@ -416,7 +416,7 @@ async function* refundCandidates(payload: Payload, since: string): AsyncGenerato
       FROM page LEFT JOIN payments p ON p.booking_id = page.id AND p.status IN ${MONEY_TAKEN}
       ORDER BY page.cancelled_at, page.id`)
     if (rows.length === 0) break
-    after = nextKey(after, rows[rows.length - 1]!)
+    after = nextKey('refund backstop', after, rows[rows.length - 1]!)
     yield rows.filter((r) => r.payment_id !== null).map((r) => Number(r.payment_id))
   }
   // Payments that took money since, in (created_at, id) order, whose booking was never confirmed.
@@ -431,15 +431,18 @@ async function* refundCandidates(payload: Payload, since: string): AsyncGenerato
       FROM page JOIN bookings b ON b.id = page.booking_id
       ORDER BY page.created_at, page.id`)
     if (rows.length === 0) break
-    after = nextKey(after, rows[rows.length - 1]!)
+    after = nextKey('refund backstop', after, rows[rows.length - 1]!)
     yield rows.filter((r) => r.unconfirmed === true).map((r) => Number(r.id))
   }
 }
 
-/** The key after a page's last row; a page that does not move past the last key would repeat forever. */
-function nextKey(previous: { at: string; id: number } | null, last: Record<string, unknown>): { at: string; id: number } {
+/**
+ * The (timestamp, id) key after a keyset page's last row (`at`, `id`); a page that does not move past
+ * the previous key would repeat forever.
+ */
+export function nextKey(what: string, previous: { at: string; id: number } | null, last: Record<string, unknown>): { at: string; id: number } {
   const key = { at: String(last.at), id: Number(last.id) }
-  if (previous && previous.at === key.at && previous.id === key.id) throw new Error(`refund backstop: page did not advance past ${key.at} / ${key.id}`)
+  if (previous && previous.at === key.at && previous.id === key.id) throw new Error(`${what}: page did not advance past ${key.at} / ${key.id}`)
   return key
 }
 

@@ -4,7 +4,7 @@ import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'
-import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
+import { type Stack, type WorkerProcess, queryDatabase, startStack, startWorker } from '../helpers/stack'
 import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
 import { eventually as waitFor } from '../helpers/wait'
 
@@ -528,6 +528,38 @@ describe('reconciliation', () => {
     expect(copiesAbout(missed.id, /is confirmed/)).toHaveLength(1)
     expect(copiesAbout(missed.id, /New confirmed booking/)).toHaveLength(1)
     stripe.tamper(lostIntent, { status: 'succeeded' })
+  })
+
+  it("reads every payment of a busy window, page after page, and older payments whose intent Stripe lists", async () => {
+    // More payments in the window than one page of reading holds (1,000), all before the one that matters:
+    // made an hour ago, for a booking that exists, with intents Stripe never heard of (not settled: no discrepancy).
+    const host = await book()
+    const synthetic = 'pi_synthetic_window_'
+    await queryDatabase(stack, `
+      INSERT INTO payments (booking_id, amount, currency, status, stripe_payment_intent_id, created_at, updated_at)
+      SELECT $1, 1000, 'EUR', 'requires_payment', $2 || g, now() - interval '1 hour', now() - interval '1 hour' FROM generate_series(1, 1001) g`, [host.id, synthetic])
+    try {
+      // A missed webhook whose payment comes after them in the window (a second page).
+      const missed = await book()
+      const missedIntent = (await payIntent(missed.id)).body.paymentIntentId
+      stripe.succeed(missedIntent)
+      // A payment made before the window (72 h) whose intent Stripe lists in it, also with a missed webhook.
+      const older = await book()
+      const olderIntent = (await payIntent(older.id)).body.paymentIntentId
+      stripe.succeed(olderIntent)
+      await queryDatabase(stack, `UPDATE payments SET created_at = now() - interval '100 hours' WHERE stripe_payment_intent_id = $1`, [olderIntent])
+
+      const report = await runReconciliation()
+      expect(report.status).toBe('completed')
+      expect(report.checked).toBeGreaterThanOrEqual(1003)
+      const about = report.discrepancies.filter((d: any) => [missedIntent, olderIntent].includes(d.stripeObjectId) || d.stripeObjectId.startsWith(synthetic))
+      expect(about).toEqual([])
+      expect((await bookingOf(missed.id)).status).toBe('confirmed')
+      expect((await bookingOf(older.id)).status).toBe('confirmed')
+      await quiet()
+    } finally {
+      await queryDatabase(stack, `DELETE FROM payments WHERE stripe_payment_intent_id LIKE $1 || '%'`, [synthetic])
+    }
   })
 })
 
