@@ -18,6 +18,7 @@ import { createDatabase, databaseExists, runMigrations, splitDatabaseUrl } from 
 import { type RunningPostgres, startEmbeddedPostgres } from './lib/embeddedPostgres'
 import { startSmtpSink } from './lib/smtpSink'
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demoUsers'
+import { serverNodeArgs } from '../src/lib/serverHeap'
 
 const DATA_DIR = path.resolve('.data')
 const say = (text: string) => console.log(`\x1b[36m[quickstart]\x1b[0m ${text}`)
@@ -125,7 +126,7 @@ or point REDIS_URL at a Redis you have.`)
     await shutdown(1)
   }
 
-  const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: 'inherit' })
+  const server = spawn(process.execPath, [...serverNodeArgs(env), 'dist/server.js'], { env, stdio: 'inherit' })
   const worker = spawn(process.execPath, ['--conditions=production', 'dist/worker.js'], { env, stdio: 'inherit' })
   children.push(server, worker)
   server.on('exit', (code) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
+import { getHeapStatistics } from 'node:v8'
 
 import express from 'express'
 import next from 'next'
@@ -140,7 +141,9 @@ async function main(): Promise<void> {
   // `Keep-Alive: timeout`, so a long idle timeout makes that race rare; keep it above a proxy's own.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000
-  logger.info({ url: env.SERVER_URL, port: env.PORT, dev }, `Staybase listening on ${env.HOST}:${env.PORT}`)
+  // The heap ceiling as V8 applies it: SERVER_HEAP_MB for the old generation (src/lib/serverHeap.ts) plus the young one.
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)
+  logger.info({ url: env.SERVER_URL, port: env.PORT, dev, heapLimitMb }, `Staybase listening on ${env.HOST}:${env.PORT}`)
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     logger.warn('STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is not set: bookings cannot be paid (payment endpoints answer 503)')
   }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 
 import { stopProcessGroup } from '../../scripts/lib/processGroup'
+import { serverNodeArgs } from '../../src/lib/serverHeap'
 
 /**
  * The processes a benchmark run starts: the production build (dist/server.js, as `npm start` runs it)
@@ -82,9 +83,10 @@ export function startServer(o: ServerOptions): Promise<Started> {
     LOG_FORMAT: 'json',
     MEDIA_DIR: o.mediaDir,
   }
-  // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes (not allowed in NODE_OPTIONS).
+  // The heap ceiling `npm start` sets (src/lib/serverHeap.ts), then e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // to see where the server's time goes (not allowed in NODE_OPTIONS); a later --max-old-space-size wins.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  return startProcess([...nodeArgs, 'dist/server.js'], env, url, 120_000)
+  return startProcess([...serverNodeArgs(process.env), ...nodeArgs, 'dist/server.js'], env, url, 120_000)
 }
 
 export function startBareProcess(o: { port: number; databaseUrl: string; poolMax: number; secret: string }): Promise<Started> {

@@ -10,6 +10,7 @@ import pg from 'pg'
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
 import { stopProcessGroup } from '../../scripts/lib/processGroup'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
+import { serverNodeArgs } from '../../src/lib/serverHeap'
 import { TEST_SECRET } from './constants'
 import { eventually } from './wait'
 
@@ -105,7 +106,7 @@ export async function startStack(
       MEDIA_DIR: mediaDir,
       ...options.env,
   }
-  const child = spawn(process.execPath, ['dist/server.js'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
+  const child = spawn(process.execPath, [...serverNodeArgs(env), 'dist/server.js'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
