@@ -14,12 +14,14 @@ import type { Media, Property, User } from './payload-types'
  *
  * It mirrors collections/Properties.ts as Payload serialises it: field order, numbers from numeric
  * columns, `null` for empty fields, hasMany selects and uploads as arrays in their order, `moderation`
- * left out (staff and the listing's host only), the anonymous read rule (`isPublished`). At depth 1 and
- * more the host is their public profile and the photos are media documents; Payload goes no deeper
- * (upload fields stop at depth 1, so a host's avatar and a photo's owner stay ids even at depth 2). A
- * field added to properties, media or users must be added here too: tests/int/cache.test.ts compares
- * these answers with Payload's own for listings with every field set and with the optional ones empty,
- * at every depth, and fails on any difference.
+ * left out (staff and the listing's host only), the anonymous read rule (`isPublished`). At depth 1 the
+ * host is their public profile and the photos are media documents (their avatar and owner ids); an
+ * anonymous read asking for more gets depth 1 (ANONYMOUS_MAX_DEPTH, hooks/shared/guardInput.ts), and
+ * so does one asking for none (Payload's default depth, 2, is capped too). Among listings created in
+ * the same millisecond Payload's order is the plan's; here the newer id comes first. A field added to
+ * properties, media or users must be added here too: tests/int/cache.test.ts compares these answers
+ * with Payload's own for listings with every field set and with the optional ones empty, at every
+ * depth, and fails on any difference.
  */
 /** The listing's columns with its amenities and photo ids, for `FROM properties p` (listingDocument maps a row). */
 export const LISTING_COLUMNS = `p.*,
@@ -179,8 +181,7 @@ const EMBEDDED = `,
 /**
  * One statement per shape. A find reads one row more than its page and counts the matches only when
  * that row is there (an uncorrelated subquery in CASE runs only when reached): a slug, or a city with
- * fewer listings than the page holds, costs no count. Payload's default order, newest first (its
- * order among equal creation times is the plan's; here the newer id first).
+ * fewer listings than the page holds, costs no count. Payload's default order, newest first.
  */
 function statement(kind: Find['kind'], embed: boolean): string {
   const where = `${MATCH[kind]} AND p._status = 'published'`
@@ -192,7 +193,7 @@ function statement(kind: Find['kind'], embed: boolean): string {
     FROM found f ORDER BY f.created_at DESC, f.id DESC`
 }
 
-/** A listing row as an anonymous caller reads it at `depth`. */
+/** A listing row as an anonymous caller reads it at `depth` (0, or 1 for any more: ANONYMOUS_MAX_DEPTH). */
 function publicListing(r: Row, depth: number, serverURL: string): Property {
   const doc = listingDocument(r)
   if (depth === 0) return doc

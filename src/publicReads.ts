@@ -5,7 +5,8 @@ import type pg from 'pg'
 import { nextPayload, sendLikeNext } from './lib/likeNext'
 import { type Read, contentEncoding, parsePublicRead } from './lib/publicRead'
 import { env } from './lib/env'
-import { publishedListingsJson } from './listingDocument'
+import { ANONYMOUS_MAX_DEPTH } from './lib/queryShape'
+import { DEFAULT_LIMIT, publishedListingsJson } from './listingDocument'
 import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/cache'
 
 /**
@@ -30,27 +31,27 @@ import { CACHE_HEADER, type CacheOutcome, cachedText, deps } from './services/ca
  * started Payload (its first API request does), the reads that need it fall through as well.
  */
 
-/** The cache entry of a read: by id, or by slug or city, at its depth and limit. */
+/** Anonymous reads are populated one level deep, whatever depth they ask for, and without one too. */
+const depthOf = (read: Read) => Math.min(read.depth ?? ANONYMOUS_MAX_DEPTH, ANONYMOUS_MAX_DEPTH)
+
+/** The cache entry of a read: by id, or by slug or city, at the depth and limit it is answered with. */
 function cacheName(read: Read): string {
-  const depth = read.depth ?? 'default'
+  const depth = depthOf(read)
   if (read.kind === 'byId') return `listing:${read.id}:${depth}`
-  return `listings:${read.kind}:${depth}:${read.limit ?? 'default'}:${encodeURIComponent(read.value)}`
+  return `listings:${read.kind}:${depth}:${read.limit ?? DEFAULT_LIMIT}:${encodeURIComponent(read.value)}`
 }
 
 function dependencies(read: Read): string[] {
   // At depth 0 a listing names its host and photos by id; deeper, it embeds them.
-  const embedded = read.depth === 0 ? [] : [deps.related]
+  const embedded = depthOf(read) === 0 ? [] : [deps.related]
   return read.kind === 'byId' ? [deps.listing(read.id), ...embedded] : [deps.listings, ...embedded]
 }
 
-/** Payload's default depth (the config sets none). */
-const DEFAULT_DEPTH = 2
-
 /** Photo URLs from S3 are the storage adapter's to write: those reads go to Payload. */
-const needsPayload = (read: Read) => env.S3_BUCKET !== '' && read.depth !== 0
+const needsPayload = (read: Read) => env.S3_BUCKET !== '' && depthOf(read) !== 0
 
 async function load(payload: Payload | null, pool: pg.Pool, read: Read): Promise<string | null> {
-  if (!needsPayload(read)) return publishedListingsJson(pool, read, read.depth ?? DEFAULT_DEPTH, env.SERVER_URL, read.limit)
+  if (!needsPayload(read)) return publishedListingsJson(pool, read, depthOf(read), env.SERVER_URL, read.limit)
   if (!payload) return null
   const common = { collection: 'properties' as const, overrideAccess: false, ...(read.depth === undefined ? {} : { depth: read.depth }) }
   if (read.kind === 'byId') {

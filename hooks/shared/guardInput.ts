@@ -6,7 +6,7 @@ import { INT4_MAX, isIdValue } from '../../src/lib/ids'
 import { ValidationError } from 'payload'
 
 import { badRequest, notFound } from '../../src/lib/errors'
-import { MAX_PAGE_SIZE, checkPaging, checkWhere, pinnedIdCount } from '../../src/lib/queryShape'
+import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkPaging, checkWhere, pinnedIdCount } from '../../src/lib/queryShape'
 
 type OperationArgs = {
   data?: unknown
@@ -97,7 +97,7 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
   // Populating references costs a query per level; anonymous readers get the documents and their direct references.
   if (!req.user && (operation === 'read' || operation === 'readDistinct')) {
     const depth = typeof a.depth === 'number' ? a.depth : undefined
-    if (depth === undefined || depth > 1) return { ...args, depth: 1 }
+    if (depth === undefined || depth > ANONYMOUS_MAX_DEPTH) return { ...args, depth: ANONYMOUS_MAX_DEPTH }
   }
   return args
 }

@@ -1,6 +1,8 @@
 import nextEnv from '@next/env'
 import { EnvError, bool, cleanEnv, defaultReporter, makeValidator, num, port, str, url } from 'envalid'
 
+import { DEFAULT_SERVER_HEAP_MB, serverHeapMb } from './serverHeap'
+
 // Same .env loading as Next and the Payload CLI (.env.local, .env.$NODE_ENV, .env; real variables win),
 // so `npm start`, the worker and scripts see the settings the app sees.
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV === 'development', { info: () => {}, error: console.error })
@@ -33,6 +35,8 @@ const positiveInt = makeValidator<number>((value) => {
   if (!Number.isInteger(n) || n < 1) throw new Error('must be a positive integer')
   return n
 })
+
+const serverHeap = makeValidator<number>((value) => serverHeapMb(value))
 
 /** A cache entry's life: version counters live 24 h, so an entry must expire long before its counters. */
 const cacheTtlSeconds = makeValidator<number>((value) => {
@@ -122,6 +126,8 @@ const source: Record<string, string | undefined> = needsNoConnections
 export const env = cleanEnv(source, {
   NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
   DATABASE_URL: postgresUrl({ desc: 'PostgreSQL connection URL' }),
+  // Applied by whoever starts the server (node --max-old-space-size, src/lib/serverHeap.ts); checked here.
+  SERVER_HEAP_MB: serverHeap({ default: DEFAULT_SERVER_HEAP_MB, desc: "The web server's V8 heap ceiling in MB" }),
   DATABASE_POOL_MAX: positiveInt({ default: 10, desc: 'Connections per process in the Payload pool' }),
   DATABASE_PUSH: bool({
     default: false,

@@ -224,6 +224,12 @@ export type Paging = { limit?: unknown; page?: unknown; depth?: unknown; paginat
 export const MAX_PAGE_SIZE = 100
 export const MAX_PAGE = 100_000
 export const MAX_DEPTH = 10
+/**
+ * Anonymous reads populate at most this deep, whatever `depth` they ask for (hooks/shared/guardInput.ts):
+ * the documents and their direct references. The public read fast path builds that answer itself
+ * (src/listingDocument.ts), so a deeper allowance must be built there too.
+ */
+export const ANONYMOUS_MAX_DEPTH = 1
 
 /**
  * How many ids a `where` pins the result to — `{id: {in: […]}}` or `{id: {equals: …}}`, alone or as one
