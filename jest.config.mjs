@@ -11,15 +11,32 @@ const swc = [
   },
 ]
 
-export default {
+/** What every project shares: native ESM, TypeScript through swc. */
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/'],
   moduleNameMapper: { '^@payload-config$': '<rootDir>/src/payload.config.ts' },
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  globalSetup: '<rootDir>/tests/globalSetup.ts',
-  globalTeardown: '<rootDir>/tests/globalTeardown.ts',
+}
+
+/**
+ * Two projects. `unit`: the pure tests next to the code under src/ (rules, parsers, builders) — no
+ * database, Redis or build, so `npm run test:unit` runs them in seconds. `int`: the suites under tests/,
+ * each against a server it starts on its own database (tests/globalSetup.ts finds PostgreSQL, migrates
+ * a template and checks Redis, only when an `int` suite runs). `npm test` runs both.
+ */
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/globalSetup.ts',
+      globalTeardown: '<rootDir>/tests/globalTeardown.ts',
+    },
+  ],
   maxWorkers: 1,
   testTimeout: 60_000,
 }
