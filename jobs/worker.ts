@@ -3,19 +3,19 @@ import { Redis } from 'ioredis'
 import { type Payload, getPayload } from 'payload'
 
 import { env } from '../src/lib/env'
-import { createLogger } from '../src/lib/logger'
+import { atMostEvery, createLogger } from '../src/lib/logger'
 import config from '../src/payload.config'
 import { closeQueues } from '../src/services/queue'
-import { paymentsConfigured } from '../src/services/stripe'
 import { processBookingJob } from './processors/bookingLifecycle'
 import { processMailJob } from './processors/mail'
 import { onPaymentsJobGaveUp, processPaymentsJob } from './processors/payments'
 import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from './queues'
+import { keepSchedules } from './schedules'
 
 /**
  * The background worker: `npm run worker`. Processes every queue (booking lifecycle, payments, mail)
- * and keeps the repeatable jobs scheduled (the booking sweep; reconciliation with Stripe when Stripe is
- * configured). Any number of workers may run; BullMQ hands each job to one of them, and every processor
+ * and keeps the repeatable jobs scheduled (jobs/schedules.ts). Errors BullMQ reports (a lost Redis
+ * connection, a failed lock renewal) are logged through pino like everything else. Any number of workers may run; BullMQ hands each job to one of them, and every processor
  * is safe to run twice. SIGTERM/SIGINT: finish running jobs (for at most SHUTDOWN_TIMEOUT_MS), then exit.
  */
 const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
@@ -39,25 +39,29 @@ async function main(): Promise<void> {
   connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'))
   const prefix = bullPrefix(env.REDIS_PREFIX)
 
+  // Without an `error` listener BullMQ writes its errors with console.error, outside the JSON log.
+  // It repeats at every reconnect attempt while Redis is down: once a minute per queue is enough.
+  const logError = (queue: string) => {
+    const warnNow = atMostEvery(60_000)
+    return (error: Error) => {
+      if (warnNow()) logger.warn({ queue, err: error }, 'queue error (BullMQ retries on its own; logged at most once a minute per queue)')
+    }
+  }
   const bookingQueue = new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix })
   const paymentsQueue = new Queue(PAYMENTS_QUEUE, { connection, prefix })
-  if (BOOKING_LIFECYCLE_QUEUE in ACTIVE) await bookingQueue.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
-  // Only workers that run the payments queue schedule (or unschedule) reconciliation.
-  if (PAYMENTS_QUEUE in ACTIVE && paymentsConfigured()) {
-    await paymentsQueue.upsertJobScheduler(
-      'reconcile',
-      { every: Math.round(env.RECONCILE_EVERY_MINUTES * 60_000) },
-      { name: 'reconcile', data: { trigger: 'scheduled' }, opts: { attempts: 1 } },
-    )
-  } else if (PAYMENTS_QUEUE in ACTIVE) {
-    await paymentsQueue.removeJobScheduler('reconcile')
-    logger.warn('STRIPE_SECRET_KEY is not set: payments reconciliation is not scheduled')
-  }
+  bookingQueue.on('error', logError(BOOKING_LIFECYCLE_QUEUE))
+  paymentsQueue.on('error', logError(PAYMENTS_QUEUE))
+  // Each worker schedules the repeatable jobs of the queues it runs.
+  await keepSchedules(
+    { ...(BOOKING_LIFECYCLE_QUEUE in ACTIVE && { [BOOKING_LIFECYCLE_QUEUE]: bookingQueue }), ...(PAYMENTS_QUEUE in ACTIVE && { [PAYMENTS_QUEUE]: paymentsQueue }) },
+    logger,
+  )
 
   const workers = Object.entries(ACTIVE).map(([name, { run, concurrency }]) => {
     // A crashed worker's jobs are taken over once their lock (renewed every half period) runs out.
     const lock = env.JOB_LOCK_SECONDS * 1000
     const worker = new Worker(name, (job) => run(payload, job), { connection, prefix, concurrency, lockDuration: lock, stalledInterval: lock })
+    worker.on('error', logError(name))
     worker.on('completed', (job, result) => logger.info({ queue: name, job: job.name, jobId: job.id, result }, 'job done'))
     worker.on('failed', (job, error) => {
       logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed')

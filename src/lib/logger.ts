@@ -32,3 +32,17 @@ export function createLogger(
   if (format === 'json') return pino(options)
   return pino(options, prettyStream({ colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }))
 }
+
+/**
+ * For a failure that repeats while it lasts (Redis down: every reconnect attempt errs): true at most
+ * once per `ms`, so the log says it once a minute instead of several times a second.
+ */
+export function atMostEvery(ms: number): () => boolean {
+  let last = -Infinity
+  return () => {
+    const now = Date.now()
+    if (now - last < ms) return false
+    last = now
+    return true
+  }
+}

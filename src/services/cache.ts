@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 
 import { env } from '../lib/env'
-import { createLogger } from '../lib/logger'
+import { atMostEvery, createLogger } from '../lib/logger'
 import { afterCommit } from './afterCommit'
 import { sharedRedis, withTimeout } from './redis'
 
@@ -46,7 +46,6 @@ export const deps = {
 } as const
 
 const logger = createLogger('cache', env.LOG_LEVEL, env.LOG_FORMAT)
-const WARN_EVERY_MS = 60_000
 const LOCK_MS = 2_000
 const WAIT_FOR_OTHER_MS = 250
 const WAIT_STEP_MS = 15
@@ -59,7 +58,7 @@ const BUMP_RETRY_MS = 1_000
 const VERSION_TTL_SECONDS = 24 * 60 * 60
 
 const counters = { hits: 0, misses: 0, bypasses: 0, errors: 0, bumps: 0 }
-let lastWarnAt = 0
+const warnNow = atMostEvery(60_000)
 let distrustUntil = 0
 const inFlight = new Map<string, Promise<string | null>>()
 /** Counters whose bump failed, bumped again by a retry timer. */
@@ -84,9 +83,7 @@ const lockKey = (name: string) => `${prefix()}cache:lock:${name}`
 function redisError(error: unknown, what: string, { distrust = false } = {}): void {
   counters.errors += 1
   if (distrust) distrustUntil = Date.now() + env.CACHE_TTL_SECONDS * 1000
-  const now = Date.now()
-  if (now - lastWarnAt >= WARN_EVERY_MS) {
-    lastWarnAt = now
+  if (warnNow()) {
     logger.warn({ err: error }, `cache: Redis ${what} failed; reading from the database (logged at most once a minute)`)
   }
 }

@@ -11,6 +11,7 @@ import {
   bullPrefix,
 } from '../../jobs/queues'
 import { env } from '../lib/env'
+import { atMostEvery, createLogger } from '../lib/logger'
 
 /** Every queue with its jobs' payloads: enqueue() is typed by it. */
 type Registry = {
@@ -21,6 +22,9 @@ type Registry = {
 export type QueueName = keyof Registry
 export const QUEUE_NAMES = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const satisfies readonly QueueName[]
 
+const logger = createLogger('queue', env.LOG_LEVEL, env.LOG_FORMAT)
+const warnNow = atMostEvery(60_000)
+
 const KEY = Symbol.for('staybase.queues')
 type Holder = { [KEY]?: { queues: Map<string, Queue>; connection: Redis } }
 
@@ -28,7 +32,8 @@ type Holder = { [KEY]?: { queues: Map<string, Queue>; connection: Redis } }
  * The producers of a process that does not run jobs (the web server, the worker when it enqueues
  * follow-ups). One Redis connection for all queues; it fails fast while Redis is down
  * (enableOfflineQueue: false, 2 s timeouts) instead of holding a request or a transaction open, and
- * callers decide whether a failed enqueue matters.
+ * callers decide whether a failed enqueue matters. The queues' own errors (the connection's, re-emitted)
+ * are logged at most once a minute; without a listener BullMQ would print each with console.error.
  */
 export function queue(name: QueueName): Queue {
   const holder = globalThis as Holder
@@ -41,6 +46,10 @@ export function queue(name: QueueName): Queue {
   let q = held.queues.get(name)
   if (!q) {
     q = new Queue(name, { connection: held.connection, prefix: bullPrefix(env.REDIS_PREFIX) })
+    const queueName = name
+    q.on('error', (error: Error) => {
+      if (warnNow()) logger.warn({ queue: queueName, err: error }, 'queue producer: Redis error; enqueues fail until it is back (logged at most once a minute)')
+    })
     held.queues.set(name, q)
   }
   return q

@@ -55,6 +55,16 @@ const reportCount = async () => (await rest(stack, 'GET', '/api/reconciliation-r
 const aboutBooking = (text: string, bookingId: number) => new RegExp(`^Booking: #${bookingId}$`, 'm').test(text)
 const cancellationMails = (bookingId: number) => stack.mail.messages.filter((m) => /cancelled/i.test(m.subject) && aboutBooking(m.text, bookingId))
 const refundsAtStripe = (intentId: string) => [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)
+/** Lines of the worker's output that are not pino's JSON log lines (BullMQ's own console.error, say). */
+const unstructuredWorkerLines = () =>
+  (worker?.output() ?? '').split('\n').filter((line) => {
+    if (line.trim() === '') return false
+    try {
+      return typeof JSON.parse(line) !== 'object'
+    } catch {
+      return true
+    }
+  })
 
 /** The test's own view of the job queues (the stack's key prefix on the suite's Redis). */
 async function withQueues<T>(use: (queues: Queue[]) => Promise<T>): Promise<T> {
@@ -120,6 +130,9 @@ describe('a refund owed while Redis was down', () => {
     const afterCancel = await bookingOf(booking.id)
     expect(afterCancel.cancellationQueuedAt ?? null).toBeNull()
     expect(refundsAtStripe(intentId)).toEqual([])
+    // The worker's queues lose their connections too, and say so in the JSON log, naming the queue.
+    await eventually('the worker to log its lost Redis connection', async () =>
+      worker!.output().split('\n').some((line) => line.includes('"msg":"queue error (BullMQ retries on its own; logged at most once a minute per queue)"') && line.includes('"queue":')))
 
     // Redis is back. One reconciliation run.
     await redis.start()
@@ -147,6 +160,8 @@ describe('a refund owed while Redis was down', () => {
     await eventually('queues idle', queuesIdle)
     expect(refundsAtStripe(intentId)).toHaveLength(1)
     expect(cancellationMails(booking.id)).toHaveLength(2)
+    // Through the outage and back, everything the worker said was a JSON log line.
+    expect(unstructuredWorkerLines()).toEqual([])
   }, 180_000)
 
   it('money taken for a booking that was never confirmed, whose refund job was lost, is refunded by reconciliation', async () => {

@@ -1,0 +1,31 @@
+import type { Queue } from 'bullmq'
+import type { Logger } from 'pino'
+
+import { env } from '../src/lib/env'
+import { paymentsConfigured } from '../src/services/stripe'
+import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from './queues'
+
+/**
+ * The repeatable jobs, kept scheduled by every worker that runs their queue. A job scheduler is one
+ * record per id in Redis, so however many workers upsert it, each schedule fires once per period:
+ * - `booking-sweep` (booking lifecycle queue) every BOOKING_SWEEP_MINUTES: expire holds and requests,
+ *   complete stays, reveal reviews;
+ * - `reconcile` (payments queue) every RECONCILE_EVERY_MINUTES when Stripe is configured; without
+ *   Stripe keys it is removed, so a worker started without them stops an earlier schedule.
+ */
+export async function keepSchedules(queues: { [BOOKING_LIFECYCLE_QUEUE]?: Queue; [PAYMENTS_QUEUE]?: Queue }, logger: Logger): Promise<void> {
+  const booking = queues[BOOKING_LIFECYCLE_QUEUE]
+  if (booking) await booking.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
+  const payments = queues[PAYMENTS_QUEUE]
+  if (!payments) return
+  if (paymentsConfigured()) {
+    await payments.upsertJobScheduler(
+      'reconcile',
+      { every: Math.round(env.RECONCILE_EVERY_MINUTES * 60_000) },
+      { name: 'reconcile', data: { trigger: 'scheduled' }, opts: { attempts: 1 } },
+    )
+  } else {
+    await payments.removeJobScheduler('reconcile')
+    logger.warn('STRIPE_SECRET_KEY is not set: payments reconciliation is not scheduled')
+  }
+}
