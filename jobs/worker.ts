@@ -15,8 +15,9 @@ import { keepSchedules } from './schedules'
 /**
  * The background worker: `npm run worker`. Processes every queue (booking lifecycle, payments, mail)
  * and keeps the repeatable jobs scheduled (jobs/schedules.ts). Errors BullMQ reports (a lost Redis
- * connection, a failed lock renewal) are logged through pino like everything else. Any number of workers may run; BullMQ hands each job to one of them, and every processor
- * is safe to run twice. SIGTERM/SIGINT: finish running jobs (for at most SHUTDOWN_TIMEOUT_MS), then exit.
+ * connection, a failed lock renewal) are logged through pino like everything else. Any number of
+ * workers may run; BullMQ hands each job to one of them, and every processor is safe to run twice.
+ * SIGTERM/SIGINT: finish running jobs (for at most SHUTDOWN_TIMEOUT_MS), then exit.
  */
 const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
 

@@ -46,9 +46,8 @@ export function queue(name: QueueName): Queue {
   let q = held.queues.get(name)
   if (!q) {
     q = new Queue(name, { connection: held.connection, prefix: bullPrefix(env.REDIS_PREFIX) })
-    const queueName = name
     q.on('error', (error: Error) => {
-      if (warnNow()) logger.warn({ queue: queueName, err: error }, 'queue producer: Redis error; enqueues fail until it is back (logged at most once a minute)')
+      if (warnNow()) logger.warn({ queue: name, err: error }, 'queue producer: Redis error; enqueues fail until it is back (logged at most once a minute)')
     })
     held.queues.set(name, q)
   }
