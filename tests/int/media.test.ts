@@ -55,16 +55,23 @@ async function postOnOwnConnection(request: Request): Promise<Response> {
   const body = Buffer.from(await request.arrayBuffer())
   const url = new URL(request.url)
   return new Promise((resolve, reject) => {
+    let answered = false
+    let cut: string | undefined
     const req = httpRequest(
       { host: url.hostname, port: url.port, path: url.pathname, method: request.method, agent: false, headers: { ...Object.fromEntries(request.headers), 'content-length': body.length } },
       (res) => {
+        answered = true
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode })))
+        res.on('error', reject)
+        res.on('aborted', () => reject(new Error(`the answer (${res.statusCode}) was cut off`)))
       },
     )
-    // The server may stop reading once it has answered; that is expected here.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)))
+    // The server may stop reading once it has answered; that is expected here. A connection that closes
+    // with no answer at all is the failure this test is about: say so at once, rather than hang.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? (cut = error.code) : reject(error)))
+    req.on('close', () => answered || reject(new Error(`the connection closed before any answer${cut ? ` (${cut} while sending the body)` : ''}`)))
     req.end(body)
   })
 }
