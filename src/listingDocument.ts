@@ -109,9 +109,12 @@ export const PROFILE_JSON = `json_build_object(
     'id', u.id, 'name', u.name, 'avatar', u.avatar_id, 'bio', u.bio, 'updatedAt', ${iso('u.updated_at')}, 'createdAt', ${iso('u.created_at')},
     'roles', (SELECT coalesce(json_agg(r.value ORDER BY r."order"), '[]'::json) FROM users_roles r WHERE r.parent_id = u.id))`
 
+/** The virtual `isHost` of an account (hooks/users/exposeHostFlag.ts), which anyone may read. */
+export const isHost = (a: Pick<ProfileRow, 'roles'>) => a.roles.includes('host')
+
 /**
  * Someone else's account as anyone reads it (collections/Users.ts: name, avatar, bio and whether they
- * host, from hooks/users/exposeHostFlag.ts); Payload leaves an empty `sessions`.
+ * host); Payload leaves an empty `sessions`.
  */
 export const publicProfile = (a: ProfileRow) => ({
   id: a.id,
@@ -121,7 +124,7 @@ export const publicProfile = (a: ProfileRow) => ({
   updatedAt: a.updatedAt,
   createdAt: a.createdAt,
   collection: 'users',
-  isHost: a.roles.includes('host'),
+  isHost: isHost(a),
   sessions: [],
 })
 

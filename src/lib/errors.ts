@@ -71,10 +71,10 @@ export class HttpError extends APIError {
 }
 
 export const badRequest = (message: string, options?: HttpErrorOptions) => new HttpError(400, message, options)
-/** The caller is signed out: sign in first (a signed-in caller who may not gets `forbidden`). */
 /** What every JSON body that cannot be parsed is answered with (REST, GraphQL, Payload's own "Invalid JSON"). */
 export const NOT_JSON = 'The request body is not valid JSON.'
 export const malformedJson = () => new HttpError(400, NOT_JSON, { code: 'MALFORMED_REQUEST' })
+/** The caller is signed out: sign in first (a signed-in caller who may not gets `forbidden`). */
 export const unauthorized = (message: string, options?: HttpErrorOptions) => new HttpError(401, message, options)
 export const forbidden = (message: string, options?: HttpErrorOptions) => new HttpError(403, message, options)
 export const notFound = (message: string, options?: HttpErrorOptions) => new HttpError(404, message, options)

@@ -2,7 +2,7 @@ import type { PayloadRequest } from 'payload'
 
 import type { Booking } from '../payload-types'
 import { isStaffUser } from '../domain/roles'
-import { type ProfileRow, iso, publicProfile } from '../listingDocument'
+import { type ProfileRow, isHost, iso, publicProfile } from '../listingDocument'
 import type { BookingContext, NewBooking, WrittenBooking } from './newBooking'
 
 /**
@@ -58,7 +58,7 @@ const ownAccount = (a: AccountRow) => ({
   _verified: a._verified,
   sessions: a.sessions,
   collection: 'users',
-  isHost: a.roles.includes('host'),
+  isHost: isHost(a),
 })
 
 export function builtBookingDoc(

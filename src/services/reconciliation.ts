@@ -11,16 +11,6 @@ import { enqueue } from './queue'
 import { sqlExecutor } from './sqlExecutor'
 import { listAll, stripe, stripeId } from './stripe'
 
-/**
- * One reconciliation run (the repeatable `reconcile` job, or staff's "Run now"): fetch Stripe's
- * PaymentIntents and refunds created in the window and our payments of the same window, let
- * planReconciliation compare them, re-apply the webhook handling where a webhook was missed (the same
- * idempotent syncPayment, so a confirmation happens once), and write a reconciliation-reports document.
- * It also re-enqueues the work a lost or failed job would have done: stored events still pending,
- * cancellations whose refund and mails were never queued, and refunds owed that Stripe never got
- * (these two look back REFUND_RECOVERY_DAYS, from the bookings).
- */
-
 /** Rows per statement when reading the window's payments. */
 const WINDOW_PAGE = 1000
 
@@ -97,6 +87,15 @@ async function closeInterruptedReports(payload: Payload): Promise<void> {
   })
 }
 
+/**
+ * One reconciliation run (the repeatable `reconcile` job, or staff's "Run now"): fetch Stripe's
+ * PaymentIntents and refunds created in the window and our payments of the same window, let
+ * planReconciliation compare them, re-apply the webhook handling where a webhook was missed (the same
+ * idempotent syncPayment, so a confirmation happens once), and write a reconciliation-reports document.
+ * It also re-enqueues the work a lost or failed job would have done: stored events still pending,
+ * cancellations whose refund and mails were never queued, and refunds owed that Stripe never got
+ * (these two look back REFUND_RECOVERY_DAYS, from the bookings).
+ */
 export async function reconcile(payload: Payload, options: { trigger: 'scheduled' | 'manual'; requestedBy?: number; now?: Date }): Promise<string> {
   await closeInterruptedReports(payload)
   const windowEnd = options.now ?? new Date()
