@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 
 import { env } from '../src/lib/env'
 import { paymentsConfigured } from '../src/services/stripe'
-import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from './queues'
+import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from '../src/jobs/registry'
 
 /**
  * The repeatable jobs, kept scheduled by every worker that runs their queue. A job scheduler is one

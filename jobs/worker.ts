@@ -1,6 +1,6 @@
-import { type Job, Queue, Worker } from 'bullmq'
+import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import { type Payload, getPayload } from 'payload'
+import { getPayload } from 'payload'
 
 import { env } from '../src/lib/env'
 import { atMostEvery, createLogger } from '../src/lib/logger'
@@ -9,7 +9,7 @@ import { closeQueues } from '../src/services/queue'
 import { processBookingJob } from './processors/bookingLifecycle'
 import { processMailJob } from './processors/mail'
 import { onPaymentsJobGaveUp, processPaymentsJob } from './processors/payments'
-import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from './queues'
+import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, type Processor, type QueueName, bullPrefix } from '../src/jobs/registry'
 import { keepSchedules } from './schedules'
 
 /**
@@ -21,7 +21,7 @@ import { keepSchedules } from './schedules'
  */
 const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
 
-const PROCESSORS: Record<string, { run: (payload: Payload, job: Job) => Promise<string>; concurrency: number }> = {
+const PROCESSORS: Record<QueueName, { run: Processor; concurrency: number }> = {
   [BOOKING_LIFECYCLE_QUEUE]: { run: processBookingJob, concurrency: 4 },
   [PAYMENTS_QUEUE]: { run: processPaymentsJob, concurrency: 4 },
   [MAIL_QUEUE]: { run: processMailJob, concurrency: 2 },

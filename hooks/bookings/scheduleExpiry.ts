@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../../jobs/queues'
+import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../../src/jobs/registry'
 import { enqueue } from '../../src/services/queue'
 
 /**

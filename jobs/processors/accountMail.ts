@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq'
 import type { Payload } from 'payload'
 
 import type { User } from '../../src/payload-types'
@@ -6,7 +5,7 @@ import { env } from '../../src/lib/env'
 import { type MailMessage, accountMail, passwordResetEmail, verificationEmail } from '../../src/services/mailTemplates'
 import { fingerprint } from '../../src/services/accountMail'
 import { LOCK_TIME_MS } from '../../src/domain/accountRules'
-import type { MailJobs } from '../queues'
+import type { MailJobs } from '../../src/jobs/registry'
 
 type Account = User & {
   _verificationToken?: string | null
@@ -24,7 +23,7 @@ async function readAccount(payload: Payload, id: number): Promise<Account | null
   return (user as Account | null) ?? null
 }
 
-/** What to send, or why nothing is sent. Reads the account as it is now (see jobs/queues.ts). */
+/** What to send, or why nothing is sent. Reads the account as it is now (see src/jobs/registry.ts). */
 async function compose(payload: Payload, data: MailJobs['account'], jobId: string): Promise<{ to: string; message: MailMessage } | string> {
   if (data.kind === 'password-reset-request') {
     // Payload's own operation makes and stores the token; it answers null for an unknown address.
@@ -62,11 +61,10 @@ async function compose(payload: Payload, data: MailJobs['account'], jobId: strin
   }
 }
 
-export async function processAccountMailJob(payload: Payload, job: Job): Promise<string> {
-  const data = job.data as MailJobs['account']
-  const composed = await compose(payload, data, String(job.id))
+export async function processAccountMailJob(payload: Payload, data: MailJobs['account'], jobId: string): Promise<string> {
+  const composed = await compose(payload, data, jobId)
   if (typeof composed === 'string') return `${data.kind}: ${composed}`
-  const messageId = `<${job.id}@${new URL(env.SERVER_URL).hostname}>`
+  const messageId = `<${jobId}@${new URL(env.SERVER_URL).hostname}>`
   const { message } = composed
   await payload.sendEmail({ to: composed.to, subject: message.subject, html: message.html, ...(message.text ? { text: message.text } : {}), messageId })
   return `${data.kind} sent`

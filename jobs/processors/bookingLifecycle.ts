@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq'
 import { type Payload, createLocalReq } from 'payload'
 
 import { bookingRef } from '../../src/domain/payments'
@@ -12,7 +11,7 @@ import { inTransaction } from '../../src/services/transaction'
 import { applyTransition, overdueHolds, staysToComplete } from '../../src/services/bookingLifecycle'
 import { enqueue } from '../../src/services/queue'
 import { paymentsConfigured } from '../../src/services/stripe'
-import { type BookingLifecycleJobName, type BookingLifecycleJobs, PAYMENTS_QUEUE, paymentJobIds } from '../queues'
+import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, paymentJobIds, processorOf } from '../../src/jobs/registry'
 
 /**
  * Processors of the booking-lifecycle queue. Each re-reads the booking and acts only if its state still
@@ -48,6 +47,16 @@ async function expire(
   return 'expired'
 }
 
+/**
+ * One booking the sweep could not act on (a lock timeout, a hold not quite over by this clock): the
+ * sweep goes on with the others and the next sweep tries it again; the reason is logged.
+ */
+function skipped(payload: Payload, bookingId: number, what: string, error: unknown): 'skipped' {
+  const notDue = error instanceof NotDueYet
+  payload.logger[notDue ? 'debug' : 'warn']({ err: error, bookingId, msg: `sweep: could not ${what}; the next sweep tries again` })
+  return 'skipped'
+}
+
 /** Bookings per sweep and kind; a longer backlog is taken by the next sweep. */
 const SWEEP_BATCH = 1000
 
@@ -55,7 +64,7 @@ async function sweep(payload: Payload): Promise<string> {
   const now = new Date()
   let expired = 0
   for (const booking of await overdueHolds(payload, now, SWEEP_BATCH)) {
-    const result = await expire(payload, booking.id, booking.status as 'awaiting_payment' | 'requested').catch(() => 'skipped')
+    const result = await expire(payload, booking.id, booking.status).catch((error: unknown) => skipped(payload, booking.id, 'expire its hold', error))
     if (result === 'expired') expired++
   }
   // "The day after checkOut": the stay's last morning has passed.
@@ -96,24 +105,15 @@ async function revealOverdueReviews(payload: Payload): Promise<number> {
     if (typeof booking !== 'object' || seen.has(booking.id)) continue
     seen.add(booking.id)
     if (Date.now() < reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS).getTime()) continue
-    const result = await revealReviews(payload, booking.id).catch(() => 'skipped')
+    const result = await revealReviews(payload, booking.id).catch((error: unknown) => skipped(payload, booking.id, 'reveal its reviews', error))
     if (result.startsWith('published')) revealed++
   }
   return revealed
 }
 
-export async function processBookingJob(payload: Payload, job: Job): Promise<string> {
-  switch (job.name as BookingLifecycleJobName) {
-    case 'expire-hold':
-    case 'expire-request': {
-      const data = job.data as BookingLifecycleJobs['expire-hold']
-      return expire(payload, data.bookingId, job.name === 'expire-hold' ? 'awaiting_payment' : 'requested', data.holdExpiresAt)
-    }
-    case 'sweep':
-      return `${await sweep(payload)}, revealed reviews of ${await revealOverdueReviews(payload)} stays`
-    case 'reveal-reviews':
-      return revealReviews(payload, (job.data as BookingLifecycleJobs['reveal-reviews']).bookingId)
-    default:
-      throw new Error(`unknown job ${String(job.name)}`)
-  }
-}
+export const processBookingJob = processorOf(BOOKING_LIFECYCLE_QUEUE, {
+  'expire-hold': (payload, job) => expire(payload, job.data.bookingId, 'awaiting_payment', job.data.holdExpiresAt),
+  'expire-request': (payload, job) => expire(payload, job.data.bookingId, 'requested', job.data.holdExpiresAt),
+  sweep: async (payload) => `${await sweep(payload)}, revealed reviews of ${await revealOverdueReviews(payload)} stays`,
+  'reveal-reviews': (payload, job) => revealReviews(payload, job.data.bookingId),
+})

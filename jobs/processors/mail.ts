@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq'
 import type { Payload } from 'payload'
 
 import type { Booking, Property, User } from '../../src/payload-types'
@@ -6,7 +5,7 @@ import { describeMoney } from '../../src/domain/money'
 import { toStayDate } from '../../src/lib/stayDateField'
 import { type BookingMailFacts, type MailMessage, bookingLink, bookingMail } from '../../src/services/mailTemplates'
 import { env } from '../../src/lib/env'
-import type { MailJobName, MailJobs } from '../queues'
+import { MAIL_QUEUE, type MailJobs, processorOf } from '../../src/jobs/registry'
 import { processAccountMailJob } from './accountMail'
 
 /**
@@ -51,10 +50,7 @@ function compose(data: MailJobs['send'], f: BookingMailFacts): MailMessage {
   }
 }
 
-export async function processMailJob(payload: Payload, job: Job): Promise<string> {
-  if ((job.name as MailJobName) === 'account') return processAccountMailJob(payload, job)
-  if ((job.name as MailJobName) !== 'send') throw new Error(`unknown job ${job.name}`)
-  const data = job.data as MailJobs['send']
+async function sendBookingMail(payload: Payload, data: MailJobs['send'], jobId: string): Promise<string> {
   const booking = await payload.findByID({ collection: 'bookings', id: data.bookingId, depth: 1, overrideAccess: true, disableErrors: true })
   if (!booking) return 'booking gone'
   const to = (data.recipient === 'guest' ? booking.guest : booking.host) as User | null
@@ -63,7 +59,12 @@ export async function processMailJob(payload: Payload, job: Job): Promise<string
   // At-least-once: a worker killed between the SMTP server's "accepted" and the job's completion sends
   // again on retry. The Message-ID is the job id, so the copy is the same message to every mail system
   // and client that deduplicates by it (most do), and to anyone reading the logs.
-  const messageId = `<${job.id}@${new URL(env.SERVER_URL).hostname}>`
+  const messageId = `<${jobId}@${new URL(env.SERVER_URL).hostname}>`
   await payload.sendEmail({ to: to.email, subject: message.subject, html: message.html, text: message.text, messageId })
   return `${data.kind} → ${data.recipient}`
 }
+
+export const processMailJob = processorOf(MAIL_QUEUE, {
+  send: (payload, job) => sendBookingMail(payload, job.data, String(job.id)),
+  account: (payload, job) => processAccountMailJob(payload, job.data, String(job.id)),
+})

@@ -5,7 +5,7 @@ import type Stripe from 'stripe'
 import { cancelOpenIntents, flagRefundFailure, recordDispute, refundBooking, syncPayment } from '../../src/services/payments'
 import { reconcile } from '../../src/services/reconciliation'
 import { stripeId } from '../../src/services/stripe'
-import type { PaymentsJobName, PaymentsJobs } from '../queues'
+import { PAYMENTS_QUEUE, isJob, processorOf } from '../../src/jobs/registry'
 
 class Retry extends Error {}
 
@@ -35,8 +35,8 @@ async function handle(payload: Payload, event: Stripe.Event): Promise<'processed
   return 'ignored'
 }
 
-async function processStripeEvent(payload: Payload, job: Job<PaymentsJobs['stripe-event']>): Promise<string> {
-  const stored = await storedEvent(payload, job.data.eventId)
+async function processStripeEvent(payload: Payload, eventId: string): Promise<string> {
+  const stored = await storedEvent(payload, eventId)
   if (!stored) return 'not in the inbox'
   if (stored.status === 'processed' || stored.status === 'ignored') return `already ${stored.status}`
   const outcome = await handle(payload, stored.payload as unknown as Stripe.Event)
@@ -61,34 +61,19 @@ async function storedEvent(payload: Payload, eventId: string) {
  */
 export async function onPaymentsJobGaveUp(payload: Payload, job: Job, error: Error): Promise<void> {
   const message = error.message || String(error)
-  if (job.name === 'stripe-event') {
-    const stored = await storedEvent(payload, (job.data as PaymentsJobs['stripe-event']).eventId)
+  if (isJob(PAYMENTS_QUEUE, job, 'stripe-event')) {
+    const stored = await storedEvent(payload, job.data.eventId)
     if (stored && stored.status === 'pending') {
       await payload.update({ collection: 'stripe-events', id: stored.id, data: { status: 'failed', processedAt: new Date().toISOString(), error: message }, depth: 0, overrideAccess: true })
     }
-  } else if (job.name === 'refund') {
-    const { bookingId, kind } = job.data as PaymentsJobs['refund']
-    await flagRefundFailure(payload, bookingId, kind, error)
+  } else if (isJob(PAYMENTS_QUEUE, job, 'refund')) {
+    await flagRefundFailure(payload, job.data.bookingId, job.data.kind, error)
   }
 }
 
-export async function processPaymentsJob(payload: Payload, job: Job): Promise<string> {
-  switch (job.name as PaymentsJobName) {
-    case 'stripe-event':
-      return processStripeEvent(payload, job as Job<PaymentsJobs['stripe-event']>)
-    case 'refund': {
-      const { bookingId, kind, replaces } = job.data as PaymentsJobs['refund']
-      return refundBooking(payload, bookingId, kind, job.attemptsMade, replaces)
-    }
-    case 'cancel-intents': {
-      const { bookingId } = job.data as PaymentsJobs['cancel-intents']
-      return `cancelled ${await cancelOpenIntents(payload, bookingId)} intent(s)`
-    }
-    case 'reconcile': {
-      const { trigger, requestedBy } = job.data as PaymentsJobs['reconcile']
-      return reconcile(payload, { trigger, requestedBy })
-    }
-    default:
-      throw new Error(`unknown job ${String(job.name)}`)
-  }
-}
+export const processPaymentsJob = processorOf(PAYMENTS_QUEUE, {
+  'stripe-event': (payload, job) => processStripeEvent(payload, job.data.eventId),
+  refund: (payload, job) => refundBooking(payload, job.data.bookingId, job.data.kind, job.attemptsMade, job.data.replaces),
+  'cancel-intents': async (payload, job) => `cancelled ${await cancelOpenIntents(payload, job.data.bookingId)} intent(s)`,
+  reconcile: (payload, job) => reconcile(payload, { trigger: job.data.trigger, requestedBy: job.data.requestedBy }),
+})

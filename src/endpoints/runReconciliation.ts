@@ -1,4 +1,4 @@
-import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
+import { PAYMENTS_QUEUE, paymentJobIds } from '../jobs/registry'
 import * as contract from '../contract/operations'
 import { isStaffUser } from '../domain/roles'
 import { HttpError, forbidden, unauthorized } from '../lib/errors'

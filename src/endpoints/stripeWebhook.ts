@@ -1,7 +1,7 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 import type Stripe from 'stripe'
 
-import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
+import { PAYMENTS_QUEUE, paymentJobIds } from '../jobs/registry'
 import { redactStripeObject } from '../domain/payments'
 import { env } from '../lib/env'
 import { HttpError, badRequest } from '../lib/errors'

@@ -2,7 +2,7 @@ import { sql } from '@payloadcms/db-postgres'
 import { type Payload, type PayloadRequest, createLocalReq } from 'payload'
 import type Stripe from 'stripe'
 
-import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../../jobs/queues'
+import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../jobs/registry'
 import type { Booking, Payment } from '../payload-types'
 import { type PaymentStatus, type RefundKind, bookingRef, derivePaymentStatus, isDeadRefund, isSettled, refundedTotal, stripeKeys } from '../domain/payments'
 import { type RefundOwed, type RefundOwedInput, isUnavailable, refundOwed } from '../domain/refunds'

@@ -1,26 +1,9 @@
 import { Job, type JobsOptions, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import {
-  BOOKING_LIFECYCLE_QUEUE,
-  type BookingLifecycleJobs,
-  MAIL_QUEUE,
-  type MailJobs,
-  PAYMENTS_QUEUE,
-  type PaymentsJobs,
-  bullPrefix,
-} from '../../jobs/queues'
+import { type JobName, type QueueName, type Registry, bullPrefix } from '../jobs/registry'
 import { env } from '../lib/env'
 import { atMostEvery, createLogger } from '../lib/logger'
-
-/** Every queue with its jobs' payloads: enqueue() is typed by it. */
-type Registry = {
-  [BOOKING_LIFECYCLE_QUEUE]: BookingLifecycleJobs
-  [PAYMENTS_QUEUE]: PaymentsJobs
-  [MAIL_QUEUE]: MailJobs
-}
-export type QueueName = keyof Registry
-export const QUEUE_NAMES = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const satisfies readonly QueueName[]
 
 const logger = createLogger('queue', env.LOG_LEVEL, env.LOG_FORMAT)
 const warnNow = atMostEvery(60_000)
@@ -57,7 +40,7 @@ export function queue(name: QueueName): Queue {
 /** Completed jobs stay a week so a re-enqueue with the same id is still a no-op; failed ones a month. */
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } }
 
-export async function enqueue<Q extends QueueName, N extends keyof Registry[Q] & string>(
+export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
   queueName: Q,
   name: N,
   data: Registry[Q][N],

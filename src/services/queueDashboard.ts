@@ -7,8 +7,8 @@ import { isStaffUser } from '../domain/roles'
 import { env } from '../lib/env'
 import { apiError, logErrorAnswer, sendError } from '../lib/errorCodes'
 import { defaultCode } from '../lib/errors'
-import { BOOKING_LIFECYCLE_QUEUE } from '../../jobs/queues'
-import { QUEUE_NAMES, queue } from './queue'
+import { BOOKING_LIFECYCLE_QUEUE, QUEUE_NAMES } from '../jobs/registry'
+import { queue } from './queue'
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues'
 

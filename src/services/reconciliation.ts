@@ -2,7 +2,7 @@ import { sql } from '@payloadcms/db-postgres/drizzle'
 import type { Payload } from 'payload'
 import type Stripe from 'stripe'
 
-import { PAYMENTS_QUEUE, paymentJobIds } from '../../jobs/queues'
+import { PAYMENTS_QUEUE, paymentJobIds } from '../jobs/registry'
 import type { PaymentStatus } from '../domain/payments'
 import { type LocalPayment, type StripeIntent, planReconciliation } from '../domain/reconciliation'
 import { env } from '../lib/env'

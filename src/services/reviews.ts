@@ -1,7 +1,7 @@
 import { sql } from '@payloadcms/db-postgres/drizzle'
 import type { PayloadRequest } from 'payload'
 
-import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../../jobs/queues'
+import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../jobs/registry'
 import type { Booking, Review } from '../payload-types'
 import { bookingRef } from '../domain/payments'
 import { type ListingRatings, type RatedReview, SUB_RATINGS, type SubRating, listingRatings, reviewWindowClosesAt } from '../domain/reviews'

@@ -1,7 +1,7 @@
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { jobIds } from '../../jobs/queues'
+import { jobIds } from '../../src/jobs/registry'
 import { type StackQueues, stackQueues } from '../helpers/queues'
 import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
 import { type Stack, startStack } from '../helpers/stack'

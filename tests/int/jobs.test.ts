@@ -1,6 +1,6 @@
 import pg from 'pg'
 
-import { jobIds } from '../../jobs/queues'
+import { jobIds } from '../../src/jobs/registry'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'

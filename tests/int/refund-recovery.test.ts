@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '../../jobs/queues'
+import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '../../src/jobs/registry'
 import { addDays, utcDate } from '../../src/domain/stayDates'
 import { type Cast, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'

@@ -1,6 +1,11 @@
+import type { Job } from 'bullmq'
+import type { Payload } from 'payload'
+
 /**
- * The registry of every BullMQ queue, its jobs and their payloads. Producers (src/services/queue.ts)
- * and processors (jobs/processors/) import names from here so they cannot drift apart.
+ * The registry of every BullMQ queue: its name, its jobs and their payloads, the job ids, and the type
+ * of the handlers that process them. Producers (src/services/queue.ts and its callers) and the
+ * processors (jobs/processors/) both import it, so they cannot drift apart; `jobs/` imports `src/`,
+ * never the reverse.
  *
  * Job ids are business keys without ':' (BullMQ reserves it), so enqueuing the same thing twice is a
  * no-op. Expiry ids name the hold, not only the booking (`booking-42-expire-hold-1795000000000`): a new
@@ -102,3 +107,39 @@ export const mailJobId = (kind: MailKind, ref: string, recipient: 'guest' | 'hos
  */
 export const accountMailJobId = (kind: AccountMailKind, subject: string, discriminator: string | number) =>
   ['mail', kind, subject, String(discriminator)].join('-').replace(/:/g, '_')
+
+/** Every queue with its jobs' payloads: enqueue() and the processors are typed by it. */
+export type Registry = {
+  [BOOKING_LIFECYCLE_QUEUE]: BookingLifecycleJobs
+  [PAYMENTS_QUEUE]: PaymentsJobs
+  [MAIL_QUEUE]: MailJobs
+}
+export type QueueName = keyof Registry
+export const QUEUE_NAMES = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const satisfies readonly QueueName[]
+export type JobName<Q extends QueueName> = keyof Registry[Q] & string
+
+/** A job of queue Q named N, as its handler receives it. */
+export type QueueJob<Q extends QueueName, N extends JobName<Q> = JobName<Q>> = Job<Registry[Q][N], string, N>
+
+/** One handler per job of a queue; each returns the line the worker logs as the job's result. */
+export type Handlers<Q extends QueueName> = {
+  [N in JobName<Q>]: (payload: Payload, job: QueueJob<Q, N>) => Promise<string>
+}
+
+export type Processor = (payload: Payload, job: Job) => Promise<string>
+
+/** Whether a job (as BullMQ's events hand it over, untyped) is queue Q's job N, typed as such. */
+export const isJob = <Q extends QueueName, N extends JobName<Q>>(_queue: Q, job: Job, name: N): job is QueueJob<Q, N> => job.name === name
+
+/**
+ * The worker's processor for a queue: the job's name picks its handler. The one place a job read back
+ * from Redis is taken to be of its registered type (a producer could only enqueue it through the typed
+ * enqueue()); a name the registry does not know fails the job.
+ */
+export function processorOf<Q extends QueueName>(queue: Q, handlers: Handlers<Q>): Processor {
+  return (payload, job) => {
+    if (!Object.hasOwn(handlers, job.name)) throw new Error(`${queue}: unknown job ${job.name}`)
+    const handler = handlers[job.name as JobName<Q>] as (payload: Payload, job: Job) => Promise<string>
+    return handler(payload, job)
+  }
+}
