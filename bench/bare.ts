@@ -62,13 +62,23 @@ export function bareApp(pool: pg.Pool): express.Express {
     const rows = found.slice(0, c.limit)
     const skip = c.after ? null : (c.page - 1) * c.limit
     let totalDocs: number
-    if (!more && skip !== null && (rows.length > 0 || skip === 0)) totalDocs = rows.length && 'total' in rows[0] ? Number(rows[0].total) : skip + rows.length
+    if (!more && skip !== null && (rows.length > 0 || skip === 0))
+      totalDocs = rows.length && 'total' in rows[0] ? Number(rows[0].total) : skip + rows.length
     else {
       const counted = dialect.sqlToQuery(count)
       totalDocs = Number((await pool.query(counted.sql, counted.params)).rows[0]?.total ?? 0)
     }
     res.json({
-      docs: rows.map((r) => ({ id: r.id, title: r.title, slug: r.slug, city: r.city, country: r.country, nightlyRate: Number(r.nightly_rate), currency: r.currency, cover: r.cover_filename })),
+      docs: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        slug: r.slug,
+        city: r.city,
+        country: r.country,
+        nightlyRate: Number(r.nightly_rate),
+        currency: r.currency,
+        cover: r.cover_filename,
+      })),
       totalDocs,
       page: c.page,
       totalPages: Math.ceil(totalDocs / c.limit),
@@ -78,7 +88,9 @@ export function bareApp(pool: pg.Pool): express.Express {
 
   // Payload's find at its default depth: the page, the count, then the photos and hosts it populates.
   const listingPage = async (where: string, value: string, limit: number) => {
-    const page = await pool.query(`${LISTING} WHERE ${where} AND p._status = 'published' ORDER BY p.created_at DESC LIMIT ${limit}`, [value])
+    const page = await pool.query(`${LISTING} WHERE ${where} AND p._status = 'published' ORDER BY p.created_at DESC LIMIT ${limit}`, [
+      value,
+    ])
     const count = await pool.query(`SELECT count(*)::int AS n FROM properties p WHERE ${where} AND p._status = 'published'`, [value])
     const mediaIds = page.rows.flatMap((r) => r.photos as number[])
     const hostIds = [...new Set(page.rows.map((r) => r.host_id).filter((id) => id !== null))]
@@ -89,7 +101,11 @@ export function bareApp(pool: pg.Pool): express.Express {
     const mediaById = new Map(media.rows.map((m) => [m.id, m]))
     const hostById = new Map(hosts.rows.map((h) => [h.id, h]))
     return {
-      docs: page.rows.map((r) => ({ ...r, photos: (r.photos as number[]).map((id) => mediaById.get(id) ?? id), host: hostById.get(r.host_id) ?? r.host_id })),
+      docs: page.rows.map((r) => ({
+        ...r,
+        photos: (r.photos as number[]).map((id) => mediaById.get(id) ?? id),
+        host: hostById.get(r.host_id) ?? r.host_id,
+      })),
       totalDocs: count.rows[0].n as number,
       limit,
     }
@@ -114,7 +130,12 @@ export function bareApp(pool: pg.Pool): express.Express {
   return app
 }
 
-export async function startBare(options: { databaseUrl: string; port: number; poolMax: number; host?: string }): Promise<{ url: string; pool: pg.Pool; close: () => Promise<void> }> {
+export async function startBare(options: {
+  databaseUrl: string
+  port: number
+  poolMax: number
+  host?: string
+}): Promise<{ url: string; pool: pg.Pool; close: () => Promise<void> }> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax })
   const app = bareApp(pool)
   const server = await new Promise<Server>((resolve) => {
@@ -135,7 +156,11 @@ export async function startBare(options: { databaseUrl: string; port: number; po
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href
 if (isMain) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '3121' }, 'database-url': { type: 'string' }, 'pool-max': { type: 'string', default: '16' } },
+    options: {
+      port: { type: 'string', default: '3121' },
+      'database-url': { type: 'string' },
+      'pool-max': { type: 'string', default: '16' },
+    },
   })
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL
   if (!databaseUrl) {

@@ -70,14 +70,23 @@ const positive = (name: string) => {
   return n
 }
 
-const databaseUrl = args['database-url'] ?? process.env.DATABASE_URL ?? fail('Give --database-url (or DATABASE_URL): the database to benchmark.')
+const databaseUrl =
+  args['database-url'] ?? process.env.DATABASE_URL ?? fail('Give --database-url (or DATABASE_URL): the database to benchmark.')
 const duration = positive('duration')
 const connections = positive('connections')
 const port = positive('port')
 const poolMax = positive('pool-max')
 const minListings = Number(args['min-listings'])
-const only = args.only.split(',').map((s) => s.trim()).filter(Boolean)
-const cacheModes = args.cache === 'both' ? (['off', 'on'] as const) : args.cache === 'on' || args.cache === 'off' ? ([args.cache] as const) : fail('--cache is off, on or both.')
+const only = args.only
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
+const cacheModes =
+  args.cache === 'both'
+    ? (['off', 'on'] as const)
+    : args.cache === 'on' || args.cache === 'off'
+      ? ([args.cache] as const)
+      : fail('--cache is off, on or both.')
 const today = new Date().toISOString().slice(0, 10)
 const log = (...parts: unknown[]) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts)
 
@@ -86,7 +95,9 @@ async function cursorToPage200(baseUrl: string, query: string): Promise<string |
   const deadline = Date.now() + 120_000
   let cursor: string | null = null
   for (let page = 1; page < 200; page++) {
-    const res = await fetch(`${baseUrl}/api/properties/search?${query}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { signal: AbortSignal.timeout(60_000) })
+    const res = await fetch(`${baseUrl}/api/properties/search?${query}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      signal: AbortSignal.timeout(60_000),
+    })
     const body = (await res.json()) as { nextCursor?: string | null }
     if (page === 1 && !('nextCursor' in body)) return null
     if (!body.nextCursor) {
@@ -104,7 +115,9 @@ async function cursorToPage200(baseUrl: string, query: string): Promise<string |
 
 async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })
-  const published = await countPublished(pool).catch((error: Error) => fail(`Cannot read listings from ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}: ${error.message}`))
+  const published = await countPublished(pool).catch((error: Error) =>
+    fail(`Cannot read listings from ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}: ${error.message}`),
+  )
   if (published < minListings) {
     await pool.end()
     fail(
@@ -117,7 +130,9 @@ async function main(): Promise<void> {
   log(`reading the dataset of ${published} published listings`)
   const data = await readDataset(pool, today)
   const withBookings = !args['read-only'] && (only.length === 0 || only.some((o) => o.startsWith('book')))
-  log(`${data.database}: ${data.publishedListings} listings, ~${data.bookings} bookings; city ${data.city} (${data.cityListings}); Postgres ${data.postgres.server_version}, shared_buffers ${data.postgres.shared_buffers}`)
+  log(
+    `${data.database}: ${data.publishedListings} listings, ~${data.bookings} bookings; city ${data.city} (${data.cityListings}); Postgres ${data.postgres.server_version}, shared_buffers ${data.postgres.shared_buffers}`,
+  )
 
   let guests: string[] = []
   if (withBookings) {
@@ -135,7 +150,17 @@ async function main(): Promise<void> {
   try {
     for (const cache of cacheModes) {
       log(`starting dist/server.js with CACHE_ENABLED=${cache === 'on'}`)
-      server = await startServer({ port, databaseUrl, poolMax, cache, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix, logLevel: args['log-level'], mediaDir, secret })
+      server = await startServer({
+        port,
+        databaseUrl,
+        poolMax,
+        cache,
+        redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        redisPrefix,
+        logLevel: args['log-level'],
+        mediaDir,
+        secret,
+      })
       const sampler = rssSampler(server.pid)
       const rssAfterStartMb = sampler.peak() / 2 ** 20
       const context: ShapeContext = { data, today, connections, cursor200: null, booking: null }
@@ -168,8 +193,18 @@ async function main(): Promise<void> {
             bareResults.set(shape.id, bareResult)
           }
         }
-        rows.push({ shape: shape.id, label: shape.label, group: shape.group, cache, api, bare: bareResult, ratio: bareResult && bareResult.rps > 0 ? api.rps / bareResult.rps : null })
-        log(`${shape.id}: p50 ${api.p50} ms, p99 ${api.p99} ms, ${api.rps.toFixed(0)} req/s${bareResult ? `; bare ${bareResult.rps.toFixed(0)} req/s` : ''}`)
+        rows.push({
+          shape: shape.id,
+          label: shape.label,
+          group: shape.group,
+          cache,
+          api,
+          bare: bareResult,
+          ratio: bareResult && bareResult.rps > 0 ? api.rps / bareResult.rps : null,
+        })
+        log(
+          `${shape.id}: p50 ${api.p50} ms, p99 ${api.p99} ms, ${api.rps.toFixed(0)} req/s${bareResult ? `; bare ${bareResult.rps.toFixed(0)} req/s` : ''}`,
+        )
       }
       servers.push({ cache, rssPeakMb: Math.round(sampler.stop() / 2 ** 20), rssAfterStartMb: Math.round(rssAfterStartMb) })
       await server.stop()
@@ -200,18 +235,37 @@ async function main(): Promise<void> {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     commit: git('rev-parse HEAD'),
     dirty: Boolean(git('status --porcelain --untracked-files=no')),
-    host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverageAtStart: os.loadavg(), node: process.version },
+    host: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      loadAverageAtStart: os.loadavg(),
+      node: process.version,
+    },
     options: { duration, connections, poolMax, cache: cacheModes, only, logLevel: args['log-level'], readOnly: args['read-only'] },
     dataset: { ...dataset, topCities: cities.slice(0, 10) },
     servers,
     rows,
   }
   mkdirSync(args.out, { recursive: true })
-  const file = path.join(args.out, `${startedAt.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')}.json`)
+  const file = path.join(
+    args.out,
+    `${startedAt
+      .toISOString()
+      .replace(/[:]/g, '-')
+      .replace(/\.\d+Z$/, 'Z')}.json`,
+  )
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)
 
-  console.log(`\n## ${data.database}: ${data.publishedListings} published listings, ~${data.bookings} bookings — ${startedAt.toISOString()}\n`)
-  console.log(`Postgres ${data.postgres.server_version}: shared_buffers ${data.postgres.shared_buffers}, work_mem ${data.postgres.work_mem}, effective_cache_size ${data.postgres.effective_cache_size}, random_page_cost ${data.postgres.random_page_cost}, jit ${data.postgres.jit}. ${os.cpus().length} cores, load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}. ${duration} s per shape and side; pool ${poolMax}.\n`)
+  console.log(
+    `\n## ${data.database}: ${data.publishedListings} published listings, ~${data.bookings} bookings — ${startedAt.toISOString()}\n`,
+  )
+  console.log(
+    `Postgres ${data.postgres.server_version}: shared_buffers ${data.postgres.shared_buffers}, work_mem ${data.postgres.work_mem}, effective_cache_size ${data.postgres.effective_cache_size}, random_page_cost ${data.postgres.random_page_cost}, jit ${data.postgres.jit}. ${os.cpus().length} cores, load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}. ${duration} s per shape and side; pool ${poolMax}.\n`,
+  )
   console.log(markdownTable(rows))
   console.log(`\nServer RSS peak: ${servers.map((s) => `${s.rssPeakMb} MB (cache ${s.cache})`).join(', ')}.`)
   console.log(`Results: ${file}`)

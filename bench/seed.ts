@@ -23,7 +23,17 @@ import { runMigrations } from '../scripts/lib/database'
 import { BufferedWriter, CopyWriter } from './seed/copy'
 import { type Plan, S, makePlan } from './seed/plan'
 import { createRng } from './seed/rng'
-import { type Accounts, PER_NIGHT_SQL, type Sink, writeBlocks, writeBookings, writeListings, writeMedia, writeReviews, writeUsers } from './seed/write'
+import {
+  type Accounts,
+  PER_NIGHT_SQL,
+  type Sink,
+  writeBlocks,
+  writeBookings,
+  writeListings,
+  writeMedia,
+  writeReviews,
+  writeUsers,
+} from './seed/write'
 
 const USAGE = `Usage: npm run bench:seed -- [--listings N] [--bookings N] [--blocks N] [--seed S] [--now ISO] [--bench-guests N] [--force]
   --listings N      published listings (default 100000)
@@ -38,13 +48,38 @@ Writes to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/staybase).`
 
 /** Every table the generator writes (or empties with --force), parents first. */
 const TABLES = [
-  'users', 'users_roles', 'users_sessions', 'media', 'properties', 'properties_amenities', 'properties_rels', '_properties_v', '_properties_v_version_amenities',
-  '_properties_v_rels', 'availability_blocks', 'bookings', 'bookings_quote_per_night', 'stay_reservations', 'payments', 'payments_refunds', 'reviews', 'booking_idempotency_keys',
+  'users',
+  'users_roles',
+  'users_sessions',
+  'media',
+  'properties',
+  'properties_amenities',
+  'properties_rels',
+  '_properties_v',
+  '_properties_v_version_amenities',
+  '_properties_v_rels',
+  'availability_blocks',
+  'bookings',
+  'bookings_quote_per_night',
+  'stay_reservations',
+  'payments',
+  'payments_refunds',
+  'reviews',
+  'booking_idempotency_keys',
 ]
 // Payload's local strategy (payload/dist/auth/strategies/local/generatePasswordSaltHash.js).
 const PBKDF2 = { iterations: 600_000, keyLength: 32, prefix: 'pbkdf2-sha256-v1:' }
 
-type Args = { listings: number; bookings: number; blocks: number; seed: string; now: Date; benchGuests: number; password: string; force: boolean }
+type Args = {
+  listings: number
+  bookings: number
+  blocks: number
+  seed: string
+  now: Date
+  benchGuests: number
+  password: string
+  force: boolean
+}
 
 function parse(argv: string[]): Args {
   const { values } = parseArgs({
@@ -68,7 +103,8 @@ function parse(argv: string[]): Args {
   const count = (name: string, value: string | undefined, fallback: number, min: number) => {
     if (value === undefined) return fallback
     const n = Number(value.replace(/_/g, ''))
-    if (!Number.isInteger(n) || n < min || n > 50_000_000) throw new Error(`--${name} must be a whole number from ${min} to 50000000 (got ${value}).`)
+    if (!Number.isInteger(n) || n < min || n > 50_000_000)
+      throw new Error(`--${name} must be a whole number from ${min} to 50000000 (got ${value}).`)
     return n
   }
   const listings = count('listings', values.listings, 100_000, 1)
@@ -110,22 +146,39 @@ async function main(): Promise<void> {
       await runMigrations({ ...process.env, DATABASE_URL: url })
       phase('migrate')
     }
-    const present = (await client.query<{ name: string }>(`SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relname = ANY($1)`, [TABLES])).rows.map((r) => r.name)
+    const present = (
+      await client.query<{ name: string }>(
+        `SELECT relname AS name FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relname = ANY($1)`,
+        [TABLES],
+      )
+    ).rows.map((r) => r.name)
     const missing = TABLES.filter((t) => !present.includes(t) && t !== 'booking_idempotency_keys')
-    if (missing.length) throw new Error(`The database lacks tables the generator writes (${missing.join(', ')}): run \`npm run migrate\` with this DATABASE_URL.`)
+    if (missing.length)
+      throw new Error(
+        `The database lacks tables the generator writes (${missing.join(', ')}): run \`npm run migrate\` with this DATABASE_URL.`,
+      )
     const tables = TABLES.filter((t) => present.includes(t))
 
-    const existing = (await client.query<{ users: boolean; listings: boolean; bookings: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM users) AS users, EXISTS (SELECT 1 FROM properties) AS listings, EXISTS (SELECT 1 FROM bookings) AS bookings`,
-    )).rows[0]
+    const existing = (
+      await client.query<{ users: boolean; listings: boolean; bookings: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM users) AS users, EXISTS (SELECT 1 FROM properties) AS listings, EXISTS (SELECT 1 FROM bookings) AS bookings`,
+      )
+    ).rows[0]
     if ((existing.users || existing.listings || existing.bookings) && !args.force) {
-      const what = Object.entries(existing).filter(([, v]) => v).map(([k]) => k).join(', ')
-      console.error(`Refusing to seed: the database already has ${what}. Use --force to empty the generated tables (${tables.join(', ')}) and start over.`)
+      const what = Object.entries(existing)
+        .filter(([, v]) => v)
+        .map(([k]) => k)
+        .join(', ')
+      console.error(
+        `Refusing to seed: the database already has ${what}. Use --force to empty the generated tables (${tables.join(', ')}) and start over.`,
+      )
       process.exitCode = 2
       return
     }
 
-    console.log(`Planning ${args.listings} listings, ${args.bookings} bookings, ${args.blocks} blocks (seed "${args.seed}", now ${args.now.toISOString()})…`)
+    console.log(
+      `Planning ${args.listings} listings, ${args.bookings} bookings, ${args.blocks} blocks (seed "${args.seed}", now ${args.now.toISOString()})…`,
+    )
     const plan = makePlan({ ...args }, () => {})
     phase('plan')
     const saltRng = createRng(`${args.seed}:salt`)
@@ -133,20 +186,23 @@ async function main(): Promise<void> {
     const hash = PBKDF2.prefix + pbkdf2Sync(args.password, salt, PBKDF2.iterations, PBKDF2.keyLength, 'sha256').toString('hex')
     phase('password hash')
 
-    const superuser = (await client.query<{ su: boolean }>(`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`)).rows[0]?.su ?? false
+    const superuser =
+      (await client.query<{ su: boolean }>(`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`)).rows[0]?.su ?? false
     await client.query('BEGIN')
     await client.query(`SET LOCAL maintenance_work_mem = '512MB'`)
     await client.query(`SET LOCAL synchronous_commit = off`)
     // Without superuser rights the triggers and FK checks run row by row: slower, same result.
     if (superuser) await client.query(`SET LOCAL session_replication_role = replica`)
     await client.query(`TRUNCATE ${tables.map(ident).join(', ')} RESTART IDENTITY CASCADE`)
-    const indexes = (await client.query<{ name: string; def: string }>(
-      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+    const indexes = (
+      await client.query<{ name: string; def: string }>(
+        `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
          FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
         WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1)
           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)`,
-      [tables],
-    )).rows
+        [tables],
+      )
+    ).rows
     for (const index of indexes) await client.query(`DROP INDEX ${index.name}`)
     phase('truncate, drop indexes')
 
@@ -162,7 +218,10 @@ async function main(): Promise<void> {
       bar.update({ table })
       return CopyWriter.open(client, table, columns, true, (rows) => {
         counts.set(table, rows)
-        bar.update([...counts.values()].reduce((a, b) => a + b, 0), { table })
+        bar.update(
+          [...counts.values()].reduce((a, b) => a + b, 0),
+          { table },
+        )
       })
     }
     const sink: Sink = { open, buffered: (table, columns) => new BufferedWriter(() => open(table, columns)) }
@@ -196,11 +255,13 @@ async function main(): Promise<void> {
     }
     for (const index of indexes) await client.query(index.def)
     phase(`rebuild ${indexes.length} indexes`)
-    const serials = (await client.query<{ table: string; seq: string }>(
-      `SELECT table_name AS table, pg_get_serial_sequence(quote_ident(table_name), 'id') AS seq FROM information_schema.columns
+    const serials = (
+      await client.query<{ table: string; seq: string }>(
+        `SELECT table_name AS table, pg_get_serial_sequence(quote_ident(table_name), 'id') AS seq FROM information_schema.columns
         WHERE table_schema = 'public' AND column_name = 'id' AND table_name = ANY($1) AND column_default LIKE 'nextval%'`,
-      [tables],
-    )).rows
+        [tables],
+      )
+    ).rows
     // Array tables have text ids and no sequence.
     for (const { table, seq } of serials) {
       await client.query(`SELECT setval($1, GREATEST(max(id), 1), max(id) IS NOT NULL) FROM ${ident(table)}`, [seq])
@@ -210,17 +271,22 @@ async function main(): Promise<void> {
     await client.query(`VACUUM (ANALYZE) ${tables.map(ident).join(', ')}`)
     phase('vacuum analyze')
 
-    const sizes = (await client.query<{ table: string; rows: string; size: string }>(
-      `SELECT c.relname AS table, c.reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
+    const sizes = (
+      await client.query<{ table: string; rows: string; size: string }>(
+        `SELECT c.relname AS table, c.reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
          FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) ORDER BY pg_total_relation_size(c.oid) DESC`,
-      [tables],
-    )).rows
+        [tables],
+      )
+    ).rows
     const total = Date.now() - started
     console.log(`\nSeeded in ${(total / 1000).toFixed(1)} s:`)
     for (const [label, ms] of phases) console.log(`  ${label.padEnd(28)} ${(ms / 1000).toFixed(1).padStart(7)} s`)
     console.log('\nTables (rows as estimated by ANALYZE, total size with indexes):')
     for (const s of sizes) console.log(`  ${s.table.padEnd(34)} ${s.rows.padStart(10)}  ${s.size}`)
-    const active = plan.bookings.status.reduce((n, s) => n + (s === S.requested || s === S.awaiting_payment || s === S.confirmed ? 1 : 0), 0)
+    const active = plan.bookings.status.reduce(
+      (n, s) => n + (s === S.requested || s === S.awaiting_payment || s === S.confirmed ? 1 : 0),
+      0,
+    )
     console.log(`\n${plan.cities.length} cities, ${plan.hostCount} hosts, ${plan.guestCount} guests, ${active} active bookings.`)
     console.log(`\nAccounts (password for all: ${accounts.password}):`)
     console.log(`  admin  ${accounts.admin}`)
@@ -252,7 +318,15 @@ function expectedRows(plan: Plan): number {
     const s = plan.bookings.status[k]
     if (s === S.confirmed || s === S.completed || (s === S.cancelled && plan.bookings.paid[k])) paid++
   }
-  return Math.round(users * 2 + photos + (plan.listings.length + amenities + photos) * (1 + versionFactor) + plan.blocks.length + plan.bookings.length + paid + plan.reviews.length)
+  return Math.round(
+    users * 2 +
+      photos +
+      (plan.listings.length + amenities + photos) * (1 + versionFactor) +
+      plan.blocks.length +
+      plan.bookings.length +
+      paid +
+      plan.reviews.length,
+  )
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,9 @@ const runs = Number(process.argv[3] ?? 10)
 async function photoOfAbout5MB(): Promise<Buffer> {
   const width = 3000
   const height = 2000
-  const noise = await sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  const noise = await sharp({
+    create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  })
     .png()
     .toBuffer()
   return sharp(noise).jpeg({ quality: 96 }).toBuffer()

@@ -31,9 +31,22 @@ export const AvailabilityBlocks: CollectionConfig = {
   lockDocuments: false,
   fields: [
     { name: 'property', type: 'relationship', relationTo: 'properties', required: true, index: true },
-    { name: 'host', type: 'relationship', relationTo: 'users', index: true, access: { create: never, update: never }, admin: { readOnly: true } },
+    {
+      name: 'host',
+      type: 'relationship',
+      relationTo: 'users',
+      index: true,
+      access: { create: never, update: never },
+      admin: { readOnly: true },
+    },
     { type: 'row', fields: [stayDateField('startDate', 'First blocked night'), stayDateField('endDate', 'Free again from')] },
-    { name: 'reason', type: 'select', required: true, defaultValue: 'owner_use', options: ['owner_use', 'maintenance', 'other'].map((v) => ({ label: humanize(v), value: v })) },
+    {
+      name: 'reason',
+      type: 'select',
+      required: true,
+      defaultValue: 'owner_use',
+      options: ['owner_use', 'maintenance', 'other'].map((v) => ({ label: humanize(v), value: v })),
+    },
     { name: 'note', type: 'textarea', maxLength: 500 },
   ],
 }

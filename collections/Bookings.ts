@@ -55,8 +55,20 @@ export const Bookings: CollectionConfig = {
     { name: 'guest', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
     // The listing's host when booked: lets hosts read their bookings without a join.
     { name: 'host', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
-    { type: 'row', fields: [stayDateField('checkIn', 'Check-in', { access: fixedAfterCreate }), stayDateField('checkOut', 'Check-out', { access: fixedAfterCreate })] },
-    { name: 'guests', type: 'number', required: true, access: fixedAfterCreate, validate: numberRule({ label: 'Guests', required: true, integer: true, min: 1, max: 50 }) },
+    {
+      type: 'row',
+      fields: [
+        stayDateField('checkIn', 'Check-in', { access: fixedAfterCreate }),
+        stayDateField('checkOut', 'Check-out', { access: fixedAfterCreate }),
+      ],
+    },
+    {
+      name: 'guests',
+      type: 'number',
+      required: true,
+      access: fixedAfterCreate,
+      validate: numberRule({ label: 'Guests', required: true, integer: true, min: 1, max: 50 }),
+    },
     {
       name: 'status',
       type: 'select',
@@ -97,10 +109,26 @@ export const Bookings: CollectionConfig = {
       access: serverOwned,
       admin: { readOnly: true, position: 'sidebar', description: 'As it was when the booking was made' },
     },
-    { name: 'holdExpiresAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
-    { name: 'confirmedAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar', description: 'When the payment went through' } },
+    {
+      name: 'holdExpiresAt',
+      type: 'date',
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
+    {
+      name: 'confirmedAt',
+      type: 'date',
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar', description: 'When the payment went through' },
+    },
     { name: 'cancelledAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'cancelledBy', type: 'select', options: ['guest', 'host', 'staff'].map((v) => ({ label: humanize(v), value: v })), access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    {
+      name: 'cancelledBy',
+      type: 'select',
+      options: ['guest', 'host', 'staff'].map((v) => ({ label: humanize(v), value: v })),
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar' },
+    },
     { name: 'cancellationReason', type: 'textarea', access: serverOwned, admin: { readOnly: true } },
     { name: 'refundAmount', type: 'number', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
     // Set once the cancellation's refund (if owed) and mails were handed to the job queue. Reconciliation
@@ -110,7 +138,12 @@ export const Bookings: CollectionConfig = {
       name: 'cancellationQueuedAt',
       type: 'date',
       access: { ...serverOwned, read: isStaff },
-      admin: { readOnly: true, position: 'sidebar', description: 'When the refund and mails of the cancellation were queued', date: { pickerAppearance: 'dayAndTime' } },
+      admin: {
+        readOnly: true,
+        position: 'sidebar',
+        description: 'When the refund and mails of the cancellation were queued',
+        date: { pickerAppearance: 'dayAndTime' },
+      },
     },
     { name: 'messageToHost', type: 'textarea', maxLength: 1000, access: fixedAfterCreate },
   ],

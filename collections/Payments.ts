@@ -14,7 +14,8 @@ const MONEY_CELL = '/components/MoneyCell#MoneyCell'
 const staffOnly = { read: isStaff }
 // Why a card failed, or why a guest disputed, is between the guest, Stripe and staff: not the host's.
 const guestAndStaff = {
-  read: ({ req, doc }: { req: PayloadRequest; doc?: { guest?: unknown } }) => isStaff({ req }) || (!!req.user && parseId(doc?.guest) === Number(req.user.id)),
+  read: ({ req, doc }: { req: PayloadRequest; doc?: { guest?: unknown } }) =>
+    isStaff({ req }) || (!!req.user && parseId(doc?.guest) === Number(req.user.id)),
 }
 const readOnlyDate = (name: string): Field => ({
   name,
@@ -51,14 +52,37 @@ export const Payments: CollectionConfig = {
     {
       type: 'row',
       fields: [
-        { name: 'amount', type: 'number', required: true, admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)', components: { Cell: MONEY_CELL } } },
-        { name: 'currency', type: 'select', required: true, options: CURRENCY_CODES.map((c) => ({ label: c, value: c })), admin: { readOnly: true } },
+        {
+          name: 'amount',
+          type: 'number',
+          required: true,
+          admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)', components: { Cell: MONEY_CELL } },
+        },
+        {
+          name: 'currency',
+          type: 'select',
+          required: true,
+          options: CURRENCY_CODES.map((c) => ({ label: c, value: c })),
+          admin: { readOnly: true },
+        },
         { name: 'amountRefunded', type: 'number', defaultValue: 0, admin: { readOnly: true, components: { Cell: MONEY_CELL } } },
       ],
     },
-    { name: 'status', type: 'select', required: true, index: true, options: options(PAYMENT_STATUSES), admin: { readOnly: true, position: 'sidebar' } },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      index: true,
+      options: options(PAYMENT_STATUSES),
+      admin: { readOnly: true, position: 'sidebar' },
+    },
     { name: 'stripePaymentIntentId', type: 'text', required: true, unique: true, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'failureMessage', type: 'text', access: guestAndStaff, admin: { readOnly: true, description: 'Why the last attempt failed, as Stripe reported it' } },
+    {
+      name: 'failureMessage',
+      type: 'text',
+      access: guestAndStaff,
+      admin: { readOnly: true, description: 'Why the last attempt failed, as Stripe reported it' },
+    },
     {
       name: 'refunds',
       type: 'array',
@@ -85,8 +109,20 @@ export const Payments: CollectionConfig = {
     },
     // Things a person must look at: a dispute, a refund that kept failing, money taken for dates that
     // were gone. Staff filter the list by this.
-    { name: 'needsAttention', type: 'checkbox', defaultValue: false, index: true, access: staffOnly, admin: { readOnly: true, position: 'sidebar' } },
+    {
+      name: 'needsAttention',
+      type: 'checkbox',
+      defaultValue: false,
+      index: true,
+      access: staffOnly,
+      admin: { readOnly: true, position: 'sidebar' },
+    },
     { name: 'attentionReason', type: 'textarea', access: staffOnly, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'lastStripeEventAt', label: 'Last Stripe event', type: 'date', admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } } },
+    {
+      name: 'lastStripeEventAt',
+      label: 'Last Stripe event',
+      type: 'date',
+      admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
   ],
 }

@@ -100,22 +100,28 @@ export const Properties: CollectionConfig = {
       fields: [
         { name: 'line1', label: 'Address line 1', type: 'text', maxLength: 200 },
         { name: 'line2', label: 'Address line 2', type: 'text', maxLength: 200 },
-        { type: 'row', fields: [
-          { name: 'city', type: 'text', required: true, maxLength: 100, index: true },
-          { name: 'region', type: 'text', maxLength: 100 },
-        ] },
-        { type: 'row', fields: [
-          { name: 'postalCode', type: 'text', maxLength: 20 },
-          {
-            name: 'country',
-            type: 'text',
-            required: true,
-            index: true,
-            hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value)] },
-            validate: textRule('Country', isCountryCode, 'must be an ISO 3166-1 alpha-2 code such as CH or PT.', true),
-            admin: { description: 'Two-letter ISO code, e.g. CH, PT, JP' },
-          },
-        ] },
+        {
+          type: 'row',
+          fields: [
+            { name: 'city', type: 'text', required: true, maxLength: 100, index: true },
+            { name: 'region', type: 'text', maxLength: 100 },
+          ],
+        },
+        {
+          type: 'row',
+          fields: [
+            { name: 'postalCode', type: 'text', maxLength: 20 },
+            {
+              name: 'country',
+              type: 'text',
+              required: true,
+              index: true,
+              hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value)] },
+              validate: textRule('Country', isCountryCode, 'must be an ISO 3166-1 alpha-2 code such as CH or PT.', true),
+              admin: { description: 'Two-letter ISO code, e.g. CH, PT, JP' },
+            },
+          ],
+        },
       ],
     },
     {
@@ -123,16 +129,35 @@ export const Properties: CollectionConfig = {
       type: 'group',
       admin: { description: 'Used for map and distance search.' },
       fields: [
-        { type: 'row', fields: [
-          { name: 'latitude', type: 'number', required: true, validate: numberRule({ label: 'Latitude', required: true, min: -90, max: 90 }) },
-          { name: 'longitude', type: 'number', required: true, validate: numberRule({ label: 'Longitude', required: true, min: -180, max: 180 }) },
-        ] },
+        {
+          type: 'row',
+          fields: [
+            {
+              name: 'latitude',
+              type: 'number',
+              required: true,
+              validate: numberRule({ label: 'Latitude', required: true, min: -90, max: 90 }),
+            },
+            {
+              name: 'longitude',
+              type: 'number',
+              required: true,
+              validate: numberRule({ label: 'Longitude', required: true, min: -180, max: 180 }),
+            },
+          ],
+        },
       ],
     },
     {
       type: 'row',
       fields: [
-        { name: 'maxGuests', type: 'number', required: true, defaultValue: 2, validate: numberRule({ label: 'Max guests', required: true, integer: true, min: 1, max: 50 }) },
+        {
+          name: 'maxGuests',
+          type: 'number',
+          required: true,
+          defaultValue: 2,
+          validate: numberRule({ label: 'Max guests', required: true, integer: true, min: 1, max: 50 }),
+        },
         { name: 'bedrooms', type: 'number', defaultValue: 1, validate: numberRule({ label: 'Bedrooms', integer: true, min: 0, max: 50 }) },
         { name: 'beds', type: 'number', defaultValue: 1, validate: numberRule({ label: 'Beds', integer: true, min: 0, max: 100 }) },
         { name: 'bathrooms', type: 'number', defaultValue: 1, validate: numberRule({ label: 'Bathrooms', min: 0, max: 50, step: 0.5 }) },
@@ -156,30 +181,63 @@ export const Properties: CollectionConfig = {
       fields: [
         // Inside the row on purpose: a required field directly in a group makes Payload's GraphQL update
         // input demand the whole group on every update.
-        { type: 'row', fields: [
-          { name: 'currency', type: 'select', required: true, defaultValue: 'EUR', options: CURRENCY_CODES.map((c) => ({ label: c, value: c })) },
-          {
-            name: 'nightlyRate',
-            type: 'number',
-            required: true,
-            index: true,
-            validate: moneyRule('Nightly rate', { required: true, min: 1 }),
-            admin: { components: { Cell: '/components/MoneyCell#MoneyCell' } },
-          },
-          { name: 'weekendRate', type: 'number', validate: moneyRule('Weekend rate', { min: 1 }), admin: { description: 'Friday and Saturday nights' } },
-          { name: 'cleaningFee', type: 'number', defaultValue: 0, validate: moneyRule('Cleaning fee') },
-        ] },
-        { type: 'row', fields: [
-          { name: 'weeklyDiscountPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Weekly discount', min: 0, max: 90, step: 0.01 }) },
-          { name: 'monthlyDiscountPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Monthly discount', min: 0, max: 90, step: 0.01 }) },
-          { name: 'taxPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Tax', min: 0, max: 30, step: 0.001 }) },
-        ] },
+        {
+          type: 'row',
+          fields: [
+            {
+              name: 'currency',
+              type: 'select',
+              required: true,
+              defaultValue: 'EUR',
+              options: CURRENCY_CODES.map((c) => ({ label: c, value: c })),
+            },
+            {
+              name: 'nightlyRate',
+              type: 'number',
+              required: true,
+              index: true,
+              validate: moneyRule('Nightly rate', { required: true, min: 1 }),
+              admin: { components: { Cell: '/components/MoneyCell#MoneyCell' } },
+            },
+            {
+              name: 'weekendRate',
+              type: 'number',
+              validate: moneyRule('Weekend rate', { min: 1 }),
+              admin: { description: 'Friday and Saturday nights' },
+            },
+            { name: 'cleaningFee', type: 'number', defaultValue: 0, validate: moneyRule('Cleaning fee') },
+          ],
+        },
+        {
+          type: 'row',
+          fields: [
+            {
+              name: 'weeklyDiscountPercent',
+              type: 'number',
+              defaultValue: 0,
+              validate: numberRule({ label: 'Weekly discount', min: 0, max: 90, step: 0.01 }),
+            },
+            {
+              name: 'monthlyDiscountPercent',
+              type: 'number',
+              defaultValue: 0,
+              validate: numberRule({ label: 'Monthly discount', min: 0, max: 90, step: 0.01 }),
+            },
+            { name: 'taxPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Tax', min: 0, max: 30, step: 0.001 }) },
+          ],
+        },
       ],
     },
     {
       type: 'row',
       fields: [
-        { name: 'minNights', type: 'number', required: true, defaultValue: 1, validate: numberRule({ label: 'Minimum nights', required: true, integer: true, min: 1, max: 365 }) },
+        {
+          name: 'minNights',
+          type: 'number',
+          required: true,
+          defaultValue: 1,
+          validate: numberRule({ label: 'Minimum nights', required: true, integer: true, min: 1, max: 365 }),
+        },
         {
           name: 'maxNights',
           type: 'number',
@@ -189,15 +247,34 @@ export const Properties: CollectionConfig = {
             const basic = numberRule({ label: 'Maximum nights', required: true, integer: true, min: 1, max: 365 })(value, args)
             if (basic !== true) return basic
             const min = args.siblingData?.minNights
-            return typeof min === 'number' && (value as number) < min ? `Maximum nights must be at least the minimum nights (${min}).` : true
+            return typeof min === 'number' && (value as number) < min
+              ? `Maximum nights must be at least the minimum nights (${min}).`
+              : true
           },
         },
-        { name: 'checkInTime', type: 'text', defaultValue: '15:00', validate: textRule('Check-in time', isClockTime, 'must be HH:MM (24-hour), e.g. 15:00.') },
-        { name: 'checkOutTime', type: 'text', defaultValue: '11:00', validate: textRule('Check-out time', isClockTime, 'must be HH:MM (24-hour), e.g. 11:00.') },
+        {
+          name: 'checkInTime',
+          type: 'text',
+          defaultValue: '15:00',
+          validate: textRule('Check-in time', isClockTime, 'must be HH:MM (24-hour), e.g. 15:00.'),
+        },
+        {
+          name: 'checkOutTime',
+          type: 'text',
+          defaultValue: '11:00',
+          validate: textRule('Check-out time', isClockTime, 'must be HH:MM (24-hour), e.g. 11:00.'),
+        },
       ],
     },
     { name: 'instantBook', type: 'checkbox', defaultValue: true, admin: { position: 'sidebar' } },
-    { name: 'cancellationPolicy', type: 'select', required: true, defaultValue: 'moderate', options: options(CANCELLATION_POLICIES), admin: { position: 'sidebar' } },
+    {
+      name: 'cancellationPolicy',
+      type: 'select',
+      required: true,
+      defaultValue: 'moderate',
+      options: options(CANCELLATION_POLICIES),
+      admin: { position: 'sidebar' },
+    },
     // Server-owned aggregates of published reviews of stays, recomputed whenever one is published or hidden.
     { name: 'ratingAverage', type: 'number', access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
     { name: 'reviewCount', type: 'number', defaultValue: 0, access: serverOwned, admin: { position: 'sidebar', readOnly: true } },

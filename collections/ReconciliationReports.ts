@@ -27,7 +27,13 @@ export const ReconciliationReports: CollectionConfig = {
   disableDuplicate: true,
   fields: [
     { name: 'title', type: 'text', required: true, admin: { readOnly: true } },
-    { name: 'trigger', type: 'select', required: true, options: ['scheduled', 'manual'].map((v) => ({ label: humanize(v), value: v })), admin: { readOnly: true } },
+    {
+      name: 'trigger',
+      type: 'select',
+      required: true,
+      options: ['scheduled', 'manual'].map((v) => ({ label: humanize(v), value: v })),
+      admin: { readOnly: true },
+    },
     { name: 'requestedBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true } },
     {
       name: 'status',
@@ -37,13 +43,35 @@ export const ReconciliationReports: CollectionConfig = {
       options: ['running', 'completed', 'failed'].map((v) => ({ label: humanize(v), value: v })),
       admin: { readOnly: true },
     },
-    { type: 'row', fields: [{ name: 'windowStart', type: 'date', required: true, admin: dateTime }, { name: 'windowEnd', type: 'date', required: true, admin: dateTime }] },
-    { type: 'row', fields: [{ name: 'startedAt', type: 'date', required: true, index: true, admin: dateTime }, { name: 'finishedAt', type: 'date', admin: dateTime }] },
     {
       type: 'row',
       fields: [
-        { name: 'checked', type: 'number', defaultValue: 0, admin: { readOnly: true, description: 'PaymentIntents, refunds and local payments compared' } },
-        { name: 'fixed', type: 'number', defaultValue: 0, admin: { readOnly: true, description: 'Payments brought in line with Stripe (missed webhooks)' } },
+        { name: 'windowStart', type: 'date', required: true, admin: dateTime },
+        { name: 'windowEnd', type: 'date', required: true, admin: dateTime },
+      ],
+    },
+    {
+      type: 'row',
+      fields: [
+        { name: 'startedAt', type: 'date', required: true, index: true, admin: dateTime },
+        { name: 'finishedAt', type: 'date', admin: dateTime },
+      ],
+    },
+    {
+      type: 'row',
+      fields: [
+        {
+          name: 'checked',
+          type: 'number',
+          defaultValue: 0,
+          admin: { readOnly: true, description: 'PaymentIntents, refunds and local payments compared' },
+        },
+        {
+          name: 'fixed',
+          type: 'number',
+          defaultValue: 0,
+          admin: { readOnly: true, description: 'Payments brought in line with Stripe (missed webhooks)' },
+        },
         { name: 'discrepancyCount', type: 'number', defaultValue: 0, admin: { readOnly: true } },
       ],
     },

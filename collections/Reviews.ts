@@ -26,7 +26,8 @@ const stars = (name: string, label: string, required = false): Field => ({
 })
 // Why staff hid a review: for staff and the review's author.
 const staffOrAuthor = {
-  read: ({ req, doc }: { req: PayloadRequest; doc?: { author?: unknown } }) => isStaff({ req }) || (!!req.user && parseId(doc?.author) === Number(req.user.id)),
+  read: ({ req, doc }: { req: PayloadRequest; doc?: { author?: unknown } }) =>
+    isStaff({ req }) || (!!req.user && parseId(doc?.author) === Number(req.user.id)),
   create: never,
   update: never,
 }
@@ -117,4 +118,3 @@ export const Reviews: CollectionConfig = {
     { name: 'hiddenReason', type: 'textarea', access: staffOrAuthor, admin: { readOnly: true, position: 'sidebar' } },
   ],
 }
-

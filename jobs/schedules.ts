@@ -13,9 +13,17 @@ import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from '../src/jobs/registry'
  * - `reconcile` (payments queue) every RECONCILE_EVERY_MINUTES when Stripe is configured; without
  *   Stripe keys it is removed, so a worker started without them stops an earlier schedule.
  */
-export async function keepSchedules(queues: { [BOOKING_LIFECYCLE_QUEUE]?: Queue; [PAYMENTS_QUEUE]?: Queue }, logger: Logger): Promise<void> {
+export async function keepSchedules(
+  queues: { [BOOKING_LIFECYCLE_QUEUE]?: Queue; [PAYMENTS_QUEUE]?: Queue },
+  logger: Logger,
+): Promise<void> {
   const booking = queues[BOOKING_LIFECYCLE_QUEUE]
-  if (booking) await booking.upsertJobScheduler('booking-sweep', { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) }, { name: 'sweep', data: {} })
+  if (booking)
+    await booking.upsertJobScheduler(
+      'booking-sweep',
+      { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) },
+      { name: 'sweep', data: {} },
+    )
   const payments = queues[PAYMENTS_QUEUE]
   if (!payments) return
   if (paymentsConfigured()) {

@@ -28,7 +28,9 @@ const PROCESSORS: Record<QueueName, { run: Processor; concurrency: number }> = {
 }
 
 /** WORKER_QUEUES picks some queues (e.g. a mail-only worker); empty means all of them. */
-const wanted = env.WORKER_QUEUES.split(',').map((q) => q.trim()).filter(Boolean)
+const wanted = env.WORKER_QUEUES.split(',')
+  .map((q) => q.trim())
+  .filter(Boolean)
 const unknown = wanted.filter((q) => !(q in PROCESSORS))
 if (unknown.length > 0) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(', ')}`)
 const ACTIVE = Object.fromEntries(Object.entries(PROCESSORS).filter(([name]) => wanted.length === 0 || wanted.includes(name)))
@@ -54,14 +56,23 @@ async function main(): Promise<void> {
   paymentsQueue.on('error', logError(PAYMENTS_QUEUE))
   // Each worker schedules the repeatable jobs of the queues it runs.
   await keepSchedules(
-    { ...(BOOKING_LIFECYCLE_QUEUE in ACTIVE && { [BOOKING_LIFECYCLE_QUEUE]: bookingQueue }), ...(PAYMENTS_QUEUE in ACTIVE && { [PAYMENTS_QUEUE]: paymentsQueue }) },
+    {
+      ...(BOOKING_LIFECYCLE_QUEUE in ACTIVE && { [BOOKING_LIFECYCLE_QUEUE]: bookingQueue }),
+      ...(PAYMENTS_QUEUE in ACTIVE && { [PAYMENTS_QUEUE]: paymentsQueue }),
+    },
     logger,
   )
 
   const workers = Object.entries(ACTIVE).map(([name, { run, concurrency }]) => {
     // A crashed worker's jobs are taken over once their lock (renewed every half period) runs out.
     const lock = env.JOB_LOCK_SECONDS * 1000
-    const worker = new Worker(name, (job) => run(payload, job), { connection, prefix, concurrency, lockDuration: lock, stalledInterval: lock })
+    const worker = new Worker(name, (job) => run(payload, job), {
+      connection,
+      prefix,
+      concurrency,
+      lockDuration: lock,
+      stalledInterval: lock,
+    })
     worker.on('error', logError(name))
     worker.on('completed', (job, result) => logger.info({ queue: name, job: job.name, jobId: job.id, result }, 'job done'))
     worker.on('failed', (job, error) => {
@@ -69,7 +80,9 @@ async function main(): Promise<void> {
       // Gave up: every attempt used, or BullMQ failed it for stalling too often (its workers died).
       const gaveUp = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/.test(error.message))
       if (gaveUp && name === PAYMENTS_QUEUE) {
-        onPaymentsJobGaveUp(payload, job, error).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, 'could not record a failed payments job'))
+        onPaymentsJobGaveUp(payload, job, error).catch((e: unknown) =>
+          logger.error({ err: e, jobId: job.id }, 'could not record a failed payments job'),
+        )
       }
     })
     return worker

@@ -1,17 +1,17 @@
-import * as migration_20261125_224022_initial from './20261125_224022_initial';
-import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media';
-import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks';
-import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks';
-import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys';
-import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules';
-import * as migration_20261126_011717_payments from './20261126_011717_payments';
-import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles';
-import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
-import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change';
-import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at';
-import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates';
-import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes';
-import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes';
+import * as migration_20261125_224022_initial from './20261125_224022_initial'
+import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media'
+import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks'
+import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks'
+import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys'
+import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules'
+import * as migration_20261126_011717_payments from './20261126_011717_payments'
+import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles'
+import * as migration_20261126_020942_reviews from './20261126_020942_reviews'
+import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change'
+import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at'
+import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates'
+import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes'
+import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes'
 
 export const migrations = [
   {
@@ -84,4 +84,4 @@ export const migrations = [
     down: migration_20261127_195653_worker_indexes.down,
     name: '20261127_195653_worker_indexes',
   },
-];
+]

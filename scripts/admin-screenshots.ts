@@ -21,7 +21,14 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true })
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
   const shots: [string, string, string[]][] = [
     [
@@ -43,7 +50,16 @@ async function main(): Promise<void> {
     [
       'maria.host@staybase.local',
       'host',
-      ['/admin', '/admin/account', '/admin/collections/properties', '/admin/collections/properties/1', '/admin/collections/media', '/admin/collections/bookings', '/admin/collections/payments', '/admin/collections/reviews'],
+      [
+        '/admin',
+        '/admin/account',
+        '/admin/collections/properties',
+        '/admin/collections/properties/1',
+        '/admin/collections/media',
+        '/admin/collections/bookings',
+        '/admin/collections/payments',
+        '/admin/collections/reviews',
+      ],
     ],
     ['alex.guest@staybase.local', 'guest', ['/admin']],
   ]

@@ -30,7 +30,10 @@ function* walk(dir: string): Generator<string> {
 
 function inputHash(except: string[] = []): string {
   const hash = createHash('sha256')
-  const files = [...INPUT_DIRS.flatMap((d) => [...walk(path.join(root, d))]), ...INPUT_FILES.filter((f) => !except.includes(f)).map((f) => path.join(root, f))]
+  const files = [
+    ...INPUT_DIRS.flatMap((d) => [...walk(path.join(root, d))]),
+    ...INPUT_FILES.filter((f) => !except.includes(f)).map((f) => path.join(root, f)),
+  ]
   for (const file of files) {
     if (!existsSync(file)) continue
     hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0')
@@ -54,7 +57,9 @@ async function bundleProcesses(): Promise<void> {
     sourcemap: true,
     logLevel: 'warning',
     // Bundled ESM code that needs require() (some CommonJS dependencies' internals) gets a real one.
-    banner: { js: "import { createRequire as __staybaseCreateRequire } from 'node:module'; const require = __staybaseCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __staybaseCreateRequire } from 'node:module'; const require = __staybaseCreateRequire(import.meta.url);",
+    },
   })
 }
 

@@ -37,7 +37,10 @@ for (const [name, qs] of Object.entries(shapes)) {
     parsed.criteria.after = { page: 200, key: { sort: 'price', rate: Number(first.nightly_rate), id: first.id } }
   }
   const { query, count } = searchStatements(parsed.criteria)
-  for (const [kind, st] of [['page', query], ['count', count]] as const) {
+  for (const [kind, st] of [
+    ['page', query],
+    ['count', count],
+  ] as const) {
     const q = dialect.sqlToQuery(st)
     // warm
     await client.query(q.sql, q.params)

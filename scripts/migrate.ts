@@ -19,7 +19,13 @@ async function main(): Promise<void> {
   const payload = await getPayload({ config })
   const before = await payload.find({ collection: 'payload-migrations', limit: 0, depth: 0 }).catch(() => ({ totalDocs: 0 }))
   // The generated index types its entries more narrowly than the adapter's Migration type.
-  await payload.db.migrate({ migrations: migrations as unknown as Parameters<typeof payload.db.migrate>[0] extends infer A ? A extends { migrations?: infer M } ? M : never : never })
+  await payload.db.migrate({
+    migrations: migrations as unknown as Parameters<typeof payload.db.migrate>[0] extends infer A
+      ? A extends { migrations?: infer M }
+        ? M
+        : never
+      : never,
+  })
   const after = await payload.find({ collection: 'payload-migrations', limit: 0, depth: 0 })
   console.log(`migrations: ${after.totalDocs - before.totalDocs} applied, ${after.totalDocs} in total`)
 }

@@ -120,7 +120,11 @@ or point REDIS_URL at a Redis you have.`)
     say('applying migrations')
     await runMigrations(env)
     say('seeding demo data')
-    await run(process.execPath, ['--conditions=production', '--import', 'tsx', 'scripts/seed.ts'], { ...env, NODE_ENV: 'development', SEED_ALLOW_PRODUCTION: 'true' })
+    await run(process.execPath, ['--conditions=production', '--import', 'tsx', 'scripts/seed.ts'], {
+      ...env,
+      NODE_ENV: 'development',
+      SEED_ALLOW_PRODUCTION: 'true',
+    })
   } catch (error) {
     console.error(error instanceof Error ? error.message : error)
     await shutdown(1)

@@ -38,7 +38,11 @@ const num = (value: unknown): number | null => (value === null || value === unde
 const date = (value: unknown): string | null => {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return value.toISOString()
-  return new Date(String(value).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString()
+  return new Date(
+    String(value)
+      .replace(' ', 'T')
+      .replace(/([+-]\d\d)$/, '$1:00'),
+  ).toISOString()
 }
 
 /** Typed as Payload's own Property at depth 0 (host and photos are ids). */
@@ -103,7 +107,15 @@ export function listingDocument(r: Row): Property {
 export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 /** What an account's public profile is made of (`PROFILE_JSON` for `FROM users u`), timestamps as Payload writes them. */
-export type ProfileRow = { id: number; name: string; avatar: number | null; bio: string | null; updatedAt: string; createdAt: string; roles: string[] }
+export type ProfileRow = {
+  id: number
+  name: string
+  avatar: number | null
+  bio: string | null
+  updatedAt: string
+  createdAt: string
+  roles: string[]
+}
 
 export const PROFILE_JSON = `json_build_object(
     'id', u.id, 'name', u.name, 'avatar', u.avatar_id, 'bio', u.bio, 'updatedAt', ${iso('u.updated_at')}, 'createdAt', ${iso('u.created_at')},
@@ -215,7 +227,13 @@ export const DEFAULT_LIMIT = 10
  * there: Payload answers its own 404), or for the first page of a find by slug or city (Payload's
  * pagination fields, an empty page when nothing matches). `serverURL` is SERVER_URL (photo URLs).
  */
-export async function publishedListingsJson(pool: pg.Pool, find: Find, depth: number, serverURL: string, limit = DEFAULT_LIMIT): Promise<string | null> {
+export async function publishedListingsJson(
+  pool: pg.Pool,
+  find: Find,
+  depth: number,
+  serverURL: string,
+  limit = DEFAULT_LIMIT,
+): Promise<string | null> {
   const embed = depth > 0
   const name = `staybase-listings-${find.kind}-${embed ? 1 : 0}`
   if (find.kind === 'byId') {

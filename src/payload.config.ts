@@ -50,7 +50,9 @@ export default buildConfig({
     avatar: 'default',
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(withInputGuard),
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(
+    withInputGuard,
+  ),
   // Routes outside any one collection: Stripe's webhook, the staff's reconciliation trigger, and the
   // published contract (/api/openapi.json, /api/docs).
   endpoints: [stripeWebhook, runReconciliation, ...contractEndpoints],
@@ -119,7 +121,10 @@ export default buildConfig({
     // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
     // Stay dates get comparison operators in where (src/lib/stayDateGraphQL.ts); the custom operations
     // (searchListings, listingQuote, …) run the REST endpoints' code (src/endpoints/graphql.ts).
-    queries: withStayDateComparisons((graphQL: any, context: any) => ({ ...completePermissionQueries(graphQL, context), ...operationQueries(graphQL, context) })) as never,
+    queries: withStayDateComparisons((graphQL: any, context: any) => ({
+      ...completePermissionQueries(graphQL, context),
+      ...operationQueries(graphQL, context),
+    })) as never,
     // The custom mutations, createBooking with Idempotency-Key, and createUser and forgotPasswordUser,
     // which answer alike for known and unknown addresses, as on REST.
     mutations: operationMutations as never,

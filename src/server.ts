@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       // (src/lib/errorCodes.ts). Only server errors are logged at error.
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       // Which answers express gave itself rather than Next (the fast paths): `"answeredBy":"express"`.
-      customProps: (_req, res) => ((res as unknown as { locals?: { answeredBy?: string } }).locals?.answeredBy ? { answeredBy: 'express' } : {}),
+      customProps: (_req, res) =>
+        (res as unknown as { locals?: { answeredBy?: string } }).locals?.answeredBy ? { answeredBy: 'express' } : {},
       autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/_next/static/')) },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -120,15 +121,40 @@ async function main(): Promise<void> {
   app.all('/api/graphql', (req, res, nextMiddleware) => {
     if (req.method === 'POST' || req.method === 'OPTIONS') return nextMiddleware()
     res.setHeader('allow', 'POST, OPTIONS')
-    sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'GraphQL requests are POSTed to /api/graphql as application/json.', { data: { allow: ['POST', 'OPTIONS'] } }))
+    sendError(
+      req,
+      res,
+      apiError('METHOD_NOT_ALLOWED', 'GraphQL requests are POSTed to /api/graphql as application/json.', {
+        data: { allow: ['POST', 'OPTIONS'] },
+      }),
+    )
   })
-  app.all('/api', (req, res) => sendError(req, res, apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.')))
+  app.all('/api', (req, res) =>
+    sendError(
+      req,
+      res,
+      apiError('NOT_FOUND', 'There is no API route /api: REST routes are /api/<collection>/…, GraphQL is POST /api/graphql.'),
+    ),
+  )
   // Anonymous public listing reads, from the cache or one SQL statement without Next; the rest falls through.
   // Bookings by signed-in guests and hosts, without Next (src/fastBookings.ts); the rest falls through.
-  app.use('/api/bookings', fastBookings({ enabled: env.FAST_BOOKINGS, onError: (error, req) => req.log.error({ err: error }, 'booking fast path failed') }))
+  app.use(
+    '/api/bookings',
+    fastBookings({ enabled: env.FAST_BOOKINGS, onError: (error, req) => req.log.error({ err: error }, 'booking fast path failed') }),
+  )
   // Search, for everyone, without Next (src/fastSearch.ts).
-  app.use('/api/properties/search', fastSearch({ enabled: env.FAST_SEARCH, onError: (error, req) => req.log.error({ err: error }, 'search fast path failed') }))
-  app.use('/api/properties', publicReads({ enabled: env.FAST_PUBLIC_READS, pool: fastReadsPool, onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers') }))
+  app.use(
+    '/api/properties/search',
+    fastSearch({ enabled: env.FAST_SEARCH, onError: (error, req) => req.log.error({ err: error }, 'search fast path failed') }),
+  )
+  app.use(
+    '/api/properties',
+    publicReads({
+      enabled: env.FAST_PUBLIC_READS,
+      pool: fastReadsPool,
+      onError: (error) => logger.warn({ err: error }, 'public read fast path failed; Next answers'),
+    }),
+  )
   app.all('/{*splat}', (req, res) => handle(req, res))
   app.use(expressErrorHandler)
 

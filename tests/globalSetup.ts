@@ -5,14 +5,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 
 import { startEmbeddedPostgres } from '../scripts/lib/embeddedPostgres'
-import {
-  canConnect,
-  createDatabase,
-  dropDatabase,
-  runMigrations,
-  splitDatabaseUrl,
-  withDatabase,
-} from '../scripts/lib/database'
+import { canConnect, createDatabase, dropDatabase, runMigrations, splitDatabaseUrl, withDatabase } from '../scripts/lib/database'
 import { TEST_SECRET } from './helpers/constants'
 
 /**
@@ -72,7 +65,9 @@ async function dropTemplatesOfEndedRuns(serverUrl: string, database: string): Pr
   await client.connect()
   let names: string[]
   try {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${database}\\_template\\_%`])
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${database}\\_template\\_%`,
+    ])
     names = rows.map((r) => r.datname)
   } finally {
     await client.end()

@@ -118,6 +118,7 @@ export async function freeStays(pool: pg.Pool, today: string, listings = 600): P
     return stays
   })
   const out: Stay[] = []
-  for (let round = 0; perListing.some((s) => round < s.length); round++) for (const s of perListing) if (round < s.length) out.push(s[round])
+  for (let round = 0; perListing.some((s) => round < s.length); round++)
+    for (const s of perListing) if (round < s.length) out.push(s[round])
   return out
 }

@@ -26,7 +26,18 @@ export type Dataset = {
   postgres: Record<string, string>
 }
 
-const SETTINGS = ['server_version', 'shared_buffers', 'effective_cache_size', 'work_mem', 'maintenance_work_mem', 'random_page_cost', 'effective_io_concurrency', 'jit', 'max_connections', 'max_parallel_workers_per_gather']
+const SETTINGS = [
+  'server_version',
+  'shared_buffers',
+  'effective_cache_size',
+  'work_mem',
+  'maintenance_work_mem',
+  'random_page_cost',
+  'effective_io_concurrency',
+  'jit',
+  'max_connections',
+  'max_parallel_workers_per_gather',
+]
 
 export async function countPublished(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query(`SELECT count(*)::int AS n FROM properties WHERE _status = 'published'`)
@@ -40,7 +51,8 @@ export async function readDataset(pool: pg.Pool, today: string): Promise<Dataset
   const database = (await one<{ db: string }>('SELECT current_database() AS db')).db
   const publishedListings = await countPublished(pool)
   // Estimates: an exact count of 2M bookings costs seconds and says nothing more.
-  const estimate = async (table: string) => Number((await one<{ n: string }>(`SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE relname = $1`, [table]))?.n ?? 0)
+  const estimate = async (table: string) =>
+    Number((await one<{ n: string }>(`SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE relname = $1`, [table]))?.n ?? 0)
   const cities = await all<{ city: string; listings: number }>(
     `SELECT address_city AS city, count(*)::int AS listings FROM properties WHERE _status = 'published' AND address_city IS NOT NULL
      GROUP BY address_city ORDER BY count(*) DESC, address_city LIMIT 200`,
@@ -51,8 +63,15 @@ export async function readDataset(pool: pg.Pool, today: string): Promise<Dataset
     `SELECT avg(location_latitude)::float8 AS lat, avg(location_longitude)::float8 AS lng FROM properties WHERE _status = 'published' AND address_city = $1`,
     [city.city],
   )
-  const country = (await one<{ country: string }>(`SELECT address_country AS country FROM properties WHERE _status = 'published' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`))?.country ?? 'FR'
-  const amenities = (await all<{ value: string }>(`SELECT value::text FROM properties_amenities GROUP BY value ORDER BY count(*) DESC, value LIMIT 2`)).map((r) => r.value)
+  const country =
+    (
+      await one<{ country: string }>(
+        `SELECT address_country AS country FROM properties WHERE _status = 'published' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+      )
+    )?.country ?? 'FR'
+  const amenities = (
+    await all<{ value: string }>(`SELECT value::text FROM properties_amenities GROUP BY value ORDER BY count(*) DESC, value LIMIT 2`)
+  ).map((r) => r.value)
   const band = await one<{ min: number; max: number }>(
     `SELECT percentile_disc(0.25) WITHIN GROUP (ORDER BY pricing_nightly_rate)::int AS min, percentile_disc(0.75) WITHIN GROUP (ORDER BY pricing_nightly_rate)::int AS max
      FROM properties WHERE _status = 'published' AND address_country = $1`,

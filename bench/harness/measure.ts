@@ -68,7 +68,12 @@ export async function warmUp(baseUrl: string, next: () => Request, count: number
   const deadline = Date.now() + maxMs
   for (let i = 0; i < count && (i === 0 || Date.now() < deadline); i++) {
     const r = next()
-    const res = await fetch(`${baseUrl}${r.path}`, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(60_000) })
+    const res = await fetch(`${baseUrl}${r.path}`, {
+      method: r.method,
+      headers: r.headers,
+      body: r.body,
+      signal: AbortSignal.timeout(60_000),
+    })
     await res.arrayBuffer()
     statuses.push(res.status)
   }

@@ -40,7 +40,11 @@ export function searchMix(data: Dataset, today: string, seed = 13): () => string
   const cities = data.cities.length ? data.cities.map((c) => c.city) : [data.city]
   const city = zipf([...cities, null], 1.1, random)
   // Check-in 1–120 days ahead, the nearest first; stays of a weekend, a few nights, a week.
-  const offset = zipf(Array.from({ length: 120 }, (_, i) => i + 1), 0.8, random)
+  const offset = zipf(
+    Array.from({ length: 120 }, (_, i) => i + 1),
+    0.8,
+    random,
+  )
   const nights = zipf([2, 3, 4, 7, 1, 5, 14], 1.2, random)
   const guests = zipf([2, 1, 4, 3, 6, 5, 8], 1.3, random)
   const [a1, a2] = [data.amenities[0], data.amenities[1] ?? data.amenities[0]]

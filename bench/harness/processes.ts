@@ -92,7 +92,12 @@ export function startServer(o: ServerOptions): Promise<Started> {
 export function startBareProcess(o: { port: number; databaseUrl: string; poolMax: number; secret: string }): Promise<Started> {
   const url = `http://127.0.0.1:${o.port}`
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PAYLOAD_SECRET: o.secret }
-  return startProcess(['--import', 'tsx', 'bench/bare.ts', '--port', String(o.port), '--database-url', o.databaseUrl, '--pool-max', String(o.poolMax)], env, url, 60_000)
+  return startProcess(
+    ['--import', 'tsx', 'bench/bare.ts', '--port', String(o.port), '--database-url', o.databaseUrl, '--pool-max', String(o.poolMax)],
+    env,
+    url,
+    60_000,
+  )
 }
 
 /** Resident memory of a process and everything it started, in bytes (Linux /proc). */

@@ -40,9 +40,15 @@ export function searchQueries(c: Pick<ShapeContext, 'data'>) {
   const d = c.data
   const stay = `checkIn=${d.stay.checkIn}&checkOut=${d.stay.checkOut}&guests=2`
   return {
-    'search-city': { label: `search: dates + guests + city (${d.city}, ${d.cityListings} listings)`, query: `${stay}&city=${encodeURIComponent(d.city)}` },
+    'search-city': {
+      label: `search: dates + guests + city (${d.city}, ${d.cityListings} listings)`,
+      query: `${stay}&city=${encodeURIComponent(d.city)}`,
+    },
     'search-all': { label: 'search: dates + guests, whole catalogue', query: stay },
-    'search-radius': { label: 'search: dates + guests, 50 km radius by distance', query: `${stay}&lat=${d.point.lat.toFixed(4)}&lng=${d.point.lng.toFixed(4)}&radiusKm=50&sort=distance` },
+    'search-radius': {
+      label: 'search: dates + guests, 50 km radius by distance',
+      query: `${stay}&lat=${d.point.lat.toFixed(4)}&lng=${d.point.lng.toFixed(4)}&radiusKm=50&sort=distance`,
+    },
     'search-country': {
       label: `search: country + amenities + price (${d.country}, ${d.amenities.join('+')}, ${d.priceBand.min}–${d.priceBand.max})`,
       query: `guests=2&country=${d.country}&amenities=${d.amenities.join(',')}&minPrice=${d.priceBand.min}&maxPrice=${d.priceBand.max}`,
@@ -57,7 +63,10 @@ export function buildShapes(c: ShapeContext): Shape[] {
   const queries: [string, { label: string; query: string }][] = Object.entries(searchQueries(c))
   if (c.cursor200) {
     const base = searchQueries(c)['search-all'].query
-    queries.push(['search-cursor200', { label: 'search: dates + guests, whole catalogue, page 200 via cursor', query: `${base}&cursor=${encodeURIComponent(c.cursor200)}` }])
+    queries.push([
+      'search-cursor200',
+      { label: 'search: dates + guests, whole catalogue, page 200 via cursor', query: `${base}&cursor=${encodeURIComponent(c.cursor200)}` },
+    ])
   }
   for (const connections of [1, n]) {
     for (const [id, { label, query }] of queries) {
@@ -79,7 +88,12 @@ export function buildShapes(c: ShapeContext): Shape[] {
   const reads: { id: string; label: string; api: () => string; bare: () => string }[] = [
     (() => {
       const [a, b] = [rotate(ids), rotate(ids)]
-      return { id: 'read-id', label: `GET /api/properties/:id?depth=0 (${ids.length} listings in turn)`, api: () => `/api/properties/${a()}?depth=0`, bare: () => `/properties/${b()}` }
+      return {
+        id: 'read-id',
+        label: `GET /api/properties/:id?depth=0 (${ids.length} listings in turn)`,
+        api: () => `/api/properties/${a()}?depth=0`,
+        bare: () => `/properties/${b()}`,
+      }
     })(),
     (() => {
       const [a, b] = [rotate(slugs), rotate(slugs)]
@@ -101,7 +115,15 @@ export function buildShapes(c: ShapeContext): Shape[] {
     })(),
   ]
   for (const r of reads) {
-    shapes.push({ id: `${r.id}@${n}`, label: r.label, group: 'read', connections: n, cache: ['off', 'on'], api: () => get(r.api()), bare: () => get(r.bare()) })
+    shapes.push({
+      id: `${r.id}@${n}`,
+      label: r.label,
+      group: 'read',
+      connections: n,
+      cache: ['off', 'on'],
+      api: () => get(r.api()),
+      bare: () => get(r.bare()),
+    })
   }
 
   if (c.booking) {
@@ -145,5 +167,7 @@ export function buildShapes(c: ShapeContext): Shape[] {
 /** `--only` accepts shape ids (`search-city@1`), ids without the connection count (`search-city`) and groups. */
 export function selected(shape: Shape, only: string[]): boolean {
   if (!only.length) return true
-  return only.some((o) => o === shape.id || o === shape.id.split('@')[0] || o === shape.group || `${o}s` === shape.group || o === `${shape.group}s`)
+  return only.some(
+    (o) => o === shape.id || o === shape.id.split('@')[0] || o === shape.group || `${o}s` === shape.group || o === `${shape.group}s`,
+  )
 }

@@ -30,7 +30,13 @@ export class CopyWriter {
     private readonly onRows: (rows: number) => void,
   ) {}
 
-  static open(client: pg.PoolClient | pg.Client, table: string, columns: string[], freeze: boolean, onRows: (rows: number) => void): CopyWriter {
+  static open(
+    client: pg.PoolClient | pg.Client,
+    table: string,
+    columns: string[],
+    freeze: boolean,
+    onRows: (rows: number) => void,
+  ): CopyWriter {
     const cols = columns.map((c) => `"${c}"`).join(', ')
     const stream = client.query(copyFrom(`COPY "${table}" (${cols}) FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`))
     const done = new Promise((resolve, reject) => {

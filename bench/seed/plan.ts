@@ -115,9 +115,26 @@ export type Plan = {
 }
 
 const AMENITY_POPULARITY: Record<string, number> = {
-  wifi: 0.96, kitchen: 0.82, washer: 0.6, dryer: 0.3, air_conditioning: 0.45, heating: 0.8, pool: 0.08, hot_tub: 0.06, free_parking: 0.4,
-  ev_charger: 0.05, workspace: 0.45, tv: 0.7, pets_allowed: 0.2, wheelchair_accessible: 0.08, self_check_in: 0.5, crib: 0.25, fireplace: 0.1,
-  balcony: 0.35, sea_view: 0.07, gym: 0.05,
+  wifi: 0.96,
+  kitchen: 0.82,
+  washer: 0.6,
+  dryer: 0.3,
+  air_conditioning: 0.45,
+  heating: 0.8,
+  pool: 0.08,
+  hot_tub: 0.06,
+  free_parking: 0.4,
+  ev_charger: 0.05,
+  workspace: 0.45,
+  tv: 0.7,
+  pets_allowed: 0.2,
+  wheelchair_accessible: 0.08,
+  self_check_in: 0.5,
+  crib: 0.25,
+  fireplace: 0.1,
+  balcony: 0.35,
+  sea_view: 0.07,
+  gym: 0.05,
 }
 
 /** Host sizes: most hosts list one place; a long tail lists up to 50 (P(size ≥ k) ≈ k^-1.6). */
@@ -148,9 +165,12 @@ const round2 = (n: number) => Math.round(n * 100) / 100
 function makeListing(rng: Rng, id: number, city: City, hostIndex: number, createdAt: number): Listing {
   const big = city.weight >= 3
   const type = rng.weighted(PROPERTY_TYPES, (t) =>
-    big ? { apartment: 60, house: 10, cabin: 1, villa: 3, room: 22, other: 4 }[t] : { apartment: 25, house: 30, cabin: 15, villa: 12, room: 10, other: 8 }[t],
+    big
+      ? { apartment: 60, house: 10, cabin: 1, villa: 3, room: 22, other: 4 }[t]
+      : { apartment: 25, house: 30, cabin: 15, villa: 12, room: 10, other: 8 }[t],
   )
-  const bedrooms = type === 'room' ? 1 : type === 'villa' ? rng.int(3, 7) : rng.weighted([0, 1, 2, 3, 4, 5], (b) => [10, 40, 28, 14, 6, 2][b])
+  const bedrooms =
+    type === 'room' ? 1 : type === 'villa' ? rng.int(3, 7) : rng.weighted([0, 1, 2, 3, 4, 5], (b) => [10, 40, 28, 14, 6, 2][b])
   const beds = Math.max(1, bedrooms + rng.int(0, 2))
   const bathrooms = Math.max(1, Math.round((bedrooms / 2 + rng.int(0, 2) * 0.5) * 2) / 2)
   const maxGuests = Math.min(50, Math.max(1, beds * 2 - rng.int(0, 1)))
@@ -162,7 +182,10 @@ function makeListing(rng: Rng, id: number, city: City, hostIndex: number, create
   const nightlyRate = Math.max(1, Math.round(major / unit) * unit * minor)
   const weekendRate = rng.chance(0.45) ? Math.round((nightlyRate * (1.1 + rng.next() * 0.25)) / (unit * minor)) * unit * minor : null
   const minNights = rng.weighted([1, 2, 3, 5, 7], (n) => ({ 1: 50, 2: 28, 3: 14, 5: 5, 7: 3 })[n] ?? 0)
-  const maxNights = Math.max(minNights, rng.weighted([28, 30, 60, 90, 365], (n) => ({ 28: 10, 30: 20, 60: 10, 90: 10, 365: 50 })[n] ?? 0))
+  const maxNights = Math.max(
+    minNights,
+    rng.weighted([28, 30, 60, 90, 365], (n) => ({ 28: 10, 30: 20, 60: 10, 90: 10, 365: 50 })[n] ?? 0),
+  )
   const at = (() => {
     const angle = rng.next() * 2 * Math.PI
     const km = city.radiusKm * Math.sqrt(rng.next())
@@ -290,7 +313,13 @@ export function makePlan(options: Options, progress: (label: string) => void): P
       }
       if (day + nights > end) break
       if (isBlock) {
-        blocks.push({ property: listing.id, start: day, nights, reason: rng.weighted(['owner_use', 'maintenance', 'other'] as const, (r) => ({ owner_use: 70, maintenance: 22, other: 8 })[r]), createdAt: 0 })
+        blocks.push({
+          property: listing.id,
+          start: day,
+          nights,
+          reason: rng.weighted(['owner_use', 'maintenance', 'other'] as const, (r) => ({ owner_use: 70, maintenance: 22, other: 8 })[r]),
+          createdAt: 0,
+        })
       } else if (raw.length < capacity) {
         const i = raw.length++
         raw.property[i] = listing.id
@@ -298,12 +327,14 @@ export function makePlan(options: Options, progress: (label: string) => void): P
         raw.nights[i] = nights
       }
       const ahead = day > today ? 1 + (day - today) / 90 : 1
-      const gapMean = Math.max(0.3, cycle - 4.5) * ahead / seasonDemand(day)
+      const gapMean = (Math.max(0.3, cycle - 4.5) * ahead) / seasonDemand(day)
       day += nights + Math.floor(-Math.log(1 - rng.next()) * gapMean)
     }
   }
   if (raw.length < options.bookings) {
-    throw new Error(`Only ${raw.length} bookings fit the calendars of ${options.listings} listings; ask for fewer bookings or more listings.`)
+    throw new Error(
+      `Only ${raw.length} bookings fit the calendars of ${options.listings} listings; ask for fewer bookings or more listings.`,
+    )
   }
 
   progress('statuses')
@@ -353,7 +384,18 @@ export function makePlan(options: Options, progress: (label: string) => void): P
       status = S.confirmed
     } else {
       const r = rng.next()
-      status = r < 0.82 ? S.confirmed : r < 0.92 ? S.cancelled : r < 0.945 ? S.requested : r < 0.96 ? S.awaiting_payment : r < 0.98 ? S.declined : S.expired
+      status =
+        r < 0.82
+          ? S.confirmed
+          : r < 0.92
+            ? S.cancelled
+            : r < 0.945
+              ? S.requested
+              : r < 0.96
+                ? S.awaiting_payment
+                : r < 0.98
+                  ? S.declined
+                  : S.expired
     }
     // Holds are short: an awaiting payment was made in the last quarter hour, a request in the last day.
     if (status === S.awaiting_payment) created = now - rng.int(1, 14) * MINUTE
@@ -413,7 +455,16 @@ export function makePlan(options: Options, progress: (label: string) => void): P
       const rating = clampStar(listing.quality + rng.normal() * 0.7)
       const subs = rng.chance(0.9) ? SUB_RATINGS.map(() => (rng.chance(0.95) ? clampStar(rating + rng.normal() * 0.6) : null)) : null
       const hidden = status === 'published' && rng.chance(0.003)
-      reviews.push({ booking: k + 1, subject: 'property', rating, subs, status: hidden ? 'hidden' : status, createdAt: Math.round(guestAt), publishedAt: publishedAt && Math.round(publishedAt), response: status === 'published' && rng.chance(0.15) })
+      reviews.push({
+        booking: k + 1,
+        subject: 'property',
+        rating,
+        subs,
+        status: hidden ? 'hidden' : status,
+        createdAt: Math.round(guestAt),
+        publishedAt: publishedAt && Math.round(publishedAt),
+        response: status === 'published' && rng.chance(0.15),
+      })
       if (status === 'published' && !hidden) {
         listing.ratingSum += rating
         listing.ratingCount++
@@ -427,7 +478,16 @@ export function makePlan(options: Options, progress: (label: string) => void): P
     }
     if (byHost) {
       const rating = clampStar(4.7 + rng.normal() * 0.5)
-      reviews.push({ booking: k + 1, subject: 'guest', rating, subs: null, status, createdAt: Math.round(hostAt), publishedAt: publishedAt && Math.round(publishedAt), response: false })
+      reviews.push({
+        booking: k + 1,
+        subject: 'guest',
+        rating,
+        subs: null,
+        status,
+        createdAt: Math.round(hostAt),
+        publishedAt: publishedAt && Math.round(publishedAt),
+        response: false,
+      })
     }
   }
 

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
     }
     const refused = await run(env, ['--listings', '10', '--bookings', '10'])
     if (refused !== 2) throw new Error(`bench:seed on a seeded database exited with ${refused}, expected 2 (refused without --force)`)
-    console.log(`bench:seed smoke passed (${((Date.now() - started) / 1000).toFixed(1)} s): ${LISTINGS} listings, ${BOOKINGS} bookings, counts consistent.`)
+    console.log(
+      `bench:seed smoke passed (${((Date.now() - started) / 1000).toFixed(1)} s): ${LISTINGS} listings, ${BOOKINGS} bookings, counts consistent.`,
+    )
   } finally {
     await dropDatabase(serverUrl, name)
   }

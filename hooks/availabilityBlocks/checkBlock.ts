@@ -11,7 +11,14 @@ import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 export const checkBlock: CollectionBeforeChangeHook = async ({ collection, data, operation, originalDoc, req }) => {
   const propertyId = parseId(data.property ?? originalDoc?.property)
   if (propertyId === null) throw badRequest('property must be a listing id.', { field: 'property' })
-  const listing = await req.payload.findByID({ collection: 'properties', id: propertyId, depth: 0, overrideAccess: true, disableErrors: true, req })
+  const listing = await req.payload.findByID({
+    collection: 'properties',
+    id: propertyId,
+    depth: 0,
+    overrideAccess: true,
+    disableErrors: true,
+    req,
+  })
   if (!listing) throw notFound('This listing does not exist.', { field: 'property' })
   if (req.user && !isStaffUser(req.user) && String(listing.host) !== String(req.user.id)) {
     throw forbidden('You can block dates only on your own listings.')

@@ -19,7 +19,12 @@ export const scheduleExpiry: CollectionAfterChangeHook = async ({ doc, previousD
         : null
   if (!job) return doc
   try {
-    await enqueue(BOOKING_LIFECYCLE_QUEUE, job.name, { bookingId: doc.id, holdExpiresAt: doc.holdExpiresAt }, { jobId: job.jobId, runAt: new Date(doc.holdExpiresAt) })
+    await enqueue(
+      BOOKING_LIFECYCLE_QUEUE,
+      job.name,
+      { bookingId: doc.id, holdExpiresAt: doc.holdExpiresAt },
+      { jobId: job.jobId, runAt: new Date(doc.holdExpiresAt) },
+    )
   } catch (error) {
     req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not schedule expiry; the sweep will catch it' })
   }

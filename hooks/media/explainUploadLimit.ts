@@ -10,6 +10,10 @@ export const explainUploadLimit: CollectionAfterErrorHook = ({ error }) => {
   if ((error as { status?: unknown }).status !== 413) return
   return {
     status: 413,
-    response: { errors: [{ message: `The file is too large: photos may be at most ${env.MAX_UPLOAD_MB} MB.`, code: 'PAYLOAD_TOO_LARGE', field: 'file' }] },
+    response: {
+      errors: [
+        { message: `The file is too large: photos may be at most ${env.MAX_UPLOAD_MB} MB.`, code: 'PAYLOAD_TOO_LARGE', field: 'file' },
+      ],
+    },
   }
 }

@@ -17,9 +17,7 @@ export const assignHost: CollectionBeforeChangeHook = async ({ data, operation, 
   const host = parseId(data.host)
   if (host === null) throw badRequest('The host of a listing must be a user with the host role.', { field: 'host' })
   if (host !== parseId(originalDoc?.host)) {
-    const user = await req.payload
-      .findByID({ collection: 'users', id: host, depth: 0, overrideAccess: true, req })
-      .catch(() => null)
+    const user = await req.payload.findByID({ collection: 'users', id: host, depth: 0, overrideAccess: true, req }).catch(() => null)
     if (!user || !hasRole(user, 'host')) throw badRequest('The host of a listing must be a user with the host role.', { field: 'host' })
   }
   return data

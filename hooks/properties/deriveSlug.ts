@@ -28,9 +28,7 @@ export const deriveSlug: CollectionBeforeValidateHook = async ({ data, operation
     draft: true,
     req,
   })
-  const taken = new Set(
-    similar.docs.filter((doc) => String(doc.id) !== String(originalDoc?.id)).map((doc) => doc.slug as string),
-  )
+  const taken = new Set(similar.docs.filter((doc) => String(doc.id) !== String(originalDoc?.id)).map((doc) => doc.slug as string))
   data.slug = firstFreeSlug(base, taken)
   return data
 }

@@ -12,7 +12,14 @@ export const duplicateOwnListingsOnly: CollectionBeforeOperationHook = async ({ 
   const sourceId = (args as { duplicateFromID?: number | string }).duplicateFromID
   if (operation !== 'create' || sourceId === undefined || sourceId === null) return args
   if (!req.user || isStaffUser(req.user) || req.payloadAPI === 'local') return args
-  const source = await req.payload.findByID({ collection: 'properties', id: sourceId, depth: 0, overrideAccess: true, disableErrors: true, req })
+  const source = await req.payload.findByID({
+    collection: 'properties',
+    id: sourceId,
+    depth: 0,
+    overrideAccess: true,
+    disableErrors: true,
+    req,
+  })
   if (!source || String(source.host) !== String(req.user.id)) throw forbidden('You can duplicate only your own listings.')
   return args
 }

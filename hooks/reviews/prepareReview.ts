@@ -19,10 +19,18 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
   const bookingId = parseId(data.booking)
   if (bookingId === null) throw badRequest('booking must be the id of the stay you are reviewing.', { field: 'booking' })
   const subject = data.subject as ReviewSubject
-  if (!REVIEW_SUBJECTS.includes(subject)) throw badRequest('subject must be "property" (a guest reviews the stay) or "guest" (the host reviews the guest).', { field: 'subject' })
+  if (!REVIEW_SUBJECTS.includes(subject))
+    throw badRequest('subject must be "property" (a guest reviews the stay) or "guest" (the host reviews the guest).', { field: 'subject' })
 
   await lockBookingReviews(req, bookingId)
-  const booking = await req.payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true, req })
+  const booking = await req.payload.findByID({
+    collection: 'bookings',
+    id: bookingId,
+    depth: 0,
+    overrideAccess: true,
+    disableErrors: true,
+    req,
+  })
   if (!booking) throw notFound('Booking not found.', { field: 'booking' })
   const userId = Number(req.user.id)
   const isGuest = parseId(booking.guest) === userId
@@ -39,12 +47,21 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
   })
   if (refusal) throw new HttpError(refusal.status, refusal.message, refusal.status === 422 ? { code: 'REVIEW_WINDOW_CLOSED' } : {})
 
-  const existing = await req.payload.count({ collection: 'reviews', where: { and: [{ booking: { equals: bookingId } }, { subject: { equals: subject } }] }, overrideAccess: true, req })
-  if (existing.totalDocs > 0) throw conflict(subject === 'property' ? 'You have already reviewed this stay.' : 'You have already reviewed this guest.', { code: 'ALREADY_REVIEWED' })
+  const existing = await req.payload.count({
+    collection: 'reviews',
+    where: { and: [{ booking: { equals: bookingId } }, { subject: { equals: subject } }] },
+    overrideAccess: true,
+    req,
+  })
+  if (existing.totalDocs > 0)
+    throw conflict(subject === 'property' ? 'You have already reviewed this stay.' : 'You have already reviewed this guest.', {
+      code: 'ALREADY_REVIEWED',
+    })
 
   const subRatings = (data.subRatings ?? {}) as Record<string, unknown>
   const given = SUB_RATINGS.filter((key) => subRatings[key] !== undefined && subRatings[key] !== null)
-  if (subject === 'guest' && given.length > 0) throw badRequest('subRatings are for reviews of a stay, not of a guest.', { field: 'subRatings' })
+  if (subject === 'guest' && given.length > 0)
+    throw badRequest('subRatings are for reviews of a stay, not of a guest.', { field: 'subRatings' })
 
   return {
     ...data,

@@ -46,7 +46,8 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     if (!isPlainObject(a.data)) {
       if (onBehalf || a.data !== null) throw badRequest('The request body must be a JSON object of fields.', { code: 'MALFORMED_REQUEST' })
     } else {
-      if (deeperThan(a.data, MAX_DATA_DEPTH)) throw badRequest(`The data nests deeper than ${MAX_DATA_DEPTH} levels.`, { code: 'MALFORMED_REQUEST' })
+      if (deeperThan(a.data, MAX_DATA_DEPTH))
+        throw badRequest(`The data nests deeper than ${MAX_DATA_DEPTH} levels.`, { code: 'MALFORMED_REQUEST' })
       const nulAt = findNul(a.data)
       if (nulAt) throw fieldError(slug, nulAt, `${nulAt} contains a NUL character, which text may not hold.`)
       if (onBehalf) {
@@ -66,7 +67,9 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     if (onBehalf) {
       const problem = checkWhere(a.where, {
         fields: collection.flattenedFields,
-        fieldsOf: (related) => (req.payload.collections as Partial<Record<string, { config: { flattenedFields: FlattenedField[] } }>>)[related]?.config.flattenedFields,
+        fieldsOf: (related) =>
+          (req.payload.collections as Partial<Record<string, { config: { flattenedFields: FlattenedField[] } }>>)[related]?.config
+            .flattenedFields,
         versions: Boolean(collection.versions),
       })
       if (problem) throw badRequest(`${problem.field} ${problem.message}.`, { field: problem.field })
@@ -76,7 +79,9 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
   if (!onBehalf) return args
 
   if (a.id !== undefined && !isIdValue(a.id)) {
-    throw notFound(`No ${slug} document has the id ${JSON.stringify(String(a.id))}: ids are whole numbers from 1 to ${INT4_MAX}.`, { field: 'id' })
+    throw notFound(`No ${slug} document has the id ${JSON.stringify(String(a.id))}: ids are whole numbers from 1 to ${INT4_MAX}.`, {
+      field: 'id',
+    })
   }
 
   if (['read', 'count', 'countVersions', 'readDistinct', 'findVersions', 'findVersionByID'].includes(operation)) {
@@ -90,7 +95,12 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
     // admin panel's relationship titles ask with limit=250).
     const pinned = pinnedIdCount(a.where)
     const fewIds = pinned !== null && pinned <= MAX_PAGE_SIZE
-    const bounded = (operation === 'read' || operation === 'findVersions') && a.id === undefined && !internal && !fewIds && !isStaffUser(req.user as WithRoles | null)
+    const bounded =
+      (operation === 'read' || operation === 'findVersions') &&
+      a.id === undefined &&
+      !internal &&
+      !fewIds &&
+      !isStaffUser(req.user as WithRoles | null)
     const problem = checkPaging(a, { bounded })
     if (problem) throw badRequest(`${problem.message}.`, { field: problem.field })
   }
@@ -103,8 +113,7 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
 }
 
 /** The same error Payload gives for a field that fails its rules, so clients read both alike. */
-const fieldError = (collection: string, path: string, message: string) =>
-  new ValidationError({ collection, errors: [{ path, message }] })
+const fieldError = (collection: string, path: string, message: string) => new ValidationError({ collection, errors: [{ path, message }] })
 
 function credentialProblem(data: Record<string, unknown>): { field: string; message: string } | null {
   for (const key of CREDENTIALS) {

@@ -23,7 +23,11 @@ export const answerLoginFailuresAlike: CollectionBeforeOperationHook = async ({ 
   // Missing fields: Payload's validation answers (that says nothing about any account).
   if (!email || typeof password !== 'string' || password.trim() === '') return args
 
-  const user = (await req.payload.db.findOne({ collection: collection.slug, where: { email: { equals: email } }, req })) as Credentials | null
+  const user = (await req.payload.db.findOne({
+    collection: collection.slug,
+    where: { email: { equals: email } },
+    req,
+  })) as Credentials | null
   if (!user) {
     await spendPasswordCheck(password)
     throw new AuthenticationError(req.t)
@@ -36,7 +40,11 @@ export const answerLoginFailuresAlike: CollectionBeforeOperationHook = async ({ 
   if ((user.loginAttempts ?? 0) + 1 >= MAX_LOGIN_ATTEMPTS && !(await passwordMatches(password, user.hash, user.salt))) {
     // This wrong password may be the one that locks the account.
     await incrementLoginAttempts({ collection, payload: req.payload, user } as unknown as Parameters<typeof incrementLoginAttempts>[0])
-    const after = (await req.payload.db.findOne({ collection: collection.slug, where: { id: { equals: user.id } }, req })) as Credentials | null
+    const after = (await req.payload.db.findOne({
+      collection: collection.slug,
+      where: { id: { equals: user.id } },
+      req,
+    })) as Credentials | null
     if (after && lockedUntil(after) > Date.now()) {
       await tellOwnerOfLock(req, user.id, lockedUntil(after))
     }

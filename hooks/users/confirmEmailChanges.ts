@@ -29,7 +29,9 @@ export const confirmEmailChanges: CollectionBeforeOperationHook = async ({ args,
   // Payload runs PATCH /api/users/:id as operation 'update' too; only a bulk update has no id.
   if (update.id === undefined) {
     if (isAdminUser(req.user)) return args
-    throw badRequest('Change an email address one account at a time: PATCH /api/users/:id with "email" and "currentPassword".', { field: 'email' })
+    throw badRequest('Change an email address one account at a time: PATCH /api/users/:id with "email" and "currentPassword".', {
+      field: 'email',
+    })
   }
   const target = (await req.payload.db.findOne({ collection: collection.slug, where: { id: { equals: update.id } }, req })) as Stored | null
   // No such account, or not the caller's: Payload's own checks answer (404, 403).
@@ -56,12 +58,20 @@ export const confirmEmailChanges: CollectionBeforeOperationHook = async ({ args,
   await req.payload.db.updateOne({
     collection: collection.slug,
     id: target.id,
-    data: { pendingEmail: newEmail, emailChangeToken: token, emailChangeExpiration: new Date(Date.now() + EMAIL_CHANGE_TTL_MS).toISOString() },
+    data: {
+      pendingEmail: newEmail,
+      emailChangeToken: token,
+      emailChangeExpiration: new Date(Date.now() + EMAIL_CHANGE_TTL_MS).toISOString(),
+    },
     req,
     returning: false,
   })
   await enqueueAccountMailQuietly(req, { kind: 'confirm-email-change', userId: target.id }, fingerprint(token))
-  await enqueueAccountMailQuietly(req, { kind: 'email-change-requested', userId: target.id, oldEmail: target.email, newEmail }, fingerprint(token))
+  await enqueueAccountMailQuietly(
+    req,
+    { kind: 'email-change-requested', userId: target.id, oldEmail: target.email, newEmail },
+    fingerprint(token),
+  )
   return args
 }
 

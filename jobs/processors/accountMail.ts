@@ -19,7 +19,14 @@ type Account = User & {
 class NotYetVisible extends Error {}
 
 async function readAccount(payload: Payload, id: number): Promise<Account | null> {
-  const user = await payload.findByID({ collection: 'users', id, overrideAccess: true, showHiddenFields: true, depth: 0, disableErrors: true })
+  const user = await payload.findByID({
+    collection: 'users',
+    id,
+    overrideAccess: true,
+    showHiddenFields: true,
+    depth: 0,
+    disableErrors: true,
+  })
   return (user as Account | null) ?? null
 }
 
@@ -29,7 +36,9 @@ async function compose(payload: Payload, data: MailJobs['account'], jobId: strin
     // Payload's own operation makes and stores the token; it answers null for an unknown address.
     const token = await payload.forgotPassword({ collection: 'users', data: { email: data.email }, disableEmail: true })
     if (!token) return 'no account with that address'
-    const user = (await payload.find({ collection: 'users', where: { email: { equals: data.email } }, overrideAccess: true, depth: 0, limit: 1 })).docs[0]
+    const user = (
+      await payload.find({ collection: 'users', where: { email: { equals: data.email } }, overrideAccess: true, depth: 0, limit: 1 })
+    ).docs[0]
     if (!user) return 'account gone'
     return { to: user.email, message: { subject: passwordResetEmail.subject, html: passwordResetEmail.html(token, user), text: '' } }
   }
@@ -42,7 +51,10 @@ async function compose(payload: Payload, data: MailJobs['account'], jobId: strin
     case 'verify-email':
       if (user._verified) return 'already verified'
       if (!user._verificationToken) throw new NotYetVisible('no verification token yet')
-      return { to: user.email, message: { subject: verificationEmail.subject, html: verificationEmail.html(user._verificationToken, user), text: '' } }
+      return {
+        to: user.email,
+        message: { subject: verificationEmail.subject, html: verificationEmail.html(user._verificationToken, user), text: '' },
+      }
     case 'confirm-email-change': {
       const token = user.emailChangeToken
       if (!token || !user.pendingEmail) throw new NotYetVisible('no pending email change')
@@ -66,6 +78,12 @@ export async function processAccountMailJob(payload: Payload, data: MailJobs['ac
   if (typeof composed === 'string') return `${data.kind}: ${composed}`
   const messageId = `<${jobId}@${new URL(env.SERVER_URL).hostname}>`
   const { message } = composed
-  await payload.sendEmail({ to: composed.to, subject: message.subject, html: message.html, ...(message.text ? { text: message.text } : {}), messageId })
+  await payload.sendEmail({
+    to: composed.to,
+    subject: message.subject,
+    html: message.html,
+    ...(message.text ? { text: message.text } : {}),
+    messageId,
+  })
   return `${data.kind} sent`
 }

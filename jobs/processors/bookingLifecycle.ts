@@ -64,7 +64,9 @@ async function sweep(payload: Payload): Promise<string> {
   const now = new Date()
   let expired = 0
   for (const booking of await overdueHolds(payload, now, SWEEP_BATCH)) {
-    const result = await expire(payload, booking.id, booking.status).catch((error: unknown) => skipped(payload, booking.id, 'expire its hold', error))
+    const result = await expire(payload, booking.id, booking.status).catch((error: unknown) =>
+      skipped(payload, booking.id, 'expire its hold', error),
+    )
     if (result === 'expired') expired++
   }
   // "The day after checkOut": the stay's last morning has passed.
@@ -84,7 +86,14 @@ async function sweep(payload: Payload): Promise<string> {
 async function revealReviews(payload: Payload, bookingId: number): Promise<string> {
   const req = await createLocalReq({}, payload)
   const result = await inTransaction(req, async () => {
-    const booking = await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true, req })
+    const booking = await payload.findByID({
+      collection: 'bookings',
+      id: bookingId,
+      depth: 0,
+      overrideAccess: true,
+      disableErrors: true,
+      req,
+    })
     if (!booking) return 'booking gone'
     await lockBookingReviews(req, bookingId)
     if (Date.now() < reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS).getTime()) return 'window still open'
@@ -97,7 +106,16 @@ async function revealReviews(payload: Payload, bookingId: number): Promise<strin
 /** Pending reviews whose window closed but whose reveal job was lost: the sweep reveals them. */
 async function revealOverdueReviews(payload: Payload): Promise<number> {
   // Oldest first, from the partial index of pending reviews; no count (pagination: false).
-  const { docs } = await payload.find({ collection: 'reviews', where: { status: { equals: 'pending' } }, depth: 1, limit: 500, pagination: false, sort: 'createdAt', overrideAccess: true, select: { booking: true } })
+  const { docs } = await payload.find({
+    collection: 'reviews',
+    where: { status: { equals: 'pending' } },
+    depth: 1,
+    limit: 500,
+    pagination: false,
+    sort: 'createdAt',
+    overrideAccess: true,
+    select: { booking: true },
+  })
   let revealed = 0
   const seen = new Set<number>()
   for (const review of docs) {
@@ -105,7 +123,9 @@ async function revealOverdueReviews(payload: Payload): Promise<number> {
     if (typeof booking !== 'object' || seen.has(booking.id)) continue
     seen.add(booking.id)
     if (Date.now() < reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS).getTime()) continue
-    const result = await revealReviews(payload, booking.id).catch((error: unknown) => skipped(payload, booking.id, 'reveal its reviews', error))
+    const result = await revealReviews(payload, booking.id).catch((error: unknown) =>
+      skipped(payload, booking.id, 'reveal its reviews', error),
+    )
     if (result.startsWith('published')) revealed++
   }
   return revealed

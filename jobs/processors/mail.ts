@@ -51,7 +51,13 @@ function compose(data: MailJobs['send'], f: BookingMailFacts): MailMessage {
 }
 
 async function sendBookingMail(payload: Payload, data: MailJobs['send'], jobId: string): Promise<string> {
-  const booking = await payload.findByID({ collection: 'bookings', id: data.bookingId, depth: 1, overrideAccess: true, disableErrors: true })
+  const booking = await payload.findByID({
+    collection: 'bookings',
+    id: data.bookingId,
+    depth: 1,
+    overrideAccess: true,
+    disableErrors: true,
+  })
   if (!booking) return 'booking gone'
   const to = (data.recipient === 'guest' ? booking.guest : booking.host) as User | null
   if (!to?.email) return `no ${data.recipient} address`

@@ -9,7 +9,12 @@ import { PAYMENTS_QUEUE, isJob, processorOf } from '../../src/jobs/registry'
 
 class Retry extends Error {}
 
-const INTENT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.processing', 'payment_intent.payment_failed', 'payment_intent.canceled'])
+const INTENT_EVENTS = new Set([
+  'payment_intent.succeeded',
+  'payment_intent.processing',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+])
 const REFUND_EVENTS = new Set(['charge.refunded', 'refund.created', 'refund.updated', 'refund.failed'])
 
 /** What one event means for us. The event's object is only used to find the payment; the state comes from Stripe. */
@@ -29,7 +34,8 @@ async function handle(payload: Payload, event: Stripe.Event): Promise<'processed
     return 'processed'
   }
   if (event.type === 'charge.dispute.created') {
-    if (!(await recordDispute(payload, event.data.object as Stripe.Dispute, eventAt))) throw new Retry(`no payment here for the disputed charge`)
+    if (!(await recordDispute(payload, event.data.object as Stripe.Dispute, eventAt)))
+      throw new Retry(`no payment here for the disputed charge`)
     return 'processed'
   }
   return 'ignored'
@@ -51,7 +57,13 @@ async function processStripeEvent(payload: Payload, eventId: string): Promise<st
 }
 
 async function storedEvent(payload: Payload, eventId: string) {
-  const { docs } = await payload.find({ collection: 'stripe-events', where: { eventId: { equals: eventId } }, limit: 1, depth: 0, overrideAccess: true })
+  const { docs } = await payload.find({
+    collection: 'stripe-events',
+    where: { eventId: { equals: eventId } },
+    limit: 1,
+    depth: 0,
+    overrideAccess: true,
+  })
   return docs[0]
 }
 
@@ -64,7 +76,13 @@ export async function onPaymentsJobGaveUp(payload: Payload, job: Job, error: Err
   if (isJob(PAYMENTS_QUEUE, job, 'stripe-event')) {
     const stored = await storedEvent(payload, job.data.eventId)
     if (stored && stored.status === 'pending') {
-      await payload.update({ collection: 'stripe-events', id: stored.id, data: { status: 'failed', processedAt: new Date().toISOString(), error: message }, depth: 0, overrideAccess: true })
+      await payload.update({
+        collection: 'stripe-events',
+        id: stored.id,
+        data: { status: 'failed', processedAt: new Date().toISOString(), error: message },
+        depth: 0,
+        overrideAccess: true,
+      })
     }
   } else if (isJob(PAYMENTS_QUEUE, job, 'refund')) {
     await flagRefundFailure(payload, job.data.bookingId, job.data.kind, error)

@@ -6,7 +6,12 @@ import type { ChildProcess } from 'node:child_process'
  * `closed` resolves to — pass a promise of the child's 'close' event, which comes after its output has
  * been read to the end.
  */
-export async function stopProcessGroup<T>(child: ChildProcess, closed: Promise<T>, signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 15_000): Promise<T> {
+export async function stopProcessGroup<T>(
+  child: ChildProcess,
+  closed: Promise<T>,
+  signal: NodeJS.Signals = 'SIGTERM',
+  killAfterMs = 15_000,
+): Promise<T> {
   if (child.exitCode !== null || child.signalCode !== null) return closed
   const send = (s: NodeJS.Signals) => {
     try {

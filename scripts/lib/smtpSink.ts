@@ -17,10 +17,7 @@ export type SmtpSink = {
   close: () => Promise<void>
 }
 
-export async function startSmtpSink(
-  port = 0,
-  onMessage: (mail: CapturedMail) => void = () => {},
-): Promise<SmtpSink> {
+export async function startSmtpSink(port = 0, onMessage: (mail: CapturedMail) => void = () => {}): Promise<SmtpSink> {
   const messages: CapturedMail[] = []
   const waiters = new Set<{ match: (m: CapturedMail) => boolean; resolve: (m: CapturedMail) => void }>()
 
@@ -80,7 +77,9 @@ export async function startSmtpSink(
         const waiter = { match, resolve: (m: CapturedMail) => (clearTimeout(timer), resolve(m)) }
         const timer = setTimeout(() => {
           waiters.delete(waiter)
-          reject(new Error(`no matching mail within ${timeoutMs} ms (got ${messages.length}: ${messages.map((m) => m.subject).join('; ')})`))
+          reject(
+            new Error(`no matching mail within ${timeoutMs} ms (got ${messages.length}: ${messages.map((m) => m.subject).join('; ')})`),
+          )
         }, timeoutMs)
         waiters.add(waiter)
       })

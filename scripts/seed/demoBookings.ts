@@ -21,9 +21,30 @@ function completedDaysAgo(daysAgo: number, nights: number): () => Partial<Bookin
 export const DEMO_BOOKINGS: Plan[] = [
   { label: 'awaiting payment', guest: 'alex.guest@staybase.local', listing: 'Alfama apartment with river view', daysAhead: 21, nights: 3 },
   { label: 'requested', guest: 'sam.guest@staybase.local', listing: 'Villa on Lake Como', daysAhead: 45, nights: 4 },
-  { label: 'declined', guest: 'alex.guest@staybase.local', listing: 'Villa on Lake Como', daysAhead: 60, nights: 3, then: () => ({ status: 'declined' }) },
-  { label: 'confirmed', guest: 'sam.guest@staybase.local', listing: 'Chalet with Matterhorn view', daysAhead: 30, nights: 5, then: () => ({ status: 'confirmed' }) },
-  { label: 'expired', guest: 'alex.guest@staybase.local', listing: 'Machiya townhouse in Kyoto', daysAhead: 40, nights: 3, then: () => ({ status: 'expired' }) },
+  {
+    label: 'declined',
+    guest: 'alex.guest@staybase.local',
+    listing: 'Villa on Lake Como',
+    daysAhead: 60,
+    nights: 3,
+    then: () => ({ status: 'declined' }),
+  },
+  {
+    label: 'confirmed',
+    guest: 'sam.guest@staybase.local',
+    listing: 'Chalet with Matterhorn view',
+    daysAhead: 30,
+    nights: 5,
+    then: () => ({ status: 'confirmed' }),
+  },
+  {
+    label: 'expired',
+    guest: 'alex.guest@staybase.local',
+    listing: 'Machiya townhouse in Kyoto',
+    daysAhead: 40,
+    nights: 3,
+    then: () => ({ status: 'expired' }),
+  },
   {
     label: 'cancelled',
     guest: 'sam.guest@staybase.local',
@@ -32,28 +53,85 @@ export const DEMO_BOOKINGS: Plan[] = [
     nights: 3,
     then: (b) => {
       const cancelledAt = new Date()
-      const refund = refundAmount({ policy: b.cancellationPolicy ?? 'strict', total: b.quote?.total ?? 0, checkIn: b.checkIn, bookedAt: new Date(b.createdAt), cancelledAt, cancelledBy: 'guest' })
-      return { status: 'cancelled', cancelledAt: cancelledAt.toISOString(), cancelledBy: 'guest', cancellationReason: 'Trip postponed', refundAmount: refund.amount }
+      const refund = refundAmount({
+        policy: b.cancellationPolicy ?? 'strict',
+        total: b.quote?.total ?? 0,
+        checkIn: b.checkIn,
+        bookedAt: new Date(b.createdAt),
+        cancelledAt,
+        cancelledBy: 'guest',
+      })
+      return {
+        status: 'cancelled',
+        cancelledAt: cancelledAt.toISOString(),
+        cancelledBy: 'guest',
+        cancellationReason: 'Trip postponed',
+        refundAmount: refund.amount,
+      }
     },
   },
-  { label: 'completed', guest: 'alex.guest@staybase.local', listing: 'Ribeira riverside loft', daysAhead: 14, nights: 3, then: completedDaysAgo(20, 3) },
+  {
+    label: 'completed',
+    guest: 'alex.guest@staybase.local',
+    listing: 'Ribeira riverside loft',
+    daysAhead: 14,
+    nights: 3,
+    then: completedDaysAgo(20, 3),
+  },
   // More stays that happened, so listings have reviews (scripts/seed/demoReviews.ts).
-  { label: 'completed 2', guest: 'sam.guest@staybase.local', listing: 'Ribeira riverside loft', daysAhead: 18, nights: 4, then: completedDaysAgo(40, 4) },
-  { label: 'completed 3', guest: 'sam.guest@staybase.local', listing: 'Alfama apartment with river view', daysAhead: 26, nights: 3, then: completedDaysAgo(30, 3) },
-  { label: 'completed 4', guest: 'alex.guest@staybase.local', listing: 'Chalet with Matterhorn view', daysAhead: 38, nights: 5, then: completedDaysAgo(55, 5) },
-  { label: 'completed 5', guest: 'sam.guest@staybase.local', listing: 'Machiya townhouse in Kyoto', daysAhead: 48, nights: 3, then: completedDaysAgo(70, 3) },
+  {
+    label: 'completed 2',
+    guest: 'sam.guest@staybase.local',
+    listing: 'Ribeira riverside loft',
+    daysAhead: 18,
+    nights: 4,
+    then: completedDaysAgo(40, 4),
+  },
+  {
+    label: 'completed 3',
+    guest: 'sam.guest@staybase.local',
+    listing: 'Alfama apartment with river view',
+    daysAhead: 26,
+    nights: 3,
+    then: completedDaysAgo(30, 3),
+  },
+  {
+    label: 'completed 4',
+    guest: 'alex.guest@staybase.local',
+    listing: 'Chalet with Matterhorn view',
+    daysAhead: 38,
+    nights: 5,
+    then: completedDaysAgo(55, 5),
+  },
+  {
+    label: 'completed 5',
+    guest: 'sam.guest@staybase.local',
+    listing: 'Machiya townhouse in Kyoto',
+    daysAhead: 48,
+    nights: 3,
+    then: completedDaysAgo(70, 3),
+  },
 ]
 
 export async function seedBooking(payload: Payload, plan: Plan): Promise<'created' | 'kept'> {
   const [guest] = (await payload.find({ collection: 'users', where: { email: { equals: plan.guest } }, limit: 1, depth: 0 })).docs as User[]
   const [listing] = (await payload.find({ collection: 'properties', where: { title: { equals: plan.listing } }, limit: 1, depth: 0 })).docs
   if (!guest || !listing) return 'kept'
-  const existing = await payload.count({ collection: 'bookings', where: { and: [{ guest: { equals: guest.id } }, { property: { equals: listing.id } }] } })
+  const existing = await payload.count({
+    collection: 'bookings',
+    where: { and: [{ guest: { equals: guest.id } }, { property: { equals: listing.id } }] },
+  })
   if (existing.totalDocs > 0) return 'kept'
   const checkIn = addDays(utcDate(new Date()), plan.daysAhead)
   const booking = (await payload.create({
     collection: 'bookings',
-    data: { property: listing.id, checkIn, checkOut: addDays(checkIn, plan.nights), guests: 2, messageToHost: `Demo booking (${plan.label}).` },
+    data: {
+      property: listing.id,
+      checkIn,
+      checkOut: addDays(checkIn, plan.nights),
+      guests: 2,
+      messageToHost: `Demo booking (${plan.label}).`,
+    },
     user: guest,
     overrideAccess: false,
   })) as Booking

@@ -30,7 +30,11 @@ export const StayDateInput: TextFieldClientComponent = ({ field, path: pathFromP
   )
 
   return (
-    <div className={[fieldBaseClass, 'date-time-field', showError && 'date-time-field--has-error', (readOnly || disabled) && 'read-only'].filter(Boolean).join(' ')}>
+    <div
+      className={[fieldBaseClass, 'date-time-field', showError && 'date-time-field--has-error', (readOnly || disabled) && 'read-only']
+        .filter(Boolean)
+        .join(' ')}
+    >
       <FieldLabel label={label} path={path} required={required} />
       <div className={`${fieldBaseClass}__wrap`} id={`field-${path.replace(/\./g, '__')}`}>
         <FieldError path={path} showError={showError} />

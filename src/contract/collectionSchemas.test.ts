@@ -26,13 +26,29 @@ const collection = {
 
 describe('collectionSchemas', () => {
   it('names components in the singular', () => {
-    expect([schemaName('bookings'), schemaName('properties'), schemaName('availability-blocks'), schemaName('media')]).toEqual(['Booking', 'Property', 'AvailabilityBlock', 'Media'])
+    expect([schemaName('bookings'), schemaName('properties'), schemaName('availability-blocks'), schemaName('media')]).toEqual([
+      'Booking',
+      'Property',
+      'AvailabilityBlock',
+      'Media',
+    ])
   })
 
   it('reads: every readable field, stay dates as calendar dates, relationships as id or document', async () => {
     const { read } = await collectionSchemas(collection, new Set(['users']))
     const p = read.properties as Record<string, any>
-    expect(Object.keys(p).sort()).toEqual(['checkIn', 'computed', 'createdAt', 'host', 'id', 'legacyDay', 'lines', 'nights', 'price', 'status'])
+    expect(Object.keys(p).sort()).toEqual([
+      'checkIn',
+      'computed',
+      'createdAt',
+      'host',
+      'id',
+      'legacyDay',
+      'lines',
+      'nights',
+      'price',
+      'status',
+    ])
     expect(p.checkIn).toMatchObject({ type: 'string', format: 'date' })
     expect(p.legacyDay).toEqual({ type: ['string', 'null'], format: 'date-time' })
     expect(p.price).toEqual({ type: 'integer' })

@@ -40,8 +40,7 @@ export async function allows(rule: unknown, caller: Caller): Promise<boolean> {
   }
 }
 
-export const anyAllows = async (rule: unknown, callers: Caller[]) =>
-  (await Promise.all(callers.map((c) => allows(rule, c)))).some(Boolean)
+export const anyAllows = async (rule: unknown, callers: Caller[]) => (await Promise.all(callers.map((c) => allows(rule, c)))).some(Boolean)
 
 /** The component name of a collection's document schema: `bookings` → `Booking`. */
 export function schemaName(slug: string): string {
@@ -86,7 +85,10 @@ function relationshipSchema(field: Field & { relationTo: string | string[]; hasM
   const id = { type: 'integer', minimum: 1 }
   const one = (relationTo: string): JsonSchema =>
     ctx.mode === 'read' && ctx.documents.has(relationTo)
-      ? { anyOf: [id, { $ref: `#/components/schemas/${schemaName(relationTo)}` }], description: `The ${relationTo} id, or the document when depth > 0.` }
+      ? {
+          anyOf: [id, { $ref: `#/components/schemas/${schemaName(relationTo)}` }],
+          description: `The ${relationTo} id, or the document when depth > 0.`,
+        }
       : { ...id, description: `The ${relationTo} id.` }
   const item = Array.isArray(field.relationTo)
     ? {
@@ -148,7 +150,13 @@ async function fieldSchema(field: DataField, ctx: Context): Promise<JsonSchema |
     case 'json':
       return {}
     case 'point':
-      return { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], minItems: 2, maxItems: 2, description: '[longitude, latitude]' }
+      return {
+        type: 'array',
+        prefixItems: [{ type: 'number' }, { type: 'number' }],
+        minItems: 2,
+        maxItems: 2,
+        description: '[longitude, latitude]',
+      }
     case 'group':
       return objectSchema(f.fields as Field[], ctx, false)
     case 'array': {
@@ -200,7 +208,8 @@ export async function objectSchema(fields: Field[], ctx: Context, topLevel: bool
         if (field.name === 'id') continue
         // A virtual field that can be read is computed by the server (e.g. hasAPIKey); one that cannot be
         // read is input only (currentPassword, asked for when changing one's address).
-        if ((field as { virtual?: unknown }).virtual && (ctx.mode === 'create' || (await anyAllows(access.read, ['user', 'staff'])))) continue
+        if ((field as { virtual?: unknown }).virtual && (ctx.mode === 'create' || (await anyAllows(access.read, ['user', 'staff']))))
+          continue
         const rule = access[ctx.mode]
         if (!(await anyAllows(rule, ['user', 'staff']))) continue
         staffOnly = !(await allows(rule, 'user'))

@@ -20,7 +20,11 @@ const SAMPLE: Operation[] = [
     tags: ['properties'],
     auth: 'none',
     params: z.object({ id: z.coerce.number().int().min(1) }),
-    query: z.object({ checkIn: z.iso.date(), checkOut: z.iso.date(), guests: z.coerce.number().int().min(1).optional().describe('People staying') }),
+    query: z.object({
+      checkIn: z.iso.date(),
+      checkOut: z.iso.date(),
+      guests: z.coerce.number().int().min(1).optional().describe('People staying'),
+    }),
     status: 200,
     response: z.object({ nights: z.int(), total: Money }),
     errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
@@ -59,11 +63,15 @@ describe('buildOpenApiDocument with custom operations', () => {
       { name: 'guests', in: 'query', required: false, description: 'People staying', schema: expect.objectContaining({ type: 'integer' }) },
     ])
     // A schema with an id becomes a component, referenced from the operation.
-    expect(quote.responses['200'].content['application/json'].schema.properties.total).toEqual({ $ref: '#/components/schemas/ListingQuoteResponseMoney' })
+    expect(quote.responses['200'].content['application/json'].schema.properties.total).toEqual({
+      $ref: '#/components/schemas/ListingQuoteResponseMoney',
+    })
     expect(doc.components.schemas.ListingQuoteResponseMoney).toMatchObject({ type: 'object', properties: { amount: { type: 'integer' } } })
 
     const book = doc.paths['/api/bookings'].post as any
-    expect(book.parameters).toEqual([{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first answer', schema: { type: 'string' } }])
+    expect(book.parameters).toEqual([
+      { name: 'Idempotency-Key', in: 'header', required: false, description: 'Replays the first answer', schema: { type: 'string' } },
+    ])
     expect(book.requestBody.content['application/json'].schema.required).toEqual(['property', 'checkIn', 'checkOut', 'guests'])
     expect(Object.keys(book.responses)).toEqual(['201', '400', '401', '403', '409', '413', '422', '500'])
   })

@@ -126,8 +126,18 @@ const findParams = (drafts: boolean) => [
     schema: { type: 'object', additionalProperties: true },
   },
   selectParam,
-  { name: 'sort', in: 'query', description: 'Field names, comma separated; `-` before a name sorts descending.', schema: { type: 'string' } },
-  { name: 'limit', in: 'query', description: 'Documents per page, at most 100 (default 10).', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+  {
+    name: 'sort',
+    in: 'query',
+    description: 'Field names, comma separated; `-` before a name sorts descending.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'limit',
+    in: 'query',
+    description: 'Documents per page, at most 100 (default 10).',
+    schema: { type: 'integer', minimum: 1, maximum: 100 },
+  },
   { name: 'page', in: 'query', description: 'Page number, from 1.', schema: { type: 'integer', minimum: 1 } },
   depthParam,
   { name: 'pagination', in: 'query', description: 'Staff only: `false` returns every match on one page.', schema: { type: 'boolean' } },
@@ -164,7 +174,11 @@ async function collectionAccess(collection: SanitizedCollectionConfig): Promise<
 }
 
 const whoMay = (access: { anonymous: boolean; onlyStaff: boolean }) =>
-  access.anonymous ? 'Anyone (access rules filter what each caller sees).' : access.onlyStaff ? 'Staff only.' : 'Signed-in callers, as the access rules allow.'
+  access.anonymous
+    ? 'Anyone (access rules filter what each caller sees).'
+    : access.onlyStaff
+      ? 'Staff only.'
+      : 'Signed-in callers, as the access rules allow.'
 
 /** The REST routes Payload generates for one collection, as far as its access rules open them. */
 async function collectionPaths(collection: SanitizedCollectionConfig, doc: OpenApiDocument) {
@@ -186,7 +200,10 @@ async function collectionPaths(collection: SanitizedCollectionConfig, doc: OpenA
       tags: [slug],
       security: securityFor(access.read.anonymous),
       parameters: findParams(drafts),
-      responses: { '200': jsonBody(paginated(name), 'One page of documents'), ...errorResponses(['VALIDATION_FAILED', ...denied(access.read)]) },
+      responses: {
+        '200': jsonBody(paginated(name), 'One page of documents'),
+        ...errorResponses(['VALIDATION_FAILED', ...denied(access.read)]),
+      },
     },
   }
   const one: Record<string, unknown> = {
@@ -198,7 +215,10 @@ async function collectionPaths(collection: SanitizedCollectionConfig, doc: OpenA
       tags: [slug],
       security: securityFor(access.read.anonymous),
       parameters: [depthParam, selectParam, ...(drafts ? [draftParam] : [])],
-      responses: { '200': jsonBody(ref(name), 'The document'), ...errorResponses(['VALIDATION_FAILED', 'NOT_FOUND', ...denied(access.read)]) },
+      responses: {
+        '200': jsonBody(ref(name), 'The document'),
+        ...errorResponses(['VALIDATION_FAILED', 'NOT_FOUND', ...denied(access.read)]),
+      },
     },
   }
   const writeParams = [depthParam, ...(drafts ? [draftParam] : [])]
@@ -215,7 +235,11 @@ async function collectionPaths(collection: SanitizedCollectionConfig, doc: OpenA
       requestBody: body,
       responses: {
         '201': jsonBody(docAnswer(name), 'Created'),
-        ...errorResponses(['VALIDATION_FAILED', ...denied(access.create), ...(collection.upload ? (['UNSUPPORTED_MEDIA_TYPE'] as ErrorCode[]) : [])]),
+        ...errorResponses([
+          'VALIDATION_FAILED',
+          ...denied(access.create),
+          ...(collection.upload ? (['UNSUPPORTED_MEDIA_TYPE'] as ErrorCode[]) : []),
+        ]),
       },
     }
   }
@@ -255,7 +279,10 @@ async function collectionPaths(collection: SanitizedCollectionConfig, doc: OpenA
         tags: [slug],
         security: [{}],
         parameters: [{ name: 'filename', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'The file', content: { 'image/*': { schema: { type: 'string', contentEncoding: 'binary' } } } }, ...errorResponses(['NOT_FOUND']) },
+        responses: {
+          '200': { description: 'The file', content: { 'image/*': { schema: { type: 'string', contentEncoding: 'binary' } } } },
+          ...errorResponses(['NOT_FOUND']),
+        },
       },
     }
   }
@@ -269,7 +296,12 @@ function uploadBody(schema: string, fileRequired: boolean) {
     required: fileRequired ? ['file', '_payload'] : [],
     properties: {
       file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'JPEG, PNG, WebP or AVIF.' },
-      _payload: { type: 'string', contentMediaType: 'application/json', contentSchema: ref(schema), description: `The fields as JSON (${schema}).` },
+      _payload: {
+        type: 'string',
+        contentMediaType: 'application/json',
+        contentSchema: ref(schema),
+        description: `The fields as JSON (${schema}).`,
+      },
     },
   }
   return {
@@ -290,12 +322,23 @@ function authPaths(collection: SanitizedCollectionConfig, name: string, doc: Ope
   const session = (extra: Record<string, JsonSchema>, requiredKeys: string[]) => ({
     type: 'object',
     required: requiredKeys,
-    properties: { message: { type: 'string' }, user: ref(name), token: { type: 'string' }, exp: { type: 'integer', description: 'Token expiry, seconds since the epoch' }, ...extra },
+    properties: {
+      message: { type: 'string' },
+      user: ref(name),
+      token: { type: 'string' },
+      exp: { type: 'integer', description: 'Token expiry, seconds since the epoch' },
+      ...extra,
+    },
   })
-  const op = (id: string, summary: string, security: unknown[], rest: Record<string, unknown>) => ({ post: { operationId: id, summary, tags, security, ...rest } })
+  const op = (id: string, summary: string, security: unknown[], rest: Record<string, unknown>) => ({
+    post: { operationId: id, summary, tags, security, ...rest },
+  })
   doc.paths[`${base}/login`] = op('login', 'Sign in: sets the HttpOnly cookie and returns the token', [{}], {
     requestBody: { required: true, ...requestBody({ type: 'object', required: ['email', 'password'], properties: { email, password } }) },
-    responses: { '200': jsonBody(session({}, ['message', 'user', 'token', 'exp']), 'Signed in'), ...errorResponses(['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'EMAIL_NOT_VERIFIED', 'RATE_LIMITED']) },
+    responses: {
+      '200': jsonBody(session({}, ['message', 'user', 'token', 'exp']), 'Signed in'),
+      ...errorResponses(['VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'EMAIL_NOT_VERIFIED', 'RATE_LIMITED']),
+    },
   })
   doc.paths[`${base}/logout`] = op('logout', 'Sign out: ends the session and clears the cookie', SIGNED_IN, {
     responses: { '200': jsonBody(MESSAGE, 'Signed out'), ...errorResponses(['UNAUTHORIZED']) },
@@ -329,17 +372,30 @@ function authPaths(collection: SanitizedCollectionConfig, name: string, doc: Ope
       ...errorResponses(['UNAUTHORIZED', 'FORBIDDEN']),
     },
   })
-  doc.paths[`${base}/forgot-password`] = op('forgotPassword', 'Mail a reset link if the address has an account; the answer is the same either way', [{}], {
-    requestBody: { required: true, ...requestBody({ type: 'object', required: ['email'], properties: { email } }) },
-    responses: { '200': jsonBody(MESSAGE), ...errorResponses(['VALIDATION_FAILED', 'RATE_LIMITED']) },
-  })
+  doc.paths[`${base}/forgot-password`] = op(
+    'forgotPassword',
+    'Mail a reset link if the address has an account; the answer is the same either way',
+    [{}],
+    {
+      requestBody: { required: true, ...requestBody({ type: 'object', required: ['email'], properties: { email } }) },
+      responses: { '200': jsonBody(MESSAGE), ...errorResponses(['VALIDATION_FAILED', 'RATE_LIMITED']) },
+    },
+  )
   doc.paths[`${base}/reset-password`] = op('resetPassword', 'Set a new password with the token from the reset mail', [{}], {
     requestBody: {
       required: true,
-      ...requestBody({ type: 'object', required: ['token', 'password'], properties: { token: { type: 'string' }, password: { type: 'string', minLength: 10, maxLength: 256 } } }),
+      ...requestBody({
+        type: 'object',
+        required: ['token', 'password'],
+        properties: { token: { type: 'string' }, password: { type: 'string', minLength: 10, maxLength: 256 } },
+      }),
     },
     responses: {
-      '200': jsonBody({ type: 'object', required: ['message'], properties: { message: { type: 'string' }, token: { type: 'string' }, user: ref(name) } }),
+      '200': jsonBody({
+        type: 'object',
+        required: ['message'],
+        properties: { message: { type: 'string' }, token: { type: 'string' }, user: ref(name) },
+      }),
       ...errorResponses(['VALIDATION_FAILED', 'FORBIDDEN']),
     },
   })
@@ -373,7 +429,10 @@ function zodSchema(schema: z.ZodType, io: 'input' | 'output', prefix: string, do
     if (Array.isArray(node)) return node.map(rewrite)
     if (!node || typeof node !== 'object') return node
     return Object.fromEntries(
-      Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${rename(v.slice(8))}` : rewrite(v)]),
+      Object.entries(node).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${rename(v.slice(8))}` : rewrite(v),
+      ]),
     )
   }
   for (const [key, def] of Object.entries(defs)) doc.components.schemas[rename(key)] = rewrite(def) as JsonSchema
@@ -402,7 +461,13 @@ export function operationPath(operation: Operation, doc: OpenApiDocument) {
   const parameters = [
     ...parametersOf(operation.params, 'path', prefix, doc),
     ...parametersOf(operation.query, 'query', prefix, doc),
-    ...(operation.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } })),
+    ...(operation.headers ?? []).map((h) => ({
+      name: h.name,
+      in: 'header',
+      required: h.required,
+      description: h.description,
+      schema: { type: 'string' },
+    })),
   ]
   const security = operation.auth === 'none' ? [{}] : operation.auth === 'optional' ? OPTIONAL_SIGN_IN : SIGNED_IN
   const authErrors: ErrorCode[] = operation.auth === 'user' || operation.auth === 'staff' ? ['UNAUTHORIZED'] : []
@@ -414,7 +479,9 @@ export function operationPath(operation: Operation, doc: OpenApiDocument) {
     tags: operation.tags,
     security,
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(operation.body ? { requestBody: { required: true, ...requestBody(zodSchema(operation.body, 'input', `${prefix}Body`, doc)) } } : {}),
+    ...(operation.body
+      ? { requestBody: { required: true, ...requestBody(zodSchema(operation.body, 'input', `${prefix}Body`, doc)) } }
+      : {}),
     responses: {
       [String(operation.status)]: jsonBody(zodSchema(operation.response, 'output', `${prefix}Response`, doc), 'Success'),
       ...errorResponses([...authErrors, ...operation.errors]),
@@ -465,7 +532,15 @@ export async function buildOpenApiDocument(config: SanitizedConfig, operations: 
     paths: {},
     components: {
       schemas: {
-        ErrorCode: { type: 'string', enum: Object.keys(ERROR_STATUS), description: 'HTTP status by code: ' + Object.entries(ERROR_STATUS).map(([c, s]) => `${c} ${s}`).join(', ') },
+        ErrorCode: {
+          type: 'string',
+          enum: Object.keys(ERROR_STATUS),
+          description:
+            'HTTP status by code: ' +
+            Object.entries(ERROR_STATUS)
+              .map(([c, s]) => `${c} ${s}`)
+              .join(', '),
+        },
         ErrorResponse: ERROR_SCHEMA,
       },
       securitySchemes: {
@@ -480,7 +555,6 @@ export async function buildOpenApiDocument(config: SanitizedConfig, operations: 
   // A custom operation on a generated route (e.g. POST /api/bookings with Idempotency-Key) replaces it.
   for (const operation of operations) operationPath(operation, doc)
   const tags = new Set(doc.tags.map((t) => t.name))
-  for (const operation of operations) for (const tag of operation.tags) if (!tags.has(tag)) (tags.add(tag), doc.tags.push({ name: tag }))
+  for (const operation of operations) for (const tag of operation.tags) if (!tags.has(tag)) tags.add(tag), doc.tags.push({ name: tag })
   return doc
 }
-

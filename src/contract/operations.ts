@@ -65,7 +65,8 @@ export const listingQuote = {
   method: 'get',
   path: '/api/properties/{id}/quote',
   summary: 'What a stay would cost',
-  description: 'The price of a stay, computed like a booking’s. 409 DATES_UNAVAILABLE when the dates are taken. Listings the caller may read (published ones for the public).',
+  description:
+    'The price of a stay, computed like a booking’s. 409 DATES_UNAVAILABLE when the dates are taken. Listings the caller may read (published ones for the public).',
   tags: ['properties'],
   auth: 'optional',
   params: s.idParams,
@@ -97,7 +98,8 @@ export const unpublishListing = {
   method: 'post',
   path: '/api/properties/{id}/unpublish',
   summary: 'Staff take a listing off the site',
-  description: 'The listing becomes a draft its host cannot publish again until staff reinstate it. The reason is kept for the host and staff.',
+  description:
+    'The listing becomes a draft its host cannot publish again until staff reinstate it. The reason is kept for the host and staff.',
   tags: ['properties'],
   auth: 'staff',
   params: s.idParams,
@@ -136,9 +138,23 @@ export const createBooking = {
   body: s.createBookingBody,
   status: 201,
   response: s.bookingAnswer,
-  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'DATES_UNAVAILABLE', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED', 'UNPROCESSABLE'],
+  errors: [
+    'VALIDATION_FAILED',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'DATES_UNAVAILABLE',
+    'CONFLICT',
+    'IDEMPOTENCY_KEY_REUSED',
+    'UNPROCESSABLE',
+  ],
   headers: [idempotencyKey],
-  responseHeaders: [{ name: 'Idempotent-Replayed', description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.' }],
+  responseHeaders: [
+    {
+      name: 'Idempotent-Replayed',
+      description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
+    },
+  ],
   graphql: { type: 'mutation', description: 'Book a stay. Honours the Idempotency-Key HTTP header like POST /api/bookings.' },
 } satisfies Operation
 
@@ -158,11 +174,21 @@ const transition = (operationId: string, verb: string, summary: string, descript
     graphql: { type: 'mutation' },
   }) satisfies Operation
 
-export const acceptBooking = transition('acceptBooking', 'accept', 'The host accepts a booking request', 'The dates are then held while the guest pays (awaiting_payment). Only the listing’s host; 409 once the request expired.')
+export const acceptBooking = transition(
+  'acceptBooking',
+  'accept',
+  'The host accepts a booking request',
+  'The dates are then held while the guest pays (awaiting_payment). Only the listing’s host; 409 once the request expired.',
+)
 export const declineBooking = transition('declineBooking', 'decline', 'The host declines a booking request', 'Only the listing’s host.')
 
 export const cancelBooking = {
-  ...transition('cancelBooking', 'cancel', 'Cancel a booking', 'By its guest (until the stay begins), its host or staff (until check-out). A paid booking is refunded as its cancellation policy says.'),
+  ...transition(
+    'cancelBooking',
+    'cancel',
+    'Cancel a booking',
+    'By its guest (until the stay begins), its host or staff (until check-out). A paid booking is refunded as its cancellation policy says.',
+  ),
   body: s.cancelBookingBody,
   errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT', 'INVALID_TRANSITION'],
 } satisfies Operation
@@ -232,7 +258,8 @@ export const runReconciliation = {
   method: 'post',
   path: '/api/reconciliation/run',
   summary: 'Staff start a reconciliation with Stripe now',
-  description: 'The worker runs it like the scheduled one; the report appears in reconciliation-reports. While one is queued or running, that run is returned instead of a new one.',
+  description:
+    'The worker runs it like the scheduled one; the report appears in reconciliation-reports. While one is queued or running, that run is returned instead of a new one.',
   tags: ['payments'],
   auth: 'staff',
   status: 202,

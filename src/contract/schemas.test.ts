@@ -30,13 +30,28 @@ describe('booking input', () => {
     ['property true', { ...good, property: true }, 'property', 'property must be a listing id.'],
     ['property 1.5', { ...good, property: 1.5 }, 'property', 'property must be a listing id.'],
     ['property beyond int4', { ...good, property: 2_147_483_648 }, 'property', 'property must be a listing id.'],
-    ['a timestamp for a stay date', { ...good, checkIn: '2027-03-01T12:00:00.000Z' }, 'checkIn', 'checkIn and checkOut must be dates as YYYY-MM-DD.'],
+    [
+      'a timestamp for a stay date',
+      { ...good, checkIn: '2027-03-01T12:00:00.000Z' },
+      'checkIn',
+      'checkIn and checkOut must be dates as YYYY-MM-DD.',
+    ],
     ['a day that does not exist', { ...good, checkOut: '2027-02-30' }, 'checkOut', 'checkIn and checkOut must be dates as YYYY-MM-DD.'],
-    ['year 0050 (no date the stay arithmetic accepts)', { ...good, checkIn: '0050-01-01' }, 'checkIn', 'checkIn and checkOut must be dates as YYYY-MM-DD.'],
+    [
+      'year 0050 (no date the stay arithmetic accepts)',
+      { ...good, checkIn: '0050-01-01' },
+      'checkIn',
+      'checkIn and checkOut must be dates as YYYY-MM-DD.',
+    ],
     ['guests 1.5', { ...good, guests: 1.5 }, 'guests', 'guests must be a whole number, at least 1.'],
     ['guests as text', { ...good, guests: '2' }, 'guests', 'guests must be a whole number, at least 1.'],
     ['guests 0', { ...good, guests: 0 }, 'guests', 'guests must be a whole number, at least 1.'],
-    ['a message to the host of 1001 characters', { ...good, messageToHost: 'x'.repeat(1001) }, 'messageToHost', 'messageToHost can be at most 1000 characters.'],
+    [
+      'a message to the host of 1001 characters',
+      { ...good, messageToHost: 'x'.repeat(1001) },
+      'messageToHost',
+      'messageToHost can be at most 1000 characters.',
+    ],
   ])('%s → 400 naming the field', (_, body, field, message) => {
     expect(outcome(s.createBookingBody, body)).toEqual({ status: 400, code: 'VALIDATION_FAILED', field, message })
   })
@@ -63,20 +78,33 @@ describe('query strings are coerced; numbers are whole where they count', () => 
   })
 
   it('availability and quote name the date that is wrong', () => {
-    expect(outcome(s.listingAvailabilityQuery, { to: 'nope' })).toMatchObject({ field: 'to', message: 'from and to must be dates as YYYY-MM-DD.' })
-    expect(outcome(s.listingQuoteQuery, { checkIn: '2027-03-01' })).toMatchObject({ field: 'checkOut', message: 'checkIn and checkOut must be dates as YYYY-MM-DD.' })
+    expect(outcome(s.listingAvailabilityQuery, { to: 'nope' })).toMatchObject({
+      field: 'to',
+      message: 'from and to must be dates as YYYY-MM-DD.',
+    })
+    expect(outcome(s.listingQuoteQuery, { checkIn: '2027-03-01' })).toMatchObject({
+      field: 'checkOut',
+      message: 'checkIn and checkOut must be dates as YYYY-MM-DD.',
+    })
   })
 
   it('a path id is a Postgres int4', () => {
     expect(outcome(s.idParams, { id: '42' })).toEqual({ ok: { id: 42 } })
     expect(outcome(s.idParams, { id: 42 })).toEqual({ ok: { id: 42 } })
-    for (const id of ['0', 'abc', '1.5', '1e3', '042', '2147483648', true]) expect(outcome(s.idParams, { id })).toMatchObject({ status: 400 })
+    for (const id of ['0', 'abc', '1.5', '1e3', '042', '2147483648', true])
+      expect(outcome(s.idParams, { id })).toMatchObject({ status: 400 })
   })
 })
 
 describe('reasons and answers are trimmed, then measured', () => {
   it.each([
-    ['unpublish: two letters after trimming', s.unpublishListingBody, { reason: '  ab  ' }, 'reason', 'Give a reason (3 to 1000 characters).'],
+    [
+      'unpublish: two letters after trimming',
+      s.unpublishListingBody,
+      { reason: '  ab  ' },
+      'reason',
+      'Give a reason (3 to 1000 characters).',
+    ],
     ['unpublish: no reason', s.unpublishListingBody, {}, 'reason', 'Give a reason (3 to 1000 characters).'],
     ['hide: 1001 characters', s.hideReviewBody, { reason: 'x'.repeat(1001) }, 'reason', 'reason must be 3 to 1000 characters.'],
     ['respond: only spaces', s.respondToReviewBody, { text: '   ' }, 'text', 'text must be 1 to 1000 characters.'],
@@ -103,7 +131,17 @@ describe('messages for schemas without their own', () => {
 
 describe('answers', () => {
   it('money is whole minor units', () => {
-    const quote = { currency: 'EUR', nights: 1, perNight: [{ date: '2027-03-01', rate: 10000, weekend: false }], nightlySubtotal: 10000, discount: 0, cleaningFee: 0, serviceFee: 0, taxes: 0, total: 10000 }
+    const quote = {
+      currency: 'EUR',
+      nights: 1,
+      perNight: [{ date: '2027-03-01', rate: 10000, weekend: false }],
+      nightlySubtotal: 10000,
+      discount: 0,
+      cleaningFee: 0,
+      serviceFee: 0,
+      taxes: 0,
+      total: 10000,
+    }
     expect(s.stayQuote.safeParse(quote).success).toBe(true)
     expect(s.stayQuote.safeParse({ ...quote, total: 100.5 }).success).toBe(false)
   })

@@ -54,7 +54,9 @@ export const idParams = z.object({
 /** A whole number from the query string (written plainly: `1e3`, `0x10` or ` 5` are not) or a GraphQL Int. */
 const queryInt = (name: string, min: number, max: number) =>
   z
-    .union([z.int(), z.string().regex(/^-?\d{1,15}$/, { error: `${name} must be a whole number.` })], { error: `${name} must be a whole number.` })
+    .union([z.int(), z.string().regex(/^-?\d{1,15}$/, { error: `${name} must be a whole number.` })], {
+      error: `${name} must be a whole number.`,
+    })
     .pipe(
       z.coerce
         .number<string | number>()
@@ -100,53 +102,62 @@ export const stayQuote = named(
 )
 
 export const bookingDocument = named(
-  z.looseObject({
-    id: z.int(),
-    property: relationId,
-    guest: relationId.nullable().optional(),
-    host: relationId.nullable().optional(),
-    checkIn: stayDate(),
-    checkOut: stayDate(),
-    guests: z.int(),
-    status: z.enum(BOOKING_STATUSES).nullable().optional(),
-    quote: z.looseObject({ currency: currency.nullable().optional(), total: money().nullable().optional() }).nullable().optional(),
-    cancellationPolicy: z.enum(CANCELLATION_POLICIES).nullable().optional(),
-    holdExpiresAt: timestamp.nullable().optional(),
-    refundAmount: money().nullable().optional(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }).meta({ description: 'A booking (the bookings collection document, depth 0).' }),
+  z
+    .looseObject({
+      id: z.int(),
+      property: relationId,
+      guest: relationId.nullable().optional(),
+      host: relationId.nullable().optional(),
+      checkIn: stayDate(),
+      checkOut: stayDate(),
+      guests: z.int(),
+      status: z.enum(BOOKING_STATUSES).nullable().optional(),
+      quote: z.looseObject({ currency: currency.nullable().optional(), total: money().nullable().optional() }).nullable().optional(),
+      cancellationPolicy: z.enum(CANCELLATION_POLICIES).nullable().optional(),
+      holdExpiresAt: timestamp.nullable().optional(),
+      refundAmount: money().nullable().optional(),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    })
+    .meta({ description: 'A booking (the bookings collection document, depth 0).' }),
   'Booking',
   'bookings',
 )
 
 export const propertyDocument = named(
-  z.looseObject({
-    id: z.int(),
-    title: z.string(),
-    slug: z.string().nullable().optional(),
-    host: relationId.nullable().optional(),
-    _status: z.enum(['draft', 'published']).nullable().optional(),
-    moderation: z.looseObject({ reason: z.string().nullable().optional() }).nullable().optional(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }).meta({ description: 'A listing (the properties collection document, depth 0).' }),
+  z
+    .looseObject({
+      id: z.int(),
+      title: z.string(),
+      slug: z.string().nullable().optional(),
+      host: relationId.nullable().optional(),
+      _status: z.enum(['draft', 'published']).nullable().optional(),
+      moderation: z.looseObject({ reason: z.string().nullable().optional() }).nullable().optional(),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    })
+    .meta({ description: 'A listing (the properties collection document, depth 0).' }),
   'Property',
   'properties',
 )
 
 export const reviewDocument = named(
-  z.looseObject({
-    id: z.int(),
-    subject: z.enum(REVIEW_SUBJECTS),
-    status: z.enum(REVIEW_STATUSES).nullable().optional(),
-    property: relationId.nullable().optional(),
-    booking: relationId.nullable().optional(),
-    hostResponse: z.looseObject({ text: z.string().nullable().optional(), respondedAt: timestamp.nullable().optional() }).nullable().optional(),
-    hiddenReason: z.string().nullable().optional(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }).meta({ description: 'A review (the reviews collection document, depth 0).' }),
+  z
+    .looseObject({
+      id: z.int(),
+      subject: z.enum(REVIEW_SUBJECTS),
+      status: z.enum(REVIEW_STATUSES).nullable().optional(),
+      property: relationId.nullable().optional(),
+      booking: relationId.nullable().optional(),
+      hostResponse: z
+        .looseObject({ text: z.string().nullable().optional(), respondedAt: timestamp.nullable().optional() })
+        .nullable()
+        .optional(),
+      hiddenReason: z.string().nullable().optional(),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    })
+    .meta({ description: 'A review (the reviews collection document, depth 0).' }),
   'Review',
   'reviews',
 )
@@ -172,11 +183,19 @@ export const searchListingsQuery = z.object({
   checkOut: stayDate('checkIn and checkOut must both be dates as YYYY-MM-DD.').optional(),
   guests: queryInt('guests', 1, 50).optional().meta({ description: 'Default 1.' }),
   city: z.string().max(200).optional(),
-  country: z.string().max(2, { error: 'country must be an ISO 3166-1 alpha-2 code such as CH.' }).optional().meta({ description: 'ISO 3166-1 alpha-2, e.g. CH.' }),
+  country: z
+    .string()
+    .max(2, { error: 'country must be an ISO 3166-1 alpha-2 code such as CH.' })
+    .optional()
+    .meta({ description: 'ISO 3166-1 alpha-2, e.g. CH.' }),
   currency: z.string().max(3, { error: 'Unknown currency.' }).optional().meta({ description: 'Only listings priced in this currency.' }),
   minPrice: queryInt('minPrice', 0, 100_000_000).optional().meta({ description: 'Nightly rate, minor units.' }),
   maxPrice: queryInt('maxPrice', 0, 100_000_000).optional().meta({ description: 'Nightly rate, minor units.' }),
-  amenities: z.string().max(1000).optional().meta({ description: `Comma-separated, all required: ${AMENITIES.join(', ')}.` }),
+  amenities: z
+    .string()
+    .max(1000)
+    .optional()
+    .meta({ description: `Comma-separated, all required: ${AMENITIES.join(', ')}.` }),
   propertyType: z.enum(PROPERTY_TYPES).optional(),
   lat: queryNumber('lat', -90, 90).optional(),
   lng: queryNumber('lng', -180, 180).optional(),
@@ -184,11 +203,9 @@ export const searchListingsQuery = z.object({
   sort: z.enum(SEARCH_SORTS).optional().meta({ description: 'Default distance with lat/lng, else price.' }),
   page: queryInt('page', 1, 10_000).optional().meta({ description: 'Default 1. Deep pages are cheaper through `cursor`.' }),
   limit: queryInt('limit', 1, MAX_SEARCH_LIMIT).optional().meta({ description: 'Default 20.' }),
-  cursor: z
-    .string()
-    .max(1000, { error: 'cursor is not a cursor this search gave out; start again without it.' })
-    .optional()
-    .meta({ description: 'The `nextCursor` of the previous page, with the same filters, sort and limit (not with `page`): the page after it.' }),
+  cursor: z.string().max(1000, { error: 'cursor is not a cursor this search gave out; start again without it.' }).optional().meta({
+    description: 'The `nextCursor` of the previous page, with the same filters, sort and limit (not with `page`): the page after it.',
+  }),
 })
 
 export const listingSearchHit = named(
@@ -211,7 +228,9 @@ export const listingSearchHit = named(
 
 export const searchListingsResponse = z.object({
   docs: z.array(listingSearchHit),
-  totalDocs: count().meta({ description: `The matches, counted up to ${SEARCH_COUNT_CAP}: above that it says ${SEARCH_COUNT_CAP} and totalDocsExact is false.` }),
+  totalDocs: count().meta({
+    description: `The matches, counted up to ${SEARCH_COUNT_CAP}: above that it says ${SEARCH_COUNT_CAP} and totalDocsExact is false.`,
+  }),
   totalDocsExact: z.boolean().meta({ description: `Whether totalDocs is the exact count (false: more than ${SEARCH_COUNT_CAP} match).` }),
   page: z.int().min(1),
   totalPages: count().meta({ description: 'ceil(totalDocs / limit): a lower bound when totalDocsExact is false.' }),
@@ -224,7 +243,9 @@ export const listingQuoteQuery = z.object({
   checkIn: stayDate(STAY_DATES),
   checkOut: stayDate(STAY_DATES),
   guests: z
-    .union([z.int(), z.string().regex(/^\d{1,9}$/, { error: 'guests must be a whole number, at least 1.' })], { error: 'guests must be a whole number, at least 1.' })
+    .union([z.int(), z.string().regex(/^\d{1,9}$/, { error: 'guests must be a whole number, at least 1.' })], {
+      error: 'guests must be a whole number, at least 1.',
+    })
     .pipe(z.coerce.number<string | number>().int().min(1, { error: 'guests must be a whole number, at least 1.' }).max(INT4_MAX))
     .optional()
     .meta({ description: 'Default 1.' }),
@@ -260,7 +281,13 @@ export const listingAvailabilityResponse = z.object({
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
 export const createBookingQuery = z.object({
-  depth: z.coerce.number().int().min(0).max(9).optional().meta({ description: 'How deep relations are populated in the answer (REST only). Default 1.' }),
+  depth: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(9)
+    .optional()
+    .meta({ description: 'How deep relations are populated in the answer (REST only). Default 1.' }),
 })
 
 export const createBookingBody = z.looseObject({
@@ -272,8 +299,15 @@ export const createBookingBody = z.looseObject({
     .meta({ description: 'The listing id.' }),
   checkIn: stayDate(STAY_DATES),
   checkOut: stayDate(STAY_DATES),
-  guests: z.int({ error: 'guests must be a whole number, at least 1.' }).min(1, { error: 'guests must be a whole number, at least 1.' }).max(50, { error: 'guests must be at most 50.' }),
-  messageToHost: z.string({ error: 'messageToHost must be text.' }).max(1000, { error: 'messageToHost can be at most 1000 characters.' }).nullable().optional(),
+  guests: z
+    .int({ error: 'guests must be a whole number, at least 1.' })
+    .min(1, { error: 'guests must be a whole number, at least 1.' })
+    .max(50, { error: 'guests must be at most 50.' }),
+  messageToHost: z
+    .string({ error: 'messageToHost must be text.' })
+    .max(1000, { error: 'messageToHost can be at most 1000 characters.' })
+    .nullable()
+    .optional(),
 })
 
 export const bookingAnswer = z.object({ message: z.string(), doc: bookingDocument })

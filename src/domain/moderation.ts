@@ -1,8 +1,11 @@
 /** A listing unpublished by staff stays offline until staff reinstate it. */
-export type Moderation = {
-  unpublishedAt?: string | null
-  reinstatedAt?: string | null
-} | null | undefined
+export type Moderation =
+  | {
+      unpublishedAt?: string | null
+      reinstatedAt?: string | null
+    }
+  | null
+  | undefined
 
 export function isOnModerationHold(moderation: Moderation): boolean {
   if (!moderation?.unpublishedAt) return false

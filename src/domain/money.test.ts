@@ -16,7 +16,13 @@ describe('isCurrency', () => {
   it('knows the listing currencies, and JPY among them', () => {
     expect(CURRENCY_CODES).toEqual(expect.arrayContaining(['EUR', 'USD', 'GBP', 'CHF', 'JPY']))
   })
-  it.each([['EUR', true], ['eur', false], ['XYZ', false], [undefined, false], ['toString', false]])('%s → %s', (value, expected) => {
+  it.each([
+    ['EUR', true],
+    ['eur', false],
+    ['XYZ', false],
+    [undefined, false],
+    ['toString', false],
+  ])('%s → %s', (value, expected) => {
     expect(isCurrency(value)).toBe(expected)
   })
 })

@@ -1,6 +1,17 @@
 import fc from 'fast-check'
 
-import { type PaymentStatus, PAYMENT_STATUSES, bookingRef, derivePaymentStatus, isSettled, redactStripeObject, refundToRequest, refundedTotal, statusOfIntent, stripeKeys } from './payments'
+import {
+  type PaymentStatus,
+  PAYMENT_STATUSES,
+  bookingRef,
+  derivePaymentStatus,
+  isSettled,
+  redactStripeObject,
+  refundToRequest,
+  refundedTotal,
+  statusOfIntent,
+  stripeKeys,
+} from './payments'
 
 describe('statusOfIntent', () => {
   it.each([
@@ -28,15 +39,23 @@ describe('derivePaymentStatus', () => {
 
   it('a late processing or failure never overwrites a captured payment', () => {
     for (const current of ['succeeded', 'partially_refunded', 'refunded', 'disputed'] as PaymentStatus[]) {
-      for (const intent of [{ status: 'processing' }, { status: 'requires_payment_method', last_payment_error: { message: 'declined' } }, { status: 'canceled' }]) {
+      for (const intent of [
+        { status: 'processing' },
+        { status: 'requires_payment_method', last_payment_error: { message: 'declined' } },
+        { status: 'canceled' },
+      ]) {
         expect(derivePaymentStatus({ current, intent, amount: 1000, amountRefunded: 0, disputed: false })).toBe(current)
       }
     }
   })
 
   it('an unsettled payment follows Stripe in any direction (a retry after a failure, a cancel)', () => {
-    expect(derivePaymentStatus({ current: 'failed', intent: { status: 'processing' }, amount: 1, amountRefunded: 0, disputed: false })).toBe('processing')
-    expect(derivePaymentStatus({ current: 'processing', intent: { status: 'canceled' }, amount: 1, amountRefunded: 0, disputed: false })).toBe('canceled')
+    expect(
+      derivePaymentStatus({ current: 'failed', intent: { status: 'processing' }, amount: 1, amountRefunded: 0, disputed: false }),
+    ).toBe('processing')
+    expect(
+      derivePaymentStatus({ current: 'processing', intent: { status: 'canceled' }, amount: 1, amountRefunded: 0, disputed: false }),
+    ).toBe('canceled')
   })
 
   it('never returns an unsettled status for a settled payment (property)', () => {
@@ -48,7 +67,13 @@ describe('derivePaymentStatus', () => {
         fc.integer({ min: 0, max: 2000 }),
         fc.boolean(),
         (current, status, declined, refunded, disputed) => {
-          const next = derivePaymentStatus({ current, intent: { status, last_payment_error: declined ? { message: 'x' } : null }, amount: 1000, amountRefunded: refunded, disputed })
+          const next = derivePaymentStatus({
+            current,
+            intent: { status, last_payment_error: declined ? { message: 'x' } : null },
+            amount: 1000,
+            amountRefunded: refunded,
+            disputed,
+          })
           if (isSettled(current)) expect(isSettled(next)).toBe(true)
         },
       ),
@@ -58,7 +83,14 @@ describe('derivePaymentStatus', () => {
 
 describe('refunds', () => {
   it('counts succeeded and pending refunds, not failed or canceled ones', () => {
-    expect(refundedTotal([{ amount: 100, status: 'succeeded' }, { amount: 50, status: 'pending' }, { amount: 70, status: 'failed' }, { amount: 9, status: 'canceled' }])).toBe(150)
+    expect(
+      refundedTotal([
+        { amount: 100, status: 'succeeded' },
+        { amount: 50, status: 'pending' },
+        { amount: 70, status: 'failed' },
+        { amount: 9, status: 'canceled' },
+      ]),
+    ).toBe(150)
   })
 
   it('asks for what is owed, never more than is left', () => {
@@ -103,13 +135,29 @@ describe('redactStripeObject', () => {
       receipt_email: 'alex@example.test',
       refunds: { data: [{ id: 're_1', amount: 100, status: 'succeeded' }] },
     }
-    const intent = { id: 'pi_1', client_secret: 'pi_1_secret_x', status: 'requires_payment_method', last_payment_error: { message: 'declined', payment_method: { id: 'pm_1', card: { last4: '0002' } } } }
+    const intent = {
+      id: 'pi_1',
+      client_secret: 'pi_1_secret_x',
+      status: 'requires_payment_method',
+      last_payment_error: { message: 'declined', payment_method: { id: 'pm_1', card: { last4: '0002' } } },
+    }
     const event = { id: 'evt_1', type: 'charge.refunded', data: { object: charge }, related: [intent] }
     const out = redactStripeObject(event)
     const text = JSON.stringify(out)
-    for (const secret of ['4242', '0002', 'fingerprint', 'Alex Guest', 'alex@example.test', 'pi_1_secret_x']) expect(text).not.toContain(secret)
-    expect(out.data.object).toMatchObject({ id: 'ch_1', amount: 5000, payment_intent: 'pi_1', payment_method: 'pm_1', refunds: { data: [{ id: 're_1', amount: 100, status: 'succeeded' }] } })
-    expect(out.related[0]).toMatchObject({ id: 'pi_1', status: 'requires_payment_method', last_payment_error: { message: 'declined', payment_method: '[redacted]' } })
+    for (const secret of ['4242', '0002', 'fingerprint', 'Alex Guest', 'alex@example.test', 'pi_1_secret_x'])
+      expect(text).not.toContain(secret)
+    expect(out.data.object).toMatchObject({
+      id: 'ch_1',
+      amount: 5000,
+      payment_intent: 'pi_1',
+      payment_method: 'pm_1',
+      refunds: { data: [{ id: 're_1', amount: 100, status: 'succeeded' }] },
+    })
+    expect(out.related[0]).toMatchObject({
+      id: 'pi_1',
+      status: 'requires_payment_method',
+      last_payment_error: { message: 'declined', payment_method: '[redacted]' },
+    })
     expect(event.data.object.payment_method_details.card.last4).toBe('4242')
   })
 })

@@ -48,8 +48,7 @@ export type RefundState = { amount: number; status: string | null }
 export const countsAsRefunded = (refund: RefundState) => refund.status === 'succeeded' || refund.status === 'pending'
 /** A refund that will not happen: it failed or was canceled at Stripe. */
 export const isDeadRefund = (status: string | null | undefined) => status === 'failed' || status === 'canceled'
-export const refundedTotal = (refunds: readonly RefundState[]) =>
-  refunds.filter(countsAsRefunded).reduce((sum, r) => sum + r.amount, 0)
+export const refundedTotal = (refunds: readonly RefundState[]) => refunds.filter(countsAsRefunded).reduce((sum, r) => sum + r.amount, 0)
 
 /**
  * The payment's status from the intent, the refunds and whether a dispute was opened. `current` guards
@@ -107,7 +106,15 @@ export function refundToRequest(owed: number, paid: number, alreadyRefunded: num
  * `payment_method_details.card` (last4, expiry, fingerprint) and `billing_details`; a failed intent
  * carries the whole payment method; every intent its client secret. The processors need only ids.
  */
-const REDACTED_OBJECTS = new Set(['payment_method_details', 'billing_details', 'payment_method', 'source', 'card', 'shipping', 'customer_details'])
+const REDACTED_OBJECTS = new Set([
+  'payment_method_details',
+  'billing_details',
+  'payment_method',
+  'source',
+  'card',
+  'shipping',
+  'customer_details',
+])
 const REDACTED_VALUES = new Set(['client_secret', 'receipt_email', 'email', 'phone', 'name'])
 
 export function redactStripeObject<T>(value: T): T {
@@ -115,7 +122,8 @@ export function redactStripeObject<T>(value: T): T {
   if (!value || typeof value !== 'object') return value
   const out: Record<string, unknown> = {}
   for (const [key, inner] of Object.entries(value)) {
-    if ((REDACTED_OBJECTS.has(key) && inner && typeof inner === 'object') || (REDACTED_VALUES.has(key) && typeof inner === 'string')) out[key] = '[redacted]'
+    if ((REDACTED_OBJECTS.has(key) && inner && typeof inner === 'object') || (REDACTED_VALUES.has(key) && typeof inner === 'string'))
+      out[key] = '[redacted]'
     else out[key] = redactStripeObject(inner)
   }
   return out as T

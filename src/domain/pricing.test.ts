@@ -20,7 +20,13 @@ describe('quoteStay', () => {
     ['7 nights: weekly 10 %', eur, '2027-03-01', '2027-03-08', { nights: 7, nightlySubtotal: 78000, discount: 7800 }],
     ['27 nights: still weekly', eur, '2027-03-01', '2027-03-28', { nights: 27, discount: percentOf(10000 * 19 + 14000 * 8, 10) }],
     ['28 nights: monthly 25 %', eur, '2027-03-01', '2027-03-29', { nights: 28, nightlySubtotal: 10000 * 20 + 14000 * 8, discount: 78000 }],
-    ['no weekend rate: weekends at the nightly rate', { ...eur, weekendRate: null }, '2027-03-05', '2027-03-07', { nightlySubtotal: 20000 }],
+    [
+      'no weekend rate: weekends at the nightly rate',
+      { ...eur, weekendRate: null },
+      '2027-03-05',
+      '2027-03-07',
+      { nightlySubtotal: 20000 },
+    ],
   ])('%s', (_, pricing, checkIn, checkOut, expected) => {
     expect(quoteStay(pricing, checkIn, checkOut, 12)).toMatchObject(expected)
   })

@@ -49,7 +49,10 @@ export const MAX_STAY_TOTAL = 99_999_999
 /** Why this quote cannot be booked, or null. */
 export function totalProblem(quote: Pick<Quote, 'total'>): { field: 'checkOut'; message: string } | null {
   if (quote.total <= MAX_STAY_TOTAL) return null
-  return { field: 'checkOut', message: `This stay would cost more than one payment can take (${MAX_STAY_TOTAL} in minor units): book fewer nights.` }
+  return {
+    field: 'checkOut',
+    message: `This stay would cost more than one payment can take (${MAX_STAY_TOTAL} in minor units): book fewer nights.`,
+  }
 }
 
 export function quoteStay(pricing: ListingPricing, checkIn: string, checkOut: string, serviceFeePercent: number): Quote {

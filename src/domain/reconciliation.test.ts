@@ -1,6 +1,12 @@
 import { type LocalPayment, type StripeIntent, planReconciliation } from './reconciliation'
 
-const intent = (id: string, status: string, amount = 1000, currency = 'eur', extra: Partial<StripeIntent> = {}): StripeIntent => ({ id, status, amount, currency, ...extra })
+const intent = (id: string, status: string, amount = 1000, currency = 'eur', extra: Partial<StripeIntent> = {}): StripeIntent => ({
+  id,
+  status,
+  amount,
+  currency,
+  ...extra,
+})
 const payment = (id: number, intentId: string, status: LocalPayment['status'], extra: Partial<LocalPayment> = {}): LocalPayment => ({
   id,
   stripePaymentIntentId: intentId,
@@ -14,7 +20,11 @@ const payment = (id: number, intentId: string, status: LocalPayment['status'], e
 
 describe('planReconciliation', () => {
   it('agreeing records need nothing', () => {
-    const plan = planReconciliation({ intents: [intent('pi_1', 'succeeded'), intent('pi_2', 'requires_payment_method')], refunds: [], payments: [payment(1, 'pi_1', 'succeeded'), payment(2, 'pi_2', 'requires_payment')] })
+    const plan = planReconciliation({
+      intents: [intent('pi_1', 'succeeded'), intent('pi_2', 'requires_payment_method')],
+      refunds: [],
+      payments: [payment(1, 'pi_1', 'succeeded'), payment(2, 'pi_2', 'requires_payment')],
+    })
     expect(plan).toEqual({ checked: 2, sync: [], discrepancies: [] })
   })
 
@@ -31,18 +41,34 @@ describe('planReconciliation', () => {
       payments: [payment(1, 'pi_1', 'requires_payment'), payment(2, 'pi_2', 'requires_payment')],
     })
     expect(plan.sync).toEqual([])
-    expect(plan.discrepancies.map((d) => [d.kind, d.paymentId])).toEqual([['amount_mismatch', 1], ['amount_mismatch', 2]])
+    expect(plan.discrepancies.map((d) => [d.kind, d.paymentId])).toEqual([
+      ['amount_mismatch', 1],
+      ['amount_mismatch', 2],
+    ])
     expect(plan.discrepancies[0].details).toBe('Stripe: €11.00; our payment: €10.00.')
   })
 
   it('an intent with no payment here is an orphan, naming the booking its metadata claims', () => {
-    const plan = planReconciliation({ intents: [intent('pi_9', 'succeeded', 500, 'eur', { metadata: { bookingId: '77' } })], refunds: [], payments: [] })
-    expect(plan.discrepancies).toEqual([{ kind: 'orphan_intent', stripeObjectId: 'pi_9', details: expect.stringContaining('metadata says booking 77') }])
+    const plan = planReconciliation({
+      intents: [intent('pi_9', 'succeeded', 500, 'eur', { metadata: { bookingId: '77' } })],
+      refunds: [],
+      payments: [],
+    })
+    expect(plan.discrepancies).toEqual([
+      { kind: 'orphan_intent', stripeObjectId: 'pi_9', details: expect.stringContaining('metadata says booking 77') },
+    ])
   })
 
   it('a local success Stripe does not confirm is reported, whether Stripe says otherwise or nothing', () => {
-    const plan = planReconciliation({ intents: [intent('pi_1', 'requires_payment_method')], refunds: [], payments: [payment(1, 'pi_1', 'succeeded'), payment(2, 'pi_gone', 'refunded')] })
-    expect(plan.discrepancies.map((d) => [d.kind, d.stripeObjectId])).toEqual([['unconfirmed_success', 'pi_1'], ['unconfirmed_success', 'pi_gone']])
+    const plan = planReconciliation({
+      intents: [intent('pi_1', 'requires_payment_method')],
+      refunds: [],
+      payments: [payment(1, 'pi_1', 'succeeded'), payment(2, 'pi_gone', 'refunded')],
+    })
+    expect(plan.discrepancies.map((d) => [d.kind, d.stripeObjectId])).toEqual([
+      ['unconfirmed_success', 'pi_1'],
+      ['unconfirmed_success', 'pi_gone'],
+    ])
     expect(plan.sync).toEqual([])
   })
 

@@ -69,7 +69,13 @@ export function planReconciliation(input: {
       })
       continue
     }
-    const expected = derivePaymentStatus({ current: payment.status, intent, amount: payment.amount, amountRefunded: payment.amountRefunded, disputed: payment.status === 'disputed' })
+    const expected = derivePaymentStatus({
+      current: payment.status,
+      intent,
+      amount: payment.amount,
+      amountRefunded: payment.amountRefunded,
+      disputed: payment.status === 'disputed',
+    })
     if (isSettled(payment.status) && intent.status !== 'succeeded') {
       plan.discrepancies.push({
         kind: 'unconfirmed_success',

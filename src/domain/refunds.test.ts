@@ -24,13 +24,18 @@ describe('refund table at each boundary day', () => {
   })
 
   it('rounds down to the minor unit', () => {
-    expect(refundAmount({ policy: 'moderate', total: 10001, checkIn, bookedAt: bookedLongAgo, cancelledAt: at(2), cancelledBy: 'guest' }).amount).toBe(5000)
+    expect(
+      refundAmount({ policy: 'moderate', total: 10001, checkIn, bookedAt: bookedLongAgo, cancelledAt: at(2), cancelledBy: 'guest' }).amount,
+    ).toBe(5000)
   })
 
   it('uses the UTC calendar date of the cancellation, not 24-hour periods', () => {
     // 23:59 UTC on the 19th is still 1 day before the 20th.
     const lateEvening = new Date('2027-03-19T23:59:00Z')
-    expect(refundAmount({ policy: 'flexible', total: 100, checkIn, bookedAt: bookedLongAgo, cancelledAt: lateEvening, cancelledBy: 'guest' }).percent).toBe(100)
+    expect(
+      refundAmount({ policy: 'flexible', total: 100, checkIn, bookedAt: bookedLongAgo, cancelledAt: lateEvening, cancelledBy: 'guest' })
+        .percent,
+    ).toBe(100)
   })
 })
 
@@ -47,7 +52,9 @@ describe('overrides', () => {
   })
 
   it.each([['host'], ['staff']] as [CancelledBy][])('cancelled by %s → 100 %% whatever the policy', (by) => {
-    expect(refundAmount({ policy: 'non_refundable', total: 999, checkIn, bookedAt: bookedLongAgo, cancelledAt: at(0), cancelledBy: by })).toMatchObject({ percent: 100, amount: 999 })
+    expect(
+      refundAmount({ policy: 'non_refundable', total: 999, checkIn, bookedAt: bookedLongAgo, cancelledAt: at(0), cancelledBy: by }),
+    ).toMatchObject({ percent: 100, amount: 999 })
   })
 })
 
@@ -70,15 +77,51 @@ describe('refundOwed: what a booking is still owed', () => {
   it.each<[string, Partial<RefundOwedInput>, RefundOwed]>([
     ['a cancelled paid booking, nothing refunded yet', {}, { owed: true, kind: 'cancellation', amount: 50_000 }],
     ['the policy refunds half', { booking: { ...cancelled, refundAmount: 25_000 } }, { owed: true, kind: 'cancellation', amount: 25_000 }],
-    ['a booking paid long ago, cancelled yesterday', { payment: { ...paid, createdAt: daysAgo(170) } }, { owed: true, kind: 'cancellation', amount: 50_000 }],
-    ['cancelled 120 days ago: still inside the window', { booking: { ...cancelled, cancelledAt: daysAgo(120) } }, { owed: true, kind: 'cancellation', amount: 50_000 }],
-    ['cancelled 121 days ago: too old', { booking: { ...cancelled, cancelledAt: daysAgo(121) } }, { owed: false, kind: 'cancellation', reason: 'more than 120 days ago: too old to refund automatically' }],
-    ['a shorter window', { booking: { ...cancelled, cancelledAt: daysAgo(31) }, recoveryDays: 30 }, { owed: false, kind: 'cancellation', reason: 'more than 30 days ago: too old to refund automatically' }],
-    ['already refunded', { refunds: [refund('re_1', 50_000, 'succeeded', 'cancellation')] }, { owed: false, kind: 'cancellation', reason: 'already refunded' }],
-    ['a pending refund counts', { refunds: [refund('re_1', 50_000, 'pending', 'cancellation')] }, { owed: false, kind: 'cancellation', reason: 'already refunded' }],
-    ['a refund waiting for action counts', { refunds: [refund('re_1', 50_000, 'requires_action', 'cancellation')] }, { owed: false, kind: 'cancellation', reason: 'already refunded' }],
-    ['partly refunded for the cancellation: the rest', { refunds: [refund('re_1', 20_000, 'succeeded', 'cancellation')] }, { owed: true, kind: 'cancellation', amount: 30_000 }],
-    ['a failed refund does not count, and the new one names it', { refunds: [refund('re_1', 50_000, 'failed', 'cancellation')] }, { owed: true, kind: 'cancellation', amount: 50_000, replaces: 're_1' }],
+    [
+      'a booking paid long ago, cancelled yesterday',
+      { payment: { ...paid, createdAt: daysAgo(170) } },
+      { owed: true, kind: 'cancellation', amount: 50_000 },
+    ],
+    [
+      'cancelled 120 days ago: still inside the window',
+      { booking: { ...cancelled, cancelledAt: daysAgo(120) } },
+      { owed: true, kind: 'cancellation', amount: 50_000 },
+    ],
+    [
+      'cancelled 121 days ago: too old',
+      { booking: { ...cancelled, cancelledAt: daysAgo(121) } },
+      { owed: false, kind: 'cancellation', reason: 'more than 120 days ago: too old to refund automatically' },
+    ],
+    [
+      'a shorter window',
+      { booking: { ...cancelled, cancelledAt: daysAgo(31) }, recoveryDays: 30 },
+      { owed: false, kind: 'cancellation', reason: 'more than 30 days ago: too old to refund automatically' },
+    ],
+    [
+      'already refunded',
+      { refunds: [refund('re_1', 50_000, 'succeeded', 'cancellation')] },
+      { owed: false, kind: 'cancellation', reason: 'already refunded' },
+    ],
+    [
+      'a pending refund counts',
+      { refunds: [refund('re_1', 50_000, 'pending', 'cancellation')] },
+      { owed: false, kind: 'cancellation', reason: 'already refunded' },
+    ],
+    [
+      'a refund waiting for action counts',
+      { refunds: [refund('re_1', 50_000, 'requires_action', 'cancellation')] },
+      { owed: false, kind: 'cancellation', reason: 'already refunded' },
+    ],
+    [
+      'partly refunded for the cancellation: the rest',
+      { refunds: [refund('re_1', 20_000, 'succeeded', 'cancellation')] },
+      { owed: true, kind: 'cancellation', amount: 30_000 },
+    ],
+    [
+      'a failed refund does not count, and the new one names it',
+      { refunds: [refund('re_1', 50_000, 'failed', 'cancellation')] },
+      { owed: true, kind: 'cancellation', amount: 50_000, replaces: 're_1' },
+    ],
     [
       'two failed refunds: named after the latest, whatever the order given',
       { refunds: [refund('re_2', 50_000, 'canceled', 'cancellation', 5), refund('re_1', 50_000, 'failed', 'cancellation')] },
@@ -89,17 +132,53 @@ describe('refundOwed: what a booking is still owed', () => {
       { refunds: [refund('re_1', 50_000, 'failed', 'cancellation'), refund('re_2', 50_000, 'succeeded', 'cancellation', 5)] },
       { owed: false, kind: 'cancellation', reason: 'already refunded' },
     ],
-    ['refunds of another kind leave less on the payment', { refunds: [refund('re_x', 45_000, 'succeeded', null)] }, { owed: true, kind: 'cancellation', amount: 5_000 }],
-    ['nothing left on the payment', { refunds: [refund('re_x', 50_000, 'succeeded', null)] }, { owed: false, kind: 'cancellation', reason: 'nothing is left on the payment' }],
-    ['the policy refunds nothing', { booking: { ...cancelled, refundAmount: 0 } }, { owed: false, kind: 'cancellation', reason: 'the cancellation refunds nothing' }],
+    [
+      'refunds of another kind leave less on the payment',
+      { refunds: [refund('re_x', 45_000, 'succeeded', null)] },
+      { owed: true, kind: 'cancellation', amount: 5_000 },
+    ],
+    [
+      'nothing left on the payment',
+      { refunds: [refund('re_x', 50_000, 'succeeded', null)] },
+      { owed: false, kind: 'cancellation', reason: 'nothing is left on the payment' },
+    ],
+    [
+      'the policy refunds nothing',
+      { booking: { ...cancelled, refundAmount: 0 } },
+      { owed: false, kind: 'cancellation', reason: 'the cancellation refunds nothing' },
+    ],
     ['nothing was paid', { payment: null }, { owed: false, kind: null, reason: 'nothing was paid' }],
-    ['a confirmed booking', { booking: { ...cancelled, status: 'confirmed', cancelledAt: null } }, { owed: false, kind: null, reason: 'a confirmed booking is owed nothing' }],
-    ['a completed stay', { booking: { ...cancelled, status: 'completed', cancelledAt: null } }, { owed: false, kind: null, reason: 'a completed booking is owed nothing' }],
+    [
+      'a confirmed booking',
+      { booking: { ...cancelled, status: 'confirmed', cancelledAt: null } },
+      { owed: false, kind: null, reason: 'a confirmed booking is owed nothing' },
+    ],
+    [
+      'a completed stay',
+      { booking: { ...cancelled, status: 'completed', cancelledAt: null } },
+      { owed: false, kind: null, reason: 'a completed booking is owed nothing' },
+    ],
     ['paid after the hold expired: all of it', { booking: expired }, { owed: true, kind: 'booking_unavailable', amount: 50_000 }],
-    ['paid after an unpaid cancellation: all of it', { booking: { ...cancelled, confirmedAt: null, refundAmount: 0 } }, { owed: true, kind: 'booking_unavailable', amount: 50_000 }],
-    ['unavailable, refunded already', { booking: expired, refunds: [refund('re_1', 50_000, 'succeeded', 'booking_unavailable')] }, { owed: false, kind: 'booking_unavailable', reason: 'already refunded' }],
-    ['unavailable, paid 121 days ago', { booking: expired, payment: { ...paid, createdAt: daysAgo(121) } }, { owed: false, kind: 'booking_unavailable', reason: 'more than 120 days ago: too old to refund automatically' }],
-    ['a cancellation without its time', { booking: { ...cancelled, cancelledAt: null } }, { owed: false, kind: 'cancellation', reason: 'more than 120 days ago: too old to refund automatically' }],
+    [
+      'paid after an unpaid cancellation: all of it',
+      { booking: { ...cancelled, confirmedAt: null, refundAmount: 0 } },
+      { owed: true, kind: 'booking_unavailable', amount: 50_000 },
+    ],
+    [
+      'unavailable, refunded already',
+      { booking: expired, refunds: [refund('re_1', 50_000, 'succeeded', 'booking_unavailable')] },
+      { owed: false, kind: 'booking_unavailable', reason: 'already refunded' },
+    ],
+    [
+      'unavailable, paid 121 days ago',
+      { booking: expired, payment: { ...paid, createdAt: daysAgo(121) } },
+      { owed: false, kind: 'booking_unavailable', reason: 'more than 120 days ago: too old to refund automatically' },
+    ],
+    [
+      'a cancellation without its time',
+      { booking: { ...cancelled, cancelledAt: null } },
+      { owed: false, kind: 'cancellation', reason: 'more than 120 days ago: too old to refund automatically' },
+    ],
   ])('%s', (_, input, expected) => {
     expect(refundOwed({ ...base, ...input })).toEqual(expected)
   })

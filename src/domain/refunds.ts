@@ -106,9 +106,16 @@ export function refundOwed({ booking, payment, refunds, now, recoveryDays }: Ref
   }
   const live = refunds.filter((r) => !isDeadRefund(r.status))
   const given = live.filter((r) => r.kind === kind).reduce((sum, r) => sum + r.amount, 0)
-  const amount = refundToRequest(due - given, payment.amount, live.reduce((sum, r) => sum + r.amount, 0))
+  const amount = refundToRequest(
+    due - given,
+    payment.amount,
+    live.reduce((sum, r) => sum + r.amount, 0),
+  )
   if (amount === 0) return { owed: false, kind, reason: given > 0 ? 'already refunded' : 'nothing is left on the payment' }
   const dead = refunds.filter((r) => r.kind === kind && isDeadRefund(r.status))
-  const replaces = dead.reduce<(typeof dead)[number] | undefined>((latest, r) => (!latest || r.createdAt >= latest.createdAt ? r : latest), undefined)?.id
+  const replaces = dead.reduce<(typeof dead)[number] | undefined>(
+    (latest, r) => (!latest || r.createdAt >= latest.createdAt ? r : latest),
+    undefined,
+  )?.id
   return { owed: true, kind, amount, ...(replaces ? { replaces } : {}) }
 }

@@ -8,13 +8,21 @@ describe('checkReviewAllowed', () => {
   it('the guest reviews the stay, the host the guest, nobody else either', () => {
     expect(checkReviewAllowed({ ...base, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toBeNull()
     expect(checkReviewAllowed({ ...base, subject: 'guest', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({ status: 403 })
-    expect(checkReviewAllowed({ ...base, isGuest: false, isHost: true, subject: 'guest', now: new Date('2027-03-11T09:00:00Z') })).toBeNull()
-    expect(checkReviewAllowed({ ...base, isGuest: false, isHost: true, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({ status: 403 })
-    expect(checkReviewAllowed({ ...base, isGuest: false, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({ status: 403 })
+    expect(
+      checkReviewAllowed({ ...base, isGuest: false, isHost: true, subject: 'guest', now: new Date('2027-03-11T09:00:00Z') }),
+    ).toBeNull()
+    expect(
+      checkReviewAllowed({ ...base, isGuest: false, isHost: true, subject: 'property', now: new Date('2027-03-11T09:00:00Z') }),
+    ).toMatchObject({ status: 403 })
+    expect(checkReviewAllowed({ ...base, isGuest: false, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({
+      status: 403,
+    })
   })
 
   it.each(['confirmed', 'cancelled', 'awaiting_payment', 'expired'])('a %s booking cannot be reviewed (409)', (bookingStatus) => {
-    expect(checkReviewAllowed({ ...base, bookingStatus, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({ status: 409 })
+    expect(checkReviewAllowed({ ...base, bookingStatus, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({
+      status: 409,
+    })
   })
 
   it('the window is open through the 14th day after check-out (UTC) and closed after (422)', () => {

@@ -39,7 +39,10 @@ export function checkReviewAllowed(args: {
   }
   const closes = reviewWindowClosesAt(args.checkOut, args.windowDays)
   if (args.now.getTime() >= closes.getTime()) {
-    return { status: 422, message: `The review window for this stay closed on ${addDays(args.checkOut, args.windowDays)} (${args.windowDays} days after check-out).` }
+    return {
+      status: 422,
+      message: `The review window for this stay closed on ${addDays(args.checkOut, args.windowDays)} (${args.windowDays} days after check-out).`,
+    }
   }
   return null
 }
@@ -63,10 +66,16 @@ export function listingRatings(reviews: readonly RatedReview[]): ListingRatings 
   const breakdown = {} as Record<SubRating, number | null>
   for (const key of SUB_RATINGS) {
     const given = reviews.map((r) => r.subRatings?.[key]).filter((v): v is number => typeof v === 'number')
-    breakdown[key] = average2(given.reduce((a, b) => a + b, 0), given.length)
+    breakdown[key] = average2(
+      given.reduce((a, b) => a + b, 0),
+      given.length,
+    )
   }
   return {
-    ratingAverage: average2(reviews.reduce((a, r) => a + r.rating, 0), reviews.length),
+    ratingAverage: average2(
+      reviews.reduce((a, r) => a + r.rating, 0),
+      reviews.length,
+    ),
     reviewCount: reviews.length,
     ratingBreakdown: breakdown,
   }

@@ -26,17 +26,30 @@ describe('isAllowedLinkUrl', () => {
 
 const paragraph = (...children: unknown[]) => ({ type: 'paragraph', version: 1, children })
 const doc = (...children: unknown[]) => ({ root: { type: 'root', version: 1, children } })
-const link = (url: unknown, type = 'link') => ({ type, version: 3, fields: { linkType: 'custom', url, newTab: false }, children: [{ type: 'text', text: 'x' }] })
+const link = (url: unknown, type = 'link') => ({
+  type,
+  version: 3,
+  fields: { linkType: 'custom', url, newTab: false },
+  children: [{ type: 'text', text: 'x' }],
+})
 
 describe('findDisallowedLink', () => {
   it.each([
     ['no links', doc(paragraph({ type: 'text', text: 'Hi' })), null],
     ['an https link', doc(paragraph(link('https://example.com'))), null],
     ['a mailto autolink', doc(paragraph(link('mailto:a@example.com', 'autolink'))), null],
-    ['an internal link without url', doc(paragraph({ type: 'link', fields: { linkType: 'internal', doc: { relationTo: 'properties', value: 1 } }, children: [] })), null],
+    [
+      'an internal link without url',
+      doc(paragraph({ type: 'link', fields: { linkType: 'internal', doc: { relationTo: 'properties', value: 1 } }, children: [] })),
+      null,
+    ],
     ['a javascript link', doc(paragraph(link('javascript:alert(1)'))), 'javascript:alert(1)'],
     ['a javascript autolink', doc(paragraph(link('javascript:alert(1)', 'autolink'))), 'javascript:alert(1)'],
-    ['deep inside a list', doc({ type: 'list', children: [{ type: 'listitem', children: [paragraph(link('data:text/html,x'))] }] }), 'data:text/html,x'],
+    [
+      'deep inside a list',
+      doc({ type: 'list', children: [{ type: 'listitem', children: [paragraph(link('data:text/html,x'))] }] }),
+      'data:text/html,x',
+    ],
     ['an unknown node with a url', doc({ type: 'embed', url: 'vbscript:x' }), 'vbscript:x'],
     ['a url that is not a string', doc(paragraph(link(['javascript:alert(1)']))), 'javascript:alert(1)'],
     ['not a document at all', null, null],

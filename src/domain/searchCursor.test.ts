@@ -30,10 +30,19 @@ describe('search cursors', () => {
     const edited = Buffer.from(JSON.stringify({ ...body, k: [1, 7] })).toString('base64url')
     expect(decodeCursor(SECRET, byPrice, edited).ok).toBe(false)
     expect(decodeCursor('another-secret-another-secret-12345', byPrice, cursor).ok).toBe(false)
-    expect(decodeCursor(SECRET, criteria({ sort: '-price', city: 'Porto', limit: '10' }), cursor)).toMatchObject({ ok: false, message: expect.stringContaining('sort=price') })
+    expect(decodeCursor(SECRET, criteria({ sort: '-price', city: 'Porto', limit: '10' }), cursor)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('sort=price'),
+    })
     expect(decodeCursor(SECRET, criteria({ sort: 'price', city: 'Lisbon', limit: '10' }), cursor).ok).toBe(false)
     expect(decodeCursor(SECRET, criteria({ sort: 'price', city: 'PORTO', limit: '10' }), cursor).ok).toBe(true)
-    for (const junk of ['', '!!', 'e30', Buffer.from('null').toString('base64url'), Buffer.from('{"v":1,"s":"price","f":"x","p":2,"k":[1,2],"m":"y","x":1}').toString('base64url')]) {
+    for (const junk of [
+      '',
+      '!!',
+      'e30',
+      Buffer.from('null').toString('base64url'),
+      Buffer.from('{"v":1,"s":"price","f":"x","p":2,"k":[1,2],"m":"y","x":1}').toString('base64url'),
+    ]) {
       expect(decodeCursor(SECRET, byPrice, junk).ok).toBe(false)
     }
   })

@@ -23,7 +23,20 @@ export type SearchAfter = { key: CursorKey; page: number }
 
 /** The filters a cursor belongs to (everything but the position): a cursor is only valid with them. */
 function fingerprint(c: SearchCriteria): string {
-  const filters = [c.stay?.checkIn ?? null, c.stay?.checkOut ?? null, c.guests, c.city?.toLowerCase() ?? null, c.country, c.currency, c.minPrice, c.maxPrice, [...c.amenities].sort(), c.propertyType, c.point ? [c.point.lat, c.point.lng, c.point.radiusKm] : null, c.limit]
+  const filters = [
+    c.stay?.checkIn ?? null,
+    c.stay?.checkOut ?? null,
+    c.guests,
+    c.city?.toLowerCase() ?? null,
+    c.country,
+    c.currency,
+    c.minPrice,
+    c.maxPrice,
+    [...c.amenities].sort(),
+    c.propertyType,
+    c.point ? [c.point.lat, c.point.lng, c.point.radiusKm] : null,
+    c.limit,
+  ]
   return createHmac('sha256', 'staybase-search-filters').update(JSON.stringify(filters)).digest('base64url').slice(0, 12)
 }
 
@@ -50,7 +63,11 @@ const isDecimal = (v: unknown): v is string => typeof v === 'string' && /^\d{1,3
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 
 /** The position a cursor names for these criteria, or why it is refused. */
-export function decodeCursor(secret: string, c: SearchCriteria, raw: string): { ok: true; after: SearchAfter } | { ok: false; message: string } {
+export function decodeCursor(
+  secret: string,
+  c: SearchCriteria,
+  raw: string,
+): { ok: true; after: SearchAfter } | { ok: false; message: string } {
   const bad = { ok: false as const, message: 'cursor is not a cursor this search gave out; start again without it.' }
   if (raw.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(raw)) return bad
   let parsed: unknown
@@ -61,12 +78,21 @@ export function decodeCursor(secret: string, c: SearchCriteria, raw: string): { 
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad
   const { v, s, f, p, k, m, ...rest } = parsed as Record<string, unknown>
-  if (Object.keys(rest).length || v !== CURSOR_VERSION || typeof s !== 'string' || typeof f !== 'string' || typeof m !== 'string' || !Array.isArray(k)) return bad
+  if (
+    Object.keys(rest).length ||
+    v !== CURSOR_VERSION ||
+    typeof s !== 'string' ||
+    typeof f !== 'string' ||
+    typeof m !== 'string' ||
+    !Array.isArray(k)
+  )
+    return bad
   if (!Number.isSafeInteger(p) || (p as number) < 2 || (p as number) > 1_000_000) return bad
   const expected = mac(secret, JSON.stringify({ v, s, f, p, k }))
   if (m.length !== expected.length || !timingSafeEqual(Buffer.from(m), Buffer.from(expected))) return bad
   if (s !== c.sort) return { ok: false, message: `cursor belongs to sort=${s}; pass the same sort as the search that gave it.` }
-  if (f !== fingerprint(c)) return { ok: false, message: 'cursor belongs to a search with other filters; pass the same filters as the search that gave it.' }
+  if (f !== fingerprint(c))
+    return { ok: false, message: 'cursor belongs to a search with other filters; pass the same filters as the search that gave it.' }
   const page = p as number
   if (s === 'price' || s === '-price') {
     if (k.length !== 2 || !isWhole(k[0]) || !isId(k[1])) return bad

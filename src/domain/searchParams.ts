@@ -57,7 +57,8 @@ export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | 
   const checkOut = get('checkOut')
   let stay: SearchCriteria['stay'] = null
   if (checkIn || checkOut) {
-    if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut)) return fail('checkIn and checkOut must both be dates as YYYY-MM-DD.', isCalendarDate(checkIn) ? 'checkOut' : 'checkIn')
+    if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut))
+      return fail('checkIn and checkOut must both be dates as YYYY-MM-DD.', isCalendarDate(checkIn) ? 'checkOut' : 'checkIn')
     const nights = nightsBetween(checkIn!, checkOut!)
     if (nights < 1 || nights > 365) return fail('checkOut must be 1 to 365 nights after checkIn.', 'checkOut')
     stay = { checkIn: checkIn!, checkOut: checkOut!, nights }
@@ -80,11 +81,15 @@ export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | 
     if (n.lat === null || n.lng === null) return fail('lat and lng go together.', n.lat === null ? 'lat' : 'lng')
     point = { lat: n.lat, lng: n.lng, radiusKm: n.radiusKm ?? 25 }
   }
-  const amenities = (get('amenities') ?? '').split(',').map((a) => a.trim()).filter(Boolean)
+  const amenities = (get('amenities') ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
   const unknown = amenities.filter((a) => !(AMENITIES as readonly string[]).includes(a))
   if (unknown.length) return fail(`Unknown amenities: ${unknown.join(', ')}.`, 'amenities')
   const propertyType = get('propertyType') || null
-  if (propertyType && !(PROPERTY_TYPES as readonly string[]).includes(propertyType)) return fail(`Unknown propertyType: ${propertyType}.`, 'propertyType')
+  if (propertyType && !(PROPERTY_TYPES as readonly string[]).includes(propertyType))
+    return fail(`Unknown propertyType: ${propertyType}.`, 'propertyType')
   const country = get('country')?.toUpperCase() || null
   if (country && !isCountryCode(country)) return fail('country must be an ISO 3166-1 alpha-2 code such as CH.', 'country')
   const currency = get('currency')?.toUpperCase() || null
@@ -98,6 +103,21 @@ export function parseSearch(get: Get): { ok: true; criteria: SearchCriteria } | 
   if (cursor && get('page')) return fail('page and cursor go separately: follow nextCursor, or ask for a page.', 'cursor')
   return {
     ok: true,
-    criteria: { stay, guests: n.guests!, city, country, currency, minPrice: n.minPrice, maxPrice: n.maxPrice, amenities: [...new Set(amenities)], propertyType, point, sort, page: n.page!, limit: n.limit!, cursor },
+    criteria: {
+      stay,
+      guests: n.guests!,
+      city,
+      country,
+      currency,
+      minPrice: n.minPrice,
+      maxPrice: n.maxPrice,
+      amenities: [...new Set(amenities)],
+      propertyType,
+      point,
+      sort,
+      page: n.page!,
+      limit: n.limit!,
+      cursor,
+    },
   }
 }

@@ -13,7 +13,8 @@ export type StayProblem = { field: 'checkIn' | 'checkOut' | 'guests'; message: s
 
 export function stayProblem(request: StayRequest, limits: StayLimits, today: string): StayProblem | null {
   const { checkIn, checkOut, guests } = request
-  if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut)) return { field: isCalendarDate(checkIn) ? 'checkOut' : 'checkIn', message: 'checkIn and checkOut must be dates as YYYY-MM-DD.' }
+  if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut))
+    return { field: isCalendarDate(checkIn) ? 'checkOut' : 'checkIn', message: 'checkIn and checkOut must be dates as YYYY-MM-DD.' }
   const [start, end] = [checkIn as string, checkOut as string]
   const nights = nightsBetween(start, end)
   if (start < today) return { field: 'checkIn', message: 'checkIn is in the past.' }
@@ -22,7 +23,8 @@ export function stayProblem(request: StayRequest, limits: StayLimits, today: str
   if (start > addDays(today, MAX_DAYS_AHEAD)) return { field: 'checkIn', message: 'Bookings open at most two years ahead.' }
   if (nights < limits.minNights) return { field: 'checkOut', message: `This listing needs at least ${limits.minNights} nights.` }
   if (nights > limits.maxNights) return { field: 'checkOut', message: `This listing takes at most ${limits.maxNights} nights.` }
-  if (typeof guests !== 'number' || !Number.isInteger(guests) || guests < 1) return { field: 'guests', message: 'guests must be a whole number, at least 1.' }
+  if (typeof guests !== 'number' || !Number.isInteger(guests) || guests < 1)
+    return { field: 'guests', message: 'guests must be a whole number, at least 1.' }
   if (guests > limits.maxGuests) return { field: 'guests', message: `This listing sleeps at most ${limits.maxGuests} guests.` }
   return null
 }

@@ -1,9 +1,4 @@
-import {
-  type Endpoint,
-  type PayloadRequest,
-  ValidationError,
-  addDataAndFileToRequest,
-} from 'payload'
+import { type Endpoint, type PayloadRequest, ValidationError, addDataAndFileToRequest } from 'payload'
 import type { GraphQLFieldConfig } from 'graphql'
 
 import { REGISTRATION_ANSWER, isAddressShaped, normalizeEmail } from '../domain/accountRules'
@@ -90,7 +85,13 @@ export const createOrRegisterUser: Endpoint = {
     const data = await readJsonBody(req)
     if (isStaffUser(req.user)) {
       const depth = Number(req.query?.depth)
-      const doc = await req.payload.create({ collection: 'users', data: data as never, req, overrideAccess: false, ...(Number.isInteger(depth) ? { depth } : {}) })
+      const doc = await req.payload.create({
+        collection: 'users',
+        data: data as never,
+        req,
+        overrideAccess: false,
+        ...(Number.isInteger(depth) ? { depth } : {}),
+      })
       return Response.json({ doc, message: 'User successfully created.' }, { status: 201 })
     }
     await registerAccount(req, data)

@@ -59,11 +59,19 @@ async function create(req: PayloadRequest, data: CreateBookingBody, depth: numbe
  * (the hold's expiry job, cache invalidation), which a retry of a booking whose first answer failed
  * runs again: both are idempotent.
  */
-async function answerWritten(req: PayloadRequest, id: number, depth: number, data: Partial<Booking>, built: Booking | null = null): Promise<BookingAnswer> {
+async function answerWritten(
+  req: PayloadRequest,
+  id: number,
+  depth: number,
+  data: Partial<Booking>,
+  built: Booking | null = null,
+): Promise<BookingAnswer> {
   const collection = req.payload.collections.bookings.config
-  let result: Booking = built ?? (await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req }))
+  let result: Booking =
+    built ?? (await req.payload.findByID({ collection: 'bookings', id, depth, overrideAccess: false, user: req.user, req }))
   for (const hook of collection.hooks.afterChange ?? []) {
-    result = (await hook({ collection, context: req.context, data, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
+    result =
+      (await hook({ collection, context: req.context, data, doc: result, operation: 'create', previousDoc: {} as Booking, req })) ?? result
   }
   return { doc: result as BookingAnswer['doc'], message: 'Booking created.' }
 }

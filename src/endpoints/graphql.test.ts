@@ -41,8 +41,18 @@ describe('schema.graphql', () => {
     expect(String(mutations.createBooking.type)).toBe('Booking')
     expect(String(mutations.hideReview.type)).toBe('Review!')
     expect(String(mutations.unpublishListing.type)).toBe('Property!')
-    const money = schema.getQueryType()!.getFields().searchListings.args.find((a) => a.name === 'minPrice')!
+    const money = schema
+      .getQueryType()!
+      .getFields()
+      .searchListings.args.find((a) => a.name === 'minPrice')!
     expect(getNamedType(money.type).name).toBe('Int')
-    expect(isNonNullType(schema.getQueryType()!.getFields().listingQuote.args.find((a) => a.name === 'id')!.type)).toBe(true)
+    expect(
+      isNonNullType(
+        schema
+          .getQueryType()!
+          .getFields()
+          .listingQuote.args.find((a) => a.name === 'id')!.type,
+      ),
+    ).toBe(true)
   })
 })

@@ -73,7 +73,8 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
 
   const scalar = (schema: z.ZodType) => {
     const def = schema.def as { type: string }
-    if (def.type === 'number') return (schema as z.ZodNumber).format === 'safeint' || (schema as z.ZodNumber).isInt ? G.GraphQLInt : G.GraphQLFloat
+    if (def.type === 'number')
+      return (schema as z.ZodNumber).format === 'safeint' || (schema as z.ZodNumber).isInt ? G.GraphQLInt : G.GraphQLFloat
     if (def.type === 'boolean') return G.GraphQLBoolean
     if (def.type === 'string' || def.type === 'enum' || def.type === 'literal') return G.GraphQLString
     return null
@@ -107,7 +108,10 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
         description: schema.description,
         fields: () =>
           Object.fromEntries(
-            Object.entries(shape).map(([key, field]) => [key, { type: output(field as z.ZodType, `${typeName}${pascal(key)}`), description: (field as z.ZodType).description }]),
+            Object.entries(shape).map(([key, field]) => [
+              key,
+              { type: output(field as z.ZodType, `${typeName}${pascal(key)}`), description: (field as z.ZodType).description },
+            ]),
           ),
       })
       objects.set(typeName, type)
@@ -159,7 +163,9 @@ const builderFor = (G: GraphQL, context: SchemaContext) => {
 
 const fieldsOf = (G: GraphQL, context: SchemaContext, type: 'query' | 'mutation'): Fields => {
   const builder = builderFor(G, context)
-  return Object.fromEntries(IMPLEMENTATIONS.filter((i) => i.contract.graphql?.type === type).map((i) => [i.contract.operationId, builder.field(i)]))
+  return Object.fromEntries(
+    IMPLEMENTATIONS.filter((i) => i.contract.graphql?.type === type).map((i) => [i.contract.operationId, builder.field(i)]),
+  )
 }
 
 /**

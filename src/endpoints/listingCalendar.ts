@@ -19,7 +19,15 @@ import { implement, restEndpoint } from './operation'
  * Both answer for listings the caller may read (published ones for the public).
  */
 async function readableListing(req: PayloadRequest, id: number): Promise<Property & { pricing: { currency: string } }> {
-  const listing = await req.payload.findByID({ collection: 'properties', id, depth: 0, overrideAccess: false, user: req.user, disableErrors: true, req })
+  const listing = await req.payload.findByID({
+    collection: 'properties',
+    id,
+    depth: 0,
+    overrideAccess: false,
+    user: req.user,
+    disableErrors: true,
+    req,
+  })
   if (!listing || !isCurrency(listing.pricing?.currency)) throw notFound('Listing not found.')
   return listing
 }
@@ -31,7 +39,8 @@ export const listingQuoteOperation = implement({
     const listing = await readableListing(req, id)
     const problem = stayProblem({ checkIn, checkOut, guests }, listing, utcDate(new Date()))
     if (problem) throw badRequest(problem.message, { field: problem.field })
-    if (await isBooked(req, listing.id, checkIn, checkOut)) throw conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
+    if (await isBooked(req, listing.id, checkIn, checkOut))
+      throw conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
     const currency = listing.pricing.currency as Parameters<typeof quoteStay>[0]['currency']
     const quote = quoteStay({ ...listing.pricing, currency }, checkIn, checkOut, env.SERVICE_FEE_PERCENT)
     const tooDear = totalProblem(quote)

@@ -33,7 +33,8 @@ export const atDepth0 = <T>(doc: object): T => doc as T
 export const implement = <O extends Operation>(implementation: Implementation<O>): Implementation<O> => implementation
 
 /** GraphQL passes an omitted nullable argument as absent, an explicit `null` as null: both mean "not given". */
-const given = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined))
+const given = (values: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined))
 
 /** The operation's input from flat values (GraphQL arguments, or REST's params, query and body merged by part). */
 export function parseParts<O extends Operation>(
@@ -63,7 +64,10 @@ export function queryOf(url: URL): Record<string, string> {
 }
 
 /** REST, unparsed: route params, the query string (an empty parameter counts as absent) and the JSON body. */
-export async function restParts(req: PayloadRequest, contract: Operation): Promise<{ params: unknown; query: Record<string, string>; body: unknown }> {
+export async function restParts(
+  req: PayloadRequest,
+  contract: Operation,
+): Promise<{ params: unknown; query: Record<string, string>; body: unknown }> {
   const query = queryOf(new URL(req.url ?? 'http://x'))
   let body: unknown
   if (contract.body) {

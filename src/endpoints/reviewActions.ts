@@ -36,7 +36,13 @@ export const respondToReviewOperation = implement({
   run: (req, { id, text }) =>
     inTransaction(req, async () => {
       const review = await lockedReview(req, id)
-      const listing = await req.payload.findByID({ collection: 'properties', id: parseId(review.property)!, depth: 0, overrideAccess: true, req })
+      const listing = await req.payload.findByID({
+        collection: 'properties',
+        id: parseId(review.property)!,
+        depth: 0,
+        overrideAccess: true,
+        req,
+      })
       const isHost = parseId(listing.host) === Number(req.user!.id)
       // Someone who cannot see the review (a pending one is blind, also to the host) learns nothing about it.
       const canSee = review.status === 'published' || parseId(review.author) === Number(req.user!.id) || isStaffUser(req.user)
@@ -64,7 +70,8 @@ const staffOnly = (action: string) => (req: PayloadRequest) => {
 async function moderate(req: PayloadRequest, id: number, action: 'hide' | 'unhide', reason: string | null) {
   return inTransaction(req, async () => {
     const review = await lockedReview(req, id)
-    if (action === 'hide' && review.status !== 'published') throw conflict(`Only published reviews can be hidden; this one is ${review.status}.`)
+    if (action === 'hide' && review.status !== 'published')
+      throw conflict(`Only published reviews can be hidden; this one is ${review.status}.`)
     if (action === 'unhide' && review.status !== 'hidden') throw conflict('This review is not hidden.')
     const doc = await req.payload.update({
       collection: 'reviews',

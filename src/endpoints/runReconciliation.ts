@@ -23,7 +23,8 @@ export const runReconciliationOperation = implement({
     const jobId = paymentJobIds.manualReconcile(new Date())
     try {
       const inFlight = (await queue(PAYMENTS_QUEUE).getJobs(['active', 'waiting', 'prioritized'])).find((job) => job.name === 'reconcile')
-      if (inFlight?.id) return { message: 'A reconciliation is already running; its report will appear in Reconciliation reports.', jobId: inFlight.id }
+      if (inFlight?.id)
+        return { message: 'A reconciliation is already running; its report will appear in Reconciliation reports.', jobId: inFlight.id }
       await enqueue(PAYMENTS_QUEUE, 'reconcile', { trigger: 'manual', requestedBy: Number(req.user!.id) }, { jobId, attempts: 1 })
     } catch {
       throw new HttpError(503, 'The job queue is unreachable; try again in a moment.')

@@ -20,13 +20,28 @@ const unavailable = (message: string) => new HttpError(503, message, { code: 'SE
 
 async function store(req: PayloadRequest, event: Stripe.Event): Promise<{ status: string; duplicate: boolean }> {
   const find = async () =>
-    (await req.payload.find({ collection: 'stripe-events', where: { eventId: { equals: event.id } }, limit: 1, depth: 0, overrideAccess: true, select: { status: true } })).docs[0]
+    (
+      await req.payload.find({
+        collection: 'stripe-events',
+        where: { eventId: { equals: event.id } },
+        limit: 1,
+        depth: 0,
+        overrideAccess: true,
+        select: { status: true },
+      })
+    ).docs[0]
   const existing = await find()
   if (existing) return { status: existing.status, duplicate: true }
   try {
     await req.payload.create({
       collection: 'stripe-events',
-      data: { eventId: event.id, type: event.type, payload: redactStripeObject(event) as unknown as Record<string, unknown>, receivedAt: new Date().toISOString(), status: 'pending' },
+      data: {
+        eventId: event.id,
+        type: event.type,
+        payload: redactStripeObject(event) as unknown as Record<string, unknown>,
+        receivedAt: new Date().toISOString(),
+        status: 'pending',
+      },
       overrideAccess: true,
       depth: 0,
     })

@@ -94,7 +94,8 @@ export type MailJobName = keyof MailJobs
  */
 export const paymentJobIds = {
   stripeEvent: (eventId: string) => eventId,
-  refund: (ref: string, kind: PaymentsJobs['refund']['kind'], replaces?: string) => `booking-${ref}-refund-${kind}${replaces ? `-after-${replaces}` : ''}`,
+  refund: (ref: string, kind: PaymentsJobs['refund']['kind'], replaces?: string) =>
+    `booking-${ref}-refund-${kind}${replaces ? `-after-${replaces}` : ''}`,
   cancelIntents: (ref: string) => `booking-${ref}-cancel-intents`,
   manualReconcile: (at: Date) => `reconcile-manual-${at.getTime()}`,
 }

@@ -23,7 +23,12 @@ export function allowedLinksOnly<T extends object>(provider: RichTextAdapterProv
           ({ value, path, collection, global, req }) => {
             const message = disallowedLinkMessage(value)
             if (message) {
-              throw new ValidationError({ collection: collection?.slug, global: global?.slug, errors: [{ path: path.join('.'), message }], req })
+              throw new ValidationError({
+                collection: collection?.slug,
+                global: global?.slug,
+                errors: [{ path: path.join('.'), message }],
+                req,
+              })
             }
             return value
           },

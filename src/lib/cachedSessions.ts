@@ -46,7 +46,13 @@ function withCachedUser(authenticate: AuthStrategyFunction): AuthStrategyFunctio
 }
 
 async function findUserByID(payload: Payload, options: Parameters<FindByID>[0]): Promise<unknown> {
-  const { collection, id, depth, locale, fallbackLocale } = options as { collection: string; id: string | number; depth?: number; locale?: unknown; fallbackLocale?: unknown }
+  const { collection, id, depth, locale, fallbackLocale } = options as {
+    collection: string
+    id: string | number
+    depth?: number
+    locale?: unknown
+    fallbackLocale?: unknown
+  }
   // Only Payload's strategy call on users, without localization (Staybase has none).
   if (collection !== USERS || (locale ?? undefined) !== undefined || (fallbackLocale ?? undefined) !== undefined) {
     return payload.findByID(options)

@@ -61,7 +61,9 @@ function writeAllThenRead(path: string, bodyBytes: number, chunked = false): Pro
       }
       const size = Math.min(piece.length, bodyBytes - written)
       written += size
-      const data = chunked ? Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), piece.subarray(0, size), Buffer.from('\r\n')]) : piece.subarray(0, size)
+      const data = chunked
+        ? Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), piece.subarray(0, size), Buffer.from('\r\n')])
+        : piece.subarray(0, size)
       socket.write(data, (error) => (error ? undefined : step()))
     }
     step()
@@ -85,7 +87,11 @@ describe('closeIfBodyUnread: lingering close after an early answer', () => {
     const started = Date.now()
     const outcome = await writeAllThenRead('/api/x', 200 * 1024 * 1024).then(
       (answer) => ({ ...answer, error: undefined }),
-      (error: NodeJS.ErrnoException & { received: string; written: number }) => ({ text: error.received, written: error.written, error: error.code }),
+      (error: NodeJS.ErrnoException & { received: string; written: number }) => ({
+        text: error.received,
+        written: error.written,
+        error: error.code,
+      }),
     )
     // The 413 was read before the server gave up on the body.
     expect(outcome.text).toMatch(/^HTTP\/1\.1 413 /)

@@ -29,6 +29,7 @@ export function constraintAnswer(error: unknown): { code: ErrorCode; status: num
   if (isOverlapViolation(error)) {
     return { code: 'DATES_UNAVAILABLE', status: 409, message: 'Those dates are no longer available for this listing.', field: 'checkIn' }
   }
-  if (isDuplicateReview(error)) return { code: 'ALREADY_REVIEWED', status: 409, message: 'This side of the stay has already been reviewed.' }
+  if (isDuplicateReview(error))
+    return { code: 'ALREADY_REVIEWED', status: 409, message: 'This side of the stay has already been reviewed.' }
   return null
 }

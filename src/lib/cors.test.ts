@@ -17,7 +17,11 @@ describe('corsHeaders', () => {
       'an allowed origin',
       'http://localhost:5173',
       false,
-      { 'access-control-allow-origin': 'http://localhost:5173', 'access-control-allow-credentials': 'true', 'access-control-expose-headers': 'x-request-id, Idempotent-Replayed, Retry-After' },
+      {
+        'access-control-allow-origin': 'http://localhost:5173',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'x-request-id, Idempotent-Replayed, Retry-After',
+      },
     ],
   ])('%s', (_, origin, preflight, expected) => {
     expect(corsHeaders(origins, origin, preflight)).toEqual(expected)
@@ -25,7 +29,9 @@ describe('corsHeaders', () => {
 
   it('a preflight from an allowed origin may send Idempotency-Key and Payload’s own headers', () => {
     const headers = corsHeaders(origins, 'https://stay.example', true)
-    expect(headers['access-control-allow-headers'].split(', ')).toEqual(expect.arrayContaining(['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Payload-HTTP-Method-Override']))
+    expect(headers['access-control-allow-headers'].split(', ')).toEqual(
+      expect.arrayContaining(['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Payload-HTTP-Method-Override']),
+    )
     expect(headers['access-control-allow-methods']).toBe('GET, POST, PUT, PATCH, DELETE, OPTIONS')
     expect(Number(headers['access-control-max-age'])).toBeGreaterThan(0)
   })
@@ -54,7 +60,10 @@ describe('cors middleware', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
   const preflight = (origin: string) =>
-    fetch(`${url}/api/bookings`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key' } })
+    fetch(`${url}/api/bookings`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'idempotency-key' },
+    })
 
   it('answers preflights itself: 204, with CORS headers for allowed origins only', async () => {
     const ok = await preflight('https://stay.example')

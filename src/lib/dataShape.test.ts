@@ -12,14 +12,32 @@ const fields = [
   { name: 'publishedAt', type: 'date' },
   { name: 'host', type: 'relationship', relationTo: 'users' },
   { name: 'photos', type: 'upload', relationTo: 'media', hasMany: true },
-  { name: 'pricing', type: 'group', flattenedFields: [{ name: 'currency', type: 'select', options: ['EUR'] }, { name: 'nightlyRate', type: 'number' }] },
+  {
+    name: 'pricing',
+    type: 'group',
+    flattenedFields: [
+      { name: 'currency', type: 'select', options: ['EUR'] },
+      { name: 'nightlyRate', type: 'number' },
+    ],
+  },
   { name: 'perNight', type: 'array', flattenedFields: [{ name: 'rate', type: 'number' }] },
   { name: 'payload', type: 'json' },
 ] as unknown as FlattenedField[]
 
 describe('checkDataShape', () => {
   it.each([
-    [{ title: 'Flat', propertyType: 'apartment', maxGuests: 2, instantBook: true, host: 3, photos: [1, '2'], pricing: { currency: 'EUR', nightlyRate: 100 } }, null],
+    [
+      {
+        title: 'Flat',
+        propertyType: 'apartment',
+        maxGuests: 2,
+        instantBook: true,
+        host: 3,
+        photos: [1, '2'],
+        pricing: { currency: 'EUR', nightlyRate: 100 },
+      },
+      null,
+    ],
     [{ title: null, pricing: null, publishedAt: '2027-03-20T12:00:00.000Z', host: { id: 4, name: 'populated' } }, null],
     [{ payload: { anything: [1, 'two'] }, unknownKey: ['kept for Payload'] }, null],
     [{ title: ['a title'] }, 'title'],
@@ -60,10 +78,16 @@ describe('findNul, deeperThan, isIdValue', () => {
     expect(deeperThan({ a: [{ b: {} }] }, 3)).toBe(true)
   })
 
-  it.each([[1, true], ['12', true], [2147483647, true], [0, false], ['012', false], [2147483648, false], ['1 OR 1=1', false], [Number.NaN, false]])(
-    'isIdValue(%p) → %p',
-    (value, expected) => {
-      expect(isIdValue(value)).toBe(expected)
-    },
-  )
+  it.each([
+    [1, true],
+    ['12', true],
+    [2147483647, true],
+    [0, false],
+    ['012', false],
+    [2147483648, false],
+    ['1 OR 1=1', false],
+    [Number.NaN, false],
+  ])('isIdValue(%p) → %p', (value, expected) => {
+    expect(isIdValue(value)).toBe(expected)
+  })
 })

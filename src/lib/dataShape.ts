@@ -47,7 +47,10 @@ export function isDateValue(value: unknown): boolean {
 /** The field's label as people see it in the admin panel ("Nightly rate" for nightlyRate). */
 function labelOf(field: FlattenedField): string {
   if ('label' in field && typeof field.label === 'string' && field.label) return field.label
-  const words = field.name.replace(/^_/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
+  const words = field.name
+    .replace(/^_/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
@@ -58,7 +61,8 @@ const relationValue = (field: { relationTo: string | string[] }, value: unknown)
   if (isIdValue(value)) return true
   if (!isPlainObject(value)) return false
   // Polymorphic {relationTo, value}, or a populated document sent back as it was read.
-  if (Array.isArray(field.relationTo)) return typeof value.relationTo === 'string' && (isIdValue(value.value) || (isPlainObject(value.value) && isIdValue(value.value.id)))
+  if (Array.isArray(field.relationTo))
+    return typeof value.relationTo === 'string' && (isIdValue(value.value) || (isPlainObject(value.value) && isIdValue(value.value.id)))
   return isIdValue(value.id)
 }
 
@@ -81,9 +85,13 @@ function leafProblem(field: FlattenedField, value: unknown): string | null {
       return isDateValue(value) ? null : 'must be a date-time in ISO 8601 form (e.g. 2027-03-20T12:00:00.000Z)'
     case 'relationship':
     case 'upload':
-      return relationValue(field, value) ? null : `must be the id of a document (a whole number), not ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : describe(value)}`
+      return relationValue(field, value)
+        ? null
+        : `must be the id of a document (a whole number), not ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : describe(value)}`
     case 'point':
-      return Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n)) ? null : 'must be [longitude, latitude]'
+      return Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n))
+        ? null
+        : 'must be [longitude, latitude]'
     default:
       return null
   }
@@ -113,7 +121,8 @@ function fieldProblem(field: FlattenedField, value: unknown, path: string): Shap
     case 'array': {
       if (!Array.isArray(value)) return { field: path, message: `${label} must be a list, not ${describe(value)}.` }
       for (const [index, row] of value.entries()) {
-        if (!isPlainObject(row)) return { field: `${path}.${index}`, message: `Each row of ${label} must be an object, not ${describe(row)}.` }
+        if (!isPlainObject(row))
+          return { field: `${path}.${index}`, message: `Each row of ${label} must be an object, not ${describe(row)}.` }
         const problem = checkDataShape(field.flattenedFields, row, `${path}.${index}`)
         if (problem) return problem
       }
@@ -122,7 +131,8 @@ function fieldProblem(field: FlattenedField, value: unknown, path: string): Shap
     case 'blocks': {
       if (!Array.isArray(value)) return { field: path, message: `${label} must be a list, not ${describe(value)}.` }
       for (const [index, row] of value.entries()) {
-        if (!isPlainObject(row) || typeof row.blockType !== 'string') return { field: `${path}.${index}`, message: `Each block of ${label} must be an object with a blockType.` }
+        if (!isPlainObject(row) || typeof row.blockType !== 'string')
+          return { field: `${path}.${index}`, message: `Each block of ${label} must be an object with a blockType.` }
         const block = field.blocks.find((b) => typeof b !== 'string' && b.slug === row.blockType)
         const problem = block && typeof block !== 'string' ? checkDataShape(block.flattenedFields, row, `${path}.${index}`) : null
         if (problem) return problem

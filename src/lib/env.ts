@@ -105,8 +105,7 @@ const frontendUrl = makeValidator<string>((value) => {
 // `next build` and code generation (types, import map) import the Payload config but never connect to
 // anything, so they run without real settings (a fresh clone, a Docker build). Every running process
 // validates for real.
-const needsNoConnections =
-  process.env.NEXT_PHASE === 'phase-production-build' || process.env.STAYBASE_CODEGEN === '1'
+const needsNoConnections = process.env.NEXT_PHASE === 'phase-production-build' || process.env.STAYBASE_CODEGEN === '1'
 
 // `NAME=` (as in a copied .env.example) means "not set": use the default, or report it as missing.
 const given: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''))
@@ -136,10 +135,19 @@ export const env = cleanEnv(source, {
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
   REDIS_PREFIX: str({ default: 'staybase:', desc: 'Prefix of every Redis key, so deployments can share a Redis' }),
   CACHE_ENABLED: bool({ default: true, desc: 'Cache public listing reads and search pages in Redis (src/services/cache.ts)' }),
-  FAST_BOOKINGS: bool({ default: true, desc: 'Answer POST /api/bookings from signed-in guests and hosts in express (src/fastBookings.ts) instead of through Next' }),
+  FAST_BOOKINGS: bool({
+    default: true,
+    desc: 'Answer POST /api/bookings from signed-in guests and hosts in express (src/fastBookings.ts) instead of through Next',
+  }),
   FAST_SEARCH: bool({ default: true, desc: 'Answer GET /api/properties/search in express (src/fastSearch.ts) instead of through Next' }),
-  FAST_PUBLIC_READS: bool({ default: true, desc: 'Answer anonymous public listing reads in express (src/publicReads.ts) instead of through Next' }),
-  CACHE_TTL_SECONDS: cacheTtlSeconds({ default: 60, desc: 'Longest life of a cache entry (at most 3600: version counters live 24 h); invalidation is by version bumps, this bounds what it could miss' }),
+  FAST_PUBLIC_READS: bool({
+    default: true,
+    desc: 'Answer anonymous public listing reads in express (src/publicReads.ts) instead of through Next',
+  }),
+  CACHE_TTL_SECONDS: cacheTtlSeconds({
+    default: 60,
+    desc: 'Longest life of a cache entry (at most 3600: version counters live 24 h); invalidation is by version bumps, this bounds what it could miss',
+  }),
   SESSION_CACHE_TTL_SECONDS: nonNegativeInt({
     default: 300,
     desc: 'How long Redis keeps a signed-in user for the auth check (src/services/sessionCache.ts); 0 turns the cache off',
@@ -179,7 +187,10 @@ export const env = cleanEnv(source, {
     default: given.NODE_ENV === 'production' ? 'json' : 'pretty',
   }),
   SERVICE_FEE_PERCENT: num({ default: 12, desc: 'Guest service fee, percent of (nights − discount + cleaning)' }),
-  BOOKING_HOLD_MINUTES: positiveNumber({ default: 15, desc: 'How long an instant booking holds the dates unpaid (minutes, may be fractional)' }),
+  BOOKING_HOLD_MINUTES: positiveNumber({
+    default: 15,
+    desc: 'How long an instant booking holds the dates unpaid (minutes, may be fractional)',
+  }),
   BOOKING_SWEEP_MINUTES: positiveNumber({ default: 60, desc: 'How often the worker sweeps for overdue holds and finished stays' }),
   MEDIA_DIR: str({ default: 'media', desc: 'Where uploads are stored when S3 is not configured' }),
   MAX_UPLOAD_MB: positiveInt({ default: 10 }),
@@ -190,17 +201,32 @@ export const env = cleanEnv(source, {
   S3_SECRET_ACCESS_KEY: str({ default: '' }),
   S3_FORCE_PATH_STYLE: bool({ default: false }),
   S3_PREFIX: str({ default: '', desc: 'Key prefix (folder) inside the bucket' }),
-  STRIPE_SECRET_KEY: str({ default: '', desc: 'Stripe secret key (sk_test_… in test mode); without it payments answer 503 and reconciliation is off' }),
-  STRIPE_WEBHOOK_SECRET: str({ default: '', desc: 'Signing secret of the webhook endpoint (whsec_…), from the dashboard or `stripe listen`' }),
+  STRIPE_SECRET_KEY: str({
+    default: '',
+    desc: 'Stripe secret key (sk_test_… in test mode); without it payments answer 503 and reconciliation is off',
+  }),
+  STRIPE_WEBHOOK_SECRET: str({
+    default: '',
+    desc: 'Signing secret of the webhook endpoint (whsec_…), from the dashboard or `stripe listen`',
+  }),
   STRIPE_API_HOST: str({ default: '', desc: 'Point the Stripe SDK at another host (a local stand-in); empty = api.stripe.com' }),
   STRIPE_API_PORT: str({ default: '', desc: 'Port for STRIPE_API_HOST' }),
   STRIPE_API_PROTOCOL: str({ choices: ['', 'http', 'https'], default: '', desc: 'Protocol for STRIPE_API_HOST' }),
   JOB_RETRY_DELAY_MS: positiveInt({ default: 5_000, desc: 'First retry delay of a failed job; doubles on each attempt' }),
-  WORKER_QUEUES: str({ default: '', desc: 'Comma-separated queues this worker processes (booking-lifecycle, payments, mail); empty = all' }),
-  JOB_LOCK_SECONDS: positiveInt({ default: 30, desc: 'How long a job stays claimed by a worker that stopped answering (a crash) before another takes it over' }),
+  WORKER_QUEUES: str({
+    default: '',
+    desc: 'Comma-separated queues this worker processes (booking-lifecycle, payments, mail); empty = all',
+  }),
+  JOB_LOCK_SECONDS: positiveInt({
+    default: 30,
+    desc: 'How long a job stays claimed by a worker that stopped answering (a crash) before another takes it over',
+  }),
   REVIEW_WINDOW_DAYS: positiveInt({ default: 14, desc: 'Days after check-out during which guest and host may review each other' }),
   RECONCILE_EVERY_MINUTES: positiveNumber({ default: 15, desc: 'How often the worker reconciles payments with Stripe' }),
-  RECONCILE_LOOKBACK_HOURS: positiveNumber({ default: 72, desc: 'How far back each reconciliation run compares PaymentIntents and refunds' }),
+  RECONCILE_LOOKBACK_HOURS: positiveNumber({
+    default: 72,
+    desc: 'How far back each reconciliation run compares PaymentIntents and refunds',
+  }),
   REFUND_RECOVERY_DAYS: positiveInt({
     default: 120,
     desc: 'Reconciliation refunds cancellations (and money taken for lost bookings) whose refund never reached Stripe for this many days; Stripe refunds card charges up to 180 days old',
@@ -229,7 +255,6 @@ export const authCookies = {
   secure: env.COOKIE_SECURE,
   sameSite: ({ lax: 'Lax', strict: 'Strict', none: 'None' } as const)[env.COOKIE_SAMESITE as 'lax' | 'strict' | 'none'],
 }
-
 
 /** The origins allowed for CORS and CSRF: our own public URL, the frontend of FRONTEND_URL and CORS_ORIGINS. */
 export const allowedOrigins = [

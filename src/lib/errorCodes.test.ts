@@ -5,7 +5,15 @@ import { APIError, AuthenticationError, Forbidden, LockedAuth, NotFound, Validat
 
 import { acceptedMediaType, graphqlStatus } from './graphqlGuard'
 import { ERROR_STATUS, HttpError, defaultCode } from './errors'
-import { SIGN_IN_FIRST, allowedMethods, clientErrorLoggedByHook, describeError, expressErrorHandler, loggingLevels, logErrorAnswer } from './errorCodes'
+import {
+  SIGN_IN_FIRST,
+  allowedMethods,
+  clientErrorLoggedByHook,
+  describeError,
+  expressErrorHandler,
+  loggingLevels,
+  logErrorAnswer,
+} from './errorCodes'
 
 describe('README "Errors" table', () => {
   it('lists every code of ERROR_STATUS with its status, and no other', () => {
@@ -18,7 +26,8 @@ describe('README "Errors" table', () => {
 
   it('every code is UPPER_SNAKE and every default code is one of them', () => {
     for (const code of Object.keys(ERROR_STATUS)) expect(code).toMatch(/^[A-Z]+(?:_[A-Z]+)*$/)
-    for (const status of [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 502, 503]) expect(ERROR_STATUS[defaultCode(status)]).toBe(status)
+    for (const status of [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 502, 503])
+      expect(ERROR_STATUS[defaultCode(status)]).toBe(status)
   })
 })
 
@@ -27,10 +36,25 @@ describe('describeError', () => {
     ['Forbidden, signed in', new Forbidden(), true, { code: 'FORBIDDEN', status: 403, name: 'Forbidden' }],
     ['Forbidden, signed out', new Forbidden(), false, { code: 'UNAUTHORIZED', status: 401, message: SIGN_IN_FIRST }],
     ['NotFound', new NotFound(), false, { code: 'NOT_FOUND', status: 404, name: 'NotFound' }],
-    ['LockedAuth reads like a wrong password', new LockedAuth(), false, { code: 'INVALID_CREDENTIALS', status: 401, name: 'AuthenticationError' }],
+    [
+      'LockedAuth reads like a wrong password',
+      new LockedAuth(),
+      false,
+      { code: 'INVALID_CREDENTIALS', status: 401, name: 'AuthenticationError' },
+    ],
     ['AuthenticationError', new AuthenticationError(), false, { code: 'INVALID_CREDENTIALS', status: 401 }],
-    ['a field rule', new ValidationError({ collection: 'bookings', errors: [{ path: 'guests', message: 'too many' }] }), true, { code: 'VALIDATION_FAILED', status: 400, field: 'guests' }],
-    ['our HttpError keeps its code and field', new HttpError(409, 'taken', { code: 'DATES_UNAVAILABLE', field: 'checkIn' }), false, { code: 'DATES_UNAVAILABLE', status: 409, field: 'checkIn', name: 'HttpError' }],
+    [
+      'a field rule',
+      new ValidationError({ collection: 'bookings', errors: [{ path: 'guests', message: 'too many' }] }),
+      true,
+      { code: 'VALIDATION_FAILED', status: 400, field: 'guests' },
+    ],
+    [
+      'our HttpError keeps its code and field',
+      new HttpError(409, 'taken', { code: 'DATES_UNAVAILABLE', field: 'checkIn' }),
+      false,
+      { code: 'DATES_UNAVAILABLE', status: 409, field: 'checkIn', name: 'HttpError' },
+    ],
     ['our 403 stays a 403 signed out (the endpoint chose it)', new HttpError(403, 'no'), false, { code: 'FORBIDDEN', status: 403 }],
     ['a bug', new TypeError('x is undefined'), true, { code: 'INTERNAL_ERROR', status: 500, name: 'TypeError' }],
     ['invalid JSON', new SyntaxError('Unexpected token } in JSON at position 3'), true, { code: 'MALFORMED_REQUEST', status: 400 }],
@@ -53,7 +77,10 @@ describe('logging', () => {
 
   it('a 4xx is one info line with code and request id; a 5xx is an error with the error', () => {
     const lines: [string, object, string][] = []
-    const logger = { info: (o: object, m: string) => lines.push(['info', o, m]), error: (o: object, m: string) => lines.push(['error', o, m]) }
+    const logger = {
+      info: (o: object, m: string) => lines.push(['info', o, m]),
+      error: (o: object, m: string) => lines.push(['error', o, m]),
+    }
     const bug = new Error('boom')
     logErrorAnswer(logger, { status: 409, code: 'DATES_UNAVAILABLE', message: 'taken', requestId: 'r-1', error: bug })
     logErrorAnswer(logger, { status: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong.', requestId: 'r-2', error: bug })
@@ -118,7 +145,10 @@ describe('expressErrorHandler', () => {
   const answer = (error: unknown) => {
     const sent: { status?: number; body?: unknown } = {}
     const logged: [string, object][] = []
-    const req = { headers: { 'x-request-id': 'r-9' }, log: { info: (o: object) => logged.push(['info', o]), error: (o: object) => logged.push(['error', o]) } }
+    const req = {
+      headers: { 'x-request-id': 'r-9' },
+      log: { info: (o: object) => logged.push(['info', o]), error: (o: object) => logged.push(['error', o]) },
+    }
     const res = {
       headersSent: false,
       status(code: number) {
@@ -151,7 +181,8 @@ describe('expressErrorHandler', () => {
 })
 
 describe('clientErrorLoggedByHook: which plain errors Payload leaves to the hook', () => {
-  const pgError = (code: string, constraint?: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code, constraint }) })
+  const pgError = (code: string, constraint?: string) =>
+    Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code, constraint }) })
   it.each([
     ['malformed JSON', new SyntaxError('Unexpected token } in JSON at position 3'), true],
     ['a NUL byte PostgreSQL refuses (22P05)', pgError('22P05'), true],
@@ -170,7 +201,8 @@ describe('clientErrorLoggedByHook: which plain errors Payload leaves to the hook
 })
 
 describe('database guarantees met by a write that raced past the pre-checks', () => {
-  const pg = (code: string, constraint: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code, constraint }) })
+  const pg = (code: string, constraint: string) =>
+    Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { name: 'error', code, constraint }) })
   it.each([
     ['overlapping nights', pg('23P01', 'stay_reservations_no_overlap'), { code: 'DATES_UNAVAILABLE', status: 409, field: 'checkIn' }],
     ['a second review of one side', pg('23505', 'booking_subject_idx'), { code: 'ALREADY_REVIEWED', status: 409 }],

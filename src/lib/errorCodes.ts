@@ -68,10 +68,22 @@ export function logErrorAnswer(logger: Logs, { status, code, message, requestId,
  * Express middleware's answer to one error, logged through pino-http's request logger (which carries the
  * request id). `extra` keeps fields a known client reads beside `errors` (bull-board's UI).
  */
-export function sendError(req: ExpressRequest, res: ExpressResponse, item: ApiErrorItem, options: { status?: number; extra?: object; error?: unknown } = {}): void {
+export function sendError(
+  req: ExpressRequest,
+  res: ExpressResponse,
+  item: ApiErrorItem,
+  options: { status?: number; extra?: object; error?: unknown } = {},
+): void {
   const status = options.status ?? ERROR_STATUS[item.code]
   const log = (req as { log?: Logs }).log
-  if (log) logErrorAnswer(log, { status, code: item.code, message: item.message, requestId: String(req.headers['x-request-id'] ?? '') || null, error: options.error })
+  if (log)
+    logErrorAnswer(log, {
+      status,
+      code: item.code,
+      message: item.message,
+      requestId: String(req.headers['x-request-id'] ?? '') || null,
+      error: options.error,
+    })
   res.status(status).json({ ...options.extra, errors: [item] })
 }
 
@@ -228,7 +240,12 @@ export function describeError(error: unknown, options: { signedIn?: boolean } = 
       const paths = (original as { data?: { errors?: { path?: string }[] } }).data?.errors
       const field = Array.isArray(paths) && typeof paths[0]?.path === 'string' ? paths[0].path : undefined
       // LockedAuth is named like the wrong password it is answered as.
-      return { name: original instanceof LockedAuth ? 'AuthenticationError' : name, code: status >= 500 && code !== 'NOT_FOUND' ? defaultCode(status) : code, status, field }
+      return {
+        name: original instanceof LockedAuth ? 'AuthenticationError' : name,
+        code: status >= 500 && code !== 'NOT_FOUND' ? defaultCode(status) : code,
+        status,
+        field,
+      }
     }
   }
   return { name: original instanceof APIError ? 'APIError' : name, code: defaultCode(status), status }
@@ -287,22 +304,39 @@ export const addErrorCode: AfterErrorHook = ({ error, req, result, graphqlResult
   if (graphqlResult) {
     const statusCode = described.message ? described.status : Number(graphqlResult.extensions?.statusCode ?? described.status)
     const message = described.message ?? graphqlResult.message
-    const extensions = { ...(graphqlResult.extensions ?? {}), name: described.name, code: described.code, statusCode, ...(described.field ? { field: described.field } : {}) }
+    const extensions = {
+      ...(graphqlResult.extensions ?? {}),
+      name: described.name,
+      code: described.code,
+      statusCode,
+      ...(described.field ? { field: described.field } : {}),
+    }
     log(statusCode, described.code, message)
     return { graphqlResult: { ...graphqlResult, message, extensions } }
   }
   if (result && Array.isArray(result.errors)) {
     const errors = result.errors.map((item) => {
-      if (described.replaces) return { message: described.message, code: described.code, ...(described.field ? { field: described.field } : {}) }
+      if (described.replaces)
+        return { message: described.message, code: described.code, ...(described.field ? { field: described.field } : {}) }
       const e = item as Record<string, unknown>
       const field = typeof e.field === 'string' ? e.field : described.field
       const message = described.message ?? (e.message === UNKNOWN && described.status < 500 ? publicMessage(error) : String(e.message))
-      return { ...e, message, ...(e.name !== undefined ? { name: described.name } : {}), code: typeof e.code === 'string' ? e.code : described.code, ...(field ? { field } : {}) }
+      return {
+        ...e,
+        message,
+        ...(e.name !== undefined ? { name: described.name } : {}),
+        code: typeof e.code === 'string' ? e.code : described.code,
+        ...(field ? { field } : {}),
+      }
     })
     // A collection's afterError hook may have answered already (e.g. 409 DATES_UNAVAILABLE for a
     // database conflict): its code tells the status it chose, which this hook does not see.
     const first = errors[0] as { code: ErrorCode; message: string } | undefined
-    const status = described.message ? described.status : first && first.code !== described.code ? ERROR_STATUS[first.code] ?? described.status : described.status
+    const status = described.message
+      ? described.status
+      : first && first.code !== described.code
+        ? (ERROR_STATUS[first.code] ?? described.status)
+        : described.status
     log(status, first?.code ?? described.code, first?.message ?? '')
     return { response: { ...result, errors }, ...(described.message ? { status: described.status } : {}) }
   }
@@ -313,7 +347,12 @@ export const addErrorCode: AfterErrorHook = ({ error, req, result, graphqlResult
 const requestIdOf = (request: Request) => request.headers.get('x-request-id')
 
 /** A GraphQL request refused before Payload saw it (src/lib/graphqlGuard.ts), answered and logged. */
-export function graphqlRefusal(request: Request, logger: Logs, failure: GraphQLGuardFailure, mediaType: GraphQLMediaType = 'application/json'): Response {
+export function graphqlRefusal(
+  request: Request,
+  logger: Logs,
+  failure: GraphQLGuardFailure,
+  mediaType: GraphQLMediaType = 'application/json',
+): Response {
   logErrorAnswer(logger, { status: failure.status, code: failure.code, message: failure.message, requestId: requestIdOf(request) })
   return graphqlErrorResponse(failure, mediaType)
 }
@@ -404,7 +443,9 @@ export async function normalizeErrorAnswer(request: Request, response: Response,
     const { pathname } = new URL(request.url)
     const allowed = allowedMethods(config, pathname).filter((m) => m !== request.method.toUpperCase())
     const item = allowed.length
-      ? apiError('METHOD_NOT_ALLOWED', `${request.method.toUpperCase()} is not allowed on ${pathname}; use ${allowed.join(', ')}.`, { data: { allow: allowed } })
+      ? apiError('METHOD_NOT_ALLOWED', `${request.method.toUpperCase()} is not allowed on ${pathname}; use ${allowed.join(', ')}.`, {
+          data: { allow: allowed },
+        })
       : apiError('NOT_FOUND', `There is no API route ${pathname}.`)
     if (allowed.length) headers.set('allow', allowed.join(', '))
     const status = ERROR_STATUS[item.code]
@@ -414,7 +455,11 @@ export async function normalizeErrorAnswer(request: Request, response: Response,
   const code = defaultCode(response.status)
   const fallback = typeof message === 'string' ? message : response.status >= 500 ? 'Something went wrong.' : response.statusText || code
   const errors = Array.isArray(items)
-    ? items.map((e) => ({ ...(e as object), message: String((e as { message?: unknown })?.message ?? fallback), code: typeof (e as ApiErrorItem)?.code === 'string' ? (e as ApiErrorItem).code : code }))
+    ? items.map((e) => ({
+        ...(e as object),
+        message: String((e as { message?: unknown })?.message ?? fallback),
+        code: typeof (e as ApiErrorItem)?.code === 'string' ? (e as ApiErrorItem).code : code,
+      }))
     : [apiError(code, fallback)]
   return new Response(JSON.stringify({ errors }), { status: response.status, headers })
 }

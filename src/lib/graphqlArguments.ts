@@ -146,7 +146,8 @@ const isWhereOperators = (type: GraphQLInputObjectType) => type.name.endsWith('_
 
 /** JSON values (rich text, preference values, a stored event's payload): no NULs anywhere. */
 function walkJSON(value: unknown, field: string, depth = 0): Problem | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { field, message: `${field}: text may not contain NUL characters.` } : undefined
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? { field, message: `${field}: text may not contain NUL characters.` } : undefined
   if (typeof value !== 'object' || value === null) return undefined
   if (depth > 100) return { field, message: `${field}: nested more than 100 levels deep.` }
   for (const [key, item] of Object.entries(value)) {
@@ -162,7 +163,8 @@ function checkPaging(name: string, value: unknown, staff: boolean, field: string
   if (name === 'page' && typeof value === 'number') {
     if (value < 1) return { field, message: `${field}: pages start at 1.` }
     // The offset Postgres skips to; far beyond any real list, and past int4 where drivers overflow.
-    if ((value - 1) * (typeof limit === 'number' && limit > 0 ? limit : 10) > INT4_MAX) return { field, message: `${field}: beyond the last page.` }
+    if ((value - 1) * (typeof limit === 'number' && limit > 0 ? limit : 10) > INT4_MAX)
+      return { field, message: `${field}: beyond the last page.` }
   }
   if (name === 'limit' && typeof value === 'number') {
     if (value < 0) return { field, message: `${field}: must be 0 or more.` }
@@ -171,7 +173,11 @@ function checkPaging(name: string, value: unknown, staff: boolean, field: string
     }
   }
   if (name === 'pagination' && value === false && !staff) {
-    return { field, code: 'FORBIDDEN', message: `${field}: only staff may read without pagination; ask for pages of up to ${MAX_PAGE_SIZE}.` }
+    return {
+      field,
+      code: 'FORBIDDEN',
+      message: `${field}: only staff may read without pagination; ask for pages of up to ${MAX_PAGE_SIZE}.`,
+    }
   }
   return undefined
 }

@@ -57,7 +57,12 @@ describe('guardGraphQLRequest', () => {
   it.each([
     ['invalid JSON', post('{"query":'), 'MALFORMED_REQUEST', 400],
     ['another media type', post('{ __typename }', 'text/plain'), 'UNSUPPORTED_MEDIA_TYPE', 415],
-    ['a body above the limit', post(JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(GRAPHQL_LIMITS.maxBodyBytes) } })), 'PAYLOAD_TOO_LARGE', 413],
+    [
+      'a body above the limit',
+      post(JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(GRAPHQL_LIMITS.maxBodyBytes) } })),
+      'PAYLOAD_TOO_LARGE',
+      413,
+    ],
   ])('%s is refused', async (_, request, code, status) => {
     const guarded = await guardGraphQLRequest(request)
     expect('refused' in guarded && guarded.refused).toMatchObject({ code, status })

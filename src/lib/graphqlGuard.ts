@@ -1,11 +1,4 @@
-import {
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  type SelectionSetNode,
-  parse,
-} from 'graphql'
+import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type SelectionSetNode, parse } from 'graphql'
 
 import { ERROR_STATUS, type ErrorCode, NOT_JSON } from './errors'
 
@@ -47,7 +40,10 @@ export function acceptedMediaType(accept: string | null): GraphQLMediaType | nul
     const [mediaType, ...params] = entry.split(';')
     const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8'
     if (mediaType === 'application/graphql-response+json' && charset === 'charset=utf-8') return mediaType
-    if ((mediaType === 'application/json' || mediaType === 'application/*' || mediaType === '*/*') && (charset === 'charset=utf-8' || charset === 'charset=utf8')) {
+    if (
+      (mediaType === 'application/json' || mediaType === 'application/*' || mediaType === '*/*') &&
+      (charset === 'charset=utf-8' || charset === 'charset=utf8')
+    ) {
       return 'application/json'
     }
   }
@@ -63,7 +59,11 @@ export const graphqlStatus = (failure: GraphQLGuardFailure, mediaType: GraphQLMe
   failure.document ? (mediaType === 'application/json' ? 200 : 400) : failure.status
 
 /** The GraphQL-shaped error body every refusal answers with (the shape Payload's own errors have). */
-export function graphqlErrorResponse(failure: GraphQLGuardFailure, mediaType: GraphQLMediaType = 'application/json', headers: HeadersInit = {}): Response {
+export function graphqlErrorResponse(
+  failure: GraphQLGuardFailure,
+  mediaType: GraphQLMediaType = 'application/json',
+  headers: HeadersInit = {},
+): Response {
   const body = { errors: [{ message: failure.message, extensions: { code: failure.code, statusCode: failure.status } }] }
   return new Response(JSON.stringify(body), {
     status: graphqlStatus(failure, mediaType),
@@ -178,7 +178,8 @@ export function checkDocument(query: string): GraphQLGuardFailure | undefined {
     document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens, noLocation: true })
   } catch (error) {
     const message = error instanceof GraphQLError ? error.message : 'The query could not be parsed.'
-    if (/more th\w* \d+ tokens/i.test(message)) return refuseDocument('VALIDATION_FAILED', `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.`)
+    if (/more th\w* \d+ tokens/i.test(message))
+      return refuseDocument('VALIDATION_FAILED', `A GraphQL query may have at most ${GRAPHQL_LIMITS.maxTokens} tokens.`)
     return refuseDocument('MALFORMED_REQUEST', message)
   }
   return measure(document)
@@ -215,9 +216,15 @@ function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
       }
       depth = Math.max(depth, cost.depth)
       fields += cost.fields
-      if (depth > GRAPHQL_LIMITS.maxDepth) throw new Refusal(refuseDocument('VALIDATION_FAILED', `Selections may be nested at most ${GRAPHQL_LIMITS.maxDepth} levels deep.`))
+      if (depth > GRAPHQL_LIMITS.maxDepth)
+        throw new Refusal(refuseDocument('VALIDATION_FAILED', `Selections may be nested at most ${GRAPHQL_LIMITS.maxDepth} levels deep.`))
       if (fields > GRAPHQL_LIMITS.maxExpandedFields) {
-        throw new Refusal(refuseDocument('VALIDATION_FAILED', `A query may select at most ${GRAPHQL_LIMITS.maxExpandedFields} fields once its fragments are expanded.`))
+        throw new Refusal(
+          refuseDocument(
+            'VALIDATION_FAILED',
+            `A query may select at most ${GRAPHQL_LIMITS.maxExpandedFields} fields once its fragments are expanded.`,
+          ),
+        )
       }
     }
     return { depth, fields }
@@ -229,7 +236,8 @@ function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
     const fragment = fragments.get(name)
     // graphql's own validation names the unknown fragment.
     if (!fragment) return { depth: 0, fields: 0 }
-    if (visiting.has(name)) throw new Refusal(refuseDocument('VALIDATION_FAILED', `Fragment "${name}" spreads itself (directly or through other fragments).`))
+    if (visiting.has(name))
+      throw new Refusal(refuseDocument('VALIDATION_FAILED', `Fragment "${name}" spreads itself (directly or through other fragments).`))
     visiting.add(name)
     const cost = costOf(fragment.selectionSet)
     visiting.delete(name)
@@ -248,7 +256,8 @@ function measure(document: DocumentNode): GraphQLGuardFailure | undefined {
     for (const definition of document.definitions) {
       if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) {
         countAliases(definition.selectionSet)
-        if (aliases > GRAPHQL_LIMITS.maxAliases) return refuseDocument('VALIDATION_FAILED', `A query may use at most ${GRAPHQL_LIMITS.maxAliases} aliases.`)
+        if (aliases > GRAPHQL_LIMITS.maxAliases)
+          return refuseDocument('VALIDATION_FAILED', `A query may use at most ${GRAPHQL_LIMITS.maxAliases} aliases.`)
         if (definition.kind === Kind.OPERATION_DEFINITION) costOf(definition.selectionSet)
         else costOfFragment(definition.name.value)
       }

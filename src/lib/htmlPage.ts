@@ -29,7 +29,10 @@ button{margin-top:20px;width:100%;padding:12px;background:#0f766e;color:#fff;bor
 /** A message a person can read from whatever a Payload operation threw. */
 export function errorMessage(error: unknown): string {
   const data = (error as { data?: { errors?: { message?: string }[] } }).data
-  const detail = data?.errors?.map((e) => e.message).filter(Boolean).join(' ')
+  const detail = data?.errors
+    ?.map((e) => e.message)
+    .filter(Boolean)
+    .join(' ')
   if (detail) return detail
   return error instanceof Error && error.message ? error.message : 'Something went wrong.'
 }

@@ -30,8 +30,15 @@ const NEXT_VARY = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'nex
  * API answer a client accepts compressed (a streamed body has no length for the `compression`
  * middleware's 1 kB threshold to apply to), gzip first. `encoding` comes from contentEncoding.
  */
-export function sendLikeNext(res: Response, status: number, text: string, encoding: 'gzip' | 'deflate' | 'identity', headers: Record<string, string> = {}): void {
-  if (!res.hasHeader('access-control-allow-methods')) res.setHeader('access-control-allow-methods', 'PUT, PATCH, POST, GET, DELETE, OPTIONS')
+export function sendLikeNext(
+  res: Response,
+  status: number,
+  text: string,
+  encoding: 'gzip' | 'deflate' | 'identity',
+  headers: Record<string, string> = {},
+): void {
+  if (!res.hasHeader('access-control-allow-methods'))
+    res.setHeader('access-control-allow-methods', 'PUT, PATCH, POST, GET, DELETE, OPTIONS')
   if (!res.hasHeader('access-control-allow-headers')) res.setHeader('access-control-allow-headers', ALLOWED_HEADERS.join(', '))
   for (const name of NEXT_VARY) res.vary(name)
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
@@ -60,7 +67,18 @@ export function requestHeaders(req: IncomingMessage): Headers {
 export function localRequest(payload: Payload, req: Request, headers: Headers, user?: TypedUser): Promise<PayloadRequest> {
   // payloadAPI 'REST': this is a client's request, not trusted server code (access rules and hooks that
   // let the Local API through must not let it through).
-  return createLocalReq({ user, req: { headers, url: `${payload.config.serverURL}${req.originalUrl}`, method: req.method, payloadAPI: 'REST' } as Partial<PayloadRequest> }, payload)
+  return createLocalReq(
+    {
+      user,
+      req: {
+        headers,
+        url: `${payload.config.serverURL}${req.originalUrl}`,
+        method: req.method,
+        payloadAPI: 'REST',
+      } as Partial<PayloadRequest>,
+    },
+    payload,
+  )
 }
 
 /**
@@ -83,6 +101,11 @@ export function sendErrorLikeNext(
     return
   }
   const first = refusal.body.errors[0]
-  logErrorAnswer(req.log, { status: refusal.status, code: String(first?.code), message: first?.message ?? '', requestId: String(req.headers['x-request-id']) })
+  logErrorAnswer(req.log, {
+    status: refusal.status,
+    code: String(first?.code),
+    message: first?.message ?? '',
+    requestId: String(req.headers['x-request-id']),
+  })
   sendLikeNext(res, refusal.status, JSON.stringify(refusal.body), encoding, headers)
 }

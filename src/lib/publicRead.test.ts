@@ -7,7 +7,10 @@ describe('parsePublicRead: only plain anonymous reads take the fast path', () =>
     ['/api/properties/42?depth=2', { kind: 'byId', id: 42, depth: 2 }],
     ['/api/properties?where[slug][equals]=a-b', { kind: 'slug', value: 'a-b', depth: undefined, limit: undefined }],
     ['/api/properties?where%5Bslug%5D%5Bequals%5D=a-b&depth=1', { kind: 'slug', value: 'a-b', depth: 1, limit: undefined }],
-    ['/api/properties?where[address.city][equals]=S%C3%A3o+Paulo&limit=10', { kind: 'city', value: 'São Paulo', depth: undefined, limit: 10 }],
+    [
+      '/api/properties?where[address.city][equals]=S%C3%A3o+Paulo&limit=10',
+      { kind: 'city', value: 'São Paulo', depth: undefined, limit: 10 },
+    ],
   ])('%s', (url, expected) => {
     expect(parsePublicRead('GET', url, {})).toEqual(expected)
   })

@@ -8,14 +8,28 @@ const users = [
 ] as unknown as FlattenedField[]
 const properties = [
   { name: 'title', type: 'text' },
-  { name: '_status', type: 'select', options: [{ label: 'Draft', value: 'draft' }, { label: 'Published', value: 'published' }] },
+  {
+    name: '_status',
+    type: 'select',
+    options: [
+      { label: 'Draft', value: 'draft' },
+      { label: 'Published', value: 'published' },
+    ],
+  },
   { name: 'host', type: 'relationship', relationTo: 'users' },
   { name: 'amenities', type: 'select', hasMany: true, options: ['wifi', 'kitchen'] },
   { name: 'maxGuests', type: 'number' },
   { name: 'instantBook', type: 'checkbox' },
   { name: 'createdAt', type: 'date' },
   { name: 'pricing', type: 'group', flattenedFields: [{ name: 'nightlyRate', type: 'number' }] },
-  { name: 'perNight', type: 'array', flattenedFields: [{ name: 'id', type: 'text' }, { name: 'rate', type: 'number' }] },
+  {
+    name: 'perNight',
+    type: 'array',
+    flattenedFields: [
+      { name: 'id', type: 'text' },
+      { name: 'rate', type: 'number' },
+    ],
+  },
   { name: 'description', type: 'richText' },
   { name: 'checkIn', type: 'text', custom: { stayDate: true } },
 ] as unknown as FlattenedField[]

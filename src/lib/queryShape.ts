@@ -13,8 +13,22 @@ import { isStayDateField, toStayDate } from './stayDateField'
 
 /** Payload's operators (payload/dist/types/constants.js), and which of them each kind of field takes. */
 export const WHERE_OPERATORS = [
-  'equals', 'not_equals', 'in', 'not_in', 'all', 'exists', 'contains', 'like', 'not_like',
-  'greater_than', 'greater_than_equal', 'less_than', 'less_than_equal', 'within', 'intersects', 'near',
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'all',
+  'exists',
+  'contains',
+  'like',
+  'not_like',
+  'greater_than',
+  'greater_than_equal',
+  'less_than',
+  'less_than_equal',
+  'within',
+  'intersects',
+  'near',
 ] as const
 type Operator = (typeof WHERE_OPERATORS)[number]
 const COMPARE: Operator[] = ['greater_than', 'greater_than_equal', 'less_than', 'less_than_equal']
@@ -36,8 +50,16 @@ const OPERATORS: Record<Kind, Operator[]> = {
   free: [...EQUALITY, 'like', 'not_like', 'contains'],
 }
 const KIND_NAME: Record<Kind, string> = {
-  id: 'an id', text: 'a text field', number: 'a number', date: 'a date', day: 'a stay date', checkbox: 'a yes/no field', select: 'a choice field',
-  relation: 'a reference to another document', point: 'a location', free: 'a JSON field',
+  id: 'an id',
+  text: 'a text field',
+  number: 'a number',
+  date: 'a date',
+  day: 'a stay date',
+  checkbox: 'a yes/no field',
+  select: 'a choice field',
+  relation: 'a reference to another document',
+  point: 'a location',
+  free: 'a JSON field',
 }
 
 export const MAX_WHERE_DEPTH = 6
@@ -55,7 +77,8 @@ function resolve(fields: FlattenedField[], path: string, fieldsOf: FieldsOf, ver
   let segments = path.replace(/__/g, '.').split('.')
   if (versions && segments[0] === 'version') segments = segments.slice(1)
   if (versions && segments.length === 1 && segments[0] === 'parent') return { kind: 'id', many: false }
-  if (versions && segments.length === 1 && (segments[0] === 'latest' || segments[0] === 'autosave')) return { kind: 'checkbox', many: false }
+  if (versions && segments.length === 1 && (segments[0] === 'latest' || segments[0] === 'autosave'))
+    return { kind: 'checkbox', many: false }
   let current: FlattenedField[] | undefined = fields
   // A document's id (the collection's, or a referenced one's) is an integer; an array row's id is text.
   let atDocument = true
@@ -156,9 +179,14 @@ function scalarProblem(target: Target, value: unknown): string | null {
 }
 
 function valueProblem(target: Target, operator: Operator, value: unknown): string | null {
-  if (operator === 'exists') return value === true || value === false || value === 'true' || value === 'false' ? null : 'takes true or false'
+  if (operator === 'exists')
+    return value === true || value === false || value === 'true' || value === 'false' ? null : 'takes true or false'
   if (target.kind === 'point' || target.kind === 'free') return null
-  if (operator === 'like' || operator === 'not_like' || (operator === 'contains' && (target.kind === 'text' || target.kind === 'id' || target.kind === 'day'))) {
+  if (
+    operator === 'like' ||
+    operator === 'not_like' ||
+    (operator === 'contains' && (target.kind === 'text' || target.kind === 'id' || target.kind === 'day'))
+  ) {
     return scalarProblem({ kind: 'text', many: false }, value)
   }
   if (operator === 'in' || operator === 'not_in' || operator === 'all') {
@@ -170,7 +198,8 @@ function valueProblem(target: Target, operator: Operator, value: unknown): strin
     }
     return null
   }
-  if (isPlainObject(value) || Array.isArray(value)) return target.kind === 'relation' && target.many && operator === 'contains' ? null : 'takes a single value'
+  if (isPlainObject(value) || Array.isArray(value))
+    return target.kind === 'relation' && target.many && operator === 'contains' ? null : 'takes a single value'
   return scalarProblem(target, value)
 }
 
@@ -199,7 +228,8 @@ export function checkWhere(where: unknown, context: WhereContext): ShapeProblem 
       }
       const target = resolve(context.fields, key, context.fieldsOf, context.versions)
       for (const [operator, value] of Object.entries(condition)) {
-        if (++conditions > MAX_WHERE_CONDITIONS) return { field: prefix || 'where', message: `has more than ${MAX_WHERE_CONDITIONS} conditions` }
+        if (++conditions > MAX_WHERE_CONDITIONS)
+          return { field: prefix || 'where', message: `has more than ${MAX_WHERE_CONDITIONS} conditions` }
         const at = `${path}[${operator}]`
         if (!(WHERE_OPERATORS as readonly string[]).includes(operator)) {
           return { field: at, message: `"${operator}" is not an operator; use one of ${WHERE_OPERATORS.join(', ')}` }
@@ -247,16 +277,18 @@ export function pinnedIdCount(where: unknown): number | null {
     else if (typeof id.in === 'string') counts.push(id.in.split(',').length)
     else if (id.equals !== undefined && id.equals !== null) counts.push(1)
   }
-  if (Array.isArray(w.and)) for (const part of w.and) {
-    const n = pinnedIdCount(part)
-    if (n !== null) counts.push(n)
-  }
+  if (Array.isArray(w.and))
+    for (const part of w.and) {
+      const n = pinnedIdCount(part)
+      if (n !== null) counts.push(n)
+    }
   return counts.length ? Math.min(...counts) : null
 }
 
 /** Problems with paging arguments of a find; `bounded` callers (non-staff) must page, ≤ MAX_PAGE_SIZE at a time. */
 export function checkPaging(args: Paging, { bounded }: { bounded: boolean }): ShapeProblem | null {
-  const whole = (value: unknown, min: number, max: number) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+  const whole = (value: unknown, min: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
   if (args.page !== undefined && args.page !== null && !whole(args.page, 1, MAX_PAGE)) {
     return { field: 'page', message: `page must be a whole number from 1 to ${MAX_PAGE}` }
   }
@@ -276,7 +308,10 @@ export function checkPaging(args: Paging, { bounded }: { bounded: boolean }): Sh
     return { field: 'limit', message: `limit must be from 1 to ${MAX_PAGE_SIZE}; read further pages with page=2, 3, …` }
   }
   if (args.pagination === false && !(typeof args.limit === 'number' && args.limit > 0)) {
-    return { field: 'pagination', message: `pagination=false needs a limit from 1 to ${MAX_PAGE_SIZE}; read further pages with page=2, 3, …` }
+    return {
+      field: 'pagination',
+      message: `pagination=false needs a limit from 1 to ${MAX_PAGE_SIZE}; read further pages with page=2, 3, …`,
+    }
   }
   return null
 }

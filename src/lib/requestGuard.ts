@@ -27,8 +27,12 @@ const ROUTE_WORD = /^[a-z][a-z-]*$/
 /** Routes under /api whose path segments are not document ids. */
 const NOT_COLLECTIONS = new Set(['graphql', 'graphql-playground', 'globals', 'payload-preferences', 'access', 'docs'])
 
-const fail = (code: ErrorCode, message: string, field?: string): GuardError => ({ status: ERROR_STATUS[code], code, message, ...(field ? { field } : {}) })
-
+const fail = (code: ErrorCode, message: string, field?: string): GuardError => ({
+  status: ERROR_STATUS[code],
+  code,
+  message,
+  ...(field ? { field } : {}),
+})
 
 /** Route names followed by a further segment that is not a document id. */
 const TWO_PART_ROUTES = new Set(['versions', 'access', 'file', 'verify', 'paste-url'])
@@ -46,7 +50,11 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
 
   let segments: string[]
   try {
-    segments = rawPath.split('/').filter(Boolean).slice(1).map((s) => decodeURIComponent(s))
+    segments = rawPath
+      .split('/')
+      .filter(Boolean)
+      .slice(1)
+      .map((s) => decodeURIComponent(s))
   } catch {
     return fail('MALFORMED_REQUEST', 'The URL path is not valid percent-encoding.')
   }
@@ -61,12 +69,17 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
     return fail('MALFORMED_REQUEST', 'The query string is not valid percent-encoding.')
   }
   for (const [key, value] of params) {
-    if (key.includes('\0') || value.includes('\0')) return fail('VALIDATION_FAILED', `Query parameter ${key.replace(/\0/g, '\\0')} contains a NUL character.`, key.replace(/\0/g, ''))
+    if (key.includes('\0') || value.includes('\0'))
+      return fail('VALIDATION_FAILED', `Query parameter ${key.replace(/\0/g, '\\0')} contains a NUL character.`, key.replace(/\0/g, ''))
     if ((key === 'where' || key === 'data') && value !== '') {
       try {
         JSON.parse(value)
       } catch {
-        return fail('MALFORMED_REQUEST', `Query parameter ${key} is not valid JSON; send it as JSON text or as ${key}[field][operator]=value.`, key)
+        return fail(
+          'MALFORMED_REQUEST',
+          `Query parameter ${key} is not valid JSON; send it as JSON text or as ${key}[field][operator]=value.`,
+          key,
+        )
       }
     }
   }
@@ -79,14 +92,20 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
     }
     const formOverride = type === 'application/x-www-form-urlencoded' && methodOverride?.toUpperCase() === 'GET'
     if (type !== 'application/json' && type !== 'multipart/form-data' && !formOverride) {
-      return fail('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (or multipart/form-data for uploads), not ${type || 'without a Content-Type'}.`)
+      return fail(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Send the body as application/json (or multipart/form-data for uploads), not ${type || 'without a Content-Type'}.`,
+      )
     }
   }
   if (!collection || NOT_COLLECTIONS.has(collection) || first === undefined) return null
   if (first === 'versions' || first === 'access') {
     if (second !== undefined && !isIdValue(second)) return notAnId(collection, second)
     if (first === 'access' && second === undefined && method === 'GET') {
-      return fail('NOT_FOUND', `GET /api/${collection}/access needs a document id: /api/${collection}/access/:id (or GET /api/access for the collections).`)
+      return fail(
+        'NOT_FOUND',
+        `GET /api/${collection}/access needs a document id: /api/${collection}/access/:id (or GET /api/access for the collections).`,
+      )
     }
     return null
   }
@@ -97,7 +116,11 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
 }
 
 const notAnId = (collection: string, segment: string) =>
-  fail('NOT_FOUND', `No ${collection} document has the id ${JSON.stringify(segment.slice(0, 60))}: ids are whole numbers from 1 to ${INT4_MAX}.`, 'id')
+  fail(
+    'NOT_FOUND',
+    `No ${collection} document has the id ${JSON.stringify(segment.slice(0, 60))}: ids are whole numbers from 1 to ${INT4_MAX}.`,
+    'id',
+  )
 
 /** Express middleware for app.use('/api', …): answers a GuardError in the API's error shape, else passes on. */
 export function requestGuard(req: Request, res: Response, next: NextFunction): void {

@@ -13,6 +13,8 @@ describe('SERVER_HEAP_MB', () => {
 
   it.each(['64', '127', '-5', '0', 'abc', '512M', '1g', '256.5', ' 256', '256 --inspect'])('%p is refused with what it must be', (text) => {
     expect(() => serverHeapMb(text)).toThrow('must be a whole number of megabytes, at least 128')
-    expect(() => serverNodeArgs({ SERVER_HEAP_MB: text })).toThrow(`SERVER_HEAP_MB must be a whole number of megabytes, at least 128 (got "${text}")`)
+    expect(() => serverNodeArgs({ SERVER_HEAP_MB: text })).toThrow(
+      `SERVER_HEAP_MB must be a whole number of megabytes, at least 128 (got "${text}")`,
+    )
   })
 })

@@ -26,7 +26,9 @@ describe('serverOwnedTimestamps', () => {
     ['checkIn', false],
   ])('%s server-owned: %s', async (name, serverOwned) => {
     for (const owner of [collection, global]) {
-      const field = owner.fields.find((f) => 'name' in f && f.name === name) as unknown as { access?: Record<string, (args: unknown) => boolean> }
+      const field = owner.fields.find((f) => 'name' in f && f.name === name) as unknown as {
+        access?: Record<string, (args: unknown) => boolean>
+      }
       if (!serverOwned) {
         expect(field.access?.create).toBeUndefined()
         continue

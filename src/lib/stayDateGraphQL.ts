@@ -6,7 +6,10 @@ import { isStayDateField } from './stayDateField'
 const COMPARISONS = ['greater_than', 'greater_than_equal', 'less_than', 'less_than_equal'] as const
 
 type SchemaSoFar = {
-  collections: Record<string, { config: { flattenedFields: FlattenedField[] }; graphQL?: { whereInputType?: GraphQL.GraphQLInputObjectType } }>
+  collections: Record<
+    string,
+    { config: { flattenedFields: FlattenedField[] }; graphQL?: { whereInputType?: GraphQL.GraphQLInputObjectType } }
+  >
 }
 
 /**

@@ -49,10 +49,15 @@ describe('text checks', () => {
   ])('time %p → %p', (value, expected) => {
     expect(time(value, {})).toBe(expected)
   })
-  it.each([['CH', true], ['PT', true], ['QA', true], ['ch', false], ['UK', false], ['XX', false], ['', false]])(
-    'country %p → %p',
-    (code, expected) => {
-      expect(isCountryCode(code)).toBe(expected)
-    },
-  )
+  it.each([
+    ['CH', true],
+    ['PT', true],
+    ['QA', true],
+    ['ch', false],
+    ['UK', false],
+    ['XX', false],
+    ['', false],
+  ])('country %p → %p', (code, expected) => {
+    expect(isCountryCode(code)).toBe(expected)
+  })
 })

@@ -10,7 +10,11 @@ type Validate = ((value: unknown, options: { siblingData?: Record<string, unknow
 type NumberRule = { label: string; required?: boolean; min?: number; max?: number; step?: number; integer?: boolean }
 
 export function numberRule({ label, required = false, min, max, step, integer = false }: NumberRule): Validate {
-  const jsonSchema = { type: integer ? 'integer' : 'number', ...(min !== undefined && { minimum: min }), ...(max !== undefined && { maximum: max }) }
+  const jsonSchema = {
+    type: integer ? 'integer' : 'number',
+    ...(min !== undefined && { minimum: min }),
+    ...(max !== undefined && { maximum: max }),
+  }
   const rule: Validate = (value) => {
     if (value === null || value === undefined || value === '') return required ? `${label} is required.` : true
     if (typeof value !== 'number' || !Number.isFinite(value)) return `${label} must be a number.`

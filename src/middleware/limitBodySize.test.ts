@@ -57,7 +57,8 @@ function send(chunks: Buffer[], headers: Record<string, string | number> = {}): 
 }
 
 const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex')
-const split = (body: Buffer, size: number) => Array.from({ length: Math.ceil(body.length / size) }, (_, i) => body.subarray(i * size, (i + 1) * size))
+const split = (body: Buffer, size: number) =>
+  Array.from({ length: Math.ceil(body.length / size) }, (_, i) => body.subarray(i * size, (i + 1) * size))
 
 describe('limitBodySize', () => {
   it.each([
@@ -65,7 +66,10 @@ describe('limitBodySize', () => {
     ['chunked', false],
   ])('a body at the limit reaches the handler byte for byte (%s)', async (_, withLength) => {
     const body = randomBytes(LIMIT)
-    const res = await send(split(body, 7_000), { 'content-type': 'application/json', ...(withLength ? { 'content-length': body.length } : {}) })
+    const res = await send(split(body, 7_000), {
+      'content-type': 'application/json',
+      ...(withLength ? { 'content-length': body.length } : {}),
+    })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ length: LIMIT, sha256: sha(body) })
   })
@@ -76,7 +80,10 @@ describe('limitBodySize', () => {
   ])('one byte over → 413 PAYLOAD_TOO_LARGE, Connection: close, the handler never runs (%s)', async (_, withLength) => {
     const before = handled
     const body = randomBytes(LIMIT + 1)
-    const res = await send(split(body, 7_000), { 'content-type': 'application/json', ...(withLength ? { 'content-length': body.length } : {}) })
+    const res = await send(split(body, 7_000), {
+      'content-type': 'application/json',
+      ...(withLength ? { 'content-length': body.length } : {}),
+    })
     expect(res.status).toBe(413)
     expect(res.headers.connection).toBe('close')
     expect(res.body).toEqual({ errors: [{ message: expect.stringContaining('too large'), code: 'PAYLOAD_TOO_LARGE' }] })
@@ -88,11 +95,14 @@ describe('limitBodySize', () => {
     let written = 0
     const chunk = Buffer.alloc(LIMIT, 'a')
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/graphql', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-        const parts: Buffer[] = []
-        res.on('data', (c: Buffer) => parts.push(c))
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(Buffer.concat(parts).toString()) }))
-      })
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: 'POST', path: '/api/graphql', agent: false, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (c: Buffer) => parts.push(c))
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(Buffer.concat(parts).toString()) }))
+        },
+      )
       req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)))
       const write = () => {
         if (req.destroyed || written >= 1000) return req.end()

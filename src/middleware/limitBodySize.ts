@@ -27,7 +27,11 @@ const MULTIPART = /^\s*multipart\/form-data\b/i
 export function limitBodySize(maxBytes = MAX_BODY_BYTES): RequestHandler {
   const refuse = (req: Request, res: Response) => {
     res.setHeader('connection', 'close')
-    sendError(req, res, apiError('PAYLOAD_TOO_LARGE', `The request body is too large: at most ${formatBytes(maxBytes)} (file uploads have their own limit).`))
+    sendError(
+      req,
+      res,
+      apiError('PAYLOAD_TOO_LARGE', `The request body is too large: at most ${formatBytes(maxBytes)} (file uploads have their own limit).`),
+    )
   }
 
   return (req: Request, res: Response, next: NextFunction) => {

@@ -10,7 +10,10 @@ async function serve(serverUrl: string): Promise<{ url: string; close: () => Pro
   const app = express()
   app.use(securityHeaders({ serverUrl }))
   app.get('/{*splat}', (req, res) => {
-    res.json({ requestPolicy: req.headers['content-security-policy'] ?? null, reportOnly: req.headers['content-security-policy-report-only'] ?? null })
+    res.json({
+      requestPolicy: req.headers['content-security-policy'] ?? null,
+      reportOnly: req.headers['content-security-policy-report-only'] ?? null,
+    })
   })
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
@@ -44,7 +47,10 @@ describe('securityHeaders', () => {
     const server = await serve('http://localhost:3000')
     try {
       const res = await fetch(`${server.url}/admin`, {
-        headers: { 'content-security-policy': "script-src 'nonce-chosenbyclient'", 'content-security-policy-report-only': "script-src 'nonce-x'" },
+        headers: {
+          'content-security-policy': "script-src 'nonce-chosenbyclient'",
+          'content-security-policy-report-only': "script-src 'nonce-x'",
+        },
       })
       const seen = (await res.json()) as { requestPolicy: string; reportOnly: string | null }
       expect(seen.requestPolicy).toBe(res.headers.get('content-security-policy'))

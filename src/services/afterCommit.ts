@@ -22,7 +22,12 @@ const PENDING = Symbol.for('staybase.afterCommit')
  * the commit the first time it is asked for. Null when the request has no open transaction: the caller
  * does its work now (there is no later commit to wait for).
  */
-export async function afterCommit<S>(req: TransactionRequest, kind: string, init: () => S, run: (state: S) => Promise<void>): Promise<S | null> {
+export async function afterCommit<S>(
+  req: TransactionRequest,
+  kind: string,
+  init: () => S,
+  run: (state: S) => Promise<void>,
+): Promise<S | null> {
   const id = await openTransactionID(req)
   if (id === null) return null
   const pending = tasksOf(req.payload.db as Adapter)

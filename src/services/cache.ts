@@ -93,7 +93,8 @@ function usableRedis(): Redis | null {
   if (!env.CACHE_ENABLED) return null
   const redis = sharedRedis()
   if (redis.status !== 'ready') {
-    if (!['connecting', 'connect', 'wait'].includes(redis.status)) redisError(new Error(`Redis connection is ${redis.status}`), 'connection', { distrust: true })
+    if (!['connecting', 'connect', 'wait'].includes(redis.status))
+      redisError(new Error(`Redis connection is ${redis.status}`), 'connection', { distrust: true })
     return null
   }
   return redis
@@ -158,7 +159,13 @@ export async function cachedText(
   return { text: await flight, outcome: 'miss' }
 }
 
-async function loadAndStore(redis: Redis, name: string, depNames: readonly string[], stamp: string, load: () => Promise<string | null>): Promise<string | null> {
+async function loadAndStore(
+  redis: Redis,
+  name: string,
+  depNames: readonly string[],
+  stamp: string,
+  load: () => Promise<string | null>,
+): Promise<string | null> {
   let locked = true
   try {
     locked = (await withTimeout(redis.set(lockKey(name), '1', 'PX', LOCK_MS, 'NX'), READ_TIMEOUT_MS)) === 'OK'
@@ -193,7 +200,11 @@ async function loadAndStore(redis: Redis, name: string, depNames: readonly strin
 }
 
 /** JSON values: `cachedText` for anything JSON can carry (undefined/null from `load` is not cached). */
-export async function cachedJson<T>(name: string, depNames: readonly string[], load: () => Promise<T>): Promise<{ value: T; outcome: CacheOutcome }> {
+export async function cachedJson<T>(
+  name: string,
+  depNames: readonly string[],
+  load: () => Promise<T>,
+): Promise<{ value: T; outcome: CacheOutcome }> {
   let loaded: { value: T } | null = null
   const { text, outcome } = await cachedText(name, depNames, async () => {
     const value = await load()
@@ -257,7 +268,12 @@ function readyWithin(redis: Redis, ms: number): Promise<boolean> {
 export async function bumpAfterCommit(req: Parameters<typeof afterCommit>[0], depNames: readonly string[]): Promise<void> {
   if (!env.CACHE_ENABLED) return
   await bumpVersions(depNames)
-  const pending = await afterCommit(req, 'cache', () => new Set<string>(), (deps) => bumpVersions([...deps]))
+  const pending = await afterCommit(
+    req,
+    'cache',
+    () => new Set<string>(),
+    (deps) => bumpVersions([...deps]),
+  )
   for (const dep of depNames) pending?.add(dep)
 }
 

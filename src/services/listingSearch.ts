@@ -58,7 +58,9 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
   // enum by parseSearch), before the dearer availability probe below.
   const amenityChecks: SQL[] = []
   for (const amenity of c.amenities) {
-    amenityChecks.push(sql`EXISTS (SELECT 1 FROM properties_amenities a WHERE a.parent_id = p.id AND a.value = ${amenity}::enum_properties_amenities OFFSET 0)`)
+    amenityChecks.push(
+      sql`EXISTS (SELECT 1 FROM properties_amenities a WHERE a.parent_id = p.id AND a.value = ${amenity}::enum_properties_amenities OFFSET 0)`,
+    )
   }
   let available: SQL | null = null
   if (c.stay) {
@@ -91,8 +93,10 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
   // Keyset: the rows after the cursor's key, in the same order as ORDER BY (ids break ties, ascending).
   const after = c.after?.key
   const keyset: SQL[] = []
-  if (after?.sort === 'price') keyset.push(sql`p.pricing_nightly_rate >= ${after.rate} AND (p.pricing_nightly_rate > ${after.rate} OR p.id > ${after.id})`)
-  if (after?.sort === '-price') keyset.push(sql`p.pricing_nightly_rate <= ${after.rate} AND (p.pricing_nightly_rate < ${after.rate} OR p.id > ${after.id})`)
+  if (after?.sort === 'price')
+    keyset.push(sql`p.pricing_nightly_rate >= ${after.rate} AND (p.pricing_nightly_rate > ${after.rate} OR p.id > ${after.id})`)
+  if (after?.sort === '-price')
+    keyset.push(sql`p.pricing_nightly_rate <= ${after.rate} AND (p.pricing_nightly_rate < ${after.rate} OR p.id > ${after.id})`)
   if (after?.sort === 'rating') {
     const sameRatingAfter = sql`(p.review_count < ${after.reviews} OR (p.review_count = ${after.reviews} AND p.id > ${after.id}))`
     keyset.push(
@@ -101,7 +105,8 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
         : sql`(p.rating_average IS NULL OR p.rating_average < ${after.rating}::numeric OR (p.rating_average = ${after.rating}::numeric AND ${sameRatingAfter}))`,
     )
   }
-  if (after?.sort === 'distance' && nearness) keyset.push(sql`${nearness} >= ${after.chord}::float8 AND (${nearness} > ${after.chord}::float8 OR p.id > ${after.id})`)
+  if (after?.sort === 'distance' && nearness)
+    keyset.push(sql`${nearness} >= ${after.chord}::float8 AND (${nearness} > ${after.chord}::float8 OR p.id > ${after.id})`)
 
   const order = (t: string) => {
     const col = (name: string) => sql.raw(`${t}.${name}`)

@@ -12,8 +12,11 @@ const serverBase = () => env.SERVER_URL.replace(/\/+$/, '')
 const frontendFor = (user: WithRoles): string | null => (env.FRONTEND_URL && !canUseAdminPanel(user) ? env.FRONTEND_URL : null)
 
 /** A one-time account link (verify, reset) for this user: the frontend's page for guests, if there is one. */
-export const accountLink = (path: '/account/verify' | '/account/reset-password' | '/account/confirm-email', token: string, user?: WithRoles) =>
-  `${(path !== '/account/confirm-email' && frontendFor(user)) || serverBase()}${path}?token=${encodeURIComponent(token)}`
+export const accountLink = (
+  path: '/account/verify' | '/account/reset-password' | '/account/confirm-email',
+  token: string,
+  user?: WithRoles,
+) => `${(path !== '/account/confirm-email' && frontendFor(user)) || serverBase()}${path}?token=${encodeURIComponent(token)}`
 
 /**
  * The booking as its recipient opens it: the guest on the frontend (null without FRONTEND_URL: guests
@@ -156,31 +159,63 @@ ${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${facts.link ? `<p><a href="${escapeHtml(facts.link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">View the booking</a></p>` : ''}
 <p>— Staybase</p>
 </body></html>`
-  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...rows.map(([k, v]) => `${k}: ${v}`), ...(facts.link ? ['', `View the booking: ${facts.link}`] : []), '', '— Staybase'].join('\n')
+  const text = [
+    title,
+    '',
+    greeting,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    ...rows.map(([k, v]) => `${k}: ${v}`),
+    ...(facts.link ? ['', `View the booking: ${facts.link}`] : []),
+    '',
+    '— Staybase',
+  ].join('\n')
   return { subject: title, html, text }
 }
 
 export const bookingMail = {
   confirmedForGuest: (f: BookingMailFacts) =>
-    bookingLayout(`Your stay at ${f.listingTitle} is confirmed`, f.guestName, [`Your payment of ${f.total} went through and your dates are yours.`], f),
+    bookingLayout(
+      `Your stay at ${f.listingTitle} is confirmed`,
+      f.guestName,
+      [`Your payment of ${f.total} went through and your dates are yours.`],
+      f,
+    ),
   confirmedForHost: (f: BookingMailFacts) =>
-    bookingLayout(`New confirmed booking at ${f.listingTitle}`, f.hostName, [`${f.guestName ?? 'A guest'} booked ${f.checkIn} to ${f.checkOut} and has paid.`], f),
+    bookingLayout(
+      `New confirmed booking at ${f.listingTitle}`,
+      f.hostName,
+      [`${f.guestName ?? 'A guest'} booked ${f.checkIn} to ${f.checkOut} and has paid.`],
+      f,
+    ),
   cancelledForGuest: (f: BookingMailFacts) =>
     bookingLayout(`Your booking at ${f.listingTitle} is cancelled`, f.guestName, cancellationLines(f, 'guest'), f),
   cancelledForHost: (f: BookingMailFacts) =>
     bookingLayout(`Booking at ${f.listingTitle} cancelled`, f.hostName, cancellationLines(f, 'host'), f),
   paymentFailed: (f: BookingMailFacts) =>
-    bookingLayout(`Your payment for ${f.listingTitle} did not go through`, f.guestName, [
-      `Stripe said: ${f.failureMessage ?? 'the payment failed'}.`,
-      f.holdExpiresAt ? `Your dates are held until ${f.holdExpiresAt} (UTC); you can try again with another card until then.` : 'You can try again with another card.',
-    ], f),
+    bookingLayout(
+      `Your payment for ${f.listingTitle} did not go through`,
+      f.guestName,
+      [
+        `Stripe said: ${f.failureMessage ?? 'the payment failed'}.`,
+        f.holdExpiresAt
+          ? `Your dates are held until ${f.holdExpiresAt} (UTC); you can try again with another card until then.`
+          : 'You can try again with another card.',
+      ],
+      f,
+    ),
 }
 
 function cancellationLines(f: BookingMailFacts, to: 'guest' | 'host'): string[] {
   const by = f.cancelledBy === 'guest' ? 'the guest' : f.cancelledBy === 'host' ? 'the host' : 'Staybase support'
   const lines = [`The booking for ${f.checkIn} to ${f.checkOut} was cancelled by ${by}.`]
   if (f.cancellationReason) lines.push(`Reason given: ${f.cancellationReason}`)
-  if (f.refund) lines.push(to === 'guest' ? `A refund of ${f.refund} is on its way to your card; banks usually show it within 5–10 days.` : `The guest is refunded ${f.refund}.`)
+  if (f.refund)
+    lines.push(
+      to === 'guest'
+        ? `A refund of ${f.refund} is on its way to your card; banks usually show it within 5–10 days.`
+        : `The guest is refunded ${f.refund}.`,
+    )
   else lines.push(to === 'guest' ? 'No refund is due under the booking’s cancellation policy.' : 'No refund is due to the guest.')
   if (to === 'host') lines.push('The dates are open on your calendar again.')
   return lines

@@ -40,7 +40,8 @@ export type NewBooking = {
 }
 
 /** The refusal of a booking whose nights are taken, whether found by a check or by the constraint. */
-export const datesUnavailable = () => conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
+export const datesUnavailable = () =>
+  conflict('Those dates are not available for this listing.', { code: 'DATES_UNAVAILABLE', field: 'checkIn' })
 
 /** What a booking is decided from: the published listing and the people of the booking, read in one statement. */
 export type BookingContext = {
@@ -110,7 +111,10 @@ export async function decideNewBooking(
 export type WrittenBooking = { id: number; createdAt: string; perNight: { id: string; date: string; rate: number; weekend: boolean }[] }
 
 /** An array row id as Payload makes them (an ObjectId's 24 hex digits: seconds, then random bytes). */
-const arrayRowId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex')
+const arrayRowId = () =>
+  Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0') + randomBytes(8).toString('hex')
 
 /**
  * Writes the booking and its nightly price rows in ONE statement (the trigger adds its stay_reservations

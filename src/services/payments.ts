@@ -4,7 +4,16 @@ import type Stripe from 'stripe'
 
 import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../jobs/registry'
 import type { Booking, Payment } from '../payload-types'
-import { type PaymentStatus, type RefundKind, bookingRef, derivePaymentStatus, isDeadRefund, isSettled, refundedTotal, stripeKeys } from '../domain/payments'
+import {
+  type PaymentStatus,
+  type RefundKind,
+  bookingRef,
+  derivePaymentStatus,
+  isDeadRefund,
+  isSettled,
+  refundedTotal,
+  stripeKeys,
+} from '../domain/payments'
 import { type RefundOwed, type RefundOwedInput, isUnavailable, refundOwed } from '../domain/refunds'
 import { env } from '../lib/env'
 import { conflict } from '../lib/errors'
@@ -31,10 +40,16 @@ export async function lockBookingPayment(req: PayloadRequest, bookingId: number)
 }
 
 export async function findPaymentByIntent(payload: Payload, intentId: string, req?: PayloadRequest): Promise<Payment | null> {
-  const { docs } = await payload.find({ collection: 'payments', where: { stripePaymentIntentId: { equals: intentId } }, depth: 0, limit: 1, overrideAccess: true, req })
+  const { docs } = await payload.find({
+    collection: 'payments',
+    where: { stripePaymentIntentId: { equals: intentId } },
+    depth: 0,
+    limit: 1,
+    overrideAccess: true,
+    req,
+  })
   return docs[0] ?? null
 }
-
 
 const REFUND_KINDS: readonly RefundKind[] = ['cancellation', 'booking_unavailable']
 
@@ -55,7 +70,14 @@ export async function paymentIntentFor(req: PayloadRequest, booking: Booking): P
   const currency = booking.quote?.currency ?? 'EUR'
   const { docs } = await req.payload.find({
     collection: 'payments',
-    where: { and: [{ booking: { equals: booking.id } }, { amount: { equals: amount } }, { currency: { equals: currency } }, { status: { not_equals: 'canceled' } }] },
+    where: {
+      and: [
+        { booking: { equals: booking.id } },
+        { amount: { equals: amount } },
+        { currency: { equals: currency } },
+        { status: { not_equals: 'canceled' } },
+      ],
+    },
     depth: 0,
     limit: 1,
     sort: '-createdAt',
@@ -78,7 +100,16 @@ export async function paymentIntentFor(req: PayloadRequest, booking: Booking): P
     try {
       await req.payload.create({
         collection: 'payments',
-        data: { booking: booking.id, guest: parseId(booking.guest), host: parseId(booking.host), amount, currency, amountRefunded: 0, status: 'requires_payment', stripePaymentIntentId: intent.id },
+        data: {
+          booking: booking.id,
+          guest: parseId(booking.guest),
+          host: parseId(booking.host),
+          amount,
+          currency,
+          amountRefunded: 0,
+          status: 'requires_payment',
+          stripePaymentIntentId: intent.id,
+        },
         overrideAccess: true,
       })
     } catch (error) {
@@ -120,7 +151,16 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     const payment = (await payload.findByID({ collection: 'payments', id: local.id, depth: 0, overrideAccess: true, req })) as Payment
     type Row = ReturnType<typeof refundRow>
     const rows = new Map<string, Row>(
-      (payment.refunds ?? []).map((r) => [r.stripeRefundId, { stripeRefundId: r.stripeRefundId, amount: r.amount, status: r.status ?? null, reason: r.reason ?? null, createdAt: r.createdAt ?? '' }]),
+      (payment.refunds ?? []).map((r) => [
+        r.stripeRefundId,
+        {
+          stripeRefundId: r.stripeRefundId,
+          amount: r.amount,
+          status: r.status ?? null,
+          reason: r.reason ?? null,
+          createdAt: r.createdAt ?? '',
+        },
+      ]),
     )
     for (const refund of refunds) rows.set(refund.id, refundRow(refund))
     const merged = [...rows.values()].sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
@@ -135,7 +175,9 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     })
     const attention: string[] = []
     if (!matches) {
-      attention.push(`Stripe's PaymentIntent is ${describeMoney(intent.amount, intent.currency)}, not ${describeMoney(payment.amount, payment.currency)}: the booking was not confirmed.`)
+      attention.push(
+        `Stripe's PaymentIntent is ${describeMoney(intent.amount, intent.currency)}, not ${describeMoney(payment.amount, payment.currency)}: the booking was not confirmed.`,
+      )
     }
 
     // Decide on the booking as it is under its listing's calendar lock, the lock that expiry and
@@ -168,7 +210,9 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     for (const row of merged) {
       const kind = row.reason as RefundKind
       if (!REFUND_KINDS.includes(kind) || !isDeadRefund(row.status) || isDeadRefund(before.get(row.stripeRefundId) ?? null)) continue
-      attention.push(`Refund ${row.stripeRefundId} (${kind}, ${describeMoney(row.amount, payment.currency)}) ${row.status} at Stripe; asking again.`)
+      attention.push(
+        `Refund ${row.stripeRefundId} (${kind}, ${describeMoney(row.amount, payment.currency)}) ${row.status} at Stripe; asking again.`,
+      )
       retryRefunds.push({ kind, replaces: row.stripeRefundId })
     }
     const data: Partial<Payment> = {
@@ -194,7 +238,17 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
     if (changed || data.lastStripeEventAt) {
       await payload.update({ collection: 'payments', id: payment.id, data, depth: 0, overrideAccess: true, req })
     }
-    return { status, changed, previous: payment.status as PaymentStatus, refundKind, retryRefunds, bookingStatus, ref: bookingRef(booking), confirmedAt: booking.confirmedAt, failureMessage: data.failureMessage }
+    return {
+      status,
+      changed,
+      previous: payment.status as PaymentStatus,
+      refundKind,
+      retryRefunds,
+      bookingStatus,
+      ref: bookingRef(booking),
+      confirmedAt: booking.confirmedAt,
+      failureMessage: data.failureMessage,
+    }
   })
 
   // After commit: effects that live outside the database, each a job with a deterministic id, so a
@@ -203,14 +257,25 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
   // reconciliation; within a day of confirming, enqueue them again (completed jobs are kept for a week,
   // so this never sends twice).
   const confirmedNow = effects.includes('booking confirmed')
-  const recentlyConfirmed = after.bookingStatus === 'confirmed' && isSettled(after.status) && Date.now() - Date.parse(after.confirmedAt ?? '') < 24 * 3600_000
+  const recentlyConfirmed =
+    after.bookingStatus === 'confirmed' && isSettled(after.status) && Date.now() - Date.parse(after.confirmedAt ?? '') < 24 * 3600_000
   if (confirmedNow || recentlyConfirmed) {
     for (const recipient of ['guest', 'host'] as const) {
-      await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-confirmed', bookingId, recipient }, { jobId: mailJobId('booking-confirmed', after.ref, recipient) })
+      await enqueue(
+        MAIL_QUEUE,
+        'send',
+        { kind: 'booking-confirmed', bookingId, recipient },
+        { jobId: mailJobId('booking-confirmed', after.ref, recipient) },
+      )
     }
   }
   if (after.refundKind) {
-    await enqueue(PAYMENTS_QUEUE, 'refund', { bookingId, kind: after.refundKind }, { jobId: paymentJobIds.refund(after.ref, after.refundKind), revive: true })
+    await enqueue(
+      PAYMENTS_QUEUE,
+      'refund',
+      { bookingId, kind: after.refundKind },
+      { jobId: paymentJobIds.refund(after.ref, after.refundKind), revive: true },
+    )
     effects.push('full refund requested')
   }
   for (const retry of after.retryRefunds) {
@@ -248,7 +313,12 @@ export async function recordDispute(payload: Payload, dispute: Stripe.Dispute, e
       id: payment.id,
       data: {
         status: 'disputed',
-        dispute: { stripeDisputeId: dispute.id, reason: dispute.reason, amount: dispute.amount, openedAt: new Date(dispute.created * 1000).toISOString() },
+        dispute: {
+          stripeDisputeId: dispute.id,
+          reason: dispute.reason,
+          amount: dispute.amount,
+          openedAt: new Date(dispute.created * 1000).toISOString(),
+        },
         needsAttention: true,
         attentionReason: [payment.attentionReason, note].filter(Boolean).join('\n'),
         lastStripeEventAt: eventAt.toISOString(),
@@ -284,7 +354,13 @@ export async function capturedPaymentOf(payload: Payload, bookingId: number, req
 type OwedRefunds = RefundOwedInput['refunds']
 /** Our copy of a payment's refunds (kept in line with Stripe by syncPayment). */
 export const recordedRefunds = (payment: Payment): OwedRefunds =>
-  (payment.refunds ?? []).map((r) => ({ id: r.stripeRefundId, amount: r.amount, status: r.status ?? null, kind: r.reason ?? null, createdAt: Date.parse(r.createdAt ?? '') || 0 }))
+  (payment.refunds ?? []).map((r) => ({
+    id: r.stripeRefundId,
+    amount: r.amount,
+    status: r.status ?? null,
+    kind: r.reason ?? null,
+    createdAt: Date.parse(r.createdAt ?? '') || 0,
+  }))
 const stripeRefunds = (refunds: Stripe.Refund[]): OwedRefunds =>
   refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, kind: r.metadata?.kind ?? null, createdAt: r.created * 1000 }))
 
@@ -307,7 +383,13 @@ async function enqueueRefund(booking: Booking, owed: Extract<RefundOwed, { owed:
  * refund's metadata) counts as done, so the job may run any number of times, even days later when
  * Stripe's idempotency key has expired.
  */
-export async function refundBooking(payload: Payload, bookingId: number, kind: RefundKind, attempt = 0, replaces?: string): Promise<string> {
+export async function refundBooking(
+  payload: Payload,
+  bookingId: number,
+  kind: RefundKind,
+  attempt = 0,
+  replaces?: string,
+): Promise<string> {
   const booking = await payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, disableErrors: true })
   if (!booking) return 'booking gone'
   const payment = await capturedPaymentOf(payload, bookingId)
@@ -369,9 +451,20 @@ export async function afterCancellation(payload: Payload, booking: Booking): Pro
   const owed = owedTo(booking, payment, payment ? recordedRefunds(payment) : [])
   if (owed.owed) await enqueueRefund(booking, owed)
   for (const recipient of ['guest', 'host'] as const) {
-    await enqueue(MAIL_QUEUE, 'send', { kind: 'booking-cancelled', bookingId: booking.id, recipient }, { jobId: mailJobId('booking-cancelled', bookingRef(booking), recipient) })
+    await enqueue(
+      MAIL_QUEUE,
+      'send',
+      { kind: 'booking-cancelled', bookingId: booking.id, recipient },
+      { jobId: mailJobId('booking-cancelled', bookingRef(booking), recipient) },
+    )
   }
-  await payload.update({ collection: 'bookings', id: booking.id, data: { cancellationQueuedAt: new Date().toISOString() }, depth: 0, overrideAccess: true })
+  await payload.update({
+    collection: 'bookings',
+    id: booking.id,
+    data: { cancellationQueuedAt: new Date().toISOString() },
+    depth: 0,
+    overrideAccess: true,
+  })
 }
 
 /**
@@ -440,9 +533,14 @@ async function* refundCandidates(payload: Payload, since: string): AsyncGenerato
  * The (timestamp, id) key after a keyset page's last row (`at`, `id`); a page that does not move past
  * the previous key would repeat forever.
  */
-export function nextKey(what: string, previous: { at: string; id: number } | null, last: Record<string, unknown>): { at: string; id: number } {
+export function nextKey(
+  what: string,
+  previous: { at: string; id: number } | null,
+  last: Record<string, unknown>,
+): { at: string; id: number } {
   const key = { at: String(last.at), id: Number(last.id) }
-  if (previous && previous.at === key.at && previous.id === key.id) throw new Error(`${what}: page did not advance past ${key.at} / ${key.id}`)
+  if (previous && previous.at === key.at && previous.id === key.id)
+    throw new Error(`${what}: page did not advance past ${key.at} / ${key.id}`)
   return key
 }
 
@@ -492,7 +590,13 @@ export async function handOverCancellations(payload: Payload, now = new Date()):
   const since = new Date(now.getTime() - env.REFUND_RECOVERY_DAYS * 24 * 3600_000).toISOString()
   const { docs } = await payload.find({
     collection: 'bookings',
-    where: { and: [{ status: { equals: 'cancelled' } }, { cancelledAt: { greater_than_equal: since } }, { cancellationQueuedAt: { exists: false } }] },
+    where: {
+      and: [
+        { status: { equals: 'cancelled' } },
+        { cancelledAt: { greater_than_equal: since } },
+        { cancellationQueuedAt: { exists: false } },
+      ],
+    },
     depth: 0,
     pagination: false,
     overrideAccess: true,

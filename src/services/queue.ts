@@ -21,7 +21,12 @@ type Holder = { [KEY]?: { queues: Map<string, Queue>; connection: Redis } }
 export function queue(name: QueueName): Queue {
   const holder = globalThis as Holder
   holder[KEY] ??= (() => {
-    const connection = new Redis(env.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
+    const connection = new Redis(env.REDIS_URL, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      commandTimeout: 2_000,
+    })
     connection.on('error', () => {})
     return { queues: new Map(), connection }
   })()
@@ -30,7 +35,11 @@ export function queue(name: QueueName): Queue {
   if (!q) {
     q = new Queue(name, { connection: held.connection, prefix: bullPrefix(env.REDIS_PREFIX) })
     q.on('error', (error: Error) => {
-      if (warnNow()) logger.warn({ queue: name, err: error }, 'queue producer: Redis error; enqueues fail until it is back (logged at most once a minute)')
+      if (warnNow())
+        logger.warn(
+          { queue: name, err: error },
+          'queue producer: Redis error; enqueues fail until it is back (logged at most once a minute)',
+        )
     })
     held.queues.set(name, q)
   }

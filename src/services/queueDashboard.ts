@@ -21,7 +21,10 @@ export function queueDashboard(): Router {
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
   // Staff may retry or clean booking-lifecycle jobs; the payments and mail queues are read-only: adding
   // or cleaning jobs there could ask Stripe for money back or forget which mails were sent.
-  createBullBoard({ queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: name !== BOOKING_LIFECYCLE_QUEUE })), serverAdapter })
+  createBullBoard({
+    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: name !== BOOKING_LIFECYCLE_QUEUE })),
+    serverAdapter,
+  })
   const router = express.Router()
   router.use('/api', inApiErrorShape)
   router.use(serverAdapter.getRouter() as Router)
@@ -42,7 +45,13 @@ function inApiErrorShape(req: Request, res: Response, next: NextFunction): void 
     const message = typeof own.message === 'string' && own.message ? own.message : (key ?? 'The queue dashboard could not do that.')
     const item = apiError(defaultCode(res.statusCode), message, { data: own.error })
     const log = (req as { log?: Parameters<typeof logErrorAnswer>[0] }).log
-    if (log) logErrorAnswer(log, { status: res.statusCode, code: item.code, message, requestId: String(req.headers['x-request-id'] ?? '') || null })
+    if (log)
+      logErrorAnswer(log, {
+        status: res.statusCode,
+        code: item.code,
+        message,
+        requestId: String(req.headers['x-request-id'] ?? '') || null,
+      })
     return json({ ...own, errors: [item] })
   }
   next()

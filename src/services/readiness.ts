@@ -25,10 +25,7 @@ const probe = async (run: () => Promise<unknown>, ms: number): Promise<Check> =>
 
 /** Both dependencies are probed in parallel, each bounded, so /readyz answers within ~2 s whatever is down. */
 export async function checkReadiness(pg: Pool, redis: Redis, timeoutMs = 2_000): Promise<Readiness> {
-  const [postgres, redisCheck] = await Promise.all([
-    probe(() => pg.query('SELECT 1'), timeoutMs),
-    probe(() => redis.ping(), timeoutMs),
-  ])
+  const [postgres, redisCheck] = await Promise.all([probe(() => pg.query('SELECT 1'), timeoutMs), probe(() => redis.ping(), timeoutMs)])
   const checks = { postgres, redis: redisCheck }
   const down = Object.entries(checks)
     .filter(([, state]) => state === 'down')

@@ -48,7 +48,9 @@ async function windowPayments(payload: Payload, since: string, stripeIds: string
   }
   for (let at = 0; at < stripeIds.length; at += WINDOW_PAGE) {
     const ids = stripeIds.slice(at, at + WINDOW_PAGE)
-    const { rows } = await db.execute(sql`SELECT ${LOCAL_PAYMENT} FROM payments p WHERE p.stripe_payment_intent_id IN ${ids} AND p.created_at < ${since}`)
+    const { rows } = await db.execute(
+      sql`SELECT ${LOCAL_PAYMENT} FROM payments p WHERE p.stripe_payment_intent_id IN ${ids} AND p.created_at < ${since}`,
+    )
     found.push(...rows.map(toLocal))
   }
   return found
@@ -71,7 +73,12 @@ async function requeueStaleEvents(payload: Payload): Promise<number> {
     overrideAccess: true,
   })
   for (const event of docs) {
-    await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.eventId }, { jobId: paymentJobIds.stripeEvent(event.eventId), attempts: 8, revive: true })
+    await enqueue(
+      PAYMENTS_QUEUE,
+      'stripe-event',
+      { eventId: event.eventId },
+      { jobId: paymentJobIds.stripeEvent(event.eventId), attempts: 8, revive: true },
+    )
   }
   return docs.length
 }
@@ -96,7 +103,10 @@ async function closeInterruptedReports(payload: Payload): Promise<void> {
  * cancellations whose refund and mails were never queued, and refunds owed that Stripe never got
  * (these two look back REFUND_RECOVERY_DAYS, from the bookings).
  */
-export async function reconcile(payload: Payload, options: { trigger: 'scheduled' | 'manual'; requestedBy?: number; now?: Date }): Promise<string> {
+export async function reconcile(
+  payload: Payload,
+  options: { trigger: 'scheduled' | 'manual'; requestedBy?: number; now?: Date },
+): Promise<string> {
   await closeInterruptedReports(payload)
   const windowEnd = options.now ?? new Date()
   const windowStart = new Date(windowEnd.getTime() - env.RECONCILE_LOOKBACK_HOURS * 3600_000)
@@ -119,7 +129,9 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
       listAll<Stripe.PaymentIntent>(stripe().paymentIntents.list({ created, limit: 100 })),
       listAll<Stripe.Refund>(stripe().refunds.list({ created, limit: 100 })),
     ])
-    const stripeIds = [...new Set([...intents.map((i) => i.id), ...refunds.map((r) => stripeId(r.payment_intent)).filter((id) => id !== null)])] as string[]
+    const stripeIds = [
+      ...new Set([...intents.map((i) => i.id), ...refunds.map((r) => stripeId(r.payment_intent)).filter((id) => id !== null)]),
+    ] as string[]
     const local = await windowPayments(payload, windowStart.toISOString(), stripeIds)
     // Our payments of the window whose intent Stripe did not list: ask for each one.
     const listed = new Set(intents.map((i) => i.id))
@@ -143,7 +155,12 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
       const result = await syncPayment(payload, item.intentId)
       if (result?.changed) {
         fixed++
-        payload.logger.info({ msg: 'reconciliation fixed a payment', paymentId: item.paymentId, reason: item.reason, effects: result.effects })
+        payload.logger.info({
+          msg: 'reconciliation fixed a payment',
+          paymentId: item.paymentId,
+          reason: item.reason,
+          effects: result.effects,
+        })
       }
     }
     const requeuedEvents = await requeueStaleEvents(payload)
@@ -160,7 +177,12 @@ export async function reconcile(payload: Payload, options: { trigger: 'scheduled
         checked: plan.checked,
         fixed,
         discrepancyCount: plan.discrepancies.length,
-        discrepancies: plan.discrepancies.map((d) => ({ kind: d.kind, stripeObjectId: d.stripeObjectId, payment: d.paymentId ?? null, details: d.details })),
+        discrepancies: plan.discrepancies.map((d) => ({
+          kind: d.kind,
+          stripeObjectId: d.stripeObjectId,
+          payment: d.paymentId ?? null,
+          details: d.details,
+        })),
       },
       depth: 0,
       overrideAccess: true,

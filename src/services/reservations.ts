@@ -49,7 +49,12 @@ export async function isBooked(
 }
 
 /** The reserved night ranges ([start, end) calendar dates) of a listing that touch [from, to). */
-export async function reservedRanges(req: PayloadRequest, propertyId: number, from: string, to: string): Promise<{ start: string; end: string }[]> {
+export async function reservedRanges(
+  req: PayloadRequest,
+  propertyId: number,
+  from: string,
+  to: string,
+): Promise<{ start: string; end: string }[]> {
   const { rows } = await (await db(req)).execute(sql`
     SELECT lower(nights)::text AS start, upper(nights)::text AS end FROM stay_reservations
     WHERE property_id = ${propertyId} AND nights && daterange(${from}::date, ${to}::date, '[)')`)
@@ -62,6 +67,7 @@ export async function reassignListingHost(req: PayloadRequest, propertyId: numbe
   await executor.execute(sql`UPDATE bookings SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
   await executor.execute(sql`UPDATE availability_blocks SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
   // Payments are read by the booking's host: they move with the bookings.
-  await executor.execute(sql`UPDATE payments SET host_id = ${hostId} WHERE booking_id IN (SELECT id FROM bookings WHERE property_id = ${propertyId})`)
+  await executor.execute(
+    sql`UPDATE payments SET host_id = ${hostId} WHERE booking_id IN (SELECT id FROM bookings WHERE property_id = ${propertyId})`,
+  )
 }
-

@@ -26,7 +26,10 @@ export async function lockBookingReviews(req: PayloadRequest, bookingId: number)
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
 
 /** The ratings in the listing's live row. */
-export async function currentListingRatings(req: PayloadRequest, propertyId: number): Promise<Pick<ListingRatings, 'ratingAverage' | 'reviewCount' | 'ratingBreakdown'> | null> {
+export async function currentListingRatings(
+  req: PayloadRequest,
+  propertyId: number,
+): Promise<Pick<ListingRatings, 'ratingAverage' | 'reviewCount' | 'ratingBreakdown'> | null> {
   // FOR UPDATE: a review published between this read and the caller's write waits for it (and the
   // caller's write then cannot put back older numbers).
   const { rows } = await (await sqlExecutor(req.payload, req)).execute(sql`
@@ -95,7 +98,14 @@ export async function publishPendingReviews(req: PayloadRequest, bookingId: numb
   if (docs.length === 0) return 0
   const publishedAt = new Date().toISOString()
   for (const review of docs) {
-    await req.payload.update({ collection: 'reviews', id: review.id, data: { status: 'published', publishedAt }, depth: 0, overrideAccess: true, req })
+    await req.payload.update({
+      collection: 'reviews',
+      id: review.id,
+      data: { status: 'published', publishedAt },
+      depth: 0,
+      overrideAccess: true,
+      req,
+    })
   }
   await recomputeListingRatings(req, parseId(docs[0].property)!)
   return docs.length
@@ -104,6 +114,10 @@ export async function publishPendingReviews(req: PayloadRequest, bookingId: numb
 /** The job that reveals a lone review when the window closes (deterministic id per booking). */
 export async function scheduleReveal(req: PayloadRequest, booking: Booking): Promise<void> {
   const runAt = reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS)
-  await enqueue(BOOKING_LIFECYCLE_QUEUE, 'reveal-reviews', { bookingId: booking.id }, { jobId: jobIds.revealReviews(bookingRef(booking)), runAt })
+  await enqueue(
+    BOOKING_LIFECYCLE_QUEUE,
+    'reveal-reviews',
+    { bookingId: booking.id },
+    { jobId: jobIds.revealReviews(bookingRef(booking)), runAt },
+  )
 }
-

@@ -61,7 +61,14 @@ type State = {
 const KEY = Symbol.for('staybase.sessionCache')
 function state(): State {
   const holder = globalThis as { [KEY]?: State }
-  holder[KEY] ??= { suspect: true, epoch: 0, bumping: false, retry: null, client: null, stats: { hits: 0, misses: 0, bypassed: 0, errors: 0 } }
+  holder[KEY] ??= {
+    suspect: true,
+    epoch: 0,
+    bumping: false,
+    retry: null,
+    client: null,
+    stats: { hits: 0, misses: 0, bypassed: 0, errors: 0 },
+  }
   return holder[KEY]
 }
 

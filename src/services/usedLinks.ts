@@ -17,7 +17,8 @@ export const REOPEN_WINDOW_MS = 10 * 60_000
 export type AccountLink = 'verify-email' | 'reset-password' | 'confirm-email'
 export type UsedLink = { userId: number; usedAt: number }
 
-const keyOf = (kind: AccountLink, token: string) => `${env.REDIS_PREFIX}used-link:${kind}:${createHash('sha256').update(token).digest('hex')}`
+const keyOf = (kind: AccountLink, token: string) =>
+  `${env.REDIS_PREFIX}used-link:${kind}:${createHash('sha256').update(token).digest('hex')}`
 
 export async function rememberUsedLink(kind: AccountLink, token: string, userId: number, now = Date.now()): Promise<void> {
   const record: UsedLink = { userId, usedAt: now }

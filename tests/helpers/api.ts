@@ -33,7 +33,9 @@ export async function rest<T = any>(
   } catch (error) {
     if ((error as Error).name !== 'TimeoutError') throw error
     const got = head === null ? 'no answer' : `only the head of an answer (${head})`
-    throw new Error(`${method} ${path}: ${got} within ${REQUEST_TIMEOUT_MS / 1000} s.\n${await whatTheStackIsDoing(stack)}`, { cause: error })
+    throw new Error(`${method} ${path}: ${got} within ${REQUEST_TIMEOUT_MS / 1000} s.\n${await whatTheStackIsDoing(stack)}`, {
+      cause: error,
+    })
   }
   let body: unknown = text
   try {
@@ -71,10 +73,7 @@ export async function login(stack: Stack, email: string, password: string): Prom
 }
 
 /** Registers through the public API, verifies by mail and logs in. */
-export async function signUp(
-  stack: Stack,
-  options: { label?: string; roles?: string[]; name?: string } = {},
-): Promise<TestUser> {
+export async function signUp(stack: Stack, options: { label?: string; roles?: string[]; name?: string } = {}): Promise<TestUser> {
   const email = uniqueEmail(options.label ?? 'user')
   const created = await rest(stack, 'POST', '/api/users', {
     body: { email, password: GOOD_PASSWORD, name: options.name ?? 'Test Person', ...(options.roles ? { roles: options.roles } : {}) },
@@ -119,11 +118,24 @@ export async function signUpCast(stack: Stack, options: { guestName?: string } =
 }
 
 /** Uploads a generated JPEG to /api/media as this user (an avatar, a listing photo). */
-export async function uploadImage(stack: Stack, token: string, options: { alt: string; filename?: string; width?: number; height?: number }): Promise<{ id: number }> {
+export async function uploadImage(
+  stack: Stack,
+  token: string,
+  options: { alt: string; filename?: string; width?: number; height?: number },
+): Promise<{ id: number }> {
   const form = new FormData()
-  form.append('file', new Blob([new Uint8Array(await makeImage(options.width ?? 640, options.height ?? 480))], { type: 'image/jpeg' }), options.filename ?? 'photo.jpg')
+  form.append(
+    'file',
+    new Blob([new Uint8Array(await makeImage(options.width ?? 640, options.height ?? 480))], { type: 'image/jpeg' }),
+    options.filename ?? 'photo.jpg',
+  )
   form.append('_payload', JSON.stringify({ alt: options.alt }))
-  const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(60_000) })
+  const res = await fetch(`${stack.url}/api/media`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `JWT ${token}` },
+    signal: AbortSignal.timeout(60_000),
+  })
   const body = await res.json()
   if (res.status !== 201) throw new Error(`upload failed ${res.status}: ${JSON.stringify(body)}`)
   return body.doc

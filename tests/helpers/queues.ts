@@ -45,7 +45,10 @@ export function stackQueues(stack: Stack): StackQueues {
       const q = queue(name)
       const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed')
       for (const state of ['waiting', 'active', 'prioritized', 'waiting-children'] as const) {
-        if (counts[state] > 0) found.push(`${name}: ${counts[state]} ${state} (${(await q.getJobs([state], 0, 4)).map((job) => `${job.name} ${job.id}`).join(', ')})`)
+        if (counts[state] > 0)
+          found.push(
+            `${name}: ${counts[state]} ${state} (${(await q.getJobs([state], 0, 4)).map((job) => `${job.name} ${job.id}`).join(', ')})`,
+          )
       }
       if (counts.delayed > 0) {
         // A delayed job's due time is its score in the delayed set (due ms × 0x1000 + an order within
@@ -53,7 +56,10 @@ export function stackQueues(stack: Stack): StackQueues {
         // failed attempt is due at (time of failure) + backoff, yet keeps the job's creation timestamp.
         const soon = await q.getDelayedCount(Date.now() + horizonMs + 1)
         // The delayed set is in due order, so its first jobs are the ones due soon.
-        if (soon > 0) found.push(`${name}: ${soon} delayed and due soon (${(await q.getDelayed(0, Math.min(soon, 5) - 1)).map((job) => `${job.name} ${job.id}`).join(', ')})`)
+        if (soon > 0)
+          found.push(
+            `${name}: ${soon} delayed and due soon (${(await q.getDelayed(0, Math.min(soon, 5) - 1)).map((job) => `${job.name} ${job.id}`).join(', ')})`,
+          )
       }
     }
     return found
@@ -84,7 +90,11 @@ export function stackQueues(stack: Stack): StackQueues {
         quietBefore = quiet
         return twice
       },
-      { timeoutMs: options.timeoutMs ?? 60_000, intervalMs: 100, detail: () => `still pending: ${last.join('; ')}${options.detail ? `\n${options.detail()}` : ''}` },
+      {
+        timeoutMs: options.timeoutMs ?? 60_000,
+        intervalMs: 100,
+        detail: () => `still pending: ${last.join('; ')}${options.detail ? `\n${options.detail()}` : ''}`,
+      },
     )
   }
 

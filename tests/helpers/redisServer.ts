@@ -17,15 +17,23 @@ export async function startRedisServer(): Promise<RedisServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'staybase-redis-'))
   let child: ChildProcess | null = null
   const start = async () => {
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '3600 1', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const started = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '3600 1', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let output = ''
     started.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-    await eventually('redis-server ready', async () => {
-      if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}:\n${output}`)
-      return output.includes('Ready to accept connections')
-    }, { detail: () => output })
+    await eventually(
+      'redis-server ready',
+      async () => {
+        if (started.exitCode !== null) throw new Error(`redis-server exited with ${started.exitCode}:\n${output}`)
+        return output.includes('Ready to accept connections')
+      },
+      { detail: () => output },
+    )
     child = started
   }
   const stop = async () => {

@@ -85,28 +85,32 @@ export async function startStack(
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'test',
-      DATABASE_URL: options.databaseUrlFor ? options.databaseUrlFor(databaseUrl) : databaseUrl,
-      DATABASE_POOL_MAX: '5',
-      REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
-      // Per stack: job ids are booking ids, which every suite's fresh database starts again from 1.
-      REDIS_PREFIX: `${required('STAYBASE_TEST_REDIS_PREFIX')}${database}:`,
-      PAYLOAD_SECRET: TEST_SECRET,
-      SERVER_URL: url,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(mail.port),
-      MAIL_FROM: 'no-reply@staybase.test',
-      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-      LOG_LEVEL: 'warn',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      MEDIA_DIR: mediaDir,
-      ...options.env,
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    DATABASE_URL: options.databaseUrlFor ? options.databaseUrlFor(databaseUrl) : databaseUrl,
+    DATABASE_POOL_MAX: '5',
+    REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
+    // Per stack: job ids are booking ids, which every suite's fresh database starts again from 1.
+    REDIS_PREFIX: `${required('STAYBASE_TEST_REDIS_PREFIX')}${database}:`,
+    PAYLOAD_SECRET: TEST_SECRET,
+    SERVER_URL: url,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(mail.port),
+    MAIL_FROM: 'no-reply@staybase.test',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    MEDIA_DIR: mediaDir,
+    ...options.env,
   }
-  const child = spawn(process.execPath, [...serverNodeArgs(env), 'dist/server.js'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
+  const child = spawn(process.execPath, [...serverNodeArgs(env), 'dist/server.js'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
@@ -225,7 +229,11 @@ export async function queryDatabase(stack: Stack, statement: string, params: unk
 export async function answeredBy(stack: Stack, requestId: string): Promise<string | null> {
   const line = await eventually(
     `the access log line of ${requestId}`,
-    async () => stack.output().split('\n').find((l) => l.includes(`"id":"${requestId}"`) && l.includes('"msg":"request completed"')),
+    async () =>
+      stack
+        .output()
+        .split('\n')
+        .find((l) => l.includes(`"id":"${requestId}"`) && l.includes('"msg":"request completed"')),
     { intervalMs: 20, detail: () => stack.output().slice(-3000) },
   )
   return (JSON.parse(line) as { answeredBy?: string }).answeredBy ?? null

@@ -106,7 +106,8 @@ describe('no client-hint headers outside the admin panel', () => {
   ])('%s %s carries no Critical-CH or Accept-CH', async (method, path) => {
     const res = await fetch(`${stack.url}${path}`, {
       method,
-      headers: method === 'POST' ? { 'content-type': path.startsWith('/api') ? 'application/json' : 'application/x-www-form-urlencoded' } : {},
+      headers:
+        method === 'POST' ? { 'content-type': path.startsWith('/api') ? 'application/json' : 'application/x-www-form-urlencoded' } : {},
       body: method === 'POST' ? (path.startsWith('/api') ? JSON.stringify({ query: '{ __typename }' }) : 'token=x') : undefined,
       signal: AbortSignal.timeout(30_000),
     })
@@ -165,6 +166,6 @@ describe('a link opened again', () => {
     await ageUsedLink('reset-password', link, 11)
     const late = await submit('yet another passphrase')
     expect(late.status).toBe(400)
-    expect((await fetch(link, { signal: AbortSignal.timeout(20_000) }).then((r) => r.text()))).toContain('<form')
+    expect(await fetch(link, { signal: AbortSignal.timeout(20_000) }).then((r) => r.text())).toContain('<form')
   })
 })

@@ -90,7 +90,9 @@ describe('forgot-password with an address no account can have', () => {
   ])('GraphQL forgotPasswordUser with %s → VALIDATION_FAILED on email, nothing queued', async (_, email) => {
     const res = await gql(stack, `mutation($e: String!) { forgotPasswordUser(email: $e) }`, { e: email })
     expect(res.status).toBeLessThan(500)
-    expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: expect.stringMatching(/(^|\.)email$/), statusCode: 400 } })
+    expect(res.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'VALIDATION_FAILED', field: expect.stringMatching(/(^|\.)email$/), statusCode: 400 },
+    })
     expect(res.body.data?.forgotPasswordUser ?? null).toBeNull()
     expect(await queuedFor(email)).toEqual([])
   })

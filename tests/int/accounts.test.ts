@@ -56,7 +56,13 @@ describe('auth fields cannot be filtered or sorted on by others', () => {
   it.each(callers)('%s: where on any auth field is refused, whatever the value', async (_, token) => {
     for (const field of fields) {
       const answers: { query: string; status: number; body: { docs?: unknown } }[] = []
-      for (const query of [`where[${field}][exists]=true`, `where[${field}][exists]=false`, `where[${field}][like]=a`, `where[${field}][like]=zz`, `where[${field}][equals]=0`]) {
+      for (const query of [
+        `where[${field}][exists]=true`,
+        `where[${field}][exists]=false`,
+        `where[${field}][like]=a`,
+        `where[${field}][like]=zz`,
+        `where[${field}][equals]=0`,
+      ]) {
         const res = await rest(stack, 'GET', `/api/users?${query}`, { token: token() })
         answers.push({ query, status: res.status, body: res.body })
       }
@@ -178,7 +184,7 @@ describe('email changes', () => {
     expect((await login(stack, user.email, user.password)).status).toBe(200)
   })
 
-  it('an admin sets another account\'s address directly; the old address is told', async () => {
+  it("an admin sets another account's address directly; the old address is told", async () => {
     const user = await signUp(stack, { label: 'supportcase' })
     const newEmail = uniqueEmail('supportset')
     const res = await rest(stack, 'PATCH', `/api/users/${user.id}`, { token: admin.token, body: { email: newEmail } })
@@ -277,9 +283,14 @@ describe('no account enumeration', () => {
     const res = await rest(stack, 'POST', '/api/users', { token: staff.token, body: { email, password: GOOD_PASSWORD, name: 'Made' } })
     expect(res.status).toBe(201)
     expect(res.body.doc).toMatchObject({ email, name: 'Made', roles: ['guest'] })
-    const g = await gql(stack, `mutation($data: mutationUserInput!) { createUser(data: $data) { id email } }`, {
-      data: { email: uniqueEmail('gqlbyadmin'), password: GOOD_PASSWORD, name: 'G' },
-    }, { token: admin.token })
+    const g = await gql(
+      stack,
+      `mutation($data: mutationUserInput!) { createUser(data: $data) { id email } }`,
+      {
+        data: { email: uniqueEmail('gqlbyadmin'), password: GOOD_PASSWORD, name: 'G' },
+      },
+      { token: admin.token },
+    )
     expect(typeof g.body.data.createUser.id).toBe('number')
     // Their unverified account still gets its link through the queue.
     await stack.mail.waitFor((m) => m.to.includes(email) && /confirm your email/i.test(m.subject), 30_000)
@@ -324,9 +335,18 @@ describe('no account enumeration', () => {
     const registerNew: number[] = []
     for (let i = 0; i < 8; i++) {
       forgotKnown.push(await timed(() => rest(stack, 'POST', '/api/users/forgot-password', { body: { email: owner.email } }), 200))
-      forgotUnknown.push(await timed(() => rest(stack, 'POST', '/api/users/forgot-password', { body: { email: uniqueEmail('nobody') } }), 200))
-      registerKnown.push(await timed(() => rest(stack, 'POST', '/api/users', { body: { email: owner.email, password: GOOD_PASSWORD, name: 'Again' } }), 201))
-      registerNew.push(await timed(() => rest(stack, 'POST', '/api/users', { body: { email: uniqueEmail('newbie'), password: GOOD_PASSWORD, name: 'New' } }), 201))
+      forgotUnknown.push(
+        await timed(() => rest(stack, 'POST', '/api/users/forgot-password', { body: { email: uniqueEmail('nobody') } }), 200),
+      )
+      registerKnown.push(
+        await timed(() => rest(stack, 'POST', '/api/users', { body: { email: owner.email, password: GOOD_PASSWORD, name: 'Again' } }), 201),
+      )
+      registerNew.push(
+        await timed(
+          () => rest(stack, 'POST', '/api/users', { body: { email: uniqueEmail('newbie'), password: GOOD_PASSWORD, name: 'New' } }),
+          201,
+        ),
+      )
     }
     const forgotGap = Math.abs(median(forgotKnown) - median(forgotUnknown))
     const registerRatio = median(registerKnown) / median(registerNew)
@@ -349,7 +369,9 @@ describe('the first account on an empty database', () => {
     const fresh = await startStack()
     try {
       const emails = Array.from({ length: 4 }, (_, i) => uniqueEmail(`racer${i}`))
-      const answers = await Promise.all(emails.map((email) => rest(fresh, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'Racer' } })))
+      const answers = await Promise.all(
+        emails.map((email) => rest(fresh, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'Racer' } })),
+      )
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201])
       const admins = await queryDatabase(fresh, `SELECT count(*)::int AS n FROM users_roles WHERE value = 'admin'`)
       const users = await queryDatabase(fresh, `SELECT count(*)::int AS n FROM users`)

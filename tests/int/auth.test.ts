@@ -192,7 +192,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect((await login(stack, user.email, user.password)).status).toBe(200)
   })
 
-  it('changing one\'s own password to a short one → 400, old password still works', async () => {
+  it("changing one's own password to a short one → 400, old password still works", async () => {
     const user = await signUp(stack, { label: 'selfpw' })
     const res = await rest(stack, 'PATCH', `/api/users/${user.id}`, { token: user.token, body: { password: 'tiny' } })
     expect(res.status).toBe(400)
@@ -203,18 +203,20 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 describe('GraphQL auth', () => {
   it('registers, logs in and reads me through GraphQL', async () => {
     const email = uniqueEmail('gql')
-    const created = await gql(
-      stack,
-      `mutation($data: mutationUserInput!) { createUser(data: $data) { id name } }`,
-      { data: { email, password: GOOD_PASSWORD, name: 'Graph Q' } },
-    )
+    const created = await gql(stack, `mutation($data: mutationUserInput!) { createUser(data: $data) { id name } }`, {
+      data: { email, password: GOOD_PASSWORD, name: 'Graph Q' },
+    })
     expect(created.body.errors).toBeUndefined()
     await verifyByMail(stack, email)
 
-    const loggedIn = await gql(stack, `mutation($e: String!, $p: String!) { loginUser(email: $e, password: $p) { token user { email roles } } }`, {
-      e: email,
-      p: GOOD_PASSWORD,
-    })
+    const loggedIn = await gql(
+      stack,
+      `mutation($e: String!, $p: String!) { loginUser(email: $e, password: $p) { token user { email roles } } }`,
+      {
+        e: email,
+        p: GOOD_PASSWORD,
+      },
+    )
     expect(loggedIn.body.errors).toBeUndefined()
     const token = loggedIn.body.data.loginUser.token
     expect(loggedIn.body.data.loginUser.user).toEqual({ email, roles: ['guest'] })

@@ -51,7 +51,10 @@ describe('bench:seed', () => {
 
     const forced = await seed(['--listings', '40', '--bookings', '400', '--bench-guests', '3', '--force'])
     expect(forced.code).toBe(0)
-    const { rows } = await queryDatabase(stack, `SELECT (SELECT count(*)::int FROM properties) AS listings, (SELECT count(*)::int FROM bookings) AS bookings`)
+    const { rows } = await queryDatabase(
+      stack,
+      `SELECT (SELECT count(*)::int FROM properties) AS listings, (SELECT count(*)::int FROM bookings) AS bookings`,
+    )
     expect(rows[0]).toEqual({ listings: 40, bookings: 400 })
   }, 120_000)
 
@@ -62,7 +65,10 @@ describe('bench:seed', () => {
     await login('bench-staff@staybase.bench')
     await login('bench-host@staybase.bench')
 
-    const { rows } = await queryDatabase(stack, `SELECT id, title, review_count::int AS reviews FROM properties ORDER BY review_count DESC LIMIT 1`)
+    const { rows } = await queryDatabase(
+      stack,
+      `SELECT id, title, review_count::int AS reviews FROM properties ORDER BY review_count DESC LIMIT 1`,
+    )
     const read = await rest(stack, 'GET', `/api/properties/${rows[0].id}?depth=1`)
     expect(read.status).toBe(200)
     expect(read.body).toMatchObject({ id: rows[0].id, title: rows[0].title, _status: 'published', reviewCount: rows[0].reviews })

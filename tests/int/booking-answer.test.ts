@@ -33,26 +33,56 @@ const stay = (property: number, extra: Record<string, unknown> = {}) => {
 
 beforeAll(async () => {
   fast = await startStack({ env: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' } })
-  plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_BOOKINGS: 'false' } })
+  plain = await startStack({
+    env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_BOOKINGS: 'false' },
+  })
   cast = await signUpCast(fast)
   staff = cast.staff
   // A guest with every optional profile field set, and a second session (the answer lists the guest's sessions).
   const avatar = await uploadImage(fast, cast.guest.token, { alt: 'A portrait', filename: 'me.jpg', width: 320, height: 320 })
-  const patched = await rest(fast, 'PATCH', `/api/users/${cast.guest.id}`, { token: cast.guest.token, body: { phone: '+41 44 123 45 67', bio: 'Walker.', avatar: avatar.id } })
+  const patched = await rest(fast, 'PATCH', `/api/users/${cast.guest.id}`, {
+    token: cast.guest.token,
+    body: { phone: '+41 44 123 45 67', bio: 'Walker.', avatar: avatar.id },
+  })
   expect(patched.status).toBe(200)
   expect((await login(fast, cast.guest.email, cast.guest.password)).status).toBe(200)
   // The host's public profile with a bio and avatar too.
   const hostAvatar = await uploadImage(fast, cast.host.token, { alt: 'A portrait', filename: 'me.jpg', width: 320, height: 320 })
-  expect((await rest(fast, 'PATCH', `/api/users/${cast.host.id}`, { token: cast.host.token, body: { bio: 'Your host.', avatar: hostAvatar.id } })).status).toBe(200)
+  expect(
+    (
+      await rest(fast, 'PATCH', `/api/users/${cast.host.id}`, {
+        token: cast.host.token,
+        body: { bio: 'Your host.', avatar: hostAvatar.id },
+      })
+    ).status,
+  ).toBe(200)
   const photo = await uploadImage(fast, cast.host.token, { alt: 'A portrait', filename: 'me.jpg', width: 320, height: 320 })
-  listing = await createListing(fast, cast.host, {
-    title: 'Answered chalet',
-    houseRules: 'No parties.',
-    photos: [photo.id],
-    pricing: { currency: 'CHF', nightlyRate: 18000, weekendRate: 21000, cleaningFee: 5000, weeklyDiscountPercent: 10, monthlyDiscountPercent: 20, taxPercent: 3.5 },
-    instantBook: true,
-  }, { publish: true })
-  requestListing = await createListing(fast, cast.host, { title: 'Answered on request', instantBook: false, cancellationPolicy: 'strict' }, { publish: true })
+  listing = await createListing(
+    fast,
+    cast.host,
+    {
+      title: 'Answered chalet',
+      houseRules: 'No parties.',
+      photos: [photo.id],
+      pricing: {
+        currency: 'CHF',
+        nightlyRate: 18000,
+        weekendRate: 21000,
+        cleaningFee: 5000,
+        weeklyDiscountPercent: 10,
+        monthlyDiscountPercent: 20,
+        taxPercent: 3.5,
+      },
+      instantBook: true,
+    },
+    { publish: true },
+  )
+  requestListing = await createListing(
+    fast,
+    cast.host,
+    { title: 'Answered on request', instantBook: false, cancellationPolicy: 'strict' },
+    { publish: true },
+  )
   hostWhoTravels = cast.otherHost
 }, 240_000)
 
@@ -63,13 +93,19 @@ afterAll(async () => {
 
 /** Payload's own read of a booking as this user (Next, no fast path), as text. */
 async function payloadRead(id: number, user: TestUser, depth: number): Promise<string> {
-  const res = await fetch(`${plain.url}/api/bookings/${id}?depth=${depth}`, { headers: { authorization: `JWT ${user.token}` }, signal: AbortSignal.timeout(20_000) })
+  const res = await fetch(`${plain.url}/api/bookings/${id}?depth=${depth}`, {
+    headers: { authorization: `JWT ${user.token}` },
+    signal: AbortSignal.timeout(20_000),
+  })
   expect(res.status).toBe(200)
   return res.text()
 }
 
 type Sent = { status: number; text: string; headers: Headers }
-async function post(stack: Stack, options: { user?: TestUser; body?: unknown; raw?: string; query?: string; headers?: Record<string, string> }): Promise<Sent> {
+async function post(
+  stack: Stack,
+  options: { user?: TestUser; body?: unknown; raw?: string; query?: string; headers?: Record<string, string> },
+): Promise<Sent> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers }
   if (options.user) headers.authorization = `JWT ${options.user.token}`
   const res = await fetch(`${stack.url}/api/bookings${options.query ?? ''}`, {
@@ -123,15 +159,27 @@ function normalised(text: string): unknown {
   return answer
 }
 
-const HEADERS = ['content-type', 'content-encoding', 'vary', 'access-control-allow-methods', 'access-control-allow-headers', 'idempotent-replayed', 'cache-control']
+const HEADERS = [
+  'content-type',
+  'content-encoding',
+  'vary',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'idempotent-replayed',
+  'cache-control',
+]
 const headersOf = (sent: Sent) => Object.fromEntries(HEADERS.map((name) => [name, sent.headers.get(name)]))
 
 /** The same request to both servers: the second one's nights are another week's, so both can succeed. */
-async function expectAlike(request: (stack: Stack, stay: (property: number, extra?: Record<string, unknown>) => Record<string, unknown>) => Promise<Sent>): Promise<Sent> {
+async function expectAlike(
+  request: (stack: Stack, stay: (property: number, extra?: Record<string, unknown>) => Record<string, unknown>) => Promise<Sent>,
+): Promise<Sent> {
   const viaFast = await request(fast, stay)
   const viaNext = await request(plain, stay)
   expect({ status: viaFast.status, headers: headersOf(viaFast) }).toEqual({ status: viaNext.status, headers: headersOf(viaNext) })
-  const [a, b] = [normalised(viaFast.text), normalised(viaNext.text)] as { doc?: { checkIn: string; checkOut: string; quote: { perNight: unknown[] } } }[]
+  const [a, b] = [normalised(viaFast.text), normalised(viaNext.text)] as {
+    doc?: { checkIn: string; checkOut: string; quote: { perNight: unknown[] } }
+  }[]
   // Another week's nights: the same stay shape, other dates.
   for (const answer of [a, b]) {
     if (answer?.doc) {
@@ -146,7 +194,9 @@ async function expectAlike(request: (stack: Stack, stay: (property: number, extr
 describe('the fast path answers as Next does', () => {
   it('a booking, plain and compressed', async () => {
     await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), headers: { 'accept-encoding': 'identity' } }))
-    await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), headers: { 'accept-encoding': 'gzip, deflate, br' } }))
+    await expectAlike((stack, s) =>
+      post(stack, { user: cast.guest, body: s(listing.id), headers: { 'accept-encoding': 'gzip, deflate, br' } }),
+    )
     await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), headers: { 'accept-encoding': 'deflate' } }))
   })
 
@@ -160,19 +210,29 @@ describe('the fast path answers as Next does', () => {
     ['too many guests', { listingBody: { guests: 40 } }],
     ['a stay in the past', { listingBody: { checkIn: addDays(today, -3), checkOut: addDays(today, 2) } }],
     ['a bad depth', { query: '?depth=x', listingBody: {} }],
-  ] as [string, { raw?: string; body?: unknown; listingBody?: Record<string, unknown>; query?: string }][])('a refusal: %s', async (_label, c) => {
-    const sent = await expectAlike((stack, s) =>
-      post(stack, { user: cast.guest, raw: c.raw, body: c.listingBody ? { ...s(listing.id), ...c.listingBody } : c.body, query: c.query }),
-    )
-    expect(sent.status).toBeGreaterThanOrEqual(400)
-    expect(sent.status).toBeLessThan(500)
-  })
+  ] as [string, { raw?: string; body?: unknown; listingBody?: Record<string, unknown>; query?: string }][])(
+    'a refusal: %s',
+    async (_label, c) => {
+      const sent = await expectAlike((stack, s) =>
+        post(stack, {
+          user: cast.guest,
+          raw: c.raw,
+          body: c.listingBody ? { ...s(listing.id), ...c.listingBody } : c.body,
+          query: c.query,
+        }),
+      )
+      expect(sent.status).toBeGreaterThanOrEqual(400)
+      expect(sent.status).toBeLessThan(500)
+    },
+  )
 
   it('what Next reads differently from a plain JSON booking: an empty depth, a byte order mark, another media type spelling, a lone surrogate', async () => {
     const sent = [
       await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), query: '?depth=' })),
       await expectAlike((stack, s) => post(stack, { user: cast.guest, raw: `\uFEFF${JSON.stringify(s(listing.id))}` })),
-      await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), headers: { 'content-type': 'Application/JSON' } })),
+      await expectAlike((stack, s) =>
+        post(stack, { user: cast.guest, body: s(listing.id), headers: { 'content-type': 'Application/JSON' } }),
+      ),
       await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id, { messageToHost: 'Late \ud800 arrival' }) })),
     ]
     expect(sent.map((a) => a.status)).toEqual([201, 201, 400, 201])
@@ -182,8 +242,16 @@ describe('the fast path answers as Next does', () => {
 
   it('a POST that says it is a GET (method override) is answered as the GET', async () => {
     for (const header of ['x-http-method-override', 'x-payload-http-method-override']) {
-      const viaFast = await post(fast, { user: cast.guest, body: { where: { guest: { equals: cast.guest.id } }, limit: 1, depth: 0 }, headers: { [header]: 'GET' } })
-      const viaNext = await post(plain, { user: cast.guest, body: { where: { guest: { equals: cast.guest.id } }, limit: 1, depth: 0 }, headers: { [header]: 'GET' } })
+      const viaFast = await post(fast, {
+        user: cast.guest,
+        body: { where: { guest: { equals: cast.guest.id } }, limit: 1, depth: 0 },
+        headers: { [header]: 'GET' },
+      })
+      const viaNext = await post(plain, {
+        user: cast.guest,
+        body: { where: { guest: { equals: cast.guest.id } }, limit: 1, depth: 0 },
+        headers: { [header]: 'GET' },
+      })
       expect({ header, status: viaFast.status }).toEqual({ header, status: 200 })
       expect(JSON.parse(viaFast.text)).toEqual(JSON.parse(viaNext.text))
     }
@@ -200,22 +268,33 @@ describe('the fast path answers as Next does', () => {
     const viaFast = await post(fast, { user: cast.guest, body: taken })
     const viaNext = await post(plain, { user: cast.guest, body: taken })
     expect(viaFast.status).toBe(409)
-    expect({ status: viaFast.status, text: viaFast.text, headers: headersOf(viaFast) }).toEqual({ status: viaNext.status, text: viaNext.text, headers: headersOf(viaNext) })
+    expect({ status: viaFast.status, text: viaFast.text, headers: headersOf(viaFast) }).toEqual({
+      status: viaNext.status,
+      text: viaNext.text,
+      headers: headersOf(viaNext),
+    })
   })
 
   it('Idempotency-Key: a replay, and a key reused for another booking', async () => {
     const key = (server: string) => `answer-${server}-${Date.now()}`
-    const keys = new Map<Stack, string>([[fast, key('fast')], [plain, key('plain')]])
+    const keys = new Map<Stack, string>([
+      [fast, key('fast')],
+      [plain, key('plain')],
+    ])
     const bodies = new Map<Stack, Record<string, unknown>>()
     const first = await expectAlike((stack, s) => {
       bodies.set(stack, s(listing.id))
       return post(stack, { user: cast.guest, body: bodies.get(stack), headers: { 'idempotency-key': keys.get(stack)! } })
     })
     expect(first.status).toBe(201)
-    const replay = await expectAlike((stack) => post(stack, { user: cast.guest, body: bodies.get(stack), headers: { 'idempotency-key': keys.get(stack)! } }))
+    const replay = await expectAlike((stack) =>
+      post(stack, { user: cast.guest, body: bodies.get(stack), headers: { 'idempotency-key': keys.get(stack)! } }),
+    )
     expect(replay.headers.get('idempotent-replayed')).toBe('true')
     expect(JSON.parse(replay.text)).toEqual(JSON.parse(first.text))
-    const reused = await expectAlike((stack, s) => post(stack, { user: cast.guest, body: s(listing.id), headers: { 'idempotency-key': keys.get(stack)! } }))
+    const reused = await expectAlike((stack, s) =>
+      post(stack, { user: cast.guest, body: s(listing.id), headers: { 'idempotency-key': keys.get(stack)! } }),
+    )
     expect(reused.status).toBe(422)
   })
 })

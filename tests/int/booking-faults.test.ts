@@ -47,8 +47,14 @@ describe('a booking written but not answered', () => {
     const statements = counter.statements()
     const inserted = statements.findIndex((s) => /INSERT INTO bookings/.test(s))
     // The fault came after the booking's INSERT, or the test is not about a written booking.
-    expect({ inserted: inserted !== -1, cutAfterInsert: statements.indexOf(cutStatement) > inserted }).toEqual({ inserted: true, cutAfterInsert: true })
-    expect({ status: first.status, statements: first.status >= 500 ? 'as expected' : listStatements(statements) }).toEqual({ status: 500, statements: 'as expected' })
+    expect({ inserted: inserted !== -1, cutAfterInsert: statements.indexOf(cutStatement) > inserted }).toEqual({
+      inserted: true,
+      cutAfterInsert: true,
+    })
+    expect({ status: first.status, statements: first.status >= 500 ? 'as expected' : listStatements(statements) }).toEqual({
+      status: 500,
+      statements: 'as expected',
+    })
 
     const retry = await book()
     expect(retry.status).toBe(201)
@@ -58,11 +64,17 @@ describe('a booking written but not answered', () => {
     const { id, holdExpiresAt } = retry.body.doc
     expect(await queues.job('booking-lifecycle', jobIds.expireHold(id, holdExpiresAt))).toBeDefined()
 
-    const mine = await rest(stack, 'GET', `/api/bookings?depth=0&where[property][equals]=${listing.id}&where[checkIn][equals]=${checkIn}`, { token: guest.token })
+    const mine = await rest(stack, 'GET', `/api/bookings?depth=0&where[property][equals]=${listing.id}&where[checkIn][equals]=${checkIn}`, {
+      token: guest.token,
+    })
     expect(mine.body.docs.map((d: { id: number }) => d.id)).toEqual([retry.body.doc.id])
 
     // The answer is recorded now: the next retry is a plain replay of it.
     const again = await book()
-    expect({ status: again.status, id: again.body.doc?.id, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 201, id: retry.body.doc.id, replayed: 'true' })
+    expect({ status: again.status, id: again.body.doc?.id, replayed: again.headers.get('idempotent-replayed') }).toEqual({
+      status: 201,
+      id: retry.body.doc.id,
+      replayed: 'true',
+    })
   })
 })

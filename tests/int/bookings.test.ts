@@ -28,7 +28,12 @@ const monday = (week: number) => {
 beforeAll(async () => {
   stack = await startStack()
   ;({ admin, staff, host, otherHost, guest, otherGuest } = await signUpCast(stack, { guestName: 'Gina Guest' }))
-  instant = await createListing(stack, host, { title: 'Instant lake flat', instantBook: true, cancellationPolicy: 'moderate' }, { publish: true })
+  instant = await createListing(
+    stack,
+    host,
+    { title: 'Instant lake flat', instantBook: true, cancellationPolicy: 'moderate' },
+    { publish: true },
+  )
   onRequest = await createListing(stack, host, { title: 'Request-only chalet', instantBook: false }, { publish: true })
 })
 afterAll(async () => {
@@ -51,11 +56,28 @@ const stay = (property: { id: number }, week: number, nights = 3, guests = 2) =>
 
 describe('booking a stay', () => {
   it('instant book → 201 awaiting_payment, with the server-computed quote and a hold', async () => {
-    const res = await book(guest, { ...stay(instant, 0), quote: { total: 1 }, status: 'confirmed', guest: otherGuest.id, refundAmount: 999, messageToHost: 'Arriving late' })
+    const res = await book(guest, {
+      ...stay(instant, 0),
+      quote: { total: 1 },
+      status: 'confirmed',
+      guest: otherGuest.id,
+      refundAmount: 999,
+      messageToHost: 'Arriving late',
+    })
     expect(res.status).toBe(201)
     const doc = res.body.doc
-    const expected = quoteStay({ currency: 'CHF', nightlyRate: 18000, cleaningFee: 5000, weeklyDiscountPercent: 10, monthlyDiscountPercent: 20, taxPercent: 3.5 }, monday(0), addDays(monday(0), 3), 12)
-    expect(doc).toMatchObject({ status: 'awaiting_payment', cancellationPolicy: 'moderate', messageToHost: 'Arriving late', refundAmount: null })
+    const expected = quoteStay(
+      { currency: 'CHF', nightlyRate: 18000, cleaningFee: 5000, weeklyDiscountPercent: 10, monthlyDiscountPercent: 20, taxPercent: 3.5 },
+      monday(0),
+      addDays(monday(0), 3),
+      12,
+    )
+    expect(doc).toMatchObject({
+      status: 'awaiting_payment',
+      cancellationPolicy: 'moderate',
+      messageToHost: 'Arriving late',
+      refundAmount: null,
+    })
     expect(doc.guest.id ?? doc.guest).toBe(guest.id)
     expect(doc.quote).toMatchObject({ total: expected.total, nights: 3, serviceFee: expected.serviceFee, currency: 'CHF' })
     expect([doc.checkIn, doc.checkOut]).toEqual([monday(0), addDays(monday(0), 3)])
@@ -90,7 +112,12 @@ describe('booking a stay', () => {
     ['more nights than the maximum', () => stay(instant, 3, 31), 400, /at most 30 nights/],
     ['no guests', () => stay(instant, 3, 3, 0), 400, /guests/],
     ['too many guests', () => stay(instant, 3, 3, 5), 400, /at most 4 guests/],
-    ['more than two years ahead', () => ({ ...stay(instant, 3), checkIn: addDays(today, 740), checkOut: addDays(today, 743) }), 400, /two years/],
+    [
+      'more than two years ahead',
+      () => ({ ...stay(instant, 3), checkIn: addDays(today, 740), checkOut: addDays(today, 743) }),
+      400,
+      /two years/,
+    ],
     ['a listing that does not exist', () => ({ ...stay(instant, 3), property: 999999 }), 404, /does not exist/],
   ])('%s → 4xx with a clear message', async (_, body, status, message) => {
     const res = await book(guest, body())
@@ -111,7 +138,9 @@ describe('booking a stay', () => {
     expect(overlap.status).toBe(409)
     expect(overlap.body.errors[0].message).toMatch(/not available/)
     expect(overlap.body.errors[0].message).not.toMatch(/no longer/) // our check answered, not the constraint backstop
-    expect((await book(otherGuest, { ...stay(instant, 4), checkIn: addDays(monday(4), 3), checkOut: addDays(monday(4), 5) })).status).toBe(201)
+    expect((await book(otherGuest, { ...stay(instant, 4), checkIn: addDays(monday(4), 3), checkOut: addDays(monday(4), 5) })).status).toBe(
+      201,
+    )
   })
 
   it('GraphQL: a conflict is a 409 error too, never a 500', async () => {
@@ -162,13 +191,20 @@ describe('never double-booked under load', () => {
     await writer.connect()
     try {
       await writer.query('BEGIN')
-      await writer.query(`INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`, [instant.id, nights.checkIn, nights.checkOut])
+      await writer.query(`INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`, [
+        instant.id,
+        nights.checkIn,
+        nights.checkOut,
+      ])
       const requests: Promise<{ status: number }>[] = []
       for (const contender of contenders) {
         requests.push(contender())
         await eventually(`${requests.length} writers of those nights to wait on a lock`, async () => {
           // From another session: inside the writer's transaction, pg_stat_activity would stay as first read.
-          const { rows } = await queryDatabase(stack, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+          const { rows } = await queryDatabase(
+            stack,
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
           return rows[0].n === requests.length
         })
       }
@@ -188,7 +224,10 @@ describe('never double-booked under load', () => {
   it('a block and then a booking waiting behind an unfinished write: the block wins, the booking gets 409', async () => {
     const dates = stay(instant, 27)
     const block = () =>
-      rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: instant.id, startDate: dates.checkIn, endDate: dates.checkOut, reason: 'maintenance' } })
+      rest(stack, 'POST', '/api/availability-blocks', {
+        token: host.token,
+        body: { property: instant.id, startDate: dates.checkIn, endDate: dates.checkOut, reason: 'maintenance' },
+      })
     expect(await behindAnUnfinishedWrite(dates, [block, () => book(guest, dates)])).toEqual([201, 409])
   })
 })
@@ -196,13 +235,26 @@ describe('never double-booked under load', () => {
 describe('availability blocks', () => {
   it('the host blocks nights; bookings cannot overlap them; another host cannot block this listing', async () => {
     const start = monday(8)
-    const res = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: instant.id, startDate: start, endDate: addDays(start, 4), reason: 'owner_use' } })
+    const res = await rest(stack, 'POST', '/api/availability-blocks', {
+      token: host.token,
+      body: { property: instant.id, startDate: start, endDate: addDays(start, 4), reason: 'owner_use' },
+    })
     expect(res.status).toBe(201)
     expect((await book(guest, { ...stay(instant, 8), checkIn: addDays(start, 3), checkOut: addDays(start, 6) })).status).toBe(409)
     expect((await book(guest, { ...stay(instant, 8), checkIn: addDays(start, 4), checkOut: addDays(start, 6) })).status).toBe(201)
-    const foreign = await rest(stack, 'POST', '/api/availability-blocks', { token: otherHost.token, body: { property: instant.id, startDate: addDays(start, 10), endDate: addDays(start, 12), reason: 'other' } })
+    const foreign = await rest(stack, 'POST', '/api/availability-blocks', {
+      token: otherHost.token,
+      body: { property: instant.id, startDate: addDays(start, 10), endDate: addDays(start, 12), reason: 'other' },
+    })
     expect(foreign.status).toBe(403)
-    expect((await rest(stack, 'POST', '/api/availability-blocks', { token: guest.token, body: { property: instant.id, startDate: addDays(start, 10), endDate: addDays(start, 12) } })).status).toBe(403)
+    expect(
+      (
+        await rest(stack, 'POST', '/api/availability-blocks', {
+          token: guest.token,
+          body: { property: instant.id, startDate: addDays(start, 10), endDate: addDays(start, 12) },
+        })
+      ).status,
+    ).toBe(403)
     // Deleting the block frees the nights.
     expect((await rest(stack, 'DELETE', `/api/availability-blocks/${res.body.doc.id}`, { token: host.token })).status).toBe(200)
     expect((await book(otherGuest, { ...stay(instant, 8), checkIn: start, checkOut: addDays(start, 3) })).status).toBe(201)
@@ -216,7 +268,12 @@ describe('cancelling', () => {
     // moderate, more than 5 days ahead → 100 %
     const res = await rest(stack, 'POST', `/api/bookings/${created.id}/cancel`, { token: guest.token, body: { reason: 'Plans changed' } })
     expect(res.status).toBe(200)
-    expect(res.body.doc).toMatchObject({ status: 'cancelled', cancelledBy: 'guest', cancellationReason: 'Plans changed', refundAmount: created.quote.total })
+    expect(res.body.doc).toMatchObject({
+      status: 'cancelled',
+      cancelledBy: 'guest',
+      cancellationReason: 'Plans changed',
+      refundAmount: created.quote.total,
+    })
     expect((await rest(stack, 'POST', `/api/bookings/${created.id}/cancel`, { token: guest.token, body: {} })).status).toBe(409)
     // The nights are free again.
     expect((await book(otherGuest, stay(instant, 9))).status).toBe(201)
@@ -297,10 +354,18 @@ describe('who reads and writes bookings', () => {
 
   it('nobody edits dates, money or status through PATCH (REST and GraphQL), not even admin', async () => {
     for (const who of [guest, host, staff, admin]) {
-      const res = await rest(stack, 'PATCH', `/api/bookings/${booking.id}`, { token: who.token, body: { status: 'confirmed', checkOut: addDays(monday(12), 10), quote: { total: 1 } } })
+      const res = await rest(stack, 'PATCH', `/api/bookings/${booking.id}`, {
+        token: who.token,
+        body: { status: 'confirmed', checkOut: addDays(monday(12), 10), quote: { total: 1 } },
+      })
       expect(res.status).toBe(403)
     }
-    const q = await gql(stack, `mutation($id: Int!) { updateBooking(id: $id, data: { guests: 4 }) { id } }`, { id: booking.id }, { token: guest.token })
+    const q = await gql(
+      stack,
+      `mutation($id: Int!) { updateBooking(id: $id, data: { guests: 4 }) { id } }`,
+      { id: booking.id },
+      { token: guest.token },
+    )
     expect(q.body.errors?.[0].extensions?.statusCode).toBe(403)
     const after = (await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: staff.token })).body
     expect(after.status).toBe('awaiting_payment')
@@ -310,20 +375,28 @@ describe('who reads and writes bookings', () => {
   it('ids that are not ids → 400, not 500', async () => {
     for (const property of [1.5, 3000000000, '1e3', true, -4, { id: 'x' }]) {
       expect((await book(guest, { ...stay(instant, 26), property })).status).toBe(400)
-      const block = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property, startDate: monday(26), endDate: addDays(monday(26), 2) } })
+      const block = await rest(stack, 'POST', '/api/availability-blocks', {
+        token: host.token,
+        body: { property, startDate: monday(26), endDate: addDays(monday(26), 2) },
+      })
       expect(block.status).toBe(400)
     }
   })
 
   it('blocked dates change one at a time (no bulk PATCH)', async () => {
-    const res = await rest(stack, 'PATCH', `/api/availability-blocks?where[property][equals]=${instant.id}`, { token: host.token, body: { note: 'x' } })
+    const res = await rest(stack, 'PATCH', `/api/availability-blocks?where[property][equals]=${instant.id}`, {
+      token: host.token,
+      body: { note: 'x' },
+    })
     expect(res.status).toBe(400)
   })
 
   it('when staff hand a listing to another host, its bookings go along', async () => {
     const moving = await createListing(stack, host, { title: 'Changing hands loft' }, { publish: true })
     const b = (await book(guest, stay(moving, 27))).body.doc
-    expect((await rest(stack, 'PATCH', `/api/properties/${moving.id}`, { token: admin.token, body: { host: otherHost.id } })).status).toBe(200)
+    expect((await rest(stack, 'PATCH', `/api/properties/${moving.id}`, { token: admin.token, body: { host: otherHost.id } })).status).toBe(
+      200,
+    )
     expect((await rest(stack, 'GET', `/api/bookings/${b.id}`, { token: otherHost.token })).status).toBe(200)
     expect((await rest(stack, 'GET', `/api/bookings/${b.id}`, { token: host.token })).status).toBe(404)
     expect((await rest(stack, 'POST', `/api/bookings/${b.id}/cancel`, { token: host.token, body: {} })).status).toBe(404)
@@ -337,7 +410,14 @@ describe('who reads and writes bookings', () => {
     expect(res.status).toBe(409)
     expect(res.body.errors[0].message).toMatch(/past bookings/)
     const blocked = await createListing(stack, host, { title: 'Only blocked cabin' }, { publish: true })
-    expect((await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: blocked.id, startDate: monday(28), endDate: addDays(monday(28), 2) } })).status).toBe(201)
+    expect(
+      (
+        await rest(stack, 'POST', '/api/availability-blocks', {
+          token: host.token,
+          body: { property: blocked.id, startDate: monday(28), endDate: addDays(monday(28), 2) },
+        })
+      ).status,
+    ).toBe(201)
     expect((await rest(stack, 'DELETE', `/api/properties/${blocked.id}`, { token: host.token })).status).toBe(200)
   })
 
@@ -362,10 +442,11 @@ describe('the database itself refuses overlaps', () => {
       await expect(insert).rejects.toMatchObject({ code: '23P01', constraint: 'stay_reservations_no_overlap' })
       // Cancelling the booking (status out of the active set) frees the nights at the database level too.
       expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: guest.token, body: {} })).status).toBe(200)
-      await client.query(
-        `INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`,
-        [instant.id, `${addDays(dates.checkIn, 1)}T00:00:00Z`, `${addDays(dates.checkOut, 1)}T00:00:00Z`],
-      )
+      await client.query(`INSERT INTO availability_blocks (property_id, start_date, end_date, reason) VALUES ($1, $2, $3, 'other')`, [
+        instant.id,
+        `${addDays(dates.checkIn, 1)}T00:00:00Z`,
+        `${addDays(dates.checkOut, 1)}T00:00:00Z`,
+      ])
     } finally {
       await client.end()
     }
@@ -381,12 +462,21 @@ describe('quotes and availability', () => {
     expect(q.body.quote.discount).toBeGreaterThan(0)
     const booked = (await book(guest, dates)).body.doc
     expect(booked.quote.total).toBe(q.body.quote.total)
-    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=2`)).status).toBe(409)
-    for (const bad of ['checkIn=2027-02-30&checkOut=2027-03-03', `checkIn=${dates.checkIn}&checkOut=${dates.checkIn}`, `checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=abc`, '']) {
+    expect(
+      (await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=2`)).status,
+    ).toBe(409)
+    for (const bad of [
+      'checkIn=2027-02-30&checkOut=2027-03-03',
+      `checkIn=${dates.checkIn}&checkOut=${dates.checkIn}`,
+      `checkIn=${dates.checkIn}&checkOut=${dates.checkOut}&guests=abc`,
+      '',
+    ]) {
       expect((await rest(stack, 'GET', `/api/properties/${instant.id}/quote?${bad}`)).status).toBe(400)
     }
     const draft = await createListing(stack, host, { title: 'Draft for quotes' })
-    expect((await rest(stack, 'GET', `/api/properties/${draft.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}`)).status).toBe(404)
+    expect((await rest(stack, 'GET', `/api/properties/${draft.id}/quote?checkIn=${dates.checkIn}&checkOut=${dates.checkOut}`)).status).toBe(
+      404,
+    )
     expect((await rest(stack, 'GET', `/api/properties/x1/quote`)).status).toBe(404)
   })
 
@@ -397,7 +487,9 @@ describe('quotes and availability', () => {
     expect(res.status).toBe(200)
     expect(res.body.nights.map((n: { available: boolean }) => n.available)).toEqual([true, false, false, true, true, true, true])
     expect(res.body.nights.every((n: { price: number }) => n.price === 18000)).toBe(true)
-    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=${addDays(start, 367)}`)).status).toBe(400)
+    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=${addDays(start, 367)}`)).status).toBe(
+      400,
+    )
     expect((await rest(stack, 'GET', `/api/properties/${instant.id}/availability?from=${start}&to=nope`)).status).toBe(400)
   })
 })
@@ -412,11 +504,18 @@ describe('Idempotency-Key', () => {
     const first = await withKey(guest, key, body)
     expect(first.status).toBe(201)
     // Same body, keys in another order: still the same request.
-    const again = await withKey(guest, key, { guests: body.guests, checkOut: body.checkOut, checkIn: body.checkIn, property: body.property })
+    const again = await withKey(guest, key, {
+      guests: body.guests,
+      checkOut: body.checkOut,
+      checkIn: body.checkIn,
+      property: body.property,
+    })
     expect(again.status).toBe(201)
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     expect(again.body.doc.id).toBe(first.body.doc.id)
-    const mine = await rest(stack, 'GET', `/api/bookings?where[property][equals]=${instant.id}&where[checkIn][equals]=${body.checkIn}`, { token: guest.token })
+    const mine = await rest(stack, 'GET', `/api/bookings?where[property][equals]=${instant.id}&where[checkIn][equals]=${body.checkIn}`, {
+      token: guest.token,
+    })
     expect(mine.body.totalDocs).toBe(1)
   })
 
@@ -425,7 +524,10 @@ describe('Idempotency-Key', () => {
     expect((await withKey(guest, key, stay(instant, 17))).status).toBe(201)
     const other = await withKey(guest, key, stay(instant, 18))
     expect(other.status).toBe(422)
-    expect((await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${monday(18)}&checkOut=${addDays(monday(18), 3)}&guests=2`)).status).toBe(200)
+    expect(
+      (await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${monday(18)}&checkOut=${addDays(monday(18), 3)}&guests=2`))
+        .status,
+    ).toBe(200)
   })
 
   it('a refused first request is replayed as refused; keys are per user', async () => {
@@ -456,18 +558,32 @@ describe('Idempotency-Key', () => {
 
 describe('a stay dearer than one payment can take (MAX_STAY_TOTAL)', () => {
   it('quote and booking → 422 UNPROCESSABLE naming checkOut, on REST and GraphQL; search shows no total; nothing is held', async () => {
-    const dear = await createListing(stack, host, { title: 'Palace', pricing: { currency: 'CHF', nightlyRate: 60_000_000, cleaningFee: 0 }, minNights: 1, maxNights: 30 }, { publish: true })
+    const dear = await createListing(
+      stack,
+      host,
+      { title: 'Palace', pricing: { currency: 'CHF', nightlyRate: 60_000_000, cleaningFee: 0 }, minNights: 1, maxNights: 30 },
+      { publish: true },
+    )
     const s = stay(dear, 30, 2)
     const quote = await rest(stack, 'GET', `/api/properties/${dear.id}/quote?checkIn=${s.checkIn}&checkOut=${s.checkOut}&guests=2`)
     expect(quote.status).toBe(422)
     expect(quote.body.errors[0]).toMatchObject({ code: 'UNPROCESSABLE', field: 'checkOut' })
-    const gqlQuote = await gql(stack, 'query($id: Int!, $in: String!, $out: String!) { listingQuote(id: $id, checkIn: $in, checkOut: $out, guests: 2) { quote { total } } }', { id: dear.id, in: s.checkIn, out: s.checkOut })
+    const gqlQuote = await gql(
+      stack,
+      'query($id: Int!, $in: String!, $out: String!) { listingQuote(id: $id, checkIn: $in, checkOut: $out, guests: 2) { quote { total } } }',
+      { id: dear.id, in: s.checkIn, out: s.checkOut },
+    )
     expect(gqlQuote.body.errors?.[0].extensions).toMatchObject({ code: 'UNPROCESSABLE', statusCode: 422 })
 
     const booked = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: s })
     expect(booked.status).toBe(422)
     expect(booked.body.errors[0]).toMatchObject({ code: 'UNPROCESSABLE', field: 'checkOut' })
-    const gqlBooked = await gql(stack, 'mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }', { data: s }, { token: guest.token })
+    const gqlBooked = await gql(
+      stack,
+      'mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }',
+      { data: s },
+      { token: guest.token },
+    )
     expect(gqlBooked.body.errors?.[0].extensions).toMatchObject({ code: 'UNPROCESSABLE', statusCode: 422 })
     const held = await queryDatabase(stack, 'select count(*)::int as n from bookings where property_id = $1', [dear.id])
     expect(held.rows[0].n).toBe(0)
@@ -479,6 +595,9 @@ describe('a stay dearer than one payment can take (MAX_STAY_TOTAL)', () => {
     expect(palace.total).toBeUndefined()
     // One night is payable: the rule is about the total, not the rate.
     const oneNight = stay(dear, 30, 1)
-    expect((await rest(stack, 'GET', `/api/properties/${dear.id}/quote?checkIn=${oneNight.checkIn}&checkOut=${oneNight.checkOut}&guests=2`)).status).toBe(200)
+    expect(
+      (await rest(stack, 'GET', `/api/properties/${dear.id}/quote?checkIn=${oneNight.checkIn}&checkOut=${oneNight.checkOut}&guests=2`))
+        .status,
+    ).toBe(200)
   })
 })

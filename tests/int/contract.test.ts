@@ -46,7 +46,9 @@ function expectDocumented(res: ApiResponse, method: string, template: string) {
   if (!operation) throw new Error(`${method} ${template} is not in the document`)
   const response = operation.responses[String(res.status)]
   if (!response) {
-    throw new Error(`${method} ${template} answered ${res.status}, which the document does not list: ${JSON.stringify(res.body).slice(0, 500)}`)
+    throw new Error(
+      `${method} ${template} answered ${res.status}, which the document does not list: ${JSON.stringify(res.body).slice(0, 500)}`,
+    )
   }
   const key = `${template} ${method} ${res.status}`
   let validate = validators.get(key)
@@ -56,7 +58,9 @@ function expectDocumented(res: ApiResponse, method: string, template: string) {
     validators.set(key, validate)
   }
   if (!validate(res.body)) {
-    throw new Error(`${method} ${template} ${res.status} does not match the document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\nbody: ${JSON.stringify(res.body).slice(0, 1500)}`)
+    throw new Error(
+      `${method} ${template} ${res.status} does not match the document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\nbody: ${JSON.stringify(res.body).slice(0, 1500)}`,
+    )
   }
 }
 
@@ -75,7 +79,8 @@ describe('the document', () => {
       const entry = doc.paths[operation.path]?.[operation.method]
       expect(entry?.operationId).toBe(operation.operationId)
       for (const code of operation.errors) {
-        const codes = entry.responses[String(ERROR_STATUS[code])].content['application/json'].schema.properties.errors.items.properties.code.enum
+        const codes =
+          entry.responses[String(ERROR_STATUS[code])].content['application/json'].schema.properties.errors.items.properties.code.enum
         expect(codes).toContain(code)
       }
     }
@@ -100,7 +105,8 @@ describe('the document', () => {
     expect(schemas.PropertyCreate.properties.host.description).toMatch(/Staff only/)
     expect(schemas.MediaCreate.properties).not.toHaveProperty('owner')
     expect(schemas.Property.properties.pricing.properties.nightlyRate.type).toBe('integer')
-    for (const hidden of ['hash', 'salt', 'resetPasswordToken', 'loginAttempts', 'lockUntil', 'currentPassword']) expect(schemas.User.properties).not.toHaveProperty(hidden)
+    for (const hidden of ['hash', 'salt', 'resetPasswordToken', 'loginAttempts', 'lockUntil', 'currentPassword'])
+      expect(schemas.User.properties).not.toHaveProperty(hidden)
   })
 })
 
@@ -109,29 +115,65 @@ describe('collections: real answers match the document', () => {
     const { host, otherHost } = cast
     const listing = await createListing(stack, host, { title: 'Contract cabin' }, { publish: true })
     expectDocumented(await rest(stack, 'GET', '/api/properties?limit=5&sort=-createdAt'), 'GET', '/api/properties')
-    expectDocumented(await rest(stack, 'GET', '/api/properties?select[title]=true&select[pricing][nightlyRate]=true'), 'GET', '/api/properties')
+    expectDocumented(
+      await rest(stack, 'GET', '/api/properties?select[title]=true&select[pricing][nightlyRate]=true'),
+      'GET',
+      '/api/properties',
+    )
     expectDocumented(await rest(stack, 'GET', '/api/properties?where[title][equals]=Contract%20cabin&depth=1'), 'GET', '/api/properties')
     expectDocumented(await rest(stack, 'GET', `/api/properties/${listing.id}?depth=0`), 'GET', '/api/properties/{id}')
     expectDocumented(await rest(stack, 'GET', `/api/properties/${listing.id}?depth=2`), 'GET', '/api/properties/{id}')
-    expectDocumented(await rest(stack, 'GET', `/api/properties/${listing.id}?draft=true`, { token: host.token }), 'GET', '/api/properties/{id}')
+    expectDocumented(
+      await rest(stack, 'GET', `/api/properties/${listing.id}?draft=true`, { token: host.token }),
+      'GET',
+      '/api/properties/{id}',
+    )
 
     const created = await rest(stack, 'POST', '/api/properties', {
       token: host.token,
-      body: { title: 'Contract loft', propertyType: 'apartment', address: { line1: 'Main 1', city: 'Bern', postalCode: '3000', country: 'CH' }, location: { latitude: 46.9, longitude: 7.4 }, maxGuests: 2, pricing: { currency: 'CHF', nightlyRate: 9000 }, minNights: 1, maxNights: 10, cancellationPolicy: 'flexible' },
+      body: {
+        title: 'Contract loft',
+        propertyType: 'apartment',
+        address: { line1: 'Main 1', city: 'Bern', postalCode: '3000', country: 'CH' },
+        location: { latitude: 46.9, longitude: 7.4 },
+        maxGuests: 2,
+        pricing: { currency: 'CHF', nightlyRate: 9000 },
+        minNights: 1,
+        maxNights: 10,
+        cancellationPolicy: 'flexible',
+      },
     })
     expect(created.status).toBe(201)
     expectDocumented(created, 'POST', '/api/properties')
     const id = created.body.doc.id
-    expectDocumented(await rest(stack, 'PATCH', `/api/properties/${id}`, { token: host.token, body: { _status: 'published' } }), 'PATCH', '/api/properties/{id}')
-    expectDocumented(await rest(stack, 'PATCH', `/api/properties/${id}?draft=true`, { token: host.token, body: { title: 'Contract loft, renamed' } }), 'PATCH', '/api/properties/{id}')
+    expectDocumented(
+      await rest(stack, 'PATCH', `/api/properties/${id}`, { token: host.token, body: { _status: 'published' } }),
+      'PATCH',
+      '/api/properties/{id}',
+    )
+    expectDocumented(
+      await rest(stack, 'PATCH', `/api/properties/${id}?draft=true`, { token: host.token, body: { title: 'Contract loft, renamed' } }),
+      'PATCH',
+      '/api/properties/{id}',
+    )
 
     const errors: [ApiResponse, string, string, number][] = [
       [await rest(stack, 'GET', '/api/properties?where[nope][equals]=1'), 'GET', '/api/properties', 400],
       [await rest(stack, 'GET', '/api/properties/99999999'), 'GET', '/api/properties/{id}', 404],
       [await rest(stack, 'POST', '/api/properties', { body: { title: 'x' } }), 'POST', '/api/properties', 401],
       [await rest(stack, 'POST', '/api/properties', { token: host.token, body: { title: 'No price' } }), 'POST', '/api/properties', 400],
-      [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: host.token, body: { pricing: { nightlyRate: 1.5 } } }), 'PATCH', '/api/properties/{id}', 400],
-      [await rest(stack, 'PATCH', `/api/properties/${id}`, { token: otherHost.token, body: { title: 'Mine now' } }), 'PATCH', '/api/properties/{id}', 403],
+      [
+        await rest(stack, 'PATCH', `/api/properties/${id}`, { token: host.token, body: { pricing: { nightlyRate: 1.5 } } }),
+        'PATCH',
+        '/api/properties/{id}',
+        400,
+      ],
+      [
+        await rest(stack, 'PATCH', `/api/properties/${id}`, { token: otherHost.token, body: { title: 'Mine now' } }),
+        'PATCH',
+        '/api/properties/{id}',
+        403,
+      ],
       [await rest(stack, 'DELETE', `/api/properties/${id}`, { token: otherHost.token }), 'DELETE', '/api/properties/{id}', 403],
       [await rest(stack, 'POST', '/api/properties', { token: host.token, raw: '{"title": ' }), 'POST', '/api/properties', 400],
     ]
@@ -147,30 +189,61 @@ describe('collections: real answers match the document', () => {
     const registered = await rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'Contract Person' } })
     expect(registered.status).toBe(201)
     expectDocumented(registered, 'POST', '/api/users')
-    const byStaff = await rest(stack, 'POST', '/api/users', { token: cast.admin.token, body: { email: uniqueEmail('bystaff'), password: GOOD_PASSWORD, name: 'Made by staff' } })
+    const byStaff = await rest(stack, 'POST', '/api/users', {
+      token: cast.admin.token,
+      body: { email: uniqueEmail('bystaff'), password: GOOD_PASSWORD, name: 'Made by staff' },
+    })
     expectDocumented(byStaff, 'POST', '/api/users')
     expectDocumented(await rest(stack, 'POST', '/api/users', { body: { email, password: 'short', name: 'X' } }), 'POST', '/api/users')
-    expectDocumented(await rest(stack, 'POST', '/api/users', { body: { email: uniqueEmail('x'), password: GOOD_PASSWORD, name: 'X', roles: ['admin'] } }), 'POST', '/api/users')
+    expectDocumented(
+      await rest(stack, 'POST', '/api/users', { body: { email: uniqueEmail('x'), password: GOOD_PASSWORD, name: 'X', roles: ['admin'] } }),
+      'POST',
+      '/api/users',
+    )
 
     const { guest } = cast
     const login = await rest(stack, 'POST', '/api/users/login', { body: { email: guest.email, password: guest.password } })
     expectDocumented(login, 'POST', '/api/users/login')
     const token = login.body.token
-    expectDocumented(await rest(stack, 'POST', '/api/users/login', { body: { email: guest.email, password: 'wrong password here' } }), 'POST', '/api/users/login')
-    expectDocumented(await rest(stack, 'POST', '/api/users/login', { body: { email, password: GOOD_PASSWORD } }), 'POST', '/api/users/login')
+    expectDocumented(
+      await rest(stack, 'POST', '/api/users/login', { body: { email: guest.email, password: 'wrong password here' } }),
+      'POST',
+      '/api/users/login',
+    )
+    expectDocumented(
+      await rest(stack, 'POST', '/api/users/login', { body: { email, password: GOOD_PASSWORD } }),
+      'POST',
+      '/api/users/login',
+    )
     expectDocumented(await rest(stack, 'GET', '/api/users/me', { token }), 'GET', '/api/users/me')
     expectDocumented(await rest(stack, 'GET', '/api/users/me'), 'GET', '/api/users/me')
     expectDocumented(await rest(stack, 'POST', '/api/users/refresh-token', { token }), 'POST', '/api/users/refresh-token')
-    expectDocumented(await rest(stack, 'POST', '/api/users/forgot-password', { body: { email: guest.email } }), 'POST', '/api/users/forgot-password')
-    expectDocumented(await rest(stack, 'POST', '/api/users/forgot-password', { body: { email: 'a\u0000b' } }), 'POST', '/api/users/forgot-password')
-    expectDocumented(await rest(stack, 'POST', '/api/users/reset-password', { body: { token: 'not-a-token', password: GOOD_PASSWORD } }), 'POST', '/api/users/reset-password')
+    expectDocumented(
+      await rest(stack, 'POST', '/api/users/forgot-password', { body: { email: guest.email } }),
+      'POST',
+      '/api/users/forgot-password',
+    )
+    expectDocumented(
+      await rest(stack, 'POST', '/api/users/forgot-password', { body: { email: 'a\u0000b' } }),
+      'POST',
+      '/api/users/forgot-password',
+    )
+    expectDocumented(
+      await rest(stack, 'POST', '/api/users/reset-password', { body: { token: 'not-a-token', password: GOOD_PASSWORD } }),
+      'POST',
+      '/api/users/reset-password',
+    )
     expectDocumented(await rest(stack, 'POST', '/api/users/verify/not-a-token'), 'POST', '/api/users/verify/{token}')
 
     expectDocumented(await rest(stack, 'GET', '/api/users?limit=3'), 'GET', '/api/users')
     expectDocumented(await rest(stack, 'GET', '/api/users?limit=3', { token: cast.staff.token }), 'GET', '/api/users')
     expectDocumented(await rest(stack, 'GET', `/api/users/${guest.id}`, { token: guest.token }), 'GET', '/api/users/{id}')
     expectDocumented(await rest(stack, 'GET', `/api/users/${guest.id}`), 'GET', '/api/users/{id}')
-    expectDocumented(await rest(stack, 'PATCH', `/api/users/${guest.id}`, { token: guest.token, body: { bio: 'Likes lakes.' } }), 'PATCH', '/api/users/{id}')
+    expectDocumented(
+      await rest(stack, 'PATCH', `/api/users/${guest.id}`, { token: guest.token, body: { bio: 'Likes lakes.' } }),
+      'PATCH',
+      '/api/users/{id}',
+    )
     expectDocumented(await rest(stack, 'PATCH', `/api/users/${guest.id}`, { body: { bio: 'Anonymous edit' } }), 'PATCH', '/api/users/{id}')
     expectDocumented(await rest(stack, 'DELETE', `/api/users/${guest.id}`, { token: guest.token }), 'DELETE', '/api/users/{id}')
     expectDocumented(await rest(stack, 'POST', '/api/users/logout', { token }), 'POST', '/api/users/logout')
@@ -181,7 +254,12 @@ describe('collections: real answers match the document', () => {
     form.append('file', new Blob([new Uint8Array(await makeImage(640, 480))], { type: 'image/jpeg' }), 'lake.jpg')
     form.append('_payload', JSON.stringify({ alt: 'A lake at dawn' }))
     const upload = async (body: FormData, token?: string) => {
-      const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body, headers: token ? { authorization: `JWT ${token}` } : {}, signal: AbortSignal.timeout(30_000) })
+      const res = await fetch(`${stack.url}/api/media`, {
+        method: 'POST',
+        body,
+        headers: token ? { authorization: `JWT ${token}` } : {},
+        signal: AbortSignal.timeout(30_000),
+      })
       return { status: res.status, body: await res.json(), headers: res.headers }
     }
     const created = await upload(form, cast.host.token)
@@ -190,8 +268,16 @@ describe('collections: real answers match the document', () => {
     const id = created.body.doc.id
     expectDocumented(await rest(stack, 'GET', '/api/media?limit=2'), 'GET', '/api/media')
     expectDocumented(await rest(stack, 'GET', `/api/media/${id}`), 'GET', '/api/media/{id}')
-    expectDocumented(await rest(stack, 'PATCH', `/api/media/${id}`, { token: cast.host.token, body: { alt: 'The lake at dusk' } }), 'PATCH', '/api/media/{id}')
-    expectDocumented(await rest(stack, 'PATCH', `/api/media/${id}`, { token: cast.otherHost.token, body: { alt: 'Not yours' } }), 'PATCH', '/api/media/{id}')
+    expectDocumented(
+      await rest(stack, 'PATCH', `/api/media/${id}`, { token: cast.host.token, body: { alt: 'The lake at dusk' } }),
+      'PATCH',
+      '/api/media/{id}',
+    )
+    expectDocumented(
+      await rest(stack, 'PATCH', `/api/media/${id}`, { token: cast.otherHost.token, body: { alt: 'Not yours' } }),
+      'PATCH',
+      '/api/media/{id}',
+    )
 
     const notAnImage = new FormData()
     notAnImage.append('file', new Blob(['plain text'], { type: 'image/jpeg' }), 'fake.jpg')
@@ -206,20 +292,55 @@ describe('collections: real answers match the document', () => {
   it('availability blocks, bookings, reviews, payments and reports: reads and writes by role', async () => {
     const { host, guest, staff } = cast
     const listing = await createListing(stack, host, {}, { publish: true })
-    const block = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: listing.id, startDate: '2027-01-10', endDate: '2027-01-12', reason: 'maintenance' } })
+    const block = await rest(stack, 'POST', '/api/availability-blocks', {
+      token: host.token,
+      body: { property: listing.id, startDate: '2027-01-10', endDate: '2027-01-12', reason: 'maintenance' },
+    })
     expectDocumented(block, 'POST', '/api/availability-blocks')
     expectDocumented(await rest(stack, 'GET', '/api/availability-blocks', { token: host.token }), 'GET', '/api/availability-blocks')
-    expectDocumented(await rest(stack, 'PATCH', `/api/availability-blocks/${block.body.doc.id}`, { token: host.token, body: { note: 'Roof' } }), 'PATCH', '/api/availability-blocks/{id}')
-    expectDocumented(await rest(stack, 'DELETE', `/api/availability-blocks/${block.body.doc.id}`, { token: host.token }), 'DELETE', '/api/availability-blocks/{id}')
+    expectDocumented(
+      await rest(stack, 'PATCH', `/api/availability-blocks/${block.body.doc.id}`, { token: host.token, body: { note: 'Roof' } }),
+      'PATCH',
+      '/api/availability-blocks/{id}',
+    )
+    expectDocumented(
+      await rest(stack, 'DELETE', `/api/availability-blocks/${block.body.doc.id}`, { token: host.token }),
+      'DELETE',
+      '/api/availability-blocks/{id}',
+    )
 
-    const booking = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: '2027-03-02', checkOut: '2027-03-05', guests: 2 } })
+    const booking = await rest(stack, 'POST', '/api/bookings', {
+      token: guest.token,
+      body: { property: listing.id, checkIn: '2027-03-02', checkOut: '2027-03-05', guests: 2 },
+    })
     expect(booking.status).toBe(201)
     expectDocumented(booking, 'POST', '/api/bookings')
-    expectDocumented(await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: '2027-03-03', checkOut: '2027-03-04', guests: 2 } }), 'POST', '/api/bookings')
-    expectDocumented(await rest(stack, 'POST', '/api/bookings', { body: { property: listing.id, checkIn: '2027-04-01', checkOut: '2027-04-03', guests: 1 } }), 'POST', '/api/bookings')
+    expectDocumented(
+      await rest(stack, 'POST', '/api/bookings', {
+        token: guest.token,
+        body: { property: listing.id, checkIn: '2027-03-03', checkOut: '2027-03-04', guests: 2 },
+      }),
+      'POST',
+      '/api/bookings',
+    )
+    expectDocumented(
+      await rest(stack, 'POST', '/api/bookings', {
+        body: { property: listing.id, checkIn: '2027-04-01', checkOut: '2027-04-03', guests: 1 },
+      }),
+      'POST',
+      '/api/bookings',
+    )
     expectDocumented(await rest(stack, 'GET', '/api/bookings?depth=1', { token: guest.token }), 'GET', '/api/bookings')
-    expectDocumented(await rest(stack, 'GET', `/api/bookings/${booking.body.doc.id}?depth=0`, { token: host.token }), 'GET', '/api/bookings/{id}')
-    expectDocumented(await rest(stack, 'GET', `/api/bookings/${booking.body.doc.id}`, { token: cast.otherGuest.token }), 'GET', '/api/bookings/{id}')
+    expectDocumented(
+      await rest(stack, 'GET', `/api/bookings/${booking.body.doc.id}?depth=0`, { token: host.token }),
+      'GET',
+      '/api/bookings/{id}',
+    )
+    expectDocumented(
+      await rest(stack, 'GET', `/api/bookings/${booking.body.doc.id}`, { token: cast.otherGuest.token }),
+      'GET',
+      '/api/bookings/{id}',
+    )
 
     for (const slug of ['reviews', 'payments']) {
       expectDocumented(await rest(stack, 'GET', `/api/${slug}`, { token: guest.token }), 'GET', `/api/${slug}`)
@@ -242,21 +363,41 @@ const CASES: Record<string, Case> = {
   listingQuote: ({ listing }) => rest(stack, 'GET', `/api/properties/${listing.id}/quote?checkIn=2027-06-01&checkOut=2027-06-04&guests=2`),
   listingAvailability: ({ listing }) => rest(stack, 'GET', `/api/properties/${listing.id}/availability?from=2027-06-01&to=2027-07-01`),
   createBooking: ({ listing }) =>
-    rest(stack, 'POST', '/api/bookings', { token: cast.otherGuest.token, headers: { 'idempotency-key': `contract-${listing.id}` }, body: { property: listing.id, checkIn: '2027-08-01', checkOut: '2027-08-04', guests: 2 } }),
-  acceptBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-01', '2027-09-03')}/accept`, { token: cast.host.token }),
-  declineBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-05', '2027-09-07')}/decline`, { token: cast.host.token, body: { reason: 'Closed for painting' } }),
-  cancelBooking: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-10', '2027-09-12')}/cancel`, { token: cast.guest.token, body: { reason: 'Plans changed' } }),
-  createPaymentIntent: async ({ listing }) => rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-15', '2027-09-17')}/payment-intent`, { token: cast.guest.token }),
+    rest(stack, 'POST', '/api/bookings', {
+      token: cast.otherGuest.token,
+      headers: { 'idempotency-key': `contract-${listing.id}` },
+      body: { property: listing.id, checkIn: '2027-08-01', checkOut: '2027-08-04', guests: 2 },
+    }),
+  acceptBooking: async ({ listing }) =>
+    rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-01', '2027-09-03')}/accept`, { token: cast.host.token }),
+  declineBooking: async ({ listing }) =>
+    rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-05', '2027-09-07')}/decline`, {
+      token: cast.host.token,
+      body: { reason: 'Closed for painting' },
+    }),
+  cancelBooking: async ({ listing }) =>
+    rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-10', '2027-09-12')}/cancel`, {
+      token: cast.guest.token,
+      body: { reason: 'Plans changed' },
+    }),
+  createPaymentIntent: async ({ listing }) =>
+    rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-15', '2027-09-17')}/payment-intent`, {
+      token: cast.guest.token,
+    }),
   respondToReview: () => rest(stack, 'POST', '/api/reviews/99999999/response', { token: cast.host.token, body: { text: 'Thank you!' } }),
   hideReview: () => rest(stack, 'POST', '/api/reviews/99999999/hide', { token: cast.staff.token, body: { reason: 'Off topic' } }),
   unhideReview: () => rest(stack, 'POST', '/api/reviews/99999999/unhide', { token: cast.staff.token }),
-  unpublishListing: ({ listing }) => rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, { token: cast.staff.token, body: { reason: 'Photos do not match' } }),
+  unpublishListing: ({ listing }) =>
+    rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, { token: cast.staff.token, body: { reason: 'Photos do not match' } }),
   reinstateListing: ({ listing }) => rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: cast.staff.token }),
   runReconciliation: () => rest(stack, 'POST', '/api/reconciliation/run', { token: cast.staff.token, body: {} }),
 }
 
 async function newBooking(listing: { id: number }, checkIn: string, checkOut: string): Promise<number> {
-  const res = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: listing.id, checkIn, checkOut, guests: 2 } })
+  const res = await rest(stack, 'POST', '/api/bookings', {
+    token: cast.guest.token,
+    body: { property: listing.id, checkIn, checkOut, guests: 2 },
+  })
   if (res.status !== 201) throw new Error(`booking failed ${res.status}: ${JSON.stringify(res.body)}`)
   return res.body.doc?.id ?? res.body.id
 }
@@ -269,21 +410,26 @@ describe('custom operations: real answers match the document', () => {
   it('each answers as documented, signed in and signed out', async () => {
     // Every operation is tried, and all mismatches are reported together.
     const failures: string[] = []
-    for (const operation of OPERATIONS) await checkOperation(operation).catch((e: Error) => failures.push(`${operation.operationId}: ${e.message}`))
+    for (const operation of OPERATIONS)
+      await checkOperation(operation).catch((e: Error) => failures.push(`${operation.operationId}: ${e.message}`))
     expect(failures).toEqual([])
   }, 120_000)
 })
 
 async function checkOperation(operation: (typeof OPERATIONS)[number]) {
-    const listing = await createListing(stack, cast.host, { title: `Contract ${operation.operationId}` }, { publish: true })
-    const res = await CASES[operation.operationId]({ listing })
-    expectDocumented(res, operation.method, operation.path)
-    // Signed out, with placeholders for the path: an error the document lists (or a public success).
-    const path = operation.path.replace(/\{[^}]+\}/g, String(listing.id))
-    const anonymous = await rest(stack, operation.method.toUpperCase(), path, operation.method === 'get' ? {} : { body: {} })
-    expectDocumented(anonymous, operation.method, operation.path)
-    // Who may call is checked before the input: signed out is 401, whatever the body.
-    if (operation.auth === 'user' || operation.auth === 'staff') {
-      expect({ operation: operation.operationId, status: anonymous.status, code: anonymous.body?.errors?.[0]?.code }).toEqual({ operation: operation.operationId, status: 401, code: 'UNAUTHORIZED' })
-    }
+  const listing = await createListing(stack, cast.host, { title: `Contract ${operation.operationId}` }, { publish: true })
+  const res = await CASES[operation.operationId]({ listing })
+  expectDocumented(res, operation.method, operation.path)
+  // Signed out, with placeholders for the path: an error the document lists (or a public success).
+  const path = operation.path.replace(/\{[^}]+\}/g, String(listing.id))
+  const anonymous = await rest(stack, operation.method.toUpperCase(), path, operation.method === 'get' ? {} : { body: {} })
+  expectDocumented(anonymous, operation.method, operation.path)
+  // Who may call is checked before the input: signed out is 401, whatever the body.
+  if (operation.auth === 'user' || operation.auth === 'staff') {
+    expect({ operation: operation.operationId, status: anonymous.status, code: anonymous.body?.errors?.[0]?.code }).toEqual({
+      operation: operation.operationId,
+      status: 401,
+      code: 'UNAUTHORIZED',
+    })
+  }
 }

@@ -80,7 +80,14 @@ it('a page on another origin cannot frame /admin', async () => {
   })
   try {
     await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`, { timeout: 60_000 })
-    await eventually('Chromium to refuse to frame /admin', async () => refusals.length > 0, { timeoutMs: 30_000, detail: () => page.frames().map((f) => f.url()).join('\n') })
+    await eventually('Chromium to refuse to frame /admin', async () => refusals.length > 0, {
+      timeoutMs: 30_000,
+      detail: () =>
+        page
+          .frames()
+          .map((f) => f.url())
+          .join('\n'),
+    })
     // Nothing of the admin panel rendered inside the frame.
     const frame = page.frames().find((f) => f !== page.mainFrame())
     expect(await frame?.locator('input[name="email"]').count()).toBe(0)

@@ -57,7 +57,13 @@ function sendBig(urlPath: string, bytes: number, options: { chunked: boolean; to
       res.on('data', (c: Buffer) => parts.push(c))
       res.on('end', () => {
         const text = Buffer.concat(parts).toString()
-        resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : null, sentBytes, ms: performance.now() - started })
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: text ? JSON.parse(text) : null,
+          sentBytes,
+          ms: performance.now() - started,
+        })
         req.destroy()
       })
     })
@@ -96,7 +102,7 @@ describe('request bodies are bounded before anything parses them', () => {
     expect(res.sentBytes).toBeLessThan(100 * MB)
   })
 
-  it('a GraphQL body over 1 MB → 413 as well, in GraphQL\'s error shape (src/lib/graphqlGuard.ts)', async () => {
+  it("a GraphQL body over 1 MB → 413 as well, in GraphQL's error shape (src/lib/graphqlGuard.ts)", async () => {
     const res = await sendBig('/api/graphql', 2 * MB, { chunked: false })
     expect(res.status).toBe(413)
     expect(res.body.errors[0].extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', statusCode: 413 })
@@ -108,7 +114,14 @@ describe('request bodies are bounded before anything parses them', () => {
     const url = new URL(stack.url)
     const res = await new Promise<{ status: number; body: any }>((resolve, reject) => {
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: '/api/properties', method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `JWT ${host.token}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/properties',
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', authorization: `JWT ${host.token}` },
+        },
         (r) => {
           const parts: Buffer[] = []
           r.on('data', (c: Buffer) => parts.push(c))
@@ -130,12 +143,21 @@ describe('request bodies are bounded before anything parses them', () => {
     const once = (method: string, urlPath: string, body?: Buffer) =>
       new Promise<{ status: number; connection?: string; body: any }>((resolve, reject) => {
         const req = httpRequest(
-          { host: url.hostname, port: url.port, path: urlPath, method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {} },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: urlPath,
+            method,
+            agent,
+            headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
+          },
           (res) => {
             const parts: Buffer[] = []
             res.on('error', reject)
             res.on('data', (c: Buffer) => parts.push(c))
-            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: JSON.parse(Buffer.concat(parts).toString()) }))
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, connection: res.headers.connection, body: JSON.parse(Buffer.concat(parts).toString()) }),
+            )
           },
         )
         // The server reads and discards the rest of a refused body before closing: no error may come
@@ -146,7 +168,11 @@ describe('request bodies are bounded before anything parses them', () => {
     try {
       expect((await once('GET', '/api/properties?limit=1')).status).toBe(200)
       const refused = await once('POST', '/api/properties', Buffer.alloc(2 * MB, 0x20))
-      expect(refused).toEqual({ status: 413, connection: 'close', body: { errors: [{ message: expect.stringMatching(/too large/), code: 'PAYLOAD_TOO_LARGE' }] } })
+      expect(refused).toEqual({
+        status: 413,
+        connection: 'close',
+        body: { errors: [{ message: expect.stringMatching(/too large/), code: 'PAYLOAD_TOO_LARGE' }] },
+      })
       expect((await once('GET', '/api/properties?limit=1')).status).toBe(200)
     } finally {
       agent.destroy()
@@ -155,17 +181,20 @@ describe('request bodies are bounded before anything parses them', () => {
 })
 
 describe('security headers on the admin panel, the API and the account pages', () => {
-  it.each(['/admin/login', '/api/properties', '/api/users/me', '/account/verify?token=nope', '/account/reset-password?token=nope'])('%s', async (urlPath) => {
-    const res = await fetch(`${stack.url}${urlPath}`, { signal: AbortSignal.timeout(30_000), redirect: 'manual' })
-    const csp = res.headers.get('content-security-policy') ?? ''
-    expect(csp).toContain("frame-ancestors 'none'")
-    expect(csp).toMatch(/script-src 'self' \S+ 'nonce-[A-Za-z0-9+/=]+'/)
-    expect(csp).toContain("object-src 'none'")
-    expect(res.headers.get('x-frame-options')).toBe('DENY')
-    expect(res.headers.get('referrer-policy')).toMatch(/^(same-origin|no-referrer)$/)
-    // SERVER_URL is http here; HSTS is for https deployments (see src/middleware/securityHeaders.test.ts).
-    expect(res.headers.get('strict-transport-security')).toBeNull()
-  })
+  it.each(['/admin/login', '/api/properties', '/api/users/me', '/account/verify?token=nope', '/account/reset-password?token=nope'])(
+    '%s',
+    async (urlPath) => {
+      const res = await fetch(`${stack.url}${urlPath}`, { signal: AbortSignal.timeout(30_000), redirect: 'manual' })
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(csp).toMatch(/script-src 'self' \S+ 'nonce-[A-Za-z0-9+/=]+'/)
+      expect(csp).toContain("object-src 'none'")
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('referrer-policy')).toMatch(/^(same-origin|no-referrer)$/)
+      // SERVER_URL is http here; HSTS is for https deployments (see src/middleware/securityHeaders.test.ts).
+      expect(res.headers.get('strict-transport-security')).toBeNull()
+    },
+  )
 
   it('every answer gets its own nonce, and Next puts it on the admin panel’s scripts', async () => {
     const [a, b] = await Promise.all([fetch(`${stack.url}/admin/login`), fetch(`${stack.url}/admin/login`)])
@@ -185,7 +214,12 @@ describe('media files are served only for their records', () => {
     const form = new FormData()
     form.append('file', new Blob([new Uint8Array(await makeImage(1200, 900))], { type: 'image/jpeg' }), 'lake.jpg')
     form.append('_payload', JSON.stringify({ alt: 'A lake at dawn' }))
-    const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${host.token}` }, signal: AbortSignal.timeout(60_000) })
+    const res = await fetch(`${stack.url}/api/media`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `JWT ${host.token}` },
+      signal: AbortSignal.timeout(60_000),
+    })
     expect(res.status).toBe(201)
     doc = ((await res.json()) as { doc: typeof doc }).doc
   })
@@ -231,7 +265,11 @@ describe('media files are served only for their records', () => {
     const form = new FormData()
     form.append('file', new Blob([new Uint8Array(await makeImage(640, 480))], { type: 'image/jpeg' }), 'gone.jpg')
     form.append('_payload', JSON.stringify({ alt: 'Soon gone from disk' }))
-    const created = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${otherHost.token}` } })
+    const created = await fetch(`${stack.url}/api/media`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `JWT ${otherHost.token}` },
+    })
     expect(created.status).toBe(201)
     const gone = ((await created.json()) as { doc: typeof doc }).doc
     unlinkSync(path.join(stack.mediaDir, gone.filename))
@@ -272,7 +310,8 @@ describe('rich-text links use http, https, mailto or tel only', () => {
     },
   })
   const countTitled = async (title: string) =>
-    (await rest(stack, 'GET', `/api/properties?where[title][equals]=${encodeURIComponent(title)}&draft=true`, { token: host.token })).body.totalDocs
+    (await rest(stack, 'GET', `/api/properties?where[title][equals]=${encodeURIComponent(title)}&draft=true`, { token: host.token })).body
+      .totalDocs
 
   it.each([
     ['javascript:', 'javascript:alert(1)', 'link'],
@@ -283,22 +322,31 @@ describe('rich-text links use http, https, mailto or tel only', () => {
     ['javascript: in an autolink', 'javascript:alert(1)', 'autolink'],
   ] as const)('%s → 400 naming the field, nothing stored', async (_, url, type) => {
     const title = `Bad link ${Math.random().toString(36).slice(2)}`
-    const res = await rest(stack, 'POST', '/api/properties', { token: host.token, body: listingInput({ title, description: withLink(url, type) }) })
+    const res = await rest(stack, 'POST', '/api/properties', {
+      token: host.token,
+      body: listingInput({ title, description: withLink(url, type) }),
+    })
     expect(res.status).toBe(400)
     expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'description' })
     expect(JSON.stringify(res.body)).toContain('Links may use http, https, mailto, tel only')
     expect(await countTitled(title)).toBe(0)
   })
 
-  it.each(['https://example.com/guide', 'http://example.com', 'mailto:host@example.com', 'tel:+41441234567'])('%s is accepted and stored', async (url) => {
-    const res = await rest(stack, 'POST', '/api/properties', { token: host.token, body: listingInput({ description: withLink(url) }) })
-    expect(res.status).toBe(201)
-    expect(res.body.doc.description.root.children[0].children[1].fields.url).toBe(url)
-  })
+  it.each(['https://example.com/guide', 'http://example.com', 'mailto:host@example.com', 'tel:+41441234567'])(
+    '%s is accepted and stored',
+    async (url) => {
+      const res = await rest(stack, 'POST', '/api/properties', { token: host.token, body: listingInput({ description: withLink(url) }) })
+      expect(res.status).toBe(201)
+      expect(res.body.doc.description.root.children[0].children[1].fields.url).toBe(url)
+    },
+  )
 
   it('an update to a bad link → 400, the stored description unchanged', async () => {
     const listing = await createListing(stack, host, { description: withLink('https://example.com/ok') })
-    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { description: withLink('javascript:alert(1)') } })
+    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, {
+      token: host.token,
+      body: { description: withLink('javascript:alert(1)') },
+    })
     expect(res.status).toBe(400)
     expect(res.body.errors[0].field).toBe('description')
     const stored = await rest(stack, 'GET', `/api/properties/${listing.id}?draft=true`, { token: host.token })
@@ -311,21 +359,31 @@ describe('rich-text links use http, https, mailto or tel only', () => {
     ['an autosave', 'draft=true&autosave=true'],
   ])('%s with a javascript: link → 400 naming the field, no version stored', async (_, query) => {
     const listing = await createListing(stack, host, { description: withLink('https://example.com/ok') })
-    const versionsBefore = (await rest(stack, 'GET', `/api/properties/versions?where[parent][equals]=${listing.id}&limit=1`, { token: host.token })).body.totalDocs
+    const versionsBefore = (
+      await rest(stack, 'GET', `/api/properties/versions?where[parent][equals]=${listing.id}&limit=1`, { token: host.token })
+    ).body.totalDocs
     expect(versionsBefore).toBeGreaterThan(0)
-    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}?${query}`, { token: host.token, body: { description: withLink('javascript:alert(1)') } })
+    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}?${query}`, {
+      token: host.token,
+      body: { description: withLink('javascript:alert(1)') },
+    })
     expect(res.status).toBe(400)
     expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'description' })
     expect(JSON.stringify(res.body)).toContain('Links may use http, https, mailto, tel only')
     const stored = await rest(stack, 'GET', `/api/properties/${listing.id}?draft=true`, { token: host.token })
     expect(stored.body.description.root.children[0].children[1].fields.url).toBe('https://example.com/ok')
-    const versionsAfter = (await rest(stack, 'GET', `/api/properties/versions?where[parent][equals]=${listing.id}&limit=1`, { token: host.token })).body.totalDocs
+    const versionsAfter = (
+      await rest(stack, 'GET', `/api/properties/versions?where[parent][equals]=${listing.id}&limit=1`, { token: host.token })
+    ).body.totalDocs
     expect(versionsAfter).toBe(versionsBefore)
   })
 
   it('a new listing created as a draft with a javascript: link → 400, nothing stored', async () => {
     const title = `Bad draft ${Math.random().toString(36).slice(2)}`
-    const res = await rest(stack, 'POST', '/api/properties?draft=true', { token: host.token, body: { ...listingInput({ title }), description: withLink('javascript:alert(1)'), _status: 'draft' } })
+    const res = await rest(stack, 'POST', '/api/properties?draft=true', {
+      token: host.token,
+      body: { ...listingInput({ title }), description: withLink('javascript:alert(1)'), _status: 'draft' },
+    })
     expect(res.status).toBe(400)
     expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'description' })
     expect(await countTitled(title)).toBe(0)

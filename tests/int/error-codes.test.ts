@@ -33,11 +33,26 @@ const checkIn = addDays(utcDate(new Date()), 40)
 
 describe('REST errors carry a stable code', () => {
   it.each([
-    ['wrong password', () => rest(stack, 'POST', '/api/users/login', { body: { email: guest.email, password: 'not-the-password-at-all' } }), 401, 'INVALID_CREDENTIALS'],
+    [
+      'wrong password',
+      () => rest(stack, 'POST', '/api/users/login', { body: { email: guest.email, password: 'not-the-password-at-all' } }),
+      401,
+      'INVALID_CREDENTIALS',
+    ],
     ['a listing that is not there', () => rest(stack, 'GET', '/api/properties/999999'), 404, 'NOT_FOUND'],
-    ['anonymous booking (Payload\'s access control, signed out)', () => rest(stack, 'POST', '/api/bookings', { body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 } }), 401, 'UNAUTHORIZED'],
+    [
+      "anonymous booking (Payload's access control, signed out)",
+      () => rest(stack, 'POST', '/api/bookings', { body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 } }),
+      401,
+      'UNAUTHORIZED',
+    ],
     ['anonymous read of bookings', () => rest(stack, 'GET', '/api/bookings/1'), 401, 'UNAUTHORIZED'],
-    ['a guest creating a listing', () => rest(stack, 'POST', '/api/properties', { token: guest.token, body: { title: 'x' } }), 403, 'FORBIDDEN'],
+    [
+      'a guest creating a listing',
+      () => rest(stack, 'POST', '/api/properties', { token: guest.token, body: { title: 'x' } }),
+      403,
+      'FORBIDDEN',
+    ],
   ])('%s', async (_, send, status, code) => {
     const res = await send()
     expect(res.status).toBe(status)
@@ -48,9 +63,16 @@ describe('REST errors carry a stable code', () => {
   })
 
   it('a rule error names its field and a validation error is VALIDATION_FAILED', async () => {
-    const res = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 40 } })
+    const res = await rest(stack, 'POST', '/api/bookings', {
+      token: guest.token,
+      body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 40 },
+    })
     expect(res.status).toBe(400)
-    expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'guests', message: 'This listing sleeps at most 4 guests.' })
+    expect(res.body.errors[0]).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'guests',
+      message: 'This listing sleeps at most 4 guests.',
+    })
   })
 
   it('taken dates are DATES_UNAVAILABLE and a wrong transition INVALID_TRANSITION', async () => {
@@ -69,13 +91,22 @@ describe('REST errors carry a stable code', () => {
 })
 
 describe('GraphQL errors carry the same code', () => {
-  it('wrong password, an anonymous booking, another host\'s listing', async () => {
-    const login = await gql(stack, 'mutation($e: String!, $p: String!) { loginUser(email: $e, password: $p) { token } }', { e: guest.email, p: 'not-the-password-at-all' })
+  it("wrong password, an anonymous booking, another host's listing", async () => {
+    const login = await gql(stack, 'mutation($e: String!, $p: String!) { loginUser(email: $e, password: $p) { token } }', {
+      e: guest.email,
+      p: 'not-the-password-at-all',
+    })
     expect(login.body.errors?.[0].extensions).toMatchObject({ code: 'INVALID_CREDENTIALS', statusCode: 401 })
-    const book = await gql(stack, `mutation { createBooking(data: { property: ${listing.id}, checkIn: "${checkIn}", checkOut: "${addDays(checkIn, 2)}", guests: 1 }) { id } }`)
+    const book = await gql(
+      stack,
+      `mutation { createBooking(data: { property: ${listing.id}, checkIn: "${checkIn}", checkOut: "${addDays(checkIn, 2)}", guests: 1 }) { id } }`,
+    )
     expect(book.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHORIZED', statusCode: 401 })
     const anonymousDelete = await gql(stack, `mutation { deleteProperty(id: ${listing.id}) { id } }`)
-    expect(anonymousDelete.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Sign in first/), extensions: { code: 'UNAUTHORIZED', statusCode: 401 } })
+    expect(anonymousDelete.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Sign in first/),
+      extensions: { code: 'UNAUTHORIZED', statusCode: 401 },
+    })
     const remove = await gql(stack, `mutation { deleteProperty(id: ${listing.id}) { id } }`, {}, { token: guest.token })
     expect(remove.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', statusCode: 403, name: 'Forbidden' })
     const missing = await gql(stack, 'query { Property(id: 999999) { id } }')
@@ -190,7 +221,12 @@ describe('GraphQL parse and validation errors', () => {
     ['a wrong argument type', '{ Properties(limit: "ten") { totalDocs } }', 'VALIDATION_FAILED'],
     ['a fragment cycle (our cost guard)', 'fragment A on Query { ...A } { ...A }', 'VALIDATION_FAILED'],
   ])('%s: a code and statusCode 400; HTTP 200 for application/json, 400 for graphql-response+json', async (_, query, code) => {
-    for (const [accept, status] of [[undefined, 200], ['application/json', 200], ['application/graphql-response+json', 400], ['application/graphql-response+json, application/json', 400]] as const) {
+    for (const [accept, status] of [
+      [undefined, 200],
+      ['application/json', 200],
+      ['application/graphql-response+json', 400],
+      ['application/graphql-response+json, application/json', 400],
+    ] as const) {
       const res = await send(query, accept)
       expect({ accept, status: res.status }).toEqual({ accept, status })
       expect(res.body.data ?? null).toBeNull()
@@ -231,7 +267,10 @@ describe('logs', () => {
   const settled = async (requestId: string) => {
     const sentinel = newId('sentinel')
     await rest(stack, 'GET', '/api/users/me', { headers: { 'x-request-id': sentinel } })
-    await eventually(`the sentinel request's log line after ${requestId}`, async () => linesOf(sentinel).length > 0, { intervalMs: 20, detail: () => stack.output().slice(-2000) })
+    await eventually(`the sentinel request's log line after ${requestId}`, async () => linesOf(sentinel).length > 0, {
+      intervalMs: 20,
+      detail: () => stack.output().slice(-2000),
+    })
     return linesOf(requestId)
   }
 
@@ -239,13 +278,19 @@ describe('logs', () => {
     const stay = { property: listing.id, checkIn: addDays(checkIn, 30), checkOut: addDays(checkIn, 32), guests: 1 }
     expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay })).status).toBe(201)
     const conflictId = newId('conflict')
-    expect((await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay, headers: { 'x-request-id': conflictId } })).status).toBe(409)
+    expect(
+      (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay, headers: { 'x-request-id': conflictId } })).status,
+    ).toBe(409)
     const missingId = newId('missing')
     expect((await rest(stack, 'GET', '/api/properties/999999', { headers: { 'x-request-id': missingId } })).status).toBe(404)
     const gqlId = newId('gql-missing')
     await gql(stack, 'query { Property(id: 999999) { id } }', {}, { headers: { 'x-request-id': gqlId } })
 
-    for (const [requestId, status, code] of [[conflictId, 409, 'DATES_UNAVAILABLE'], [missingId, 404, 'NOT_FOUND'], [gqlId, 404, 'NOT_FOUND']] as const) {
+    for (const [requestId, status, code] of [
+      [conflictId, 409, 'DATES_UNAVAILABLE'],
+      [missingId, 404, 'NOT_FOUND'],
+      [gqlId, 404, 'NOT_FOUND'],
+    ] as const) {
       const all = await settled(requestId)
       // Nothing about an expected client error is a warning or an error, not even the access line.
       for (const line of all) expect(line.level).toBe(30)
@@ -265,7 +310,9 @@ describe('logs', () => {
     expect(line).toMatchObject({ level: 30, reqId: unknownId, status: 404, code: 'NOT_FOUND' })
     const largeId = newId('large')
     await rest(stack, 'POST', '/api/bookings', { raw: 'x'.repeat(1024 * 1024 + 1), headers: { 'x-request-id': largeId } })
-    expect(errorLines(await settled(largeId))).toEqual([expect.objectContaining({ level: 30, reqId: largeId, status: 413, code: 'PAYLOAD_TOO_LARGE' })])
+    expect(errorLines(await settled(largeId))).toEqual([
+      expect.objectContaining({ level: 30, reqId: largeId, status: 413, code: 'PAYLOAD_TOO_LARGE' }),
+    ])
   })
 
   it('a 5xx is logged at error with its stack, and its type is the readable class name', async () => {
@@ -273,6 +320,12 @@ describe('logs', () => {
     expect((await rest(stack, 'POST', '/api/stripe/webhook', { raw: '{}', headers: { 'x-request-id': id } })).status).toBe(503)
     const lines = errorLines(await settled(id))
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatchObject({ level: 50, reqId: id, status: 503, code: 'SERVICE_UNAVAILABLE', err: { type: 'HttpError', stack: expect.stringMatching(/\n\s+at /) } })
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      reqId: id,
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      err: { type: 'HttpError', stack: expect.stringMatching(/\n\s+at /) },
+    })
   })
 })

@@ -19,10 +19,21 @@ const checkOut = addDays(checkIn, 3)
 
 beforeAll(async () => {
   fast = await startStack({ env: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' } })
-  plain = await startStack({ env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_SEARCH: 'false' } })
+  plain = await startStack({
+    env: { DATABASE_URL: fast.databaseUrl, SERVER_URL: fast.url, MEDIA_DIR: fast.mediaDir, FAST_SEARCH: 'false' },
+  })
   cast = await signUpCast(fast)
   for (const [i, city] of ['Zürich', 'Zürich', 'Zürich', 'Basel'].entries()) {
-    await createListing(fast, cast.host, { title: `Searched flat ${i}`, address: { line1: `Gasse ${i}`, city, postalCode: '8000', country: 'CH' }, pricing: { currency: 'CHF', nightlyRate: 10000 + 1000 * i, cleaningFee: 3000 } }, { publish: true })
+    await createListing(
+      fast,
+      cast.host,
+      {
+        title: `Searched flat ${i}`,
+        address: { line1: `Gasse ${i}`, city, postalCode: '8000', country: 'CH' },
+        pricing: { currency: 'CHF', nightlyRate: 10000 + 1000 * i, cleaningFee: 3000 },
+      },
+      { publish: true },
+    )
   }
 }, 240_000)
 
@@ -37,8 +48,20 @@ async function get(stack: Stack, path: string, headers: Record<string, string> =
   return { status: res.status, text: await res.text(), headers: res.headers }
 }
 
-const HEADERS = ['content-type', 'content-encoding', 'vary', 'access-control-allow-methods', 'access-control-allow-headers', 'x-cache', 'cache-control']
-const answer = (sent: Sent) => ({ status: sent.status, text: sent.text, headers: Object.fromEntries(HEADERS.map((name) => [name, sent.headers.get(name)])) })
+const HEADERS = [
+  'content-type',
+  'content-encoding',
+  'vary',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'x-cache',
+  'cache-control',
+]
+const answer = (sent: Sent) => ({
+  status: sent.status,
+  text: sent.text,
+  headers: Object.fromEntries(HEADERS.map((name) => [name, sent.headers.get(name)])),
+})
 
 const search = (query: string) => `/api/properties/search${query}`
 
@@ -74,7 +97,9 @@ describe('the search fast path answers as Next does', () => {
 
   it.each([['identity'], ['gzip, deflate, br'], ['deflate']])('Accept-Encoding: %s', async (encoding) => {
     const path = search('?city=Basel')
-    expect(answer(await get(fast, path, { 'accept-encoding': encoding }))).toEqual(answer(await get(plain, path, { 'accept-encoding': encoding })))
+    expect(answer(await get(fast, path, { 'accept-encoding': encoding }))).toEqual(
+      answer(await get(plain, path, { 'accept-encoding': encoding })),
+    )
   })
 
   it('a signed-in caller gets the same answer as anyone', async () => {
@@ -85,7 +110,6 @@ describe('the search fast path answers as Next does', () => {
 })
 
 describe('which path answers', () => {
-
   it('express answers searches and their refusals; Next answers odd encodings', async () => {
     const cases: [string, Record<string, string>, string | null][] = [
       ['?city=Basel', {}, 'express'],

@@ -59,7 +59,12 @@ async function pageOn<T>(origin: string, run: (page: Page) => Promise<T>): Promi
 type Answer = { ok: true; status: number; json: any; headers: Record<string, string | null> } | { ok: false; error: string }
 
 /** fetch() inside the page; returns what the page's script could see. */
-function callFrom(page: Page, url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, read: string[] = []): Promise<Answer> {
+function callFrom(
+  page: Page,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  read: string[] = [],
+): Promise<Answer> {
   return page.evaluate(
     async ({ url, init, read }) => {
       try {
@@ -106,29 +111,55 @@ it('an allowed origin reads the JSON of error answers: express (413), the GraphQ
   const answers = await pageOn(allowedOrigin, async (page) => {
     const auth = { 'content-type': 'application/json', authorization: `JWT ${cast.guest.token}` }
     return {
-      tooLarge: await callFrom(page, `${stack.url}/api/bookings`, { method: 'POST', headers: auth, body: JSON.stringify({ note: 'x'.repeat(1_100_000) }) }, ['x-request-id']),
-      graphqlGuard: await callFrom(page, `${stack.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{ __typename }' }),
+      tooLarge: await callFrom(
+        page,
+        `${stack.url}/api/bookings`,
+        { method: 'POST', headers: auth, body: JSON.stringify({ note: 'x'.repeat(1_100_000) }) },
+        ['x-request-id'],
+      ),
+      graphqlGuard: await callFrom(page, `${stack.url}/api/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{ __typename }',
+      }),
       notFound: await callFrom(page, `${stack.url}/api/bookings/999999`, { headers: auth }),
-      invalid: await callFrom(page, `${stack.url}/api/bookings`, { method: 'POST', headers: auth, body: JSON.stringify({ ...stay(), guests: 0 }) }),
+      invalid: await callFrom(page, `${stack.url}/api/bookings`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ ...stay(), guests: 0 }),
+      }),
       healthz: await callFrom(page, `${stack.url}/healthz`, {}),
     }
   })
   expect(answers.tooLarge).toMatchObject({ ok: true, status: 413, json: { errors: [{ code: 'PAYLOAD_TOO_LARGE' }] } })
   if (answers.tooLarge.ok) expect(answers.tooLarge.headers['x-request-id']).toBeTruthy()
-  expect(answers.graphqlGuard).toMatchObject({ ok: true, status: 415, json: { errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] } })
+  expect(answers.graphqlGuard).toMatchObject({
+    ok: true,
+    status: 415,
+    json: { errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] },
+  })
   expect(answers.notFound).toMatchObject({ ok: true, status: 404, json: { errors: [{ code: 'NOT_FOUND' }] } })
-  expect(answers.invalid).toMatchObject({ ok: true, status: 400, json: { errors: [expect.objectContaining({ message: expect.any(String) })] } })
+  expect(answers.invalid).toMatchObject({
+    ok: true,
+    status: 400,
+    json: { errors: [expect.objectContaining({ message: expect.any(String) })] },
+  })
   expect(answers.healthz).toMatchObject({ ok: true, status: 200, json: { status: 'ok' } })
 }, 120_000)
 
 it('another origin is refused: the preflight fails and simple requests cannot be read', async () => {
   const countMine = async () =>
-    (await fetch(`${stack.url}/api/bookings?limit=1`, { headers: { authorization: `JWT ${cast.otherGuest.token}` } }).then((r) => r.json())).totalDocs as number
+    (await fetch(`${stack.url}/api/bookings?limit=1`, { headers: { authorization: `JWT ${cast.otherGuest.token}` } }).then((r) => r.json()))
+      .totalDocs as number
   const before = await countMine()
   const answers = await pageOn(otherOrigin, async (page) => ({
     book: await callFrom(page, `${stack.url}/api/bookings`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `JWT ${cast.otherGuest.token}`, 'idempotency-key': `other-${Date.now()}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `JWT ${cast.otherGuest.token}`,
+        'idempotency-key': `other-${Date.now()}`,
+      },
       body: JSON.stringify(stay()),
     }),
     read: await callFrom(page, `${stack.url}/api/properties/${listing.id}`, {}),

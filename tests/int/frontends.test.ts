@@ -18,7 +18,9 @@ const tokenOf = (link: string) => new URL(link).searchParams.get('token')!
 /** Registration through the API, as a frontend does it; returns the link the verification mail carries. */
 async function register(stack: Stack, label: string, roles?: string[]): Promise<{ email: string; link: string }> {
   const email = uniqueEmail(label)
-  const created = await rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: `${label} person`, ...(roles ? { roles } : {}) } })
+  const created = await rest(stack, 'POST', '/api/users', {
+    body: { email, password: GOOD_PASSWORD, name: `${label} person`, ...(roles ? { roles } : {}) },
+  })
   expect(created.status).toBe(201)
   const mail = await stack.mail.waitFor((m) => m.to.includes(email) && /confirm your email/i.test(m.subject))
   return { email, link: mail.links.find((l) => l.includes('/account/verify?token='))! }
@@ -37,10 +39,15 @@ let week = 0
 /** An instant booking of `listing` by `guest`, cancelled by the guest: both sides get a mail. */
 async function bookAndCancel(stack: Stack, guest: TestUser, listingId: number): Promise<number> {
   const checkIn = addDays(utcDate(new Date()), 30 + 4 * week++)
-  const booked = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listingId, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })
+  const booked = await rest(stack, 'POST', '/api/bookings', {
+    token: guest.token,
+    body: { property: listingId, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+  })
   expect(booked.status).toBe(201)
   const id = booked.body.doc.id as number
-  expect((await rest(stack, 'POST', `/api/bookings/${id}/cancel`, { token: guest.token, body: { reason: 'Plans changed' } })).status).toBe(200)
+  expect((await rest(stack, 'POST', `/api/bookings/${id}/cancel`, { token: guest.token, body: { reason: 'Plans changed' } })).status).toBe(
+    200,
+  )
   return id
 }
 
@@ -71,21 +78,28 @@ describe('with FRONTEND_URL, CORS_ORIGINS and COOKIE_SAMESITE=strict', () => {
     const preflight = (origin: string, path = '/api/bookings') =>
       fetch(`${stack.url}${path}`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,idempotency-key',
+        },
       })
 
-    it.each([['/api/bookings'], ['/api/graphql'], ['/healthz']])('a preflight to %s from an allowed origin may send Idempotency-Key', async (path) => {
-      for (const origin of [allowed, FRONTEND, stack.url]) {
-        const res = await preflight(origin, path)
-        expect(res.status).toBe(204)
-        expect(res.headers.get('access-control-allow-origin')).toBe(origin)
-        expect(res.headers.get('access-control-allow-credentials')).toBe('true')
-        const allowedHeaders = res.headers.get('access-control-allow-headers')!.toLowerCase().split(/,\s*/)
-        expect(allowedHeaders).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']))
-        expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/)
-        expect(res.headers.get('vary')).toMatch(/\bOrigin\b/i)
-      }
-    })
+    it.each([['/api/bookings'], ['/api/graphql'], ['/healthz']])(
+      'a preflight to %s from an allowed origin may send Idempotency-Key',
+      async (path) => {
+        for (const origin of [allowed, FRONTEND, stack.url]) {
+          const res = await preflight(origin, path)
+          expect(res.status).toBe(204)
+          expect(res.headers.get('access-control-allow-origin')).toBe(origin)
+          expect(res.headers.get('access-control-allow-credentials')).toBe('true')
+          const allowedHeaders = res.headers.get('access-control-allow-headers')!.toLowerCase().split(/,\s*/)
+          expect(allowedHeaders).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']))
+          expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/)
+          expect(res.headers.get('vary')).toMatch(/\bOrigin\b/i)
+        }
+      },
+    )
 
     it('a preflight from any other origin gets no CORS headers', async () => {
       const res = await preflight(evil)
@@ -95,16 +109,36 @@ describe('with FRONTEND_URL, CORS_ORIGINS and COOKIE_SAMESITE=strict', () => {
     })
 
     // Answers from every layer: express's own routes and refusals, the GraphQL guard, Payload.
-    const answers: [string, () => { method: string; path: string; body?: string; headers?: Record<string, string>; auth?: boolean }, number][] = [
+    const answers: [
+      string,
+      () => { method: string; path: string; body?: string; headers?: Record<string, string>; auth?: boolean },
+      number,
+    ][] = [
       ['/healthz', () => ({ method: 'GET', path: '/healthz' }), 200],
       ['/readyz', () => ({ method: 'GET', path: '/readyz' }), 200],
       ['the queue dashboard refusing a visitor', () => ({ method: 'GET', path: '/admin/queues/api/queues' }), 401],
-      ['the 413 of limitBodySize', () => ({ method: 'POST', path: '/api/bookings', body: JSON.stringify({ note: 'x'.repeat(1_100_000) }), auth: true }), 413],
+      [
+        'the 413 of limitBodySize',
+        () => ({ method: 'POST', path: '/api/bookings', body: JSON.stringify({ note: 'x'.repeat(1_100_000) }), auth: true }),
+        413,
+      ],
       ['the request guard', () => ({ method: 'GET', path: '/api/bookings?where=%7Bnot-json', auth: true }), 400],
-      ['the GraphQL guard', () => ({ method: 'POST', path: '/api/graphql', body: '{ __typename }', headers: { 'content-type': 'text/plain' } }), 415],
+      [
+        'the GraphQL guard',
+        () => ({ method: 'POST', path: '/api/graphql', body: '{ __typename }', headers: { 'content-type': 'text/plain' } }),
+        415,
+      ],
       ['Payload (404)', () => ({ method: 'GET', path: '/api/bookings/999999', auth: true }), 404],
-      ['Payload (401 on login)', () => ({ method: 'POST', path: '/api/users/login', body: JSON.stringify({ email: guest.email, password: 'wrong-password-1' }) }), 401],
-      ['a custom endpoint', () => ({ method: 'GET', path: `/api/properties/${listing.id}/quote?checkIn=2020-01-01&checkOut=2020-01-03&guests=1` }), 400],
+      [
+        'Payload (401 on login)',
+        () => ({ method: 'POST', path: '/api/users/login', body: JSON.stringify({ email: guest.email, password: 'wrong-password-1' }) }),
+        401,
+      ],
+      [
+        'a custom endpoint',
+        () => ({ method: 'GET', path: `/api/properties/${listing.id}/quote?checkIn=2020-01-01&checkOut=2020-01-03&guests=1` }),
+        400,
+      ],
     ]
 
     it.each(answers)('%s answers an allowed origin with CORS headers and a readable body', async (_, make, status) => {
@@ -120,7 +154,11 @@ describe('with FRONTEND_URL, CORS_ORIGINS and COOKIE_SAMESITE=strict', () => {
       expect(res.status).toBe(status)
       expect(res.headers.get('access-control-allow-origin')).toBe(allowed)
       expect(res.headers.get('access-control-allow-credentials')).toBe('true')
-      expect(res.headers.get('access-control-expose-headers')!.toLowerCase().split(/,\s*/)).toEqual(['x-request-id', 'idempotent-replayed', 'retry-after'])
+      expect(res.headers.get('access-control-expose-headers')!.toLowerCase().split(/,\s*/)).toEqual([
+        'x-request-id',
+        'idempotent-replayed',
+        'retry-after',
+      ])
       expect(res.headers.get('vary')).toMatch(/\bOrigin\b/i)
       expect(res.headers.get('x-request-id')).toBeTruthy()
       await res.text()
@@ -166,7 +204,9 @@ describe('with FRONTEND_URL, CORS_ORIGINS and COOKIE_SAMESITE=strict', () => {
 
     it("booking mail links the guest to the frontend's /bookings/:id and the host to the admin panel", async () => {
       const id = await bookAndCancel(stack, guest, listing.id)
-      const toGuest = await stack.mail.waitFor((m) => m.to.includes(guest.email) && /is cancelled/.test(m.subject) && aboutBooking(m.text, id))
+      const toGuest = await stack.mail.waitFor(
+        (m) => m.to.includes(guest.email) && /is cancelled/.test(m.subject) && aboutBooking(m.text, id),
+      )
       expect(toGuest.links).toEqual([`${FRONTEND}/bookings/${id}`])
       expect(toGuest.text).toContain(`${FRONTEND}/bookings/${id}`)
       const toHost = await stack.mail.waitFor((m) => m.to.includes(host.email) && /cancelled/.test(m.subject) && aboutBooking(m.text, id))
@@ -212,7 +252,13 @@ describe('defaults: no FRONTEND_URL, SameSite=Lax', () => {
     expect(link.startsWith(`${stack.url}/account/verify?token=`)).toBe(true)
     expect((await fetch(link)).status).toBe(200)
     const session = await login(stack, email, GOOD_PASSWORD)
-    const guest: TestUser = { id: session.body.user.id, email, password: GOOD_PASSWORD, token: session.body.token, roles: session.body.user.roles }
+    const guest: TestUser = {
+      id: session.body.user.id,
+      email,
+      password: GOOD_PASSWORD,
+      token: session.body.token,
+      roles: session.body.user.roles,
+    }
     expect(session.headers.get('set-cookie')).toMatch(/^payload-token=[^;]+;.*SameSite=Lax/i)
 
     const listing = await createListing(stack, host, { title: 'Default loft' }, { publish: true })
@@ -226,12 +272,18 @@ describe('defaults: no FRONTEND_URL, SameSite=Lax', () => {
 
 describe('settings checked at start', () => {
   it('COOKIE_SAMESITE=none without secure cookies is refused', async () => {
-    await expect(startStack({ env: { COOKIE_SAMESITE: 'none' }, mailWorker: false })).rejects.toThrow(/COOKIE_SAMESITE[\s\S]*needs secure cookies/)
+    await expect(startStack({ env: { COOKIE_SAMESITE: 'none' }, mailWorker: false })).rejects.toThrow(
+      /COOKIE_SAMESITE[\s\S]*needs secure cookies/,
+    )
   }, 60_000)
 
-  it.each([['ftp://app.example'], ['https://app.example/?next=1'], ['not a url']])('FRONTEND_URL=%s is refused', async (value) => {
-    await expect(startStack({ env: { FRONTEND_URL: value }, mailWorker: false })).rejects.toThrow(/FRONTEND_URL/)
-  }, 60_000)
+  it.each([['ftp://app.example'], ['https://app.example/?next=1'], ['not a url']])(
+    'FRONTEND_URL=%s is refused',
+    async (value) => {
+      await expect(startStack({ env: { FRONTEND_URL: value }, mailWorker: false })).rejects.toThrow(/FRONTEND_URL/)
+    },
+    60_000,
+  )
 
   it('COOKIE_SAMESITE=none with secure cookies sets SameSite=None; Secure', async () => {
     const stack = await startStack({ env: { COOKIE_SAMESITE: 'none', COOKIE_SECURE: 'true' } })

@@ -23,7 +23,12 @@ beforeAll(async () => {
   stack = await startStack({ env: { ...stripe.env } })
   cast = await signUpCast(stack)
   instant = await createListing(stack, cast.host, { title: 'Instant GraphQL flat', instantBook: true, maxNights: 60 }, { publish: true })
-  onRequest = await createListing(stack, cast.host, { title: 'Request-only GraphQL chalet', instantBook: false, maxNights: 60 }, { publish: true })
+  onRequest = await createListing(
+    stack,
+    cast.host,
+    { title: 'Request-only GraphQL chalet', instantBook: false, maxNights: 60 },
+    { publish: true },
+  )
   reviewed = await createListing(stack, cast.host, { title: 'Reviewed GraphQL cottage' }, { publish: true })
 }, 120_000)
 
@@ -45,7 +50,8 @@ const restOutcome = (res: ApiResponse): Outcome => {
 const gqlOutcome = (res: ApiResponse): Outcome => {
   const error = res.body?.errors?.[0] as { extensions?: { statusCode?: number; code?: string } } | undefined
   if (!error) return 'ok'
-  if ((error.extensions?.statusCode ?? 500) >= 500) throw new Error(`GraphQL answered ${JSON.stringify(res.body)}\n${stack.output().slice(-3000)}`)
+  if ((error.extensions?.statusCode ?? 500) >= 500)
+    throw new Error(`GraphQL answered ${JSON.stringify(res.body)}\n${stack.output().slice(-3000)}`)
   return `${error.extensions?.statusCode} ${error.extensions?.code}`
 }
 
@@ -54,7 +60,10 @@ const sql = (statement: string, params: unknown[] = []) => queryDatabase(stack, 
 /** A booking on dates nobody else uses (on-request listing: `requested`, instant: `awaiting_payment`). */
 async function booking(on: { id: number } = instant): Promise<{ id: number }> {
   const checkIn = addDays(today, 20 + 4 * week++)
-  const res = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: on.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })
+  const res = await rest(stack, 'POST', '/api/bookings', {
+    token: cast.guest.token,
+    body: { property: on.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+  })
   if (res.status !== 201) throw new Error(`booking failed ${res.status}: ${JSON.stringify(res.body)}`)
   return res.body.doc
 }
@@ -85,14 +94,20 @@ async function publishedReview(): Promise<{ id: number }> {
 
 async function hiddenReview(): Promise<{ id: number }> {
   const review = await publishedReview()
-  const res = await rest(stack, 'POST', `/api/reviews/${review.id}/hide`, { token: cast.staff.token, body: { reason: 'Mentions a phone number' } })
+  const res = await rest(stack, 'POST', `/api/reviews/${review.id}/hide`, {
+    token: cast.staff.token,
+    body: { reason: 'Mentions a phone number' },
+  })
   if (res.status !== 200) throw new Error(`hide failed ${res.status}`)
   return review
 }
 
 async function heldListing(): Promise<{ id: number }> {
   const listing = await createListing(stack, cast.host, { title: `Moderated flat ${week++}` }, { publish: true })
-  const res = await rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, { token: cast.staff.token, body: { reason: 'Photos do not match' } })
+  const res = await rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, {
+    token: cast.staff.token,
+    body: { reason: 'Photos do not match' },
+  })
   if (res.status !== 200) throw new Error(`unpublish failed ${res.status}`)
   return listing
 }
@@ -114,9 +129,13 @@ const CASES: Case[] = [
   {
     name: 'searchListings',
     target: async () => instant,
-    rest: () => ({ method: 'GET', path: `/api/properties/search?limit=50&guests=2&checkIn=${stayAhead(500).checkIn}&checkOut=${stayAhead(500).checkOut}` }),
+    rest: () => ({
+      method: 'GET',
+      path: `/api/properties/search?limit=50&guests=2&checkIn=${stayAhead(500).checkIn}&checkOut=${stayAhead(500).checkOut}`,
+    }),
     gql: () => ({
-      query: 'query($in: String, $out: String) { searchListings(guests: 2, checkIn: $in, checkOut: $out, limit: 50) { totalDocs totalDocsExact page limit totalPages nextCursor docs { id title nightlyRate total currency reviewCount } } }',
+      query:
+        'query($in: String, $out: String) { searchListings(guests: 2, checkIn: $in, checkOut: $out, limit: 50) { totalDocs totalDocsExact page limit totalPages nextCursor docs { id title nightlyRate total currency reviewCount } } }',
       variables: { in: stayAhead(500).checkIn, out: stayAhead(500).checkOut },
     }),
     expected: { anonymous: 'ok', guest: 'ok', otherGuest: 'ok', host: 'ok', otherHost: 'ok', staff: 'ok' },
@@ -130,29 +149,53 @@ const CASES: Case[] = [
   {
     name: 'listingQuote',
     target: async () => instant,
-    rest: (id) => ({ method: 'GET', path: `/api/properties/${id}/quote?checkIn=${stayAhead(510).checkIn}&checkOut=${stayAhead(510).checkOut}&guests=2` }),
+    rest: (id) => ({
+      method: 'GET',
+      path: `/api/properties/${id}/quote?checkIn=${stayAhead(510).checkIn}&checkOut=${stayAhead(510).checkOut}&guests=2`,
+    }),
     gql: (id) => ({
-      query: 'query($id: Int!, $in: String!, $out: String!) { listingQuote(id: $id, checkIn: $in, checkOut: $out, guests: 2) { property checkIn checkOut guests instantBook quote { currency nights total perNight { date rate weekend } } } }',
+      query:
+        'query($id: Int!, $in: String!, $out: String!) { listingQuote(id: $id, checkIn: $in, checkOut: $out, guests: 2) { property checkIn checkOut guests instantBook quote { currency nights total perNight { date rate weekend } } } }',
       variables: { id, in: stayAhead(510).checkIn, out: stayAhead(510).checkOut },
     }),
     expected: { anonymous: 'ok', guest: 'ok', otherGuest: 'ok', host: 'ok', otherHost: 'ok', staff: 'ok' },
     check: (data, id) => {
-      expect(data.listingQuote).toMatchObject({ property: id, checkIn: stayAhead(510).checkIn, guests: 2, instantBook: true, quote: { currency: 'CHF', nights: 3 } })
+      expect(data.listingQuote).toMatchObject({
+        property: id,
+        checkIn: stayAhead(510).checkIn,
+        guests: 2,
+        instantBook: true,
+        quote: { currency: 'CHF', nights: 3 },
+      })
       expect(data.listingQuote.quote.perNight).toHaveLength(3)
     },
   },
   {
     name: 'listingQuote of a draft (only its host and staff may read it)',
     target: () => createListing(stack, cast.host, { title: 'Draft quote flat' }),
-    rest: (id) => ({ method: 'GET', path: `/api/properties/${id}/quote?checkIn=${stayAhead(520).checkIn}&checkOut=${stayAhead(520).checkOut}` }),
-    gql: (id) => ({ query: `query { listingQuote(id: ${id}, checkIn: "${stayAhead(520).checkIn}", checkOut: "${stayAhead(520).checkOut}") { quote { total } } }` }),
-    expected: { anonymous: '404 NOT_FOUND', guest: '404 NOT_FOUND', otherGuest: '404 NOT_FOUND', host: 'ok', otherHost: '404 NOT_FOUND', staff: 'ok' },
+    rest: (id) => ({
+      method: 'GET',
+      path: `/api/properties/${id}/quote?checkIn=${stayAhead(520).checkIn}&checkOut=${stayAhead(520).checkOut}`,
+    }),
+    gql: (id) => ({
+      query: `query { listingQuote(id: ${id}, checkIn: "${stayAhead(520).checkIn}", checkOut: "${stayAhead(520).checkOut}") { quote { total } } }`,
+    }),
+    expected: {
+      anonymous: '404 NOT_FOUND',
+      guest: '404 NOT_FOUND',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: 'ok',
+    },
   },
   {
     name: 'listingAvailability',
     target: async () => instant,
     rest: (id) => ({ method: 'GET', path: `/api/properties/${id}/availability?from=${addDays(today, 1)}&to=${addDays(today, 31)}` }),
-    gql: (id) => ({ query: `query { listingAvailability(id: ${id}, from: "${addDays(today, 1)}", to: "${addDays(today, 31)}") { property currency minNights maxNights nights { date available price } } }` }),
+    gql: (id) => ({
+      query: `query { listingAvailability(id: ${id}, from: "${addDays(today, 1)}", to: "${addDays(today, 31)}") { property currency minNights maxNights nights { date available price } } }`,
+    }),
     expected: { anonymous: 'ok', guest: 'ok', otherGuest: 'ok', host: 'ok', otherHost: 'ok', staff: 'ok' },
     check: (data) => {
       expect(data.listingAvailability.nights).toHaveLength(30)
@@ -164,7 +207,14 @@ const CASES: Case[] = [
     target: () => booking(onRequest),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/accept` }),
     gql: (id) => ({ query: `mutation { acceptBooking(id: ${id}) { id status } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '404 NOT_FOUND', host: 'ok', otherHost: '404 NOT_FOUND', staff: '403 FORBIDDEN' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: '403 FORBIDDEN',
+    },
     check: (data, id) => expect(data.acceptBooking).toEqual({ id, status: 'awaiting_payment' }),
   },
   {
@@ -172,7 +222,14 @@ const CASES: Case[] = [
     target: () => booking(onRequest),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/decline` }),
     gql: (id) => ({ query: `mutation { declineBooking(id: ${id}) { id status } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '404 NOT_FOUND', host: 'ok', otherHost: '404 NOT_FOUND', staff: '403 FORBIDDEN' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: '403 FORBIDDEN',
+    },
     check: (data, id) => expect(data.declineBooking).toEqual({ id, status: 'declined' }),
   },
   {
@@ -180,29 +237,63 @@ const CASES: Case[] = [
     target: () => booking(instant),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/decline` }),
     gql: (id) => ({ query: `mutation { declineBooking(id: ${id}) { id } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '404 NOT_FOUND', host: '409 INVALID_TRANSITION', otherHost: '404 NOT_FOUND', staff: '403 FORBIDDEN' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '404 NOT_FOUND',
+      host: '409 INVALID_TRANSITION',
+      otherHost: '404 NOT_FOUND',
+      staff: '403 FORBIDDEN',
+    },
   },
   {
     name: 'cancelBooking',
     target: () => booking(instant),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/cancel`, body: { reason: 'Plans changed' } }),
-    gql: (id) => ({ query: `mutation { cancelBooking(id: ${id}, reason: "Plans changed") { id status cancelledBy cancellationReason refundAmount } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: 'ok', otherGuest: '404 NOT_FOUND', host: 'ok', otherHost: '404 NOT_FOUND', staff: 'ok' },
-    check: (data, id) => expect(data.cancelBooking).toMatchObject({ id, status: 'cancelled', cancellationReason: 'Plans changed', refundAmount: 0 }),
+    gql: (id) => ({
+      query: `mutation { cancelBooking(id: ${id}, reason: "Plans changed") { id status cancelledBy cancellationReason refundAmount } }`,
+    }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: 'ok',
+    },
+    check: (data, id) =>
+      expect(data.cancelBooking).toMatchObject({ id, status: 'cancelled', cancellationReason: 'Plans changed', refundAmount: 0 }),
   },
   {
     name: 'cancelBooking with a reason of 1001 characters',
     target: () => booking(instant),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/cancel`, body: { reason: 'x'.repeat(1001) } }),
-    gql: (id) => ({ query: 'mutation($id: Int!, $r: String) { cancelBooking(id: $id, reason: $r) { id } }', variables: { id, r: 'x'.repeat(1001) } }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '400 VALIDATION_FAILED', otherGuest: '400 VALIDATION_FAILED', host: '400 VALIDATION_FAILED', otherHost: '400 VALIDATION_FAILED', staff: '400 VALIDATION_FAILED' },
+    gql: (id) => ({
+      query: 'mutation($id: Int!, $r: String) { cancelBooking(id: $id, reason: $r) { id } }',
+      variables: { id, r: 'x'.repeat(1001) },
+    }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '400 VALIDATION_FAILED',
+      otherGuest: '400 VALIDATION_FAILED',
+      host: '400 VALIDATION_FAILED',
+      otherHost: '400 VALIDATION_FAILED',
+      staff: '400 VALIDATION_FAILED',
+    },
   },
   {
     name: 'createPaymentIntent',
     target: () => booking(instant),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/payment-intent` }),
     gql: (id) => ({ query: `mutation { createPaymentIntent(id: ${id}) { clientSecret paymentIntentId amount currency } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: 'ok', otherGuest: '404 NOT_FOUND', host: '404 NOT_FOUND', otherHost: '404 NOT_FOUND', staff: '404 NOT_FOUND' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: '404 NOT_FOUND',
+      otherHost: '404 NOT_FOUND',
+      staff: '404 NOT_FOUND',
+    },
     check: (data) => {
       expect(data.createPaymentIntent.clientSecret).toEqual(expect.any(String))
       expect(Number.isInteger(data.createPaymentIntent.amount)).toBe(true)
@@ -214,7 +305,14 @@ const CASES: Case[] = [
     target: publishedReview,
     rest: (id) => ({ method: 'POST', path: `/api/reviews/${id}/response`, body: { text: 'Thank you for staying!' } }),
     gql: (id) => ({ query: `mutation { respondToReview(id: ${id}, text: "Thank you for staying!") { id hostResponse { text } } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: 'ok', otherHost: '403 FORBIDDEN', staff: '403 FORBIDDEN' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: 'ok',
+      otherHost: '403 FORBIDDEN',
+      staff: '403 FORBIDDEN',
+    },
     check: (data, id) => expect(data.respondToReview).toEqual({ id, hostResponse: { text: 'Thank you for staying!' } }),
   },
   {
@@ -222,7 +320,14 @@ const CASES: Case[] = [
     target: publishedReview,
     rest: (id) => ({ method: 'POST', path: `/api/reviews/${id}/hide`, body: { reason: 'Mentions a phone number' } }),
     gql: (id) => ({ query: `mutation { hideReview(id: ${id}, reason: "Mentions a phone number") { id status hiddenReason } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: 'ok' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: 'ok',
+    },
     check: (data, id) => expect(data.hideReview).toEqual({ id, status: 'hidden', hiddenReason: 'Mentions a phone number' }),
   },
   {
@@ -230,14 +335,28 @@ const CASES: Case[] = [
     target: publishedReview,
     rest: (id) => ({ method: 'POST', path: `/api/reviews/${id}/hide`, body: { reason: ' ' } }),
     gql: (id) => ({ query: `mutation { hideReview(id: ${id}, reason: " ") { id } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: '400 VALIDATION_FAILED' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: '400 VALIDATION_FAILED',
+    },
   },
   {
     name: 'unhideReview',
     target: hiddenReview,
     rest: (id) => ({ method: 'POST', path: `/api/reviews/${id}/unhide` }),
     gql: (id) => ({ query: `mutation { unhideReview(id: ${id}) { id status } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: 'ok' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: 'ok',
+    },
     check: (data, id) => expect(data.unhideReview).toEqual({ id, status: 'published' }),
   },
   {
@@ -245,7 +364,14 @@ const CASES: Case[] = [
     target: () => createListing(stack, cast.host, { title: `Listed flat ${week++}` }, { publish: true }),
     rest: (id) => ({ method: 'POST', path: `/api/properties/${id}/unpublish`, body: { reason: 'Photos do not match' } }),
     gql: (id) => ({ query: `mutation { unpublishListing(id: ${id}, reason: "Photos do not match") { id _status } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: 'ok' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: 'ok',
+    },
     check: (data, id) => expect(data.unpublishListing).toEqual({ id, _status: 'draft' }),
   },
   {
@@ -253,7 +379,14 @@ const CASES: Case[] = [
     target: heldListing,
     rest: (id) => ({ method: 'POST', path: `/api/properties/${id}/reinstate` }),
     gql: (id) => ({ query: `mutation { reinstateListing(id: ${id}) { id } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: 'ok' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: 'ok',
+    },
     check: (data, id) => expect(data.reinstateListing).toEqual({ id }),
   },
   {
@@ -261,14 +394,28 @@ const CASES: Case[] = [
     target: () => createListing(stack, cast.host, { title: `Unheld flat ${week++}` }, { publish: true }),
     rest: (id) => ({ method: 'POST', path: `/api/properties/${id}/reinstate` }),
     gql: (id) => ({ query: `mutation { reinstateListing(id: ${id}) { id } }` }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: '409 CONFLICT' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: '409 CONFLICT',
+    },
   },
   {
     name: 'runReconciliation',
     target: async () => ({ id: 0 }),
     rest: () => ({ method: 'POST', path: '/api/reconciliation/run' }),
     gql: () => ({ query: 'mutation { runReconciliation { message jobId } }' }),
-    expected: { anonymous: '401 UNAUTHORIZED', guest: '403 FORBIDDEN', otherGuest: '403 FORBIDDEN', host: '403 FORBIDDEN', otherHost: '403 FORBIDDEN', staff: 'ok' },
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '403 FORBIDDEN',
+      otherGuest: '403 FORBIDDEN',
+      host: '403 FORBIDDEN',
+      otherHost: '403 FORBIDDEN',
+      staff: 'ok',
+    },
     check: (data) => expect(data.runReconciliation.jobId).toEqual(expect.any(String)),
   },
 ]
@@ -291,32 +438,69 @@ describe.each(CASES)('$name: every role gets the same outcome on REST and GraphQ
 describe('GraphQL errors say the same as REST', () => {
   it('a validation failure names the field with the same message', async () => {
     const target = await booking(instant)
-    const viaRest = await rest(stack, 'POST', `/api/bookings/${target.id}/cancel`, { token: cast.guest.token, body: { reason: 'x'.repeat(1001) } })
-    const viaGql = await gql(stack, 'mutation($r: String) { cancelBooking(id: ' + target.id + ', reason: $r) { id } }', { r: 'x'.repeat(1001) }, { token: cast.guest.token })
-    expect(viaRest.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'reason', message: 'The reason can be at most 1000 characters.' })
-    expect(viaGql.body.errors?.[0]).toMatchObject({ message: 'The reason can be at most 1000 characters.', extensions: { code: 'VALIDATION_FAILED', field: 'reason', statusCode: 400 } })
+    const viaRest = await rest(stack, 'POST', `/api/bookings/${target.id}/cancel`, {
+      token: cast.guest.token,
+      body: { reason: 'x'.repeat(1001) },
+    })
+    const viaGql = await gql(
+      stack,
+      'mutation($r: String) { cancelBooking(id: ' + target.id + ', reason: $r) { id } }',
+      { r: 'x'.repeat(1001) },
+      { token: cast.guest.token },
+    )
+    expect(viaRest.body.errors[0]).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'reason',
+      message: 'The reason can be at most 1000 characters.',
+    })
+    expect(viaGql.body.errors?.[0]).toMatchObject({
+      message: 'The reason can be at most 1000 characters.',
+      extensions: { code: 'VALIDATION_FAILED', field: 'reason', statusCode: 400 },
+    })
   })
 
   it('a rule of the stay names its field (quote for more guests than the listing sleeps)', async () => {
     const { checkIn, checkOut } = stayAhead(530)
     const viaRest = await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${checkIn}&checkOut=${checkOut}&guests=9`)
-    const viaGql = await gql(stack, `query { listingQuote(id: ${instant.id}, checkIn: "${checkIn}", checkOut: "${checkOut}", guests: 9) { property } }`)
-    expect(viaRest.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'guests', message: 'This listing sleeps at most 4 guests.' })
-    expect(viaGql.body.errors?.[0]).toMatchObject({ message: 'This listing sleeps at most 4 guests.', extensions: { code: 'VALIDATION_FAILED', field: 'guests', statusCode: 400 } })
+    const viaGql = await gql(
+      stack,
+      `query { listingQuote(id: ${instant.id}, checkIn: "${checkIn}", checkOut: "${checkOut}", guests: 9) { property } }`,
+    )
+    expect(viaRest.body.errors[0]).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'guests',
+      message: 'This listing sleeps at most 4 guests.',
+    })
+    expect(viaGql.body.errors?.[0]).toMatchObject({
+      message: 'This listing sleeps at most 4 guests.',
+      extensions: { code: 'VALIDATION_FAILED', field: 'guests', statusCode: 400 },
+    })
   })
 
   it('taken dates are DATES_UNAVAILABLE on both', async () => {
     const checkIn = addDays(today, 20 + 4 * week++)
-    expect((await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: instant.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })).status).toBe(201)
+    expect(
+      (
+        await rest(stack, 'POST', '/api/bookings', {
+          token: cast.guest.token,
+          body: { property: instant.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+        })
+      ).status,
+    ).toBe(201)
     const viaRest = await rest(stack, 'GET', `/api/properties/${instant.id}/quote?checkIn=${checkIn}&checkOut=${addDays(checkIn, 3)}`)
-    const viaGql = await gql(stack, `query { listingQuote(id: ${instant.id}, checkIn: "${checkIn}", checkOut: "${addDays(checkIn, 3)}") { property } }`)
+    const viaGql = await gql(
+      stack,
+      `query { listingQuote(id: ${instant.id}, checkIn: "${checkIn}", checkOut: "${addDays(checkIn, 3)}") { property } }`,
+    )
     expect(restOutcome(viaRest)).toBe('409 DATES_UNAVAILABLE')
     expect(gqlOutcome(viaGql)).toBe('409 DATES_UNAVAILABLE')
   })
 
   it('an id that names no document is 404 on both', async () => {
     expect(restOutcome(await rest(stack, 'POST', '/api/bookings/999999/accept', { token: cast.host.token }))).toBe('404 NOT_FOUND')
-    expect(gqlOutcome(await gql(stack, 'mutation { acceptBooking(id: 999999) { id } }', {}, { token: cast.host.token }))).toBe('404 NOT_FOUND')
+    expect(gqlOutcome(await gql(stack, 'mutation { acceptBooking(id: 999999) { id } }', {}, { token: cast.host.token }))).toBe(
+      '404 NOT_FOUND',
+    )
   })
 
   it('search answers the same listings on both', async () => {
@@ -324,7 +508,9 @@ describe('GraphQL errors say the same as REST', () => {
     const viaGql = await gql(stack, 'query { searchListings(sort: "-price", limit: 50) { totalDocs docs { id nightlyRate } } }')
     expect(viaGql.body.data.searchListings.totalDocs).toBe(viaRest.body.totalDocs)
     const byId = (a: { id: number }, b: { id: number }) => a.id - b.id
-    expect([...viaGql.body.data.searchListings.docs].sort(byId)).toEqual(viaRest.body.docs.map((d: { id: number; nightlyRate: number }) => ({ id: d.id, nightlyRate: d.nightlyRate })).sort(byId))
+    expect([...viaGql.body.data.searchListings.docs].sort(byId)).toEqual(
+      viaRest.body.docs.map((d: { id: number; nightlyRate: number }) => ({ id: d.id, nightlyRate: d.nightlyRate })).sort(byId),
+    )
     expect(gqlOutcome(await gql(stack, 'query { searchListings(sort: "cheapest") { totalDocs } }'))).toBe('400 VALIDATION_FAILED')
   })
 })
@@ -378,8 +564,15 @@ describe('createBooking over GraphQL honours Idempotency-Key', () => {
     const first = await withKey(key, data)
     expect(first.body.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', statusCode: 400, field: 'guests' })
     const replay = await withKey(key, data)
-    expect(replay.body.errors?.[0]).toMatchObject({ message: first.body.errors?.[0].message, extensions: { code: 'VALIDATION_FAILED', statusCode: 400, field: 'guests' } })
-    const replayRest = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: data, headers: { 'idempotency-key': key } })
+    expect(replay.body.errors?.[0]).toMatchObject({
+      message: first.body.errors?.[0].message,
+      extensions: { code: 'VALIDATION_FAILED', statusCode: 400, field: 'guests' },
+    })
+    const replayRest = await rest(stack, 'POST', '/api/bookings', {
+      token: cast.guest.token,
+      body: data,
+      headers: { 'idempotency-key': key },
+    })
     expect(replayRest.status).toBe(400)
     expect(replayRest.headers.get('idempotent-replayed')).toBe('true')
     expect(replayRest.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'guests' })
@@ -388,10 +581,15 @@ describe('createBooking over GraphQL honours Idempotency-Key', () => {
 
   it('a malformed key → 400; anonymous with a key → 401; input checked like REST', async () => {
     expect(gqlOutcome(await withKey('has spaces in it', stayData()))).toBe('400 VALIDATION_FAILED')
-    expect(gqlOutcome(await gql(stack, CREATE, { data: stayData() }, { headers: { 'idempotency-key': 'anon-key' } }))).toBe('401 UNAUTHORIZED')
+    expect(gqlOutcome(await gql(stack, CREATE, { data: stayData() }, { headers: { 'idempotency-key': 'anon-key' } }))).toBe(
+      '401 UNAUTHORIZED',
+    )
     expect(gqlOutcome(await gql(stack, CREATE, { data: stayData() }))).toBe('401 UNAUTHORIZED')
     const badDate = await gql(stack, CREATE, { data: { ...stayData(), checkIn: '2027-02-30' } }, { token: cast.guest.token })
-    expect(badDate.body.errors?.[0]).toMatchObject({ message: 'checkIn and checkOut must be dates as YYYY-MM-DD.', extensions: { code: 'VALIDATION_FAILED', field: 'data.checkIn' } })
+    expect(badDate.body.errors?.[0]).toMatchObject({
+      message: 'checkIn and checkOut must be dates as YYYY-MM-DD.',
+      extensions: { code: 'VALIDATION_FAILED', field: 'data.checkIn' },
+    })
   })
 
   it('parallel retries with one key make one booking', async () => {

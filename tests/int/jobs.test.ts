@@ -80,7 +80,10 @@ it('a worker killed with SIGKILL, restarted after the hold ran out, expires it e
   const killed = await startWorker(stack)
   await killed.stop('SIGKILL')
   const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: dates(1) })).body.doc
-  await eventually('the hold to run out', async () => Date.now() > Date.parse(booking.holdExpiresAt), { timeoutMs: HOLD_MS + 10_000, intervalMs: 100 })
+  await eventually('the hold to run out', async () => Date.now() > Date.parse(booking.holdExpiresAt), {
+    timeoutMs: HOLD_MS + 10_000,
+    intervalMs: 100,
+  })
   // Nobody was there to expire it.
   expect((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })).body.status).toBe('awaiting_payment')
 
@@ -100,7 +103,12 @@ it('a worker killed with SIGKILL in the middle of an expiry job: another worker 
   // A listing of its own: the test holds its calendar lock, which nothing else may need meanwhile.
   const flat = await createListing(stack, host, { title: 'Crash test flat' }, { publish: true })
   const checkIn = addDays(utcDate(new Date()), 30)
-  const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: flat.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })).body.doc
+  const booking = (
+    await rest(stack, 'POST', '/api/bookings', {
+      token: guest.token,
+      body: { property: flat.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+    })
+  ).body.doc
   expect(booking.status).toBe('awaiting_payment')
   const jobId = jobIds.expireHold(booking.id, booking.holdExpiresAt)
 
@@ -113,7 +121,8 @@ it('a worker killed with SIGKILL in the middle of an expiry job: another worker 
   await blocker.query('SELECT pg_advisory_lock(hashtext($1), $2)', lockArgs)
   const blockerPid: number = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
   const waitingOnTest = async () =>
-    (await blocker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0].n as number
+    (await blocker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]
+      .n as number
 
   let doomed: WorkerProcess | undefined
   let rescuer: WorkerProcess | undefined
@@ -123,7 +132,10 @@ it('a worker killed with SIGKILL in the middle of an expiry job: another worker 
     // Provably mid-work: the job is active (only the doomed worker runs this queue) and a database
     // session of that worker waits on the test's lock.
     await queues.waitForJobState('booking-lifecycle', jobId, 'active', HOLD_MS + 30_000)
-    await eventually('the worker to wait on the calendar lock inside the job', async () => (await waitingOnTest()) > 0, { timeoutMs: 30_000, intervalMs: 100 })
+    await eventually('the worker to wait on the calendar lock inside the job', async () => (await waitingOnTest()) > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    })
     expect((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })).body.status).toBe('awaiting_payment')
 
     // A second worker is up when the first one dies mid-job.
@@ -153,7 +165,8 @@ it('a worker killed with SIGKILL in the middle of an expiry job: another worker 
     rescuerExit = (await rescuer?.stop('SIGTERM')) ?? null
   }
   expect(rescuerExit).toBe(0)
-  const doneLines = (output: string) => output.split('\n').filter((line) => line.includes('"job done"') && line.includes(`"jobId":"${jobId}"`)).length
+  const doneLines = (output: string) =>
+    output.split('\n').filter((line) => line.includes('"job done"') && line.includes(`"jobId":"${jobId}"`)).length
   // The dead worker finished nothing; the rescuer finished the job, and the hold expired once.
   expect(doneLines(doomed!.output())).toBe(0)
   expect(doneLines(rescuer!.output())).toBe(1)
@@ -172,7 +185,10 @@ describe('the queue dashboard at /admin/queues', () => {
     const ok = await page({ authorization: `JWT ${admin.body.token}` })
     expect(ok.status).toBe(200)
     expect(await ok.text()).toMatch(/<html/i)
-    const api = await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `JWT ${admin.body.token}` }, signal: AbortSignal.timeout(20_000) })
+    const api = await fetch(`${stack.url}/admin/queues/api/queues`, {
+      headers: { authorization: `JWT ${admin.body.token}` },
+      signal: AbortSignal.timeout(20_000),
+    })
     expect(JSON.stringify(await api.json())).toContain('booking-lifecycle')
     // The admin panel's cookie works for a same-origin page load, as a browser sends it; not cross-site.
     const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]

@@ -26,7 +26,12 @@ afterAll(async () => {
 type Answer = { status: number; headers: IncomingHttpHeaders; body: string }
 
 /** One request on the agent; resolves with the whole answer, rejects on any error before it. */
-function send(agent: Agent, method: string, path: string, options: { headers?: Record<string, string | number>; body?: Buffer } = {}): Promise<Answer> {
+function send(
+  agent: Agent,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string | number>; body?: Buffer } = {},
+): Promise<Answer> {
   const url = new URL(`${stack.url}${path}`)
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method, agent, headers: options.headers }, (res) => {
@@ -62,7 +67,10 @@ it('an upload over MAX_UPLOAD_MB → 413 with Connection: close, and the next re
 
     const photo = await makeImage(200, 150)
     const { body, type } = multipart(Buffer.concat([photo, randomBytes(3 * 1024 * 1024)]), { alt: 'Far too big' })
-    const big = await send(agent, 'POST', '/api/media', { headers: { authorization: `JWT ${host.token}`, 'content-type': type, 'content-length': body.length }, body })
+    const big = await send(agent, 'POST', '/api/media', {
+      headers: { authorization: `JWT ${host.token}`, 'content-type': type, 'content-length': body.length },
+      body,
+    })
     expect(big.status).toBe(413)
     expect(JSON.parse(big.body).errors[0]).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     expect(big.headers.connection).toBe('close')

@@ -58,7 +58,14 @@ async function postOnOwnConnection(request: Request): Promise<Response> {
     let answered = false
     let cut: string | undefined
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: request.method, agent: false, headers: { ...Object.fromEntries(request.headers), 'content-length': body.length } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: request.method,
+        agent: false,
+        headers: { ...Object.fromEntries(request.headers), 'content-length': body.length },
+      },
       (res) => {
         answered = true
         const chunks: Buffer[] = []
@@ -70,8 +77,13 @@ async function postOnOwnConnection(request: Request): Promise<Response> {
     )
     // The server may stop reading once it has answered; that is expected here. A connection that closes
     // with no answer at all is the failure this test is about: say so at once, rather than hang.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? (cut = error.code) : reject(error)))
-    req.on('close', () => answered || reject(new Error(`the connection closed before any answer${cut ? ` (${cut} while sending the body)` : ''}`)))
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? (cut = error.code) : reject(error),
+    )
+    req.on(
+      'close',
+      () => answered || reject(new Error(`the connection closed before any answer${cut ? ` (${cut} while sending the body)` : ''}`)),
+    )
     req.end(body)
   })
 }
@@ -122,8 +134,20 @@ describe('refused uploads → 4xx, nothing stored', () => {
     ['a text file named .jpg', async () => Buffer.from('This is not an image, just text pretending.\n'.repeat(50))],
     ['a truncated JPEG', async () => photo.subarray(0, Math.floor(photo.length / 3))],
     ['an SVG', async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')],
-    ['a GIF', async () => sharp({ create: { width: 20, height: 20, channels: 3, background: 'red' } }).gif().toBuffer()],
-    ['a PNG wider than 12000 px', async () => sharp({ create: { width: 12001, height: 8, channels: 3, background: '#fff' } }).png().toBuffer()],
+    [
+      'a GIF',
+      async () =>
+        sharp({ create: { width: 20, height: 20, channels: 3, background: 'red' } })
+          .gif()
+          .toBuffer(),
+    ],
+    [
+      'a PNG wider than 12000 px',
+      async () =>
+        sharp({ create: { width: 12001, height: 8, channels: 3, background: '#fff' } })
+          .png()
+          .toBuffer(),
+    ],
   ])('%s → 400', async (_, make) => {
     const [before, files] = [await mediaCount(), filesOnDisk()]
     const res = await upload(host, await make(), { name: 'photo.jpg', type: 'image/jpeg' })
@@ -192,16 +216,21 @@ describe('who may change media', () => {
   })
 
   it('the owner and staff can; the owner cannot be changed', async () => {
-    const own = await rest(stack, 'PATCH', `/api/media/${mediaId}`, { token: host.token, body: { alt: 'Better description', owner: otherHost.id } })
+    const own = await rest(stack, 'PATCH', `/api/media/${mediaId}`, {
+      token: host.token,
+      body: { alt: 'Better description', owner: otherHost.id },
+    })
     expect(own.status).toBe(200)
     expect(own.body.doc.owner.id ?? own.body.doc.owner).toBe(host.id)
-    expect((await rest(stack, 'PATCH', `/api/media/${mediaId}`, { token: staff.token, body: { alt: 'Moderated description' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'PATCH', `/api/media/${mediaId}`, { token: staff.token, body: { alt: 'Moderated description' } })).status,
+    ).toBe(200)
     expect((await rest(stack, 'DELETE', `/api/media/${mediaId}`, { token: staff.token })).status).toBe(200)
   })
 })
 
 describe('hosts attach only their own media', () => {
-  it('own photos are accepted in order; someone else\'s → 400 and nothing changes', async () => {
+  it("own photos are accepted in order; someone else's → 400 and nothing changes", async () => {
     const mine = [(await upload(host, photo)).body.doc.id, (await upload(host, photo)).body.doc.id]
     const theirs = (await upload(otherHost, photo)).body.doc.id
     const listing = await createListing(stack, host, { title: 'Photo test cabin', photos: [mine[1], mine[0]] })
@@ -213,11 +242,14 @@ describe('hosts attach only their own media', () => {
     const after = (await rest(stack, 'GET', `/api/properties/${listing.id}?depth=0`, { token: host.token })).body
     expect(after.photos).toEqual([mine[1], mine[0]])
 
-    const create = await rest(stack, 'POST', '/api/properties', { token: host.token, body: { ...(await import('../helpers/listings')).listingInput({ photos: [theirs] }) } })
+    const create = await rest(stack, 'POST', '/api/properties', {
+      token: host.token,
+      body: { ...(await import('../helpers/listings')).listingInput({ photos: [theirs] }) },
+    })
     expect(create.status).toBe(400)
   })
 
-  it('an avatar must be one\'s own upload too', async () => {
+  it("an avatar must be one's own upload too", async () => {
     const theirs = (await upload(otherHost, photo)).body.doc.id
     const mine = (await upload(guest, photo)).body.doc.id
     expect((await rest(stack, 'PATCH', `/api/users/${guest.id}`, { token: guest.token, body: { avatar: theirs } })).status).toBe(400)

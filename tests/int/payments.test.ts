@@ -44,13 +44,16 @@ afterAll(async () => {
 // --- helpers ------------------------------------------------------------------------------------------
 
 /** Waits for the worker's effects; on timeout, shows the end of its log. */
-const eventually = <T,>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000) =>
+const eventually = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000) =>
   waitFor(what, probe, { timeoutMs, detail: () => `worker:\n${worker?.output().slice(-3000)}` })
 
 /** A fresh instant booking (awaiting payment) on dates nobody else uses. */
 async function book(guest: TestUser = cast.guest): Promise<any> {
   const checkIn = addDays(utcDate(new Date()), 40 + 4 * week++)
-  const res = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })
+  const res = await rest(stack, 'POST', '/api/bookings', {
+    token: guest.token,
+    body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+  })
   expect(res.status).toBe(201)
   expect(res.body.doc.status).toBe('awaiting_payment')
   return res.body.doc
@@ -65,7 +68,8 @@ const paymentOf = async (bookingId: number) =>
   (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${bookingId}&depth=0`, { token: cast.staff.token })).body.docs[0]
 const storedEvent = async (eventId: string) =>
   (await rest(stack, 'GET', `/api/stripe-events?where[eventId][equals]=${eventId}`, { token: cast.staff.token })).body.docs[0]
-const eventCount = async () => (await rest(stack, 'GET', '/api/stripe-events?limit=1', { token: cast.staff.token })).body.totalDocs as number
+const eventCount = async () =>
+  (await rest(stack, 'GET', '/api/stripe-events?limit=1', { token: cast.staff.token })).body.totalDocs as number
 
 const aboutBooking = (text: string, bookingId: number) => new RegExp(`^Booking: #${bookingId}$`, 'm').test(text)
 /**
@@ -78,7 +82,8 @@ const mailsAbout = (bookingId: number, subject: RegExp) => {
   return [...new Map(found.map((m) => [m.messageId, m])).values()]
 }
 /** Every copy received, for the tests without crashes where even copies must not happen. */
-const copiesAbout = (bookingId: number, subject: RegExp) => stack.mail.messages.filter((m) => subject.test(m.subject) && aboutBooking(m.text, bookingId))
+const copiesAbout = (bookingId: number, subject: RegExp) =>
+  stack.mail.messages.filter((m) => subject.test(m.subject) && aboutBooking(m.text, bookingId))
 /**
  * Waits until the worker has nothing left to do: no job waiting, running or about to be retried. Every
  * effect of what the test did so far has then happened, so "exactly once" can be counted.
@@ -90,7 +95,8 @@ async function deliverAll(events: Stripe.Event[]) {
 }
 
 async function eventsProcessed(events: Stripe.Event[]) {
-  for (const event of events) await eventually(`event ${event.id} processed`, async () => ['processed', 'ignored'].includes((await storedEvent(event.id))?.status))
+  for (const event of events)
+    await eventually(`event ${event.id} processed`, async () => ['processed', 'ignored'].includes((await storedEvent(event.id))?.status))
 }
 
 /** Book, get an intent, pay at Stripe and deliver the success: a confirmed, paid booking. */
@@ -128,7 +134,12 @@ describe('POST /api/bookings/:id/payment-intent', () => {
     const booking = await book()
     const first = await payIntent(booking.id)
     expect(first.status).toBe(200)
-    expect(first.body).toEqual({ clientSecret: expect.stringMatching(/^pi_.+_secret_/), paymentIntentId: expect.stringMatching(/^pi_/), amount: booking.quote.total, currency: booking.quote.currency })
+    expect(first.body).toEqual({
+      clientSecret: expect.stringMatching(/^pi_.+_secret_/),
+      paymentIntentId: expect.stringMatching(/^pi_/),
+      amount: booking.quote.total,
+      currency: booking.quote.currency,
+    })
     const second = await payIntent(booking.id)
     expect(second.body).toEqual(first.body)
 
@@ -136,12 +147,26 @@ describe('POST /api/bookings/:id/payment-intent', () => {
     expect(intent.amount).toBe(booking.quote.total)
     expect(intent.currency).toBe(booking.quote.currency.toLowerCase())
     expect(intent.metadata).toEqual({ bookingId: String(booking.id) })
-    const creates = stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents' && r.params.metadata && (r.params.metadata as any).bookingId === String(booking.id))
+    const creates = stripe.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path === '/v1/payment_intents' &&
+        r.params.metadata &&
+        (r.params.metadata as any).bookingId === String(booking.id),
+    )
     expect(creates).toHaveLength(1)
-    expect(creates[0].idempotencyKey).toBe(`staybase-booking-${booking.id}-${Date.parse(booking.createdAt)}-intent-${booking.quote.total}-${booking.quote.currency.toLowerCase()}`)
+    expect(creates[0].idempotencyKey).toBe(
+      `staybase-booking-${booking.id}-${Date.parse(booking.createdAt)}-intent-${booking.quote.total}-${booking.quote.currency.toLowerCase()}`,
+    )
 
     const payment = await paymentOf(booking.id)
-    expect(payment).toMatchObject({ status: 'requires_payment', amount: booking.quote.total, currency: booking.quote.currency, stripePaymentIntentId: first.body.paymentIntentId, amountRefunded: 0 })
+    expect(payment).toMatchObject({
+      status: 'requires_payment',
+      amount: booking.quote.total,
+      currency: booking.quote.currency,
+      stripePaymentIntentId: first.body.paymentIntentId,
+      amountRefunded: 0,
+    })
   })
 
   it('ten parallel calls make one intent and one payment', async () => {
@@ -198,7 +223,10 @@ describe('POST /api/stripe/webhook', () => {
     ]
     for (const res of attempts) {
       expect(res.status).toBe(400)
-      expect(((await res.json()) as { errors: { message: string; code: string }[] }).errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/signature/i) })
+      expect(((await res.json()) as { errors: { message: string; code: string }[] }).errors[0]).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/signature/i),
+      })
     }
     await quiet()
     expect(await eventCount()).toBe(before)
@@ -219,7 +247,13 @@ describe('POST /api/stripe/webhook', () => {
       expect(await res.json()).toEqual({ received: true, duplicate: true })
     }
 
-    expect(await snapshot(booking.id)).toEqual({ booking: 'confirmed', payment: 'succeeded', amount: booking.quote.total, amountRefunded: 0, refunds: 0 })
+    expect(await snapshot(booking.id)).toEqual({
+      booking: 'confirmed',
+      payment: 'succeeded',
+      amount: booking.quote.total,
+      amountRefunded: 0,
+      refunds: 0,
+    })
     const stored = await storedEvent(event.id)
     expect(stored).toMatchObject({ type: 'payment_intent.succeeded', status: 'processed' })
     expect((await paymentOf(booking.id)).lastStripeEventAt).toBe(new Date(event.created * 1000).toISOString())
@@ -234,7 +268,9 @@ describe('POST /api/stripe/webhook', () => {
 
   it('the inbox keeps no card data or client secrets', async () => {
     const { booking, intentId } = await paidBooking()
-    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.host.token, body: { reason: 'Maintenance' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.host.token, body: { reason: 'Maintenance' } })).status,
+    ).toBe(200)
     await eventually('refunded', async () => (await paymentOf(booking.id)).status === 'refunded')
     const refund = [...stripe.refunds.values()].find((r) => r.payment_intent === intentId)!
     const events = stripe.refundEvents(refund.id)
@@ -243,7 +279,8 @@ describe('POST /api/stripe/webhook', () => {
     await eventsProcessed(events)
     for (const event of events) {
       const stored = JSON.stringify((await storedEvent(event.id)).payload)
-      for (const secret of ['4242', 'Xt5EWLLDS7FJjR1c', 'Card Holder', 'card.holder@example.test', '_secret_']) expect(stored).not.toContain(secret)
+      for (const secret of ['4242', 'Xt5EWLLDS7FJjR1c', 'Card Holder', 'card.holder@example.test', '_secret_'])
+        expect(stored).not.toContain(secret)
       expect(stored).toContain(refund.id)
     }
   })
@@ -296,7 +333,11 @@ describe('POST /api/stripe/webhook', () => {
 describe('replaying the same history in any order ends in the same state', () => {
   it('in order, duplicated, shuffled, and with the success dropped then recovered by reconciliation', async () => {
     // One history: a declined card, a retry that is processing, then success.
-    const steps = (intentId: string) => [() => stripe.fail(intentId, 'Insufficient funds.'), () => stripe.startProcessing(intentId), () => stripe.succeed(intentId)]
+    const steps = (intentId: string) => [
+      () => stripe.fail(intentId, 'Insufficient funds.'),
+      () => stripe.startProcessing(intentId),
+      () => stripe.succeed(intentId),
+    ]
     const start = async () => {
       const booking = await book()
       return { booking, intentId: (await payIntent(booking.id)).body.paymentIntentId as string }
@@ -362,7 +403,8 @@ describe('replaying the same history in any order ends in the same state', () =>
 describe('refunds', () => {
   it('a cancelled paid booking is refunded once, however often it is cancelled or the job runs', async () => {
     const { booking, intentId } = await paidBooking()
-    const cancel = () => rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.guest.token, body: { reason: 'Plans changed' } })
+    const cancel = () =>
+      rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.guest.token, body: { reason: 'Plans changed' } })
     const results = await Promise.all([cancel(), cancel(), cancel()])
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409])
     const cancelled = await bookingOf(booking.id)
@@ -373,13 +415,29 @@ describe('refunds', () => {
     expect(refunds).toHaveLength(1)
     expect(refunds[0]).toMatchObject({ amount: booking.quote.total, metadata: { bookingId: String(booking.id), kind: 'cancellation' } })
     const payment = await paymentOf(booking.id)
-    expect(payment).toMatchObject({ amountRefunded: booking.quote.total, refunds: [expect.objectContaining({ stripeRefundId: refunds[0].id, amount: booking.quote.total, status: 'succeeded', reason: 'cancellation' })] })
+    expect(payment).toMatchObject({
+      amountRefunded: booking.quote.total,
+      refunds: [
+        expect.objectContaining({
+          stripeRefundId: refunds[0].id,
+          amount: booking.quote.total,
+          status: 'succeeded',
+          reason: 'cancellation',
+        }),
+      ],
+    })
 
     // Stripe's own refund events change nothing more.
     const events = stripe.refundEvents(refunds[0].id)
     await deliverAll(events)
     await eventsProcessed(events)
-    expect(await snapshot(booking.id)).toEqual({ booking: 'cancelled', payment: 'refunded', amount: booking.quote.total, amountRefunded: booking.quote.total, refunds: 1 })
+    expect(await snapshot(booking.id)).toEqual({
+      booking: 'cancelled',
+      payment: 'refunded',
+      amount: booking.quote.total,
+      amountRefunded: booking.quote.total,
+      refunds: 1,
+    })
     expect([...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)).toHaveLength(1)
 
     const guestMail = await stack.mail.waitFor((m) => /is cancelled/.test(m.subject) && aboutBooking(m.text, booking.id))
@@ -396,7 +454,9 @@ describe('refunds', () => {
     // Stripe keeps a 500 from an endpoint that began executing under its key for 24 h: retrying with
     // the same key would get the same 500 back.
     stripe.failNextRefunds(2, { saved: true })
-    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.host.token, body: { reason: 'Pipe burst' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.host.token, body: { reason: 'Pipe burst' } })).status,
+    ).toBe(200)
     await eventually('refunded', async () => (await paymentOf(booking.id)).status === 'refunded')
     expect([...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)).toHaveLength(1)
     const attempts = stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && r.params.payment_intent === intentId)
@@ -407,14 +467,23 @@ describe('refunds', () => {
 
   it('a refund that fails later at Stripe is flagged and asked for again, once', async () => {
     const { booking, intentId } = await paidBooking()
-    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.guest.token, body: { reason: 'Change of plans' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.guest.token, body: { reason: 'Change of plans' } }))
+        .status,
+    ).toBe(200)
     await eventually('refunded', async () => (await paymentOf(booking.id)).status === 'refunded')
     const [first] = [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)
     // The card was closed meanwhile: Stripe reports the refund failed, twice.
     const failed = stripe.failRefund(first.id)
     await deliverAll([failed, failed])
-    await eventually('a second refund', async () => [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId && r.status === 'succeeded').length === 1 && (await paymentOf(booking.id)).refunds.length === 2)
-    const payment = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body.docs[0]
+    await eventually(
+      'a second refund',
+      async () =>
+        [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId && r.status === 'succeeded').length === 1 &&
+        (await paymentOf(booking.id)).refunds.length === 2,
+    )
+    const payment = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body
+      .docs[0]
     expect(payment).toMatchObject({ status: 'refunded', amountRefunded: booking.quote.total, needsAttention: true })
     expect(payment.attentionReason).toMatch(new RegExp(`Refund ${first.id} .* failed at Stripe`))
     expect(payment.refunds.map((r: any) => r.status).sort()).toEqual(['failed', 'succeeded'])
@@ -429,11 +498,19 @@ describe('refunds', () => {
     await quiet()
     stripe.failNextRefunds(100)
     try {
-      expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.staff.token, body: { reason: 'Listing removed' } })).status).toBe(200)
-      const payment = await eventually('flagged', async () => {
-        const p = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body.docs[0]
-        return p.needsAttention ? p : null
-      }, 30_000)
+      expect(
+        (await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.staff.token, body: { reason: 'Listing removed' } }))
+          .status,
+      ).toBe(200)
+      const payment = await eventually(
+        'flagged',
+        async () => {
+          const p = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body
+            .docs[0]
+          return p.needsAttention ? p : null
+        },
+        30_000,
+      )
       expect(payment.status).toBe('succeeded')
       expect(payment.attentionReason).toMatch(/Refund \(cancellation\) .* failed after every retry/)
     } finally {
@@ -482,7 +559,8 @@ describe('refunds', () => {
     expect(cancelled.body.doc).toMatchObject({ status: 'cancelled', refundAmount: 0 })
     await deliverAll([event])
     await eventually('refunded', async () => (await paymentOf(booking.id)).status === 'refunded', 30_000)
-    const payment = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body.docs[0]
+    const payment = (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}`, { token: cast.staff.token })).body
+      .docs[0]
     expect(payment.needsAttention).toBe(true)
     expect(payment.attentionReason).toMatch(/Paid after the booking was cancelled/)
     expect(payment.refunds).toEqual([expect.objectContaining({ amount: booking.quote.total, reason: 'booking_unavailable' })])
@@ -512,7 +590,13 @@ describe('reconciliation', () => {
     expect(report.status).toBe('completed')
     expect(report.checked).toBeGreaterThanOrEqual(4)
     const kinds = report.discrepancies.map((d: any) => [d.kind, d.stripeObjectId])
-    expect(kinds).toEqual(expect.arrayContaining([['amount_mismatch', changedIntent], ['orphan_intent', orphan.id], ['unconfirmed_success', lostIntent]]))
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        ['amount_mismatch', changedIntent],
+        ['orphan_intent', orphan.id],
+        ['unconfirmed_success', lostIntent],
+      ]),
+    )
     expect(kinds.filter(([, id]: string[]) => id === missedIntent)).toEqual([])
     expect(report.discrepancyCount).toBe(report.discrepancies.length)
 
@@ -530,17 +614,21 @@ describe('reconciliation', () => {
     stripe.tamper(lostIntent, { status: 'succeeded' })
   })
 
-  it("reads every payment of a busy window, page after page, and older payments whose intent Stripe lists", async () => {
+  it('reads every payment of a busy window, page after page, and older payments whose intent Stripe lists', async () => {
     // More payments in the window than one page of reading holds (1,000), all made in the same millisecond an
     // hour ago (so pages must break the tie by id), before the ones that matter, for a booking that exists,
     // with intents Stripe never heard of. Not settled, so no discrepancy — except the last, the only one on
     // the second page: "succeeded" here and unknown at Stripe, it is reported only if it was read.
     const host = await book()
     const synthetic = 'pi_synthetic_window_'
-    await queryDatabase(stack, `
+    await queryDatabase(
+      stack,
+      `
       INSERT INTO payments (booking_id, amount, currency, status, stripe_payment_intent_id, created_at, updated_at)
       SELECT $1, 1000, 'EUR', (CASE WHEN g = 1001 THEN 'succeeded' ELSE 'requires_payment' END)::enum_payments_status,
-             $2 || g, date_trunc('milliseconds', now()) - interval '1 hour', now() FROM generate_series(1, 1001) g ORDER BY g`, [host.id, synthetic])
+             $2 || g, date_trunc('milliseconds', now()) - interval '1 hour', now() FROM generate_series(1, 1001) g ORDER BY g`,
+      [host.id, synthetic],
+    )
     try {
       // A missed webhook whose payment comes after them in the window (a second page).
       const missed = await book()
@@ -550,11 +638,15 @@ describe('reconciliation', () => {
       const older = await book()
       const olderIntent = (await payIntent(older.id)).body.paymentIntentId
       stripe.succeed(olderIntent)
-      await queryDatabase(stack, `UPDATE payments SET created_at = now() - interval '100 hours' WHERE stripe_payment_intent_id = $1`, [olderIntent])
+      await queryDatabase(stack, `UPDATE payments SET created_at = now() - interval '100 hours' WHERE stripe_payment_intent_id = $1`, [
+        olderIntent,
+      ])
 
       const report = await runReconciliation()
       expect(report.status).toBe('completed')
-      const about = report.discrepancies.filter((d: any) => [missedIntent, olderIntent].includes(d.stripeObjectId) || d.stripeObjectId.startsWith(synthetic))
+      const about = report.discrepancies.filter(
+        (d: any) => [missedIntent, olderIntent].includes(d.stripeObjectId) || d.stripeObjectId.startsWith(synthetic),
+      )
       expect(about.map((d: any) => [d.kind, d.stripeObjectId])).toEqual([['unconfirmed_success', `${synthetic}1001`]])
       expect((await bookingOf(missed.id)).status).toBe('confirmed')
       expect((await bookingOf(older.id)).status).toBe('confirmed')
@@ -605,16 +697,30 @@ describe('who sees and writes payments', () => {
   it('nobody, not even an admin, creates, changes or deletes a payment (REST and GraphQL)', async () => {
     const before = await paymentOf(bookingId)
     for (const who of [cast.guest, cast.host, cast.staff, cast.admin]) {
-      const created = await rest(stack, 'POST', '/api/payments', { token: who.token, body: { booking: bookingId, amount: 1, currency: 'EUR', status: 'succeeded', stripePaymentIntentId: `pi_fake_${who.id}` } })
+      const created = await rest(stack, 'POST', '/api/payments', {
+        token: who.token,
+        body: { booking: bookingId, amount: 1, currency: 'EUR', status: 'succeeded', stripePaymentIntentId: `pi_fake_${who.id}` },
+      })
       expect(created.status).toBe(403)
-      expect((await rest(stack, 'PATCH', `/api/payments/${paymentId}`, { token: who.token, body: { status: 'refunded', amountRefunded: 0 } })).status).toBe(403)
+      expect(
+        (await rest(stack, 'PATCH', `/api/payments/${paymentId}`, { token: who.token, body: { status: 'refunded', amountRefunded: 0 } }))
+          .status,
+      ).toBe(403)
       expect((await rest(stack, 'DELETE', `/api/payments/${paymentId}`, { token: who.token })).status).toBe(403)
-      const mutation = await gql(stack, `mutation($id: Int!) { updatePayment(id: $id, data: { status: refunded }) { id } }`, { id: paymentId }, { token: who.token })
+      const mutation = await gql(
+        stack,
+        `mutation($id: Int!) { updatePayment(id: $id, data: { status: refunded }) { id } }`,
+        { id: paymentId },
+        { token: who.token },
+      )
       expect(mutation.body.errors?.[0]?.message).toMatch(/not allowed/i)
     }
     expect(await paymentOf(bookingId)).toEqual(before)
     // Nor can anyone write the booking's money or status to fake a payment.
-    const patched = await rest(stack, 'PATCH', `/api/bookings/${bookingId}`, { token: cast.admin.token, body: { status: 'confirmed', confirmedAt: null } })
+    const patched = await rest(stack, 'PATCH', `/api/bookings/${bookingId}`, {
+      token: cast.admin.token,
+      body: { status: 'confirmed', confirmedAt: null },
+    })
     expect(patched.status).toBe(403)
   })
 
@@ -625,7 +731,12 @@ describe('who sees and writes payments', () => {
       expect((await rest(stack, 'GET', `/api/${slug}`)).status).toBe(401)
       expect((await rest(stack, 'POST', `/api/${slug}`, { token: cast.admin.token, body: {} })).status).toBe(403)
     }
-    const gqlReports = await gql(stack, `{ ReconciliationReports { totalDocs } StripeEvents { totalDocs } }`, {}, { token: cast.host.token })
+    const gqlReports = await gql(
+      stack,
+      `{ ReconciliationReports { totalDocs } StripeEvents { totalDocs } }`,
+      {},
+      { token: cast.host.token },
+    )
     expect(gqlReports.body.data?.ReconciliationReports ?? null).toBeNull()
     expect(gqlReports.body.data?.StripeEvents ?? null).toBeNull()
   })
@@ -642,12 +753,19 @@ describe('who sees and writes payments', () => {
   it('when an admin hands a listing to another host, its payments go with it', async () => {
     const other = await createListing(stack, cast.host, { title: 'Handed-over flat' }, { publish: true })
     const checkIn = addDays(utcDate(new Date()), 300)
-    const booking = (await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: other.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 } })).body.doc
+    const booking = (
+      await rest(stack, 'POST', '/api/bookings', {
+        token: cast.guest.token,
+        body: { property: other.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 },
+      })
+    ).body.doc
     const intent = (await payIntent(booking.id)).body
     await deliverAll([stripe.succeed(intent.paymentIntentId)])
     await eventually('paid', async () => (await paymentOf(booking.id))?.status === 'succeeded')
     const id = (await paymentOf(booking.id)).id
-    expect((await rest(stack, 'PATCH', `/api/properties/${other.id}`, { token: cast.admin.token, body: { host: cast.otherHost.id } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'PATCH', `/api/properties/${other.id}`, { token: cast.admin.token, body: { host: cast.otherHost.id } })).status,
+    ).toBe(200)
     expect((await rest(stack, 'GET', `/api/payments/${id}`, { token: cast.otherHost.token })).status).toBe(200)
     expect((await rest(stack, 'GET', `/api/payments/${id}`, { token: cast.host.token })).status).toBe(404)
   })
@@ -673,33 +791,54 @@ describe('a worker killed with SIGKILL in the middle of the work', () => {
     // their event jobs are provably in the middle of the work (inside the Stripe call that decides the
     // confirmation) when the worker dies; the other events, confirmations and mails go on meanwhile.
     const inFlight = new Set(bookings.slice(-3).map(({ intentId }) => intentId))
-    const intentCalls = stripe.holdAnswers((r) => r.method === 'GET' && inFlight.has(decodeURIComponent(r.path.replace(/^\/v1\/payment_intents\//, ''))))
+    const intentCalls = stripe.holdAnswers(
+      (r) => r.method === 'GET' && inFlight.has(decodeURIComponent(r.path.replace(/^\/v1\/payment_intents\//, ''))),
+    )
     await Promise.all(bookings.map(({ intentId }) => stripe.deliver(webhookUrl, stripe.succeed(intentId))))
-    await eventually('the worker inside Stripe calls for the three held events', async () => new Set(intentCalls.held.map((r) => r.path)).size === inFlight.size, 60_000)
+    await eventually(
+      'the worker inside Stripe calls for the three held events',
+      async () => new Set(intentCalls.held.map((r) => r.path)).size === inFlight.size,
+      60_000,
+    )
     await worker!.stop('SIGKILL')
     intentCalls.release()
-    const confirmedBeforeCrash = (await Promise.all(bookings.map(({ booking }) => bookingOf(booking.id)))).filter((b) => b.status === 'confirmed').length
+    const confirmedBeforeCrash = (await Promise.all(bookings.map(({ booking }) => bookingOf(booking.id)))).filter(
+      (b) => b.status === 'confirmed',
+    ).length
     expect(confirmedBeforeCrash).toBeLessThanOrEqual(count - inFlight.size)
 
     // A new worker finishes the work (taking over the dead one's jobs once their locks run out); then
     // three cancellations, and a second crash while the worker waits for Stripe's answer to a refund
     // Stripe has already made.
     worker = await startWorker(stack)
-    for (const { booking } of bookings) await eventually(`booking ${booking.id} confirmed`, async () => (await bookingOf(booking.id)).status === 'confirmed', 90_000)
+    for (const { booking } of bookings)
+      await eventually(`booking ${booking.id} confirmed`, async () => (await bookingOf(booking.id)).status === 'confirmed', 90_000)
     const toCancel = bookings.slice(0, 3)
-    const refundCalls = stripe.holdAnswers((r) => r.method === 'POST' && r.path === '/v1/refunds' && toCancel.some(({ intentId }) => r.params.payment_intent === intentId))
+    const refundCalls = stripe.holdAnswers(
+      (r) => r.method === 'POST' && r.path === '/v1/refunds' && toCancel.some(({ intentId }) => r.params.payment_intent === intentId),
+    )
     for (const { booking } of toCancel) {
-      expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.host.token, body: { reason: 'Double-booked elsewhere' } })).status).toBe(200)
+      expect(
+        (
+          await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, {
+            token: cast.host.token,
+            body: { reason: 'Double-booked elsewhere' },
+          })
+        ).status,
+      ).toBe(200)
     }
     await eventually('a refund made at Stripe, its answer not yet back', async () => refundCalls.held.some((r) => r.status === 200), 60_000)
     await worker.stop('SIGKILL')
     refundCalls.release()
     const madeAtCrash = toCancel.filter(({ intentId }) => [...stripe.refunds.values()].some((r) => r.payment_intent === intentId)).length
     expect(madeAtCrash).toBeGreaterThan(0)
-    const recordedAtCrash = (await Promise.all(toCancel.map(({ booking }) => paymentOf(booking.id)))).filter((p) => p.refunds.length > 0).length
+    const recordedAtCrash = (await Promise.all(toCancel.map(({ booking }) => paymentOf(booking.id)))).filter(
+      (p) => p.refunds.length > 0,
+    ).length
     worker = await startWorker(stack)
 
-    for (const { booking } of toCancel) await eventually(`booking ${booking.id} refunded`, async () => (await paymentOf(booking.id)).status === 'refunded', 90_000)
+    for (const { booking } of toCancel)
+      await eventually(`booking ${booking.id} refunded`, async () => (await paymentOf(booking.id)).status === 'refunded', 90_000)
     await queues.quiescent({ timeoutMs: 90_000, detail: () => `worker:\n${worker?.output().slice(-3000)}` })
     for (const { booking } of bookings) {
       expect(mailsAbout(booking.id, /is confirmed/)).toHaveLength(1)
@@ -710,7 +849,12 @@ describe('a worker killed with SIGKILL in the middle of the work', () => {
       expect(mailsAbout(booking.id, /is cancelled/)).toHaveLength(1)
       expect((await paymentOf(booking.id)).refunds).toHaveLength(1)
     }
-    const copies = bookings.reduce((n, { booking }) => n + copiesAbout(booking.id, /confirm/).length + copiesAbout(booking.id, /cancel/).length, 0)
-    console.log(`kill -9 test: ${confirmedBeforeCrash}/${count} bookings confirmed before the first crash, ${madeAtCrash} refunds made at Stripe and ${recordedAtCrash}/${toCancel.length} recorded before the second; ${copies} mails received for ${count * 2 + toCancel.length * 2} distinct messages`)
+    const copies = bookings.reduce(
+      (n, { booking }) => n + copiesAbout(booking.id, /confirm/).length + copiesAbout(booking.id, /cancel/).length,
+      0,
+    )
+    console.log(
+      `kill -9 test: ${confirmedBeforeCrash}/${count} bookings confirmed before the first crash, ${madeAtCrash} refunds made at Stripe and ${recordedAtCrash}/${toCancel.length} recorded before the second; ${copies} mails received for ${count * 2 + toCancel.length * 2} distinct messages`,
+    )
   }, 240_000)
 })

@@ -28,7 +28,14 @@ describe('a host manages their own listing', () => {
   it('creates a draft, owned by them, with server-owned fields the server decides', async () => {
     const res = await rest(stack, 'POST', '/api/properties', {
       token: host.token,
-      body: listingInput({ title: 'Chalet by the river', host: otherHost.id, ratingAverage: 5, reviewCount: 999, slug: 'my-own-slug', publishedAt: '2020-01-01T00:00:00.000Z' }),
+      body: listingInput({
+        title: 'Chalet by the river',
+        host: otherHost.id,
+        ratingAverage: 5,
+        reviewCount: 999,
+        slug: 'my-own-slug',
+        publishedAt: '2020-01-01T00:00:00.000Z',
+      }),
     })
     expect(res.status).toBe(201)
     const doc = res.body.doc
@@ -64,18 +71,26 @@ describe('a host manages their own listing', () => {
     const bySlug = await get(`/api/properties?where[slug][equals]=published-lake-house`)
     expect(ids(bySlug.body.docs)).toEqual([listing.id])
     const q = await gql(stack, `{ Properties(where: { slug: { equals: "published-lake-house" } }) { docs { id title host { id name } } } }`)
-    expect(q.body.data.Properties.docs).toEqual([{ id: listing.id, title: 'Published lake house', host: { id: host.id, name: 'Test Person' } }])
+    expect(q.body.data.Properties.docs).toEqual([
+      { id: listing.id, title: 'Published lake house', host: { id: host.id, name: 'Test Person' } },
+    ])
   })
 
   it('edits a draft of a published listing without changing what the public sees; the slug stays', async () => {
     const listing = await createListing(stack, host, { title: 'Original title here' }, { publish: true })
-    const draft = await rest(stack, 'PATCH', `/api/properties/${listing.id}?draft=true`, { token: host.token, body: { title: 'Renamed in a draft' } })
+    const draft = await rest(stack, 'PATCH', `/api/properties/${listing.id}?draft=true`, {
+      token: host.token,
+      body: { title: 'Renamed in a draft' },
+    })
     expect(draft.status).toBe(200)
     expect((await get(`/api/properties/${listing.id}`)).body.title).toBe('Original title here')
     expect((await get(`/api/properties/${listing.id}?draft=true`)).body.title).toBe('Original title here')
     expect((await get(`/api/properties/${listing.id}?draft=true`, host)).body.title).toBe('Renamed in a draft')
 
-    const republished = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published', title: 'Renamed for real' } })
+    const republished = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, {
+      token: host.token,
+      body: { _status: 'published', title: 'Renamed for real' },
+    })
     expect(republished.body.doc.title).toBe('Renamed for real')
     expect(republished.body.doc.slug).toBe('original-title-here')
   })
@@ -85,7 +100,10 @@ describe('a host manages their own listing', () => {
     const second = await createListing(stack, otherHost, { title: 'Twin Peaks Cabin!' })
     expect(first.slug).toBe('twin-peaks-cabin')
     expect(second.slug).toBe('twin-peaks-cabin-2')
-    const renamed = await rest(stack, 'PATCH', `/api/properties/${first.id}`, { token: host.token, body: { title: 'Zürich Altstadt loft' } })
+    const renamed = await rest(stack, 'PATCH', `/api/properties/${first.id}`, {
+      token: host.token,
+      body: { title: 'Zürich Altstadt loft' },
+    })
     expect(renamed.body.doc.slug).toBe('zurich-altstadt-loft')
   })
 
@@ -152,13 +170,20 @@ describe('nobody else touches a host listing', () => {
     const token = who()?.token
     const refused = token ? 403 : 401
     expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token, body: { title: 'Hijacked' } })).status).toBe(refused)
-    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}?draft=true`, { token, body: { title: 'Hijacked' } })).status).toBe(refused)
+    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}?draft=true`, { token, body: { title: 'Hijacked' } })).status).toBe(
+      refused,
+    )
     if (who() !== staff) expect((await rest(stack, 'DELETE', `/api/properties/${listing.id}`, { token })).status).toBe(refused)
     await unchanged()
   })
 
   it('another host: GraphQL update and delete are refused', async () => {
-    const upd = await gql(stack, `mutation($id: Int!) { updateProperty(id: $id, data: { title: "Hijacked" }) { id } }`, { id: listing.id }, { token: otherHost.token })
+    const upd = await gql(
+      stack,
+      `mutation($id: Int!) { updateProperty(id: $id, data: { title: "Hijacked" }) { id } }`,
+      { id: listing.id },
+      { token: otherHost.token },
+    )
     expect(upd.body.errors?.[0].extensions?.statusCode).toBe(403)
     const del = await gql(stack, `mutation($id: Int!) { deleteProperty(id: $id) { id } }`, { id: listing.id }, { token: otherHost.token })
     expect(del.body.errors?.[0].extensions?.statusCode).toBe(403)
@@ -168,7 +193,12 @@ describe('nobody else touches a host listing', () => {
   it('guests (403) and anonymous (401: sign in first) cannot create listings', async () => {
     expect((await rest(stack, 'POST', '/api/properties', { token: guest.token, body: listingInput() })).status).toBe(403)
     expect((await rest(stack, 'POST', '/api/properties', { body: listingInput() })).status).toBe(401)
-    const q = await gql(stack, `mutation($data: mutationPropertyInput!) { createProperty(data: $data) { id } }`, { data: listingInput() }, { token: guest.token })
+    const q = await gql(
+      stack,
+      `mutation($data: mutationPropertyInput!) { createProperty(data: $data) { id } }`,
+      { data: listingInput() },
+      { token: guest.token },
+    )
     expect(q.body.errors?.[0].extensions?.statusCode).toBe(403)
   })
 
@@ -202,7 +232,10 @@ describe('staff and admin', () => {
     }
     expect((await rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, { token: staff.token, body: {} })).status).toBe(400)
 
-    const res = await rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, { token: staff.token, body: { reason: 'Photos do not match the place' } })
+    const res = await rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, {
+      token: staff.token,
+      body: { reason: 'Photos do not match the place' },
+    })
     expect(res.status).toBe(200)
     expect((await get(`/api/properties/${listing.id}`)).status).toBe(404)
     const own = (await get(`/api/properties/${listing.id}`, host)).body
@@ -213,26 +246,35 @@ describe('staff and admin', () => {
     const again = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published' } })
     expect(again.status).toBe(403)
     expect(again.body.errors[0].message).toMatch(/Photos do not match the place/)
-    const versions = await get(`/api/properties/versions?where[parent][equals]=${listing.id}&where[version._status][equals]=published`, host)
+    const versions = await get(
+      `/api/properties/versions?where[parent][equals]=${listing.id}&where[version._status][equals]=published`,
+      host,
+    )
     expect(versions.body.docs.length).toBeGreaterThan(0)
     const restore = await rest(stack, 'POST', `/api/properties/versions/${versions.body.docs[0].id}`, { token: host.token })
     expect(restore.status).toBe(403)
     expect((await get(`/api/properties/${listing.id}`)).status).toBe(404)
     // Drafts are still the host's to edit while held.
-    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { title: 'Moderated flat, fixed' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { title: 'Moderated flat, fixed' } })).status,
+    ).toBe(200)
 
     // Only staff lift the hold; then the host publishes, and the public never sees the moderation note.
     expect((await rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: host.token })).status).toBe(403)
     expect((await rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: staff.token })).status).toBe(200)
     expect((await rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: staff.token })).status).toBe(409)
-    expect((await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: host.token, body: { _status: 'published' } })).status,
+    ).toBe(200)
     const pub = (await get(`/api/properties/${listing.id}`)).body
     expect(pub.title).toBe('Moderated flat, fixed')
     expect(pub.moderation?.reason ?? null).toBeNull()
   })
 
   it.each(['999999', 'abc', '1.5', '99999999999999'])('unpublishing listing %s (missing or not an id) → 404', async (id) => {
-    expect((await rest(stack, 'POST', `/api/properties/${id}/unpublish`, { token: staff.token, body: { reason: 'gone' } })).status).toBe(404)
+    expect((await rest(stack, 'POST', `/api/properties/${id}/unpublish`, { token: staff.token, body: { reason: 'gone' } })).status).toBe(
+      404,
+    )
   })
 
   it('admin edits any listing and may hand it to another host, but only to a host', async () => {
@@ -240,7 +282,10 @@ describe('staff and admin', () => {
     const toGuest = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: admin.token, body: { host: guest.id } })
     expect(toGuest.status).toBe(400)
     expect(JSON.stringify(toGuest.body)).toMatch(/host role/)
-    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: admin.token, body: { host: otherHost.id, title: 'Handed over cottage' } })
+    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, {
+      token: admin.token,
+      body: { host: otherHost.id, title: 'Handed over cottage' },
+    })
     expect(res.status).toBe(200)
     expect(res.body.doc.host.id ?? res.body.doc.host).toBe(otherHost.id)
     expect((await get(`/api/properties/${listing.id}`, otherHost)).status).toBe(200)
@@ -256,7 +301,12 @@ describe('bad input → 400 naming the field, nothing stored', () => {
     ['negative nightly rate', { pricing: { currency: 'EUR', nightlyRate: -100 } }, 'pricing.nightlyRate', /at least 1/],
     ['fractional nightly rate', { pricing: { currency: 'EUR', nightlyRate: 99.5 } }, 'pricing.nightlyRate', /whole number/],
     ['negative cleaning fee', { pricing: { currency: 'EUR', nightlyRate: 100, cleaningFee: -1 } }, 'pricing.cleaningFee', /at least 0/],
-    ['discount over 90 %', { pricing: { currency: 'EUR', nightlyRate: 100, weeklyDiscountPercent: 95 } }, 'pricing.weeklyDiscountPercent', /at most 90/],
+    [
+      'discount over 90 %',
+      { pricing: { currency: 'EUR', nightlyRate: 100, weeklyDiscountPercent: 95 } },
+      'pricing.weeklyDiscountPercent',
+      /at most 90/,
+    ],
     ['tax over 30 %', { pricing: { currency: 'EUR', nightlyRate: 100, taxPercent: 31 } }, 'pricing.taxPercent', /at most 30/],
     ['unknown country', { address: { city: 'Atlantis', country: 'XX' } }, 'address.country', /ISO 3166/],
     ['no city', { address: { country: 'CH' } }, 'address.city', /required/i],

@@ -13,7 +13,10 @@ import type { Stack } from '../helpers/stack'
  * BullMQ's own. No server: a stand-in stack with the Redis settings alone, and a worker in this process.
  */
 const HOUR = 3_600_000
-const env = { REDIS_URL: process.env.STAYBASE_TEST_REDIS_URL!, REDIS_PREFIX: `${process.env.STAYBASE_TEST_REDIS_PREFIX ?? ''}queues-helper-${randomBytes(4).toString('hex')}:` }
+const env = {
+  REDIS_URL: process.env.STAYBASE_TEST_REDIS_URL!,
+  REDIS_PREFIX: `${process.env.STAYBASE_TEST_REDIS_PREFIX ?? ''}queues-helper-${randomBytes(4).toString('hex')}:`,
+}
 const stack = { env } as unknown as Stack
 let queues: StackQueues
 let connection: Redis
@@ -33,8 +36,18 @@ it('a retry after a failed attempt counts as due at failure + backoff, not at cr
   // A job created two hours ago (it waited that long, e.g. for a worker) whose attempt now fails: its
   // retry, with a backoff of one hour, is due an hour from now. Its creation timestamp + delay (the
   // backoff) would say an hour ago.
-  const job = await queue.add('sweep', {}, { jobId: 'old-then-failed', timestamp: Date.now() - 2 * HOUR, attempts: 2, backoff: { type: 'fixed', delay: HOUR } })
-  const worker = new Worker(BOOKING_LIFECYCLE_QUEUE, async () => { throw new Error('fails once') }, { connection, prefix: bullPrefix(env.REDIS_PREFIX) })
+  const job = await queue.add(
+    'sweep',
+    {},
+    { jobId: 'old-then-failed', timestamp: Date.now() - 2 * HOUR, attempts: 2, backoff: { type: 'fixed', delay: HOUR } },
+  )
+  const worker = new Worker(
+    BOOKING_LIFECYCLE_QUEUE,
+    async () => {
+      throw new Error('fails once')
+    },
+    { connection, prefix: bullPrefix(env.REDIS_PREFIX) },
+  )
   try {
     const retried = await queues.waitForJobState(BOOKING_LIFECYCLE_QUEUE, job.id!, 'delayed')
     expect(retried.attemptsMade).toBe(1)

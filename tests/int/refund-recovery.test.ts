@@ -46,14 +46,17 @@ afterAll(async () => {
   // Each stop is bounded (a worker 30 s, a server 15 s), but together they can outlast jest's default 60 s.
 }, 120_000)
 
-const eventually = <T,>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) =>
+const eventually = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) =>
   waitFor(what, probe, { timeoutMs, detail: () => `worker:\n${worker?.output().slice(-4000)}\nserver:\n${stack.output().slice(-2000)}` })
 const sql = (statement: string, params: unknown[] = []) => queryDatabase(stack, statement, params)
 const bookingOf = async (id: number) => (await rest(stack, 'GET', `/api/bookings/${id}`, { token: cast.staff.token })).body
-const paymentOf = async (bookingId: number) => (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${bookingId}&depth=0`, { token: cast.staff.token })).body.docs[0]
-const reportCount = async () => (await rest(stack, 'GET', '/api/reconciliation-reports?limit=1', { token: cast.staff.token })).body.totalDocs as number
+const paymentOf = async (bookingId: number) =>
+  (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${bookingId}&depth=0`, { token: cast.staff.token })).body.docs[0]
+const reportCount = async () =>
+  (await rest(stack, 'GET', '/api/reconciliation-reports?limit=1', { token: cast.staff.token })).body.totalDocs as number
 const aboutBooking = (text: string, bookingId: number) => new RegExp(`^Booking: #${bookingId}$`, 'm').test(text)
-const cancellationMails = (bookingId: number) => stack.mail.messages.filter((m) => /cancelled/i.test(m.subject) && aboutBooking(m.text, bookingId))
+const cancellationMails = (bookingId: number) =>
+  stack.mail.messages.filter((m) => /cancelled/i.test(m.subject) && aboutBooking(m.text, bookingId))
 const refundsAtStripe = (intentId: string) => [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)
 /** Lines of the worker's output that are not pino's JSON log lines (BullMQ's own console.error, say). */
 const unstructuredWorkerLines = () =>
@@ -91,7 +94,10 @@ const queuesIdle = () =>
 /** Staff's "Run now", retried while the server cannot reach Redis yet; resolves with the finished report. */
 async function runReconciliation(): Promise<any> {
   const before = await reportCount()
-  await eventually('reconciliation queued', async () => (await rest(stack, 'POST', '/api/reconciliation/run', { token: cast.staff.token })).status === 202)
+  await eventually(
+    'reconciliation queued',
+    async () => (await rest(stack, 'POST', '/api/reconciliation/run', { token: cast.staff.token })).status === 202,
+  )
   return eventually('reconciliation report', async () => {
     const { body } = await rest(stack, 'GET', '/api/reconciliation-reports?sort=-startedAt&limit=1', { token: cast.staff.token })
     return body.totalDocs > before && body.docs[0].status !== 'running' ? body.docs[0] : null
@@ -102,7 +108,10 @@ describe('a refund owed while Redis was down', () => {
   it('a booking paid 5 days ago, cancelled while Redis is down: one reconciliation run refunds it once and sends both mails once', async () => {
     // Booked and paid…
     const checkIn = addDays(utcDate(new Date()), 40)
-    const booked = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })
+    const booked = await rest(stack, 'POST', '/api/bookings', {
+      token: cast.guest.token,
+      body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+    })
     expect(booked.status).toBe(201)
     const booking = booked.body.doc
     const intent = await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`, { token: cast.guest.token })
@@ -118,13 +127,21 @@ describe('a refund owed while Redis was down', () => {
       `UPDATE bookings SET created_at = created_at - ${FIVE_DAYS}, updated_at = updated_at - ${FIVE_DAYS}, confirmed_at = confirmed_at - ${FIVE_DAYS}, hold_expires_at = hold_expires_at - ${FIVE_DAYS} WHERE id = $1`,
       [booking.id],
     )
-    await sql(`UPDATE payments SET created_at = created_at - ${FIVE_DAYS}, updated_at = updated_at - ${FIVE_DAYS}, last_stripe_event_at = last_stripe_event_at - ${FIVE_DAYS} WHERE booking_id = $1`, [booking.id])
-    await sql(`UPDATE stripe_events SET received_at = received_at - ${FIVE_DAYS}, processed_at = processed_at - ${FIVE_DAYS}, created_at = created_at - ${FIVE_DAYS}, updated_at = updated_at - ${FIVE_DAYS}`)
+    await sql(
+      `UPDATE payments SET created_at = created_at - ${FIVE_DAYS}, updated_at = updated_at - ${FIVE_DAYS}, last_stripe_event_at = last_stripe_event_at - ${FIVE_DAYS} WHERE booking_id = $1`,
+      [booking.id],
+    )
+    await sql(
+      `UPDATE stripe_events SET received_at = received_at - ${FIVE_DAYS}, processed_at = processed_at - ${FIVE_DAYS}, created_at = created_at - ${FIVE_DAYS}, updated_at = updated_at - ${FIVE_DAYS}`,
+    )
     stripe.intents.get(intentId)!.created -= 5 * 24 * 3600
 
     // Redis goes away; the guest cancels all the same.
     await redis.stop()
-    const cancelled = await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.guest.token, body: { reason: 'Plans changed' } })
+    const cancelled = await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, {
+      token: cast.guest.token,
+      body: { reason: 'Plans changed' },
+    })
     expect(cancelled.status).toBe(200)
     expect(cancelled.body.doc).toMatchObject({ status: 'cancelled', refundAmount: booking.quote.total })
     const afterCancel = await bookingOf(booking.id)
@@ -132,7 +149,15 @@ describe('a refund owed while Redis was down', () => {
     expect(refundsAtStripe(intentId)).toEqual([])
     // The worker's queues lose their connections too, and say so in the JSON log, naming the queue.
     await eventually('the worker to log its lost Redis connection', async () =>
-      worker!.output().split('\n').some((line) => line.includes('"msg":"queue error (BullMQ retries on its own; logged at most once a minute per queue)"') && line.includes('"queue":')))
+      worker!
+        .output()
+        .split('\n')
+        .some(
+          (line) =>
+            line.includes('"msg":"queue error (BullMQ retries on its own; logged at most once a minute per queue)"') &&
+            line.includes('"queue":'),
+        ),
+    )
 
     // Redis is back. One reconciliation run.
     await redis.start()
@@ -146,10 +171,19 @@ describe('a refund owed while Redis was down', () => {
     expect(await reportCount()).toBe(reportsBefore + 1)
     const refunds = refundsAtStripe(intentId)
     expect(refunds).toHaveLength(1)
-    expect(refunds[0]).toMatchObject({ amount: booking.quote.total, status: 'succeeded', metadata: { bookingId: String(booking.id), kind: 'cancellation' } })
+    expect(refunds[0]).toMatchObject({
+      amount: booking.quote.total,
+      status: 'succeeded',
+      metadata: { bookingId: String(booking.id), kind: 'cancellation' },
+    })
     expect((await paymentOf(booking.id)).amountRefunded).toBe(booking.quote.total)
     const mails = cancellationMails(booking.id)
-    expect(mails.map((m) => m.to).flat().sort()).toEqual([cast.guest.email, cast.host.email].sort())
+    expect(
+      mails
+        .map((m) => m.to)
+        .flat()
+        .sort(),
+    ).toEqual([cast.guest.email, cast.host.email].sort())
     expect((await bookingOf(booking.id)).cancellationQueuedAt).toEqual(expect.any(String))
 
     // A week later the queue has forgotten those jobs; reconciliation still does nothing twice.
@@ -166,7 +200,10 @@ describe('a refund owed while Redis was down', () => {
 
   it('money taken for a booking that was never confirmed, whose refund job was lost, is refunded by reconciliation', async () => {
     const checkIn = addDays(utcDate(new Date()), 60)
-    const booked = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 } })
+    const booked = await rest(stack, 'POST', '/api/bookings', {
+      token: cast.guest.token,
+      body: { property: listing.id, checkIn, checkOut: addDays(checkIn, 2), guests: 1 },
+    })
     expect(booked.status).toBe(201)
     const booking = booked.body.doc
     const intent = await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`, { token: cast.guest.token })
@@ -176,8 +213,13 @@ describe('a refund owed while Redis was down', () => {
     await eventually('queues idle after the payment', queuesIdle)
     // As if the hold had run out before the money arrived five days ago, and the refund job that
     // followed had been lost with Redis.
-    await sql(`UPDATE bookings SET status = 'expired', confirmed_at = NULL, updated_at = now() - interval '5 days' WHERE id = $1`, [booking.id])
-    await sql(`UPDATE payments SET created_at = created_at - interval '5 days', updated_at = updated_at - interval '5 days' WHERE booking_id = $1`, [booking.id])
+    await sql(`UPDATE bookings SET status = 'expired', confirmed_at = NULL, updated_at = now() - interval '5 days' WHERE id = $1`, [
+      booking.id,
+    ])
+    await sql(
+      `UPDATE payments SET created_at = created_at - interval '5 days', updated_at = updated_at - interval '5 days' WHERE booking_id = $1`,
+      [booking.id],
+    )
     expect(refundsAtStripe(intentId)).toEqual([])
 
     expect((await runReconciliation()).status).toBe('completed')

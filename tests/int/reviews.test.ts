@@ -41,10 +41,15 @@ const sql = (statement: string, params: unknown[] = []) => queryDatabase(stack, 
  * A stay that happened: booked through the API (future dates nobody else uses), then moved into the
  * past and completed, as time and the booking sweep would have done.
  */
-async function completedStay(options: { guest?: TestUser; on?: { id: number }; checkOutDaysAgo?: number; status?: string } = {}): Promise<any> {
+async function completedStay(
+  options: { guest?: TestUser; on?: { id: number }; checkOutDaysAgo?: number; status?: string } = {},
+): Promise<any> {
   const guest = options.guest ?? cast.guest
   const checkIn = addDays(today, 200 + 4 * week++)
-  const res = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: (options.on ?? listing).id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 } })
+  const res = await rest(stack, 'POST', '/api/bookings', {
+    token: guest.token,
+    body: { property: (options.on ?? listing).id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+  })
   expect(res.status).toBe(201)
   const checkOut = addDays(today, -(options.checkOutDaysAgo ?? 2))
   await sql(`UPDATE bookings SET status = $2, check_in = $3, check_out = $4, confirmed_at = now() WHERE id = $1`, [
@@ -78,7 +83,8 @@ const review = async (who: TestUser | undefined, body: Record<string, unknown>) 
 }
 const reviewCount = async () => Number((await sql('SELECT count(*) FROM reviews')).rows[0].count)
 const listingOf = async (id: number) => (await rest(stack, 'GET', `/api/properties/${id}`)).body
-const publicReviews = async (propertyId: number) => (await rest(stack, 'GET', `/api/reviews?where[property][equals]=${propertyId}&limit=100`)).body.docs as any[]
+const publicReviews = async (propertyId: number) =>
+  (await rest(stack, 'GET', `/api/reviews?where[property][equals]=${propertyId}&limit=100`)).body.docs as any[]
 
 /** What the listing's ratings must be: a recomputation from its published reviews of stays. */
 async function expectRatingsRecomputed(propertyId: number): Promise<void> {
@@ -86,11 +92,20 @@ async function expectRatingsRecomputed(propertyId: number): Promise<void> {
   const expected = listingRatings(
     rows.map((r) => ({
       rating: Number(r.rating),
-      subRatings: Object.fromEntries(SUB_RATINGS.map((k) => [k, r[`sub_ratings_${k === 'checkIn' ? 'check_in' : k}`] === null ? null : Number(r[`sub_ratings_${k === 'checkIn' ? 'check_in' : k}`])])),
+      subRatings: Object.fromEntries(
+        SUB_RATINGS.map((k) => [
+          k,
+          r[`sub_ratings_${k === 'checkIn' ? 'check_in' : k}`] === null
+            ? null
+            : Number(r[`sub_ratings_${k === 'checkIn' ? 'check_in' : k}`]),
+        ]),
+      ),
     })),
   )
   const actual = await listingOf(propertyId)
-  expect({ ratingAverage: actual.ratingAverage ?? null, reviewCount: actual.reviewCount, ratingBreakdown: actual.ratingBreakdown }).toEqual(expected)
+  expect({ ratingAverage: actual.ratingAverage ?? null, reviewCount: actual.reviewCount, ratingBreakdown: actual.ratingBreakdown }).toEqual(
+    expected,
+  )
 }
 
 // --- refusals -------------------------------------------------------------------------------------------
@@ -184,9 +199,23 @@ describe('who may review, and when', () => {
 
   it('the server sets author, listing, status and publication; client values are ignored', async () => {
     const stay = await completedStay()
-    const res = await review(cast.guest, guestReview(stay, { status: 'published', publishedAt: '2020-01-01T00:00:00.000Z', author: cast.otherGuest.id, property: 1, hostResponse: { text: 'fake' } }))
+    const res = await review(
+      cast.guest,
+      guestReview(stay, {
+        status: 'published',
+        publishedAt: '2020-01-01T00:00:00.000Z',
+        author: cast.otherGuest.id,
+        property: 1,
+        hostResponse: { text: 'fake' },
+      }),
+    )
     expect(res.status).toBe(201)
-    expect(res.body.doc).toMatchObject({ status: 'pending', publishedAt: null, author: expect.objectContaining({ id: cast.guest.id }), property: expect.objectContaining({ id: listing.id }) })
+    expect(res.body.doc).toMatchObject({
+      status: 'pending',
+      publishedAt: null,
+      author: expect.objectContaining({ id: cast.guest.id }),
+      property: expect.objectContaining({ id: listing.id }),
+    })
     expect(res.body.doc.hostResponse?.text ?? null).toBeNull()
   })
 })
@@ -200,7 +229,8 @@ describe('blind until both sides are in', () => {
     expect(mine.status).toBe('pending')
     expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`, { token: cast.guest.token })).body.status).toBe('pending')
     expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`, { token: cast.staff.token })).status).toBe(200)
-    for (const who of [cast.host, cast.otherGuest, cast.otherHost]) expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`, { token: who.token })).status).toBe(404)
+    for (const who of [cast.host, cast.otherGuest, cast.otherHost])
+      expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`, { token: who.token })).status).toBe(404)
     expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`)).status).toBe(404)
     expect((await publicReviews(listing.id)).map((r) => r.id)).not.toContain(mine.id)
     const hostView = await gql(stack, `query($id: Int!) { Review(id: $id) { id comment } }`, { id: mine.id }, { token: cast.host.token })
@@ -242,7 +272,9 @@ describe('blind until both sides are in', () => {
     // Time passes: the window is over. The job runs now instead of in 11 days.
     await sql('UPDATE bookings SET check_in = $2, check_out = $3 WHERE id = $1', [stay.id, addDays(today, -18), addDays(today, -15)])
     await job!.promote()
-    await eventually('the review published by the job', async () => (await rest(stack, 'GET', `/api/reviews/${mine.id}`)).status === 200, { timeoutMs: 15_000 })
+    await eventually('the review published by the job', async () => (await rest(stack, 'GET', `/api/reviews/${mine.id}`)).status === 200, {
+      timeoutMs: 15_000,
+    })
     expect((await rest(stack, 'GET', `/api/reviews/${mine.id}`)).body.status).toBe('published')
     await expectRatingsRecomputed(listing.id)
   })
@@ -260,12 +292,23 @@ describe('host responses and staff moderation', () => {
 
   it('the listing’s host answers a published review once', async () => {
     for (const who of [cast.otherHost, cast.guest, cast.staff]) {
-      expect((await rest(stack, 'POST', `/api/reviews/${published.id}/response`, { token: who.token, body: { text: 'Thanks!' } })).status).toBe(403)
+      expect(
+        (await rest(stack, 'POST', `/api/reviews/${published.id}/response`, { token: who.token, body: { text: 'Thanks!' } })).status,
+      ).toBe(403)
     }
-    expect((await rest(stack, 'POST', `/api/reviews/${published.id}/response`, { token: cast.host.token, body: { text: 'x'.repeat(1001) } })).status).toBe(400)
-    const res = await rest(stack, 'POST', `/api/reviews/${published.id}/response`, { token: cast.host.token, body: { text: 'Sorry about that — the boiler is replaced now.' } })
+    expect(
+      (await rest(stack, 'POST', `/api/reviews/${published.id}/response`, { token: cast.host.token, body: { text: 'x'.repeat(1001) } }))
+        .status,
+    ).toBe(400)
+    const res = await rest(stack, 'POST', `/api/reviews/${published.id}/response`, {
+      token: cast.host.token,
+      body: { text: 'Sorry about that — the boiler is replaced now.' },
+    })
     expect(res.status).toBe(200)
-    const again = await rest(stack, 'POST', `/api/reviews/${published.id}/response`, { token: cast.host.token, body: { text: 'And another thing' } })
+    const again = await rest(stack, 'POST', `/api/reviews/${published.id}/response`, {
+      token: cast.host.token,
+      body: { text: 'And another thing' },
+    })
     expect(again.status).toBe(409)
     const seen = (await rest(stack, 'GET', `/api/reviews/${published.id}`)).body
     expect(seen.hostResponse).toEqual({ text: 'Sorry about that — the boiler is replaced now.', respondedAt: expect.any(String) })
@@ -274,13 +317,20 @@ describe('host responses and staff moderation', () => {
   it('a pending review cannot be answered, and the host does not learn it exists', async () => {
     const stay = await completedStay()
     const pending = (await review(cast.guest, guestReview(stay))).body.doc
-    expect((await rest(stack, 'POST', `/api/reviews/${pending.id}/response`, { token: cast.host.token, body: { text: 'Thanks!' } })).status).toBe(404)
+    expect(
+      (await rest(stack, 'POST', `/api/reviews/${pending.id}/response`, { token: cast.host.token, body: { text: 'Thanks!' } })).status,
+    ).toBe(404)
   })
 
   it('staff hide a review with a reason: gone for the public, ratings recomputed; and bring it back', async () => {
-    expect((await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, { token: cast.host.token, body: { reason: 'unfair' } })).status).toBe(403)
+    expect(
+      (await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, { token: cast.host.token, body: { reason: 'unfair' } })).status,
+    ).toBe(403)
     expect((await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, { token: cast.staff.token, body: {} })).status).toBe(400)
-    const hidden = await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, { token: cast.staff.token, body: { reason: 'Contains personal details of a neighbour' } })
+    const hidden = await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, {
+      token: cast.staff.token,
+      body: { reason: 'Contains personal details of a neighbour' },
+    })
     expect(hidden.status).toBe(200)
     await expectRatingsRecomputed(listing.id)
     expect((await publicReviews(listing.id)).map((r) => r.id)).not.toContain(published.id)
@@ -288,7 +338,9 @@ describe('host responses and staff moderation', () => {
     expect((await rest(stack, 'GET', `/api/reviews/${published.id}`, { token: cast.host.token })).status).toBe(404)
     const authorView = (await rest(stack, 'GET', `/api/reviews/${published.id}`, { token: cast.guest.token })).body
     expect(authorView).toMatchObject({ status: 'hidden', hiddenReason: 'Contains personal details of a neighbour' })
-    expect((await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, { token: cast.staff.token, body: { reason: 'again' } })).status).toBe(409)
+    expect(
+      (await rest(stack, 'POST', `/api/reviews/${published.id}/hide`, { token: cast.staff.token, body: { reason: 'again' } })).status,
+    ).toBe(409)
 
     expect((await rest(stack, 'POST', `/api/reviews/${published.id}/unhide`, { token: cast.staff.token })).status).toBe(200)
     expect((await publicReviews(listing.id)).map((r) => r.id)).toContain(published.id)
@@ -305,7 +357,19 @@ describe('listing ratings', () => {
     const ratings = [5, 4, 3, 5, 2, 4]
     for (const [i, rating] of ratings.entries()) {
       const stay = await completedStay({ on: fresh })
-      const sub = i % 3 === 0 ? {} : { subRatings: { cleanliness: rating, accuracy: 5, communication: ((i * 2) % 5) + 1, location: 4, checkIn: i % 2 ? 5 : 3, value: rating } }
+      const sub =
+        i % 3 === 0
+          ? {}
+          : {
+              subRatings: {
+                cleanliness: rating,
+                accuracy: 5,
+                communication: ((i * 2) % 5) + 1,
+                location: 4,
+                checkIn: i % 2 ? 5 : 3,
+                value: rating,
+              },
+            }
       ids.push((await review(cast.guest, guestReview(stay, { rating, ...sub }))).body.doc.id)
       await review(cast.host, hostReview(stay))
     }
@@ -313,7 +377,13 @@ describe('listing ratings', () => {
     expect((await listingOf(fresh.id)).reviewCount).toBe(6)
 
     const star = fc.integer({ min: 1, max: 5 })
-    const publish = fc.record({ rating: star, subRatings: fc.option(fc.record({ cleanliness: star, accuracy: star, communication: star, location: star, checkIn: star, value: star }), { nil: undefined }) })
+    const publish = fc.record({
+      rating: star,
+      subRatings: fc.option(
+        fc.record({ cleanliness: star, accuracy: star, communication: star, location: star, checkIn: star, value: star }),
+        { nil: undefined },
+      ),
+    })
     const step = fc.oneof(
       fc.tuple(fc.constantFrom('hide' as const, 'unhide' as const), fc.nat()),
       fc.tuple(fc.constant('publish' as const), publish),
@@ -328,7 +398,10 @@ describe('listing ratings', () => {
             ids.push((await review(cast.guest, guestReview(stay, { rating, subRatings }))).body.doc.id)
             expect((await review(cast.host, hostReview(stay))).body.doc.status).toBe('published')
           } else {
-            const res = await rest(stack, 'POST', `/api/reviews/${ids[(arg as number) % ids.length]}/${action}`, { token: cast.staff.token, body: { reason: 'Property-based test' } })
+            const res = await rest(stack, 'POST', `/api/reviews/${ids[(arg as number) % ids.length]}/${action}`, {
+              token: cast.staff.token,
+              body: { reason: 'Property-based test' },
+            })
             expect([200, 409]).toContain(res.status)
           }
           await expectRatingsRecomputed(fresh.id)
@@ -344,11 +417,18 @@ describe('listing ratings', () => {
     expect((await review(cast.host, hostReview(stay))).body.doc.status).toBe('published')
     const before = await listingOf(listing.id)
     expect(before.reviewCount).toBeGreaterThan(0)
-    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, { token: cast.host.token, body: { title: 'Reviewed cottage by the sea', ratingAverage: 5, reviewCount: 999, ratingBreakdown: { value: 5 } } })
+    const res = await rest(stack, 'PATCH', `/api/properties/${listing.id}`, {
+      token: cast.host.token,
+      body: { title: 'Reviewed cottage by the sea', ratingAverage: 5, reviewCount: 999, ratingBreakdown: { value: 5 } },
+    })
     expect(res.status).toBe(200)
     const after = await listingOf(listing.id)
     expect(after.title).toBe('Reviewed cottage by the sea')
-    expect({ a: after.ratingAverage, c: after.reviewCount, b: after.ratingBreakdown }).toEqual({ a: before.ratingAverage, c: before.reviewCount, b: before.ratingBreakdown })
+    expect({ a: after.ratingAverage, c: after.reviewCount, b: after.ratingBreakdown }).toEqual({
+      a: before.ratingAverage,
+      c: before.reviewCount,
+      b: before.ratingBreakdown,
+    })
   })
 })
 
@@ -363,7 +443,9 @@ describe('who reads which review, on REST and GraphQL', () => {
     const hostPending = (await review(cast.host, hostReview(hostPendingStay, { rating: 1 }))).body.doc
     expect((await rest(stack, 'GET', `/api/reviews/${hostPending.id}`, { token: cast.guest.token })).status).toBe(404)
     for (const who of [cast.guest, cast.otherGuest, cast.otherHost, undefined]) {
-      const filtered = await rest(stack, 'GET', `/api/reviews?where[booking][equals]=${hostPendingStay.id}&where[rating][equals]=1`, { token: who?.token })
+      const filtered = await rest(stack, 'GET', `/api/reviews?where[booking][equals]=${hostPendingStay.id}&where[rating][equals]=1`, {
+        token: who?.token,
+      })
       expect(filtered.body.totalDocs).toBe(0)
     }
     expect((await rest(stack, 'GET', `/api/reviews/${hostPending.id}`, { token: cast.host.token })).status).toBe(200)
@@ -373,7 +455,9 @@ describe('who reads which review, on REST and GraphQL', () => {
     const hiddenStay = await completedStay()
     const hidden = (await review(cast.guest, guestReview(hiddenStay))).body.doc
     await review(cast.host, hostReview(hiddenStay))
-    expect((await rest(stack, 'POST', `/api/reviews/${hidden.id}/hide`, { token: cast.staff.token, body: { reason: 'Spam' } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'POST', `/api/reviews/${hidden.id}/hide`, { token: cast.staff.token, body: { reason: 'Spam' } })).status,
+    ).toBe(200)
 
     const roles: [string, TestUser | undefined][] = [
       ['guest (author)', cast.guest],
@@ -393,7 +477,9 @@ describe('who reads which review, on REST and GraphQL', () => {
       for (const [role, who] of roles) {
         const allowed = canRead[state].includes(role)
         const one = await rest(stack, 'GET', `/api/reviews/${doc.id}`, { token: who?.token })
-        const list = (await rest(stack, 'GET', `/api/reviews?where[property][equals]=${listing.id}&limit=100`, { token: who?.token })).body.docs.map((r: any) => r.id)
+        const list = (
+          await rest(stack, 'GET', `/api/reviews?where[property][equals]=${listing.id}&limit=100`, { token: who?.token })
+        ).body.docs.map((r: any) => r.id)
         const graph = await gql(stack, query, { id: doc.id, p: listing.id }, { token: who?.token })
         const seen = {
           rest: one.status === 200,
@@ -425,7 +511,11 @@ describe('reading reviews', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times)
     expect(docs.every((r) => r.hiddenReason === undefined)).toBe(true)
 
-    const res = await gql(stack, `query($p: JSON) { Reviews(where: { property: { equals: $p } }, sort: "-publishedAt", limit: 100) { docs { id status rating comment } } }`, { p: listing.id })
+    const res = await gql(
+      stack,
+      `query($p: JSON) { Reviews(where: { property: { equals: $p } }, sort: "-publishedAt", limit: 100) { docs { id status rating comment } } }`,
+      { p: listing.id },
+    )
     expect(res.body.errors).toBeUndefined()
     expect(res.body.data.Reviews.docs.map((r: any) => r.id)).toEqual(docs.map((r) => r.id))
   })
@@ -433,9 +523,16 @@ describe('reading reviews', () => {
   it('nobody edits or deletes a review through the API, on REST or GraphQL', async () => {
     const [one] = await publicReviews(listing.id)
     for (const who of [cast.guest, cast.host, cast.staff, cast.admin]) {
-      expect((await rest(stack, 'PATCH', `/api/reviews/${one.id}`, { token: who.token, body: { rating: 1, status: 'hidden' } })).status).toBe(403)
+      expect(
+        (await rest(stack, 'PATCH', `/api/reviews/${one.id}`, { token: who.token, body: { rating: 1, status: 'hidden' } })).status,
+      ).toBe(403)
       expect((await rest(stack, 'DELETE', `/api/reviews/${one.id}`, { token: who.token })).status).toBe(403)
-      const mutation = await gql(stack, `mutation($id: Int!) { updateReview(id: $id, data: { rating: 1 }) { id } }`, { id: one.id }, { token: who.token })
+      const mutation = await gql(
+        stack,
+        `mutation($id: Int!) { updateReview(id: $id, data: { rating: 1 }) { id } }`,
+        { id: one.id },
+        { token: who.token },
+      )
       expect(mutation.body.errors?.[0]?.message).toMatch(/not allowed/i)
     }
     expect((await rest(stack, 'GET', `/api/reviews/${one.id}`)).body.rating).toBe(one.rating)
@@ -443,7 +540,9 @@ describe('reading reviews', () => {
 
   it('a reviewed stay cannot be deleted', async () => {
     const [one] = await publicReviews(listing.id)
-    const res = await rest(stack, 'DELETE', `/api/bookings/${typeof one.booking === 'object' ? one.booking.id : one.booking}`, { token: cast.admin.token })
+    const res = await rest(stack, 'DELETE', `/api/bookings/${typeof one.booking === 'object' ? one.booking.id : one.booking}`, {
+      token: cast.admin.token,
+    })
     expect(res.status).toBe(409)
   })
 })

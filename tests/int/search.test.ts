@@ -107,14 +107,25 @@ beforeAll(async () => {
   }
 
   // Bookings and blocks on published listings, where they fit.
-  const stays = fc.sample(fc.record({ listing: fc.integer({ min: 0, max: 23 }), offset: fc.integer({ min: 0, max: 40 }), nights: fc.integer({ min: 1, max: 6 }), block: fc.boolean() }), { numRuns: 40, seed: 7 })
+  const stays = fc.sample(
+    fc.record({
+      listing: fc.integer({ min: 0, max: 23 }),
+      offset: fc.integer({ min: 0, max: 40 }),
+      nights: fc.integer({ min: 1, max: 6 }),
+      block: fc.boolean(),
+    }),
+    { numRuns: 40, seed: 7 },
+  )
   for (const s of stays) {
     const listing = listings[s.listing]
     if (!listing.published) continue
     const checkIn = addDays(start, s.offset)
     const checkOut = addDays(checkIn, s.nights)
     const res = s.block
-      ? await rest(stack, 'POST', '/api/availability-blocks', { token: hosts[s.listing % 2].token, body: { property: listing.id, startDate: checkIn, endDate: checkOut, reason: 'other' } })
+      ? await rest(stack, 'POST', '/api/availability-blocks', {
+          token: hosts[s.listing % 2].token,
+          body: { property: listing.id, startDate: checkIn, endDate: checkOut, reason: 'other' },
+        })
       : await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn, checkOut, guests: 1 } })
     if (res.status === 201) reservations.push({ property: listing.id, checkIn, checkOut })
     else expect([400, 409]).toContain(res.status)
@@ -181,7 +192,10 @@ const sometimes = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant
 
 const queryArb: fc.Arbitrary<Query> = fc.record({
   // Dates are the point of the search: present more often than not.
-  stay: fc.oneof({ arbitrary: fc.constant(undefined), weight: 1 }, { arbitrary: fc.record({ offset: fc.integer({ min: 0, max: 45 }), nights: fc.integer({ min: 1, max: 8 }) }), weight: 3 }),
+  stay: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 1 },
+    { arbitrary: fc.record({ offset: fc.integer({ min: 0, max: 45 }), nights: fc.integer({ min: 1, max: 8 }) }), weight: 3 },
+  ),
   guests: sometimes(fc.integer({ min: 1, max: 8 })),
   city: sometimes(fc.constantFrom(...CITIES, 'porto', 'LUCERNE')),
   country: sometimes(fc.constantFrom('CH', 'PT')),
@@ -189,7 +203,13 @@ const queryArb: fc.Arbitrary<Query> = fc.record({
   maxPrice: sometimes(fc.integer({ min: 5_000, max: 50_000 })),
   amenities: sometimes(fc.subarray(AMENITY_POOL, { maxLength: 2 })),
   propertyType: sometimes(fc.constantFrom(...TYPES)),
-  point: sometimes(fc.record({ lat: fc.double({ min: CENTER.lat - 1, max: CENTER.lat + 1, noNaN: true }), lng: fc.double({ min: CENTER.lng - 1, max: CENTER.lng + 1, noNaN: true }), radiusKm: fc.integer({ min: 20, max: 250 }) })),
+  point: sometimes(
+    fc.record({
+      lat: fc.double({ min: CENTER.lat - 1, max: CENTER.lat + 1, noNaN: true }),
+      lng: fc.double({ min: CENTER.lng - 1, max: CENTER.lng + 1, noNaN: true }),
+      radiusKm: fc.integer({ min: 20, max: 250 }),
+    }),
+  ),
 })
 
 it('returns exactly what the oracle returns, for random queries', async () => {
@@ -228,7 +248,8 @@ it('treats checkout day = next check-in day as free', async () => {
   const before = await rest(stack, 'GET', `/api/properties/search?checkIn=${addDays(r.checkIn, -nights)}&checkOut=${r.checkIn}&limit=50`)
   const inside = await rest(stack, 'GET', `/api/properties/search?checkIn=${r.checkIn}&checkOut=${addDays(r.checkIn, nights)}&limit=50`)
   const ids = (res: { body: { docs: { id: number }[] } }) => res.body.docs.map((d) => d.id)
-  const free = (checkIn: string) => !reservations.some((x) => x.property === r.property && staysOverlap(x, { checkIn, checkOut: addDays(checkIn, nights) }))
+  const free = (checkIn: string) =>
+    !reservations.some((x) => x.property === r.property && staysOverlap(x, { checkIn, checkOut: addDays(checkIn, nights) }))
   if (nights <= listing.maxNights && listing.maxGuests >= 1) {
     expect(ids(after).includes(r.property)).toBe(free(r.checkOut))
     expect(ids(before).includes(r.property)).toBe(free(addDays(r.checkIn, -nights)))
@@ -252,7 +273,20 @@ it('pages, sorts by distance and rating, and names bad input', async () => {
   expect(d).toEqual([...d].sort((a, b) => a - b))
   expect(near.body.docs[0].coverPhotoUrl).toBeNull()
   expect((await rest(stack, 'GET', '/api/properties/search?sort=rating')).status).toBe(200)
-  for (const bad of ['limit=51', 'sort=distance', 'amenities=helipad', 'checkIn=2027-01-01', 'guests=0', 'lat=91&lng=0', 'lat=10', 'minPrice=5&maxPrice=1', 'propertyType=castle', 'country=XX', 'sort=cheapest', 'page=0']) {
+  for (const bad of [
+    'limit=51',
+    'sort=distance',
+    'amenities=helipad',
+    'checkIn=2027-01-01',
+    'guests=0',
+    'lat=91&lng=0',
+    'lat=10',
+    'minPrice=5&maxPrice=1',
+    'propertyType=castle',
+    'country=XX',
+    'sort=cheapest',
+    'page=0',
+  ]) {
     const res = await rest(stack, 'GET', `/api/properties/search?${bad}`)
     expect(res.status).toBe(400)
     expect(res.body.errors[0].message).toBeTruthy()
@@ -267,7 +301,11 @@ async function walkCursor(query: string, maxPages = 200): Promise<{ ids: number[
   const pages: SearchBody[] = []
   let cursor: string | null = null
   do {
-    const res: ApiResponse<SearchBody> = await rest<SearchBody>(stack, 'GET', `/api/properties/search?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    const res: ApiResponse<SearchBody> = await rest<SearchBody>(
+      stack,
+      'GET',
+      `/api/properties/search?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    )
     expect(res.status).toBe(200)
     pages.push(res.body)
     cursor = res.body.nextCursor
@@ -291,9 +329,17 @@ describe('cursor pagination', () => {
     const published = listings.filter((l) => l.published)
     for (const [i, l] of published.entries()) {
       const rating = i % 4 === 0 ? null : [4.5, 4.25, 4.5][i % 3]
-      await queryDatabase(stack, 'UPDATE properties SET rating_average = $2, review_count = $3 WHERE id = $1', [l.id, rating, rating === null ? 0 : i % 2])
+      await queryDatabase(stack, 'UPDATE properties SET rating_average = $2, review_count = $3 WHERE id = $1', [
+        l.id,
+        rating,
+        rating === null ? 0 : i % 2,
+      ])
     }
-    await queryDatabase(stack, 'UPDATE properties SET location_latitude = $2, location_longitude = $3 WHERE id = ANY($1)', [published.slice(0, 3).map((l) => l.id), CENTER.lat + 0.1, CENTER.lng + 0.1])
+    await queryDatabase(stack, 'UPDATE properties SET location_latitude = $2, location_longitude = $3 WHERE id = ANY($1)', [
+      published.slice(0, 3).map((l) => l.id),
+      CENTER.lat + 0.1,
+      CENTER.lng + 0.1,
+    ])
   })
 
   const around = `lat=${CENTER.lat}&lng=${CENTER.lng}&radiusKm=1000`
@@ -358,7 +404,11 @@ it('shows the card size of the first photo, another size without it, the origina
      RETURNING id`,
   )
   const [m1, m2, m3, m4] = media.rows.map((r) => r.id as number)
-  await queryDatabase(stack, `INSERT INTO properties_rels ("order", parent_id, path, media_id) VALUES (2, $1, 'photos', $2), (1, $1, 'photos', $3), (1, $4, 'photos', $5), (1, $6, 'photos', $7)`, [a.id, m2, m1, b.id, m3, c.id, m4])
+  await queryDatabase(
+    stack,
+    `INSERT INTO properties_rels ("order", parent_id, path, media_id) VALUES (2, $1, 'photos', $2), (1, $1, 'photos', $3), (1, $4, 'photos', $5), (1, $6, 'photos', $7)`,
+    [a.id, m2, m1, b.id, m3, c.id, m4],
+  )
   const res = await rest<SearchBody>(stack, 'GET', '/api/properties/search?limit=50')
   const cover = (id: number) => res.body.docs.find((d) => d.id === id)?.coverPhotoUrl
   expect(cover(a.id)).toMatch(/\/api\/media\/file\/cover-a-800x600\.webp$/)

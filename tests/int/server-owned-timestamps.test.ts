@@ -33,7 +33,12 @@ beforeAll(async () => {
   stack = await startStack({ env: { ...stripe.env, JOB_RETRY_DELAY_MS: '200' } })
   cast = await signUpCast(stack)
   listing = await createListing(stack, cast.host, { title: 'Timestamp test flat' }, { publish: true })
-  nonRefundable = await createListing(stack, cast.host, { title: 'No refunds loft', cancellationPolicy: 'non_refundable' }, { publish: true })
+  nonRefundable = await createListing(
+    stack,
+    cast.host,
+    { title: 'No refunds loft', cancellationPolicy: 'non_refundable' },
+    { publish: true },
+  )
   worker = await startWorker(stack)
   redis = new Redis(stack.env.REDIS_URL!, { maxRetriesPerRequest: null })
 }, 120_000)
@@ -46,7 +51,7 @@ afterAll(async () => {
 })
 
 const sql = (statement: string, params: unknown[] = []) => queryDatabase(stack, statement, params)
-const eventually = <T,>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000) =>
+const eventually = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000) =>
   waitFor(what, probe, { timeoutMs, detail: () => `worker:\n${worker?.output().slice(-3000)}` })
 
 /** The row's timestamps as the database has them. */
@@ -59,7 +64,8 @@ async function stored(table: string, id: number, columns = ['created_at', 'updat
 /** Set by the server just now (this machine's clock, with minutes of slack: no exact times). */
 function expectServerTime(value: Date | null | undefined, label: string) {
   if (!(value instanceof Date)) throw new Error(`${label} is ${String(value)}, not a time`)
-  if (Math.abs(value.getTime() - Date.now()) > 10 * 60_000) throw new Error(`${label} is ${value.toISOString()}, not the server's time of now`)
+  if (Math.abs(value.getTime() - Date.now()) > 10 * 60_000)
+    throw new Error(`${label} is ${value.toISOString()}, not the server's time of now`)
 }
 
 /** The server's hold: BOOKING_HOLD_MINUTES (15) from now, not the client's 2099. */
@@ -104,7 +110,12 @@ async function uploadPhoto(who: TestUser, fields: Record<string, unknown>) {
   const form = new FormData()
   form.append('file', new Blob([new Uint8Array(await makeImage(320, 240))], { type: 'image/jpeg' }), 'photo.jpg')
   form.append('_payload', JSON.stringify(fields))
-  const res = await fetch(`${stack.url}/api/media`, { method: 'POST', body: form, headers: { authorization: `JWT ${who.token}` }, signal: AbortSignal.timeout(60_000) })
+  const res = await fetch(`${stack.url}/api/media`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `JWT ${who.token}` },
+    signal: AbortSignal.timeout(60_000),
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 
@@ -119,7 +130,10 @@ describe('REST: client timestamps are ignored', () => {
     expectServerTimestamps(await stored('users', id))
 
     const before = await stored('users', cast.otherGuest.id)
-    const patched = await rest(stack, 'PATCH', `/api/users/${cast.otherGuest.id}`, { token: cast.otherGuest.token, body: { name: 'Renamed', ...forged } })
+    const patched = await rest(stack, 'PATCH', `/api/users/${cast.otherGuest.id}`, {
+      token: cast.otherGuest.token,
+      body: { name: 'Renamed', ...forged },
+    })
     expect(patched.status).toBe(200)
     const after = await stored('users', cast.otherGuest.id)
     expect(after.created_at).toEqual(before.created_at)
@@ -129,19 +143,27 @@ describe('REST: client timestamps are ignored', () => {
   it('a registration cannot plant a login session either', async () => {
     const email = uniqueEmail('sessions')
     const sessions = [{ id: 'planted-session', createdAt: FORGED, expiresAt: FORGED }]
-    expect((await rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'Planter', sessions } })).status).toBe(201)
+    expect((await rest(stack, 'POST', '/api/users', { body: { email, password: GOOD_PASSWORD, name: 'Planter', sessions } })).status).toBe(
+      201,
+    )
     const id = await userIdByEmail(email)
     expect((await sql('SELECT id FROM users_sessions WHERE _parent_id = $1', [id])).rows).toEqual([])
   })
 
   it('properties: create and update, and publishedAt', async () => {
-    const created = await rest(stack, 'POST', '/api/properties', { token: cast.host.token, body: listingInput({ _status: 'published', title: 'Forged dates flat', publishedAt: FORGED, ...forged }) })
+    const created = await rest(stack, 'POST', '/api/properties', {
+      token: cast.host.token,
+      body: listingInput({ _status: 'published', title: 'Forged dates flat', publishedAt: FORGED, ...forged }),
+    })
     expect(created.status).toBe(201)
     const id = created.body.doc.id
     expectServerTimestamps(await stored('properties', id, ['created_at', 'updated_at', 'published_at']))
 
     const before = await stored('properties', id)
-    const patched = await rest(stack, 'PATCH', `/api/properties/${id}`, { token: cast.host.token, body: { title: 'Forged dates flat, renamed', publishedAt: FORGED, ...forged } })
+    const patched = await rest(stack, 'PATCH', `/api/properties/${id}`, {
+      token: cast.host.token,
+      body: { title: 'Forged dates flat, renamed', publishedAt: FORGED, ...forged },
+    })
     expect(patched.status).toBe(200)
     const after = await stored('properties', id, ['created_at', 'updated_at', 'published_at'])
     expect(after.created_at).toEqual(before.created_at)
@@ -163,12 +185,22 @@ describe('REST: client timestamps are ignored', () => {
 
   it('availability blocks: create and update', async () => {
     const start = addDays(today, 400 + 7 * week++)
-    const created = await rest(stack, 'POST', '/api/availability-blocks', { token: cast.host.token, body: { property: listing.id, startDate: start, endDate: addDays(start, 2), reason: 'owner_use', ...forged } })
+    const created = await rest(stack, 'POST', '/api/availability-blocks', {
+      token: cast.host.token,
+      body: { property: listing.id, startDate: start, endDate: addDays(start, 2), reason: 'owner_use', ...forged },
+    })
     expect(created.status).toBe(201)
     const id = created.body.doc.id
     expectServerTimestamps(await stored('availability_blocks', id))
     const before = await stored('availability_blocks', id)
-    expect((await rest(stack, 'PATCH', `/api/availability-blocks/${id}`, { token: cast.host.token, body: { endDate: addDays(start, 3), ...forged } })).status).toBe(200)
+    expect(
+      (
+        await rest(stack, 'PATCH', `/api/availability-blocks/${id}`, {
+          token: cast.host.token,
+          body: { endDate: addDays(start, 3), ...forged },
+        })
+      ).status,
+    ).toBe(200)
     const after = await stored('availability_blocks', id)
     expect(after.created_at).toEqual(before.created_at)
     expectServerTimestamps(after)
@@ -180,7 +212,9 @@ describe('REST: client timestamps are ignored', () => {
     const id = created.body.doc.id
     expectServerTimestamps(await stored('media', id))
     const before = await stored('media', id)
-    expect((await rest(stack, 'PATCH', `/api/media/${id}`, { token: cast.host.token, body: { alt: 'A lake at dusk', ...forged } })).status).toBe(200)
+    expect(
+      (await rest(stack, 'PATCH', `/api/media/${id}`, { token: cast.host.token, body: { alt: 'A lake at dusk', ...forged } })).status,
+    ).toBe(200)
     const after = await stored('media', id)
     expect(after.created_at).toEqual(before.created_at)
     expectServerTimestamps(after)
@@ -188,7 +222,10 @@ describe('REST: client timestamps are ignored', () => {
 
   it('reviews: createdAt and publishedAt', async () => {
     const booking = await completedStay(cast.guest)
-    const res = await rest(stack, 'POST', '/api/reviews', { token: cast.guest.token, body: { ...guestReview(booking), publishedAt: FORGED, ...forged } })
+    const res = await rest(stack, 'POST', '/api/reviews', {
+      token: cast.guest.token,
+      body: { ...guestReview(booking), publishedAt: FORGED, ...forged },
+    })
     expect(res.status).toBe(201)
     const row = await stored('reviews', res.body.doc.id, ['created_at', 'updated_at', 'published_at'])
     expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at })
@@ -197,7 +234,10 @@ describe('REST: client timestamps are ignored', () => {
   })
 
   it('payload-preferences', async () => {
-    const res = await rest(stack, 'POST', '/api/payload-preferences', { token: cast.guest.token, body: { key: 'forged-rest', value: { a: 1 }, ...forged } })
+    const res = await rest(stack, 'POST', '/api/payload-preferences', {
+      token: cast.guest.token,
+      body: { key: 'forged-rest', value: { a: 1 }, ...forged },
+    })
     expect(res.status).toBe(201)
     expectServerTimestamps(await stored('payload_preferences', res.body.doc.id))
   })
@@ -213,11 +253,16 @@ describe('GraphQL: client timestamps are ignored', () => {
 
   it('createUser and updateUser', async () => {
     const email = uniqueEmail('gqlforger')
-    await mutate(undefined, 'mutation($data: mutationUserInput!) { createUser(data: $data) { id } }', { data: { email, password: GOOD_PASSWORD, name: 'GraphQL Forger', ...forged } })
+    await mutate(undefined, 'mutation($data: mutationUserInput!) { createUser(data: $data) { id } }', {
+      data: { email, password: GOOD_PASSWORD, name: 'GraphQL Forger', ...forged },
+    })
     expectServerTimestamps(await stored('users', await userIdByEmail(email)))
 
     const before = await stored('users', cast.otherGuest.id)
-    await mutate(cast.otherGuest, 'mutation($id: Int!, $data: mutationUserUpdateInput!) { updateUser(id: $id, data: $data) { id } }', { id: cast.otherGuest.id, data: { name: 'Renamed by GraphQL', ...forged } })
+    await mutate(cast.otherGuest, 'mutation($id: Int!, $data: mutationUserUpdateInput!) { updateUser(id: $id, data: $data) { id } }', {
+      id: cast.otherGuest.id,
+      data: { name: 'Renamed by GraphQL', ...forged },
+    })
     const after = await stored('users', cast.otherGuest.id)
     expect(after.created_at).toEqual(before.created_at)
     expectServerTime(after.updated_at, 'updated_at')
@@ -230,7 +275,10 @@ describe('GraphQL: client timestamps are ignored', () => {
     const id = data.createProperty.id
     expectServerTimestamps(await stored('properties', id, ['created_at', 'updated_at', 'published_at']))
     const before = await stored('properties', id)
-    await mutate(cast.host, 'mutation($id: Int!, $data: mutationPropertyUpdateInput!) { updateProperty(id: $id, data: $data) { id } }', { id, data: { title: 'GraphQL forged, renamed', publishedAt: FORGED, ...forged } })
+    await mutate(cast.host, 'mutation($id: Int!, $data: mutationPropertyUpdateInput!) { updateProperty(id: $id, data: $data) { id } }', {
+      id,
+      data: { title: 'GraphQL forged, renamed', publishedAt: FORGED, ...forged },
+    })
     const after = await stored('properties', id, ['created_at', 'updated_at', 'published_at'])
     expect(after.created_at).toEqual(before.created_at)
     expectServerTimestamps(after)
@@ -241,7 +289,13 @@ describe('GraphQL: client timestamps are ignored', () => {
       data: { property: listing.id, ...nextStay(), guests: 1, holdExpiresAt: FORGED, confirmedAt: FORGED, cancelledAt: FORGED, ...forged },
     })
     expect(data.createBooking.createdAt).not.toBe(FORGED)
-    const row = await stored('bookings', data.createBooking.id, ['created_at', 'updated_at', 'hold_expires_at', 'confirmed_at', 'cancelled_at'])
+    const row = await stored('bookings', data.createBooking.id, [
+      'created_at',
+      'updated_at',
+      'hold_expires_at',
+      'confirmed_at',
+      'cancelled_at',
+    ])
     expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at })
     expectHold(row.hold_expires_at)
     expect([row.confirmed_at, row.cancelled_at]).toEqual([null, null])
@@ -249,13 +303,21 @@ describe('GraphQL: client timestamps are ignored', () => {
 
   it('createAvailabilityBlock and updateAvailabilityBlock', async () => {
     const start = addDays(today, 400 + 7 * week++)
-    const data = await mutate(cast.host, 'mutation($data: mutationAvailabilityBlockInput!) { createAvailabilityBlock(data: $data) { id } }', {
-      data: { property: listing.id, startDate: start, endDate: addDays(start, 2), reason: 'owner_use', ...forged },
-    })
+    const data = await mutate(
+      cast.host,
+      'mutation($data: mutationAvailabilityBlockInput!) { createAvailabilityBlock(data: $data) { id } }',
+      {
+        data: { property: listing.id, startDate: start, endDate: addDays(start, 2), reason: 'owner_use', ...forged },
+      },
+    )
     const id = data.createAvailabilityBlock.id
     expectServerTimestamps(await stored('availability_blocks', id))
     const before = await stored('availability_blocks', id)
-    await mutate(cast.host, 'mutation($id: Int!, $data: mutationAvailabilityBlockUpdateInput!) { updateAvailabilityBlock(id: $id, data: $data) { id } }', { id, data: { endDate: addDays(start, 3), ...forged } })
+    await mutate(
+      cast.host,
+      'mutation($id: Int!, $data: mutationAvailabilityBlockUpdateInput!) { updateAvailabilityBlock(id: $id, data: $data) { id } }',
+      { id, data: { endDate: addDays(start, 3), ...forged } },
+    )
     const after = await stored('availability_blocks', id)
     expect(after.created_at).toEqual(before.created_at)
     expectServerTimestamps(after)
@@ -266,7 +328,10 @@ describe('GraphQL: client timestamps are ignored', () => {
     expect(created.status).toBe(201)
     const id = created.body.doc.id
     const before = await stored('media', id)
-    await mutate(cast.host, 'mutation($id: Int!, $data: mutationMediaUpdateInput!) { updateMedia(id: $id, data: $data) { id } }', { id, data: { alt: 'A meadow in June', ...forged } })
+    await mutate(cast.host, 'mutation($id: Int!, $data: mutationMediaUpdateInput!) { updateMedia(id: $id, data: $data) { id } }', {
+      id,
+      data: { alt: 'A meadow in June', ...forged },
+    })
     const after = await stored('media', id)
     expect(after.created_at).toEqual(before.created_at)
     expectServerTimestamps(after)
@@ -274,18 +339,28 @@ describe('GraphQL: client timestamps are ignored', () => {
 
   it('createReview', async () => {
     const booking = await completedStay(cast.otherGuest)
-    const data = await mutate(cast.otherGuest, 'mutation($data: mutationReviewInput!) { createReview(data: $data) { id } }', { data: { ...guestReview(booking), publishedAt: FORGED, ...forged } })
+    const data = await mutate(cast.otherGuest, 'mutation($data: mutationReviewInput!) { createReview(data: $data) { id } }', {
+      data: { ...guestReview(booking), publishedAt: FORGED, ...forged },
+    })
     const row = await stored('reviews', data.createReview.id, ['created_at', 'updated_at', 'published_at'])
     expectServerTimestamps({ created_at: row.created_at, updated_at: row.updated_at })
     expect(row.published_at).toBeNull()
   })
 
   it('createPayloadPreference and updatePayloadPreference', async () => {
-    const data = await mutate(cast.guest, 'mutation($data: mutationPayloadPreferenceInput!) { createPayloadPreference(data: $data) { id } }', { data: { key: 'forged-gql', value: { a: 1 }, ...forged } })
+    const data = await mutate(
+      cast.guest,
+      'mutation($data: mutationPayloadPreferenceInput!) { createPayloadPreference(data: $data) { id } }',
+      { data: { key: 'forged-gql', value: { a: 1 }, ...forged } },
+    )
     const id = data.createPayloadPreference.id
     expectServerTimestamps(await stored('payload_preferences', id))
     const before = await stored('payload_preferences', id)
-    await mutate(cast.guest, 'mutation($id: Int!, $data: mutationPayloadPreferenceUpdateInput!) { updatePayloadPreference(id: $id, data: $data) { id } }', { id, data: { value: { a: 2 }, ...forged } })
+    await mutate(
+      cast.guest,
+      'mutation($id: Int!, $data: mutationPayloadPreferenceUpdateInput!) { updatePayloadPreference(id: $id, data: $data) { id } }',
+      { id, data: { value: { a: 2 }, ...forged } },
+    )
     const after = await stored('payload_preferences', id)
     expect(after.created_at).toEqual(before.created_at)
     expectServerTimestamps(after)
@@ -320,26 +395,38 @@ describe('the 24-hour grace refund uses the server-set createdAt', () => {
     const intent = await rest(stack, 'POST', `/api/bookings/${id}/payment-intent`, { token: cast.guest.token })
     expect(intent.status).toBe(200)
     expect((await stripe.deliver(`${stack.url}/api/stripe/webhook`, stripe.succeed(intent.body.paymentIntentId))).status).toBe(200)
-    await eventually('booking confirmed', async () => (await rest(stack, 'GET', `/api/bookings/${id}`, { token: cast.guest.token })).body.status === 'confirmed')
+    await eventually(
+      'booking confirmed',
+      async () => (await rest(stack, 'GET', `/api/bookings/${id}`, { token: cast.guest.token })).body.status === 'confirmed',
+    )
 
     const { created_at: createdAt } = await stored('bookings', id, ['created_at'])
     expectServerTime(createdAt, 'created_at')
     // Two days pass (with a forged createdAt of 2099, it would still lie in the future).
     await sql(`UPDATE bookings SET created_at = created_at - interval '2 days' WHERE id = $1`, [id])
 
-    const cancelled = await rest(stack, 'POST', `/api/bookings/${id}/cancel`, { token: cast.guest.token, body: { reason: 'Changed my mind' } })
+    const cancelled = await rest(stack, 'POST', `/api/bookings/${id}/cancel`, {
+      token: cast.guest.token,
+      body: { reason: 'Changed my mind' },
+    })
     expect(cancelled.status).toBe(200)
     expect(cancelled.body.doc).toMatchObject({ status: 'cancelled', refundAmount: 0 })
     // The mails are queued after any refund: once they are out and nothing is left to run, Stripe has
     // been asked for everything it ever will be.
-    await eventually('cancellation mails', async () => stack.mail.messages.filter((m) => /cancelled/i.test(m.subject) && aboutBooking(m.text, id)).length >= 2)
+    await eventually(
+      'cancellation mails',
+      async () => stack.mail.messages.filter((m) => /cancelled/i.test(m.subject) && aboutBooking(m.text, id)).length >= 2,
+    )
     await eventually('queues idle', queuesIdle)
     expect([...stripe.refunds.values()].filter((r) => r.payment_intent === intent.body.paymentIntentId)).toEqual([])
   }
 
   it('REST: POST /api/bookings with createdAt 2099 → no refund', async () => {
     await attack(async () => {
-      const res = await rest(stack, 'POST', '/api/bookings', { token: cast.guest.token, body: { property: nonRefundable.id, ...nextStay(), guests: 1, createdAt: FORGED } })
+      const res = await rest(stack, 'POST', '/api/bookings', {
+        token: cast.guest.token,
+        body: { property: nonRefundable.id, ...nextStay(), guests: 1, createdAt: FORGED },
+      })
       expect(res.status).toBe(201)
       return res.body.doc.id
     })
@@ -347,7 +434,12 @@ describe('the 24-hour grace refund uses the server-set createdAt', () => {
 
   it('GraphQL: createBooking with createdAt 2099 → no refund', async () => {
     await attack(async () => {
-      const res = await gql(stack, 'mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }', { data: { property: nonRefundable.id, ...nextStay(), guests: 1, createdAt: FORGED } }, { token: cast.guest.token })
+      const res = await gql(
+        stack,
+        'mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }',
+        { data: { property: nonRefundable.id, ...nextStay(), guests: 1, createdAt: FORGED } },
+        { token: cast.guest.token },
+      )
       expect(res.body.errors).toBeUndefined()
       return res.body.data.createBooking.id
     })

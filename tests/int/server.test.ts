@@ -141,9 +141,14 @@ describe('rate limits on auth, per client IP', () => {
   it('GraphQL login counts against the same limit', async () => {
     const client = ip()
     const login = () =>
-      gql(stack, `mutation { loginUser(email: "nobody@example.test", password: "wrong password") { token } }`, {}, {
-        headers: { 'x-forwarded-for': client },
-      })
+      gql(
+        stack,
+        `mutation { loginUser(email: "nobody@example.test", password: "wrong password") { token } }`,
+        {},
+        {
+          headers: { 'x-forwarded-for': client },
+        },
+      )
     for (let i = 0; i < LIMIT; i++) await login()
     const limited = await login()
     expect(limited.body.errors?.[0].message).toMatch(/Too many login attempts/)
@@ -206,7 +211,10 @@ describe('process lifecycle', () => {
     request.flushHeaders()
     await continued
     const stopped = stack.stop()
-    await eventually('the server to begin shutting down', async () => /shutting down: no new connections/.test(stack.output()), { timeoutMs: 10_000, intervalMs: 20 })
+    await eventually('the server to begin shutting down', async () => /shutting down: no new connections/.test(stack.output()), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    })
     request.end(body)
     const res = await answered
     expect([res.status, res.text]).toEqual([201, expect.any(String)])

@@ -50,18 +50,19 @@ async function currentEntry(userId: number, variant = 'ddefault'): Promise<{ key
 
 /** Requests as this token until the server has cached its user (the server distrusts the cache until its start-up bump). */
 async function warm(user: TestUser, token = user.token): Promise<string> {
-  return (
-    await eventually(`user ${user.id} cached`, async () => {
-      const res = await rest(stack, 'GET', '/api/bookings?depth=0&limit=1', { token })
-      expect(res.status).toBe(200)
-      const entry = await currentEntry(user.id)
-      return entry.cached && entry.key
-    })
-  )
+  return await eventually(`user ${user.id} cached`, async () => {
+    const res = await rest(stack, 'GET', '/api/bookings?depth=0&limit=1', { token })
+    expect(res.status).toBe(200)
+    const entry = await currentEntry(user.id)
+    return entry.cached && entry.key
+  })
 }
 
-const me = async (token: string) => (await rest(stack, 'GET', '/api/users/me', { token })).body.user as { id: number; roles?: string[] } | null
-const gqlMe = async (token: string) => (await gql<{ meUser: { user: { id: number } | null } }>(stack, '{ meUser { user { id } } }', {}, { token })).body.data?.meUser.user ?? null
+const me = async (token: string) =>
+  (await rest(stack, 'GET', '/api/users/me', { token })).body.user as { id: number; roles?: string[] } | null
+const gqlMe = async (token: string) =>
+  (await gql<{ meUser: { user: { id: number } | null } }>(stack, '{ meUser { user { id } } }', {}, { token })).body.data?.meUser.user ??
+  null
 const usersStatements = (statements: string[]) => statements.filter((s) => /from "users"/i.test(s))
 
 describe('a warm cache', () => {
@@ -132,7 +133,8 @@ describe('every change to the account is seen by the next request', () => {
     const other = await signUp(stack, { label: 'someone' })
     // Email addresses are for their owner and staff (field access on req.user's roles).
     const otherEmail = async () => (await rest(stack, 'GET', `/api/users/${other.id}`, { token: member.token })).body.email
-    const otherEmailGql = async () => (await gql(stack, `{ User(id: ${other.id}) { email } }`, {}, { token: member.token })).body.data?.User?.email ?? null
+    const otherEmailGql = async () =>
+      (await gql(stack, `{ User(id: ${other.id}) { email } }`, {}, { token: member.token })).body.data?.User?.email ?? null
     await warm(member)
     expect(await otherEmail()).toBeUndefined()
     expect(await otherEmailGql()).toBeNull()
@@ -154,7 +156,10 @@ describe('every change to the account is seen by the next request', () => {
     const other = (await login(stack, guest.email, guest.password)).body.token as string
     await warm(guest)
     await warm(guest, other)
-    const changed = await rest(stack, 'PATCH', `/api/users/${guest.id}`, { token: guest.token, body: { password: 'another long passphrase' } })
+    const changed = await rest(stack, 'PATCH', `/api/users/${guest.id}`, {
+      token: guest.token,
+      body: { password: 'another long passphrase' },
+    })
     expect(changed.status).toBe(200)
     expect(await me(guest.token)).toMatchObject({ id: guest.id })
     expect(await me(other)).toBeNull()
@@ -166,7 +171,9 @@ describe('every change to the account is seen by the next request', () => {
     await rest(stack, 'POST', '/api/users/forgot-password', { body: { email: guest.email } })
     const mail = await stack.mail.waitFor((m) => m.to.includes(guest.email) && /reset/i.test(m.subject))
     const token = new URL(mail.links.find((l) => l.includes('/account/reset-password?token='))!).searchParams.get('token')!
-    expect((await rest(stack, 'POST', '/api/users/reset-password', { body: { token, password: 'a brand new passphrase' } })).status).toBe(200)
+    expect((await rest(stack, 'POST', '/api/users/reset-password', { body: { token, password: 'a brand new passphrase' } })).status).toBe(
+      200,
+    )
     expect(await me(guest.token)).toBeNull()
   })
 

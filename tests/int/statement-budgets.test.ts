@@ -31,7 +31,12 @@ beforeAll(async () => {
   await signUp(stack, { label: 'admin' }) // the first account becomes the admin
   host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
-  listing = await createListing(stack, host, { title: 'Budgeted flat', instantBook: true, address: { city, country: 'CH' } }, { publish: true })
+  listing = await createListing(
+    stack,
+    host,
+    { title: 'Budgeted flat', instantBook: true, address: { city, country: 'CH' } },
+    { publish: true },
+  )
   // A second listing in the city, so that a page of one has to count the matches.
   await createListing(stack, host, { title: 'Budgeted flat two', address: { city, country: 'CH' } }, { publish: true })
 }, 180_000)
@@ -91,7 +96,8 @@ describe('statement budgets', () => {
   })
 
   it('POST /api/bookings with an Idempotency-Key', async () => {
-    const post = (key: string) => rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay(), headers: { 'idempotency-key': key } })
+    const post = (key: string) =>
+      rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay(), headers: { 'idempotency-key': key } })
     await post(`warm-${Date.now()}`)
     const statements = await count(() => post(`counted-${Date.now()}`), 201)
     withinBudget('POST /api/bookings with an Idempotency-Key', statements, BUDGET.bookingWithKey)
@@ -115,7 +121,11 @@ describe('statement budgets', () => {
   it.each([
     ['by id at depth 1', () => `/api/properties/${listing.id}?depth=1`, 1],
     ['by slug', () => `/api/properties?where[slug][equals]=${listing.slug}`, 1],
-    ["a city's first page of one (its matches counted)", () => `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=1`, 2],
+    [
+      "a city's first page of one (its matches counted)",
+      () => `/api/properties?where[address.city][equals]=${encodeURIComponent(city)}&limit=1`,
+      2,
+    ],
   ])('GET a public listing %s, anonymous', async (what, path, expected) => {
     await rest(stack, 'GET', path())
     let docs = 0

@@ -42,13 +42,20 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
   let bookingId: number
 
   it('REST create answers the dates exactly as sent, and the database holds calendar dates', async () => {
-    const res = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn, checkOut, guests: 2 } })
+    const res = await rest(stack, 'POST', '/api/bookings', {
+      token: guest.token,
+      body: { property: listing.id, checkIn, checkOut, guests: 2 },
+    })
     expect(res.status).toBe(201)
     expect(res.body.doc.checkIn).toBe(checkIn)
     expect(res.body.doc.checkOut).toBe(checkOut)
     bookingId = res.body.doc.id
-    const { rows } = await queryDatabase(stack, `SELECT check_in::text AS ci, check_out::text AS co, pg_typeof(check_in)::text AS type,
-      (SELECT nights::text FROM stay_reservations WHERE booking_id = $1) AS nights FROM bookings WHERE id = $1`, [bookingId])
+    const { rows } = await queryDatabase(
+      stack,
+      `SELECT check_in::text AS ci, check_out::text AS co, pg_typeof(check_in)::text AS type,
+      (SELECT nights::text FROM stay_reservations WHERE booking_id = $1) AS nights FROM bookings WHERE id = $1`,
+      [bookingId],
+    )
     expect(rows[0]).toEqual({ ci: checkIn, co: checkOut, type: 'date', nights: `[${checkIn},${checkOut})` })
   })
 
@@ -71,7 +78,11 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
     ['greater_than (exclusive)', `where[checkIn][greater_than]=${checkIn}`, false],
     ['less_than', `where[checkOut][less_than]=${addDays(checkOut, 1)}`, true],
     ['less_than_equal', `where[checkOut][less_than_equal]=${addDays(checkOut, -1)}`, false],
-    ['a range', `where[and][0][checkIn][greater_than_equal]=${addDays(checkIn, -7)}&where[and][1][checkIn][less_than]=${addDays(checkIn, 1)}`, true],
+    [
+      'a range',
+      `where[and][0][checkIn][greater_than_equal]=${addDays(checkIn, -7)}&where[and][1][checkIn][less_than]=${addDays(checkIn, 1)}`,
+      true,
+    ],
     ['like a month', `where[checkIn][like]=${checkIn.slice(0, 7)}`, true],
     ['contains', `where[checkIn][contains]=${checkIn.slice(5)}`, true],
     // Payload's not_like on text is NOT ILIKE the value as given (no wildcards added, unlike like).
@@ -118,9 +129,19 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
       { id, checkIn: addDays(checkIn, 7), checkOut: addDays(checkOut, 7) },
     ])
 
-    const equals = await gql(stack, `query($d: String) { Bookings(where: { checkOut: { equals: $d } }) { docs { id checkOut } } }`, { d: checkOut }, { token: host.token })
+    const equals = await gql(
+      stack,
+      `query($d: String) { Bookings(where: { checkOut: { equals: $d } }) { docs { id checkOut } } }`,
+      { d: checkOut },
+      { token: host.token },
+    )
     expect(equals.body.data.Bookings.docs).toEqual([{ id: bookingId, checkOut }])
-    const like = await gql(stack, `{ Bookings(where: { checkIn: { like: "${checkIn.slice(0, 7)}" } }) { docs { checkIn } } }`, {}, { token: host.token })
+    const like = await gql(
+      stack,
+      `{ Bookings(where: { checkIn: { like: "${checkIn.slice(0, 7)}" } }) { docs { checkIn } } }`,
+      {},
+      { token: host.token },
+    )
     expect(like.body.errors).toBeUndefined()
     expect(like.body.data.Bookings.docs.length).toBeGreaterThan(0)
     for (const doc of like.body.data.Bookings.docs) expect(doc.checkIn).toMatch(DAY)
@@ -132,14 +153,24 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
   })
 
   it('a date not written as YYYY-MM-DD is refused with the field named, on REST and GraphQL', async () => {
-    const number = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: 20270424, checkOut, guests: 2 } })
+    const number = await rest(stack, 'POST', '/api/bookings', {
+      token: guest.token,
+      body: { property: listing.id, checkIn: 20270424, checkOut, guests: 2 },
+    })
     expect(number.status).toBe(400)
     expect(number.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'checkIn' })
     for (const value of ['2027-02-30', `${checkIn}T12:00:00.000Z`, '24/04/2027', '']) {
-      const res = await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn: value, checkOut, guests: 2 } })
+      const res = await rest(stack, 'POST', '/api/bookings', {
+        token: guest.token,
+        body: { property: listing.id, checkIn: value, checkOut, guests: 2 },
+      })
       expect(res.status).toBe(400)
       // POST /api/bookings checks its input against the contract first (src/contract/schemas.ts).
-      expect(res.body.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'checkIn', message: 'checkIn and checkOut must be dates as YYYY-MM-DD.' })
+      expect(res.body.errors[0]).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        field: 'checkIn',
+        message: 'checkIn and checkOut must be dates as YYYY-MM-DD.',
+      })
     }
     const res = await gql(
       stack,
@@ -154,12 +185,18 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
 
 describe('availability blocks: startDate and endDate are YYYY-MM-DD', () => {
   it('REST create, update, findByID and where', async () => {
-    const created = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: listing.id, startDate: blockStart, endDate: blockEnd } })
+    const created = await rest(stack, 'POST', '/api/availability-blocks', {
+      token: host.token,
+      body: { property: listing.id, startDate: blockStart, endDate: blockEnd },
+    })
     expect(created.status).toBe(201)
     expect([created.body.doc.startDate, created.body.doc.endDate]).toEqual([blockStart, blockEnd])
     const id = created.body.doc.id
 
-    const updated = await rest(stack, 'PATCH', `/api/availability-blocks/${id}`, { token: host.token, body: { endDate: addDays(blockEnd, 1) } })
+    const updated = await rest(stack, 'PATCH', `/api/availability-blocks/${id}`, {
+      token: host.token,
+      body: { endDate: addDays(blockEnd, 1) },
+    })
     expect(updated.status).toBe(200)
     expect([updated.body.doc.startDate, updated.body.doc.endDate]).toEqual([blockStart, addDays(blockEnd, 1)])
     const { rows } = await queryDatabase(stack, 'SELECT nights::text AS nights FROM stay_reservations WHERE block_id = $1', [id])
@@ -167,10 +204,20 @@ describe('availability blocks: startDate and endDate are YYYY-MM-DD', () => {
 
     const one = await rest(stack, 'GET', `/api/availability-blocks/${id}?depth=0`, { token: host.token })
     expect([one.body.startDate, one.body.endDate]).toEqual([blockStart, addDays(blockEnd, 1)])
-    const list = await rest(stack, 'GET', `/api/availability-blocks?depth=0&where[startDate][greater_than_equal]=${blockStart}&where[endDate][less_than_equal]=${addDays(blockEnd, 1)}`, { token: host.token })
-    expect(list.body.docs.map((d: { id: number; startDate: string; endDate: string }) => [d.id, d.startDate, d.endDate])).toEqual([[id, blockStart, addDays(blockEnd, 1)]])
+    const list = await rest(
+      stack,
+      'GET',
+      `/api/availability-blocks?depth=0&where[startDate][greater_than_equal]=${blockStart}&where[endDate][less_than_equal]=${addDays(blockEnd, 1)}`,
+      { token: host.token },
+    )
+    expect(list.body.docs.map((d: { id: number; startDate: string; endDate: string }) => [d.id, d.startDate, d.endDate])).toEqual([
+      [id, blockStart, addDays(blockEnd, 1)],
+    ])
 
-    const bad = await rest(stack, 'PATCH', `/api/availability-blocks/${id}`, { token: host.token, body: { startDate: `${blockStart}T12:00:00.000Z` } })
+    const bad = await rest(stack, 'PATCH', `/api/availability-blocks/${id}`, {
+      token: host.token,
+      body: { startDate: `${blockStart}T12:00:00.000Z` },
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.errors[0]).toMatchObject({ field: 'startDate' })
     expect(JSON.stringify(bad.body.errors)).toContain('First blocked night must be a date as YYYY-MM-DD.')
@@ -209,7 +256,10 @@ describe('availability blocks: startDate and endDate are YYYY-MM-DD', () => {
   })
 
   it('an overlapping block is still a 409 DATES_UNAVAILABLE', async () => {
-    const res = await rest(stack, 'POST', '/api/availability-blocks', { token: host.token, body: { property: listing.id, startDate: addDays(checkIn, 1), endDate: addDays(checkIn, 2) } })
+    const res = await rest(stack, 'POST', '/api/availability-blocks', {
+      token: host.token,
+      body: { property: listing.id, startDate: addDays(checkIn, 1), endDate: addDays(checkIn, 2) },
+    })
     expect(res.status).toBe(409)
     expect(res.body.errors[0]).toMatchObject({ code: 'DATES_UNAVAILABLE' })
   })

@@ -122,7 +122,9 @@ describe('payment intents', () => {
     const zero = await rejection(stripe.paymentIntents.create({ amount: 0, currency: 'usd' }))
     expect(zero).toMatchObject({ statusCode: 400, param: 'amount' })
 
-    const unknown = await rejection(stripe.paymentIntents.create({ amount: 100, currency: 'usd', amout: 5 } as Stripe.PaymentIntentCreateParams))
+    const unknown = await rejection(
+      stripe.paymentIntents.create({ amount: 100, currency: 'usd', amout: 5 } as Stripe.PaymentIntentCreateParams),
+    )
     expect(unknown).toMatchObject({ statusCode: 400, param: 'amout', message: 'Received unknown parameter: amout' })
   })
 
@@ -210,12 +212,24 @@ describe('refunds', () => {
       { payment_intent: pi.id, amount: 4000, reason: 'requested_by_customer', metadata: { bookingId: '7' } },
       { idempotencyKey: 'refund-7-a' },
     )
-    expect(partial).toMatchObject({ object: 'refund', amount: 4000, currency: 'eur', payment_intent: pi.id, status: 'succeeded', reason: 'requested_by_customer', metadata: { bookingId: '7' } })
+    expect(partial).toMatchObject({
+      object: 'refund',
+      amount: 4000,
+      currency: 'eur',
+      payment_intent: pi.id,
+      status: 'succeeded',
+      reason: 'requested_by_customer',
+      metadata: { bookingId: '7' },
+    })
     expect(partial.charge).toBe(standIn.intents.get(pi.id)!.latest_charge)
 
     const tooMuch = await rejection(stripe.refunds.create({ payment_intent: pi.id, amount: 7000 }))
     expect(tooMuch).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError)
-    expect(tooMuch).toMatchObject({ statusCode: 400, param: 'amount', message: 'Refund amount (€70.00) is greater than unrefunded amount on charge (€60.00)' })
+    expect(tooMuch).toMatchObject({
+      statusCode: 400,
+      param: 'amount',
+      message: 'Refund amount (€70.00) is greater than unrefunded amount on charge (€60.00)',
+    })
 
     const rest = await stripe.refunds.create({ payment_intent: pi.id })
     expect(rest.amount).toBe(6000)
@@ -275,14 +289,32 @@ describe('events and webhooks', () => {
     const succeeded = standIn.succeed(pi.id)
     const disputed = standIn.dispute(pi.id, 'product_not_received')
 
-    expect(processing).toMatchObject({ type: 'payment_intent.processing', object: 'event', livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } })
+    expect(processing).toMatchObject({
+      type: 'payment_intent.processing',
+      object: 'event',
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+    })
     expect(processing.id).toMatch(/^evt_/)
     expect(processing.data.object).toMatchObject({ id: pi.id, status: 'processing' })
-    expect(failed.data.object).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code: 'card_declined', type: 'card_error', message: 'Insufficient funds.' } })
+    expect(failed.data.object).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'card_declined', type: 'card_error', message: 'Insufficient funds.' },
+    })
     expect(succeeded.data.object).toMatchObject({ status: 'succeeded', amount_received: 1500, metadata: { bookingId: '9' } })
     expect(disputed).toMatchObject({
       type: 'charge.dispute.created',
-      data: { object: { object: 'dispute', amount: 1500, currency: 'usd', payment_intent: pi.id, reason: 'product_not_received', status: 'needs_response' } },
+      data: {
+        object: {
+          object: 'dispute',
+          amount: 1500,
+          currency: 'usd',
+          payment_intent: pi.id,
+          reason: 'product_not_received',
+          status: 'needs_response',
+        },
+      },
     })
     expect(standIn.events.slice(-4)).toEqual([processing, failed, succeeded, disputed])
     // Events are snapshots: later changes do not rewrite them.

@@ -140,7 +140,12 @@ describe('reading other people', () => {
   })
 
   it('a guest sees no private field over GraphQL', async () => {
-    const res = await gql(stack, `query($id: Int!) { User(id: $id) { id name bio isHost email phone roles } }`, { id: otherGuest.id }, { token: guest.token })
+    const res = await gql(
+      stack,
+      `query($id: Int!) { User(id: $id) { id name bio isHost email phone roles } }`,
+      { id: otherGuest.id },
+      { token: guest.token },
+    )
     const doc = res.body.data?.User
     expect(doc).toMatchObject({ id: otherGuest.id, name: 'Test Person', isHost: false })
     expect(doc.email ?? null).toBeNull()
@@ -180,7 +185,12 @@ describe('changing and deleting other people', () => {
   })
 
   it('a guest cannot update someone else (GraphQL)', async () => {
-    const res = await gql(stack, `mutation($id: Int!) { updateUser(id: $id, data: { name: "Hijacked" }) { id } }`, { id: otherGuest.id }, { token: guest.token })
+    const res = await gql(
+      stack,
+      `mutation($id: Int!) { updateUser(id: $id, data: { name: "Hijacked" }) { id } }`,
+      { id: otherGuest.id },
+      { token: guest.token },
+    )
     expect(res.body.errors?.[0].extensions?.statusCode).toBe(403)
   })
 
@@ -210,7 +220,7 @@ describe('changing and deleting other people', () => {
 })
 
 describe('routes that would leak or lock', () => {
-  it('nobody duplicates an account (it would copy private fields into the copier\'s account)', async () => {
+  it("nobody duplicates an account (it would copy private fields into the copier's account)", async () => {
     const before = (await rest(stack, 'GET', '/api/users?limit=0', { token: admin.token })).body.totalDocs
     for (const token of [undefined, guest.token]) {
       const res = await rest(stack, 'POST', `/api/users/${otherGuest.id}/duplicate`, {
@@ -220,7 +230,11 @@ describe('routes that would leak or lock', () => {
       expect(res.status).toBeGreaterThanOrEqual(400)
       expect(res.status).toBeLessThan(500)
     }
-    const q = await gql(stack, `mutation($id: Int!) { duplicateUser(id: $id, data: { email: "x@example.test", password: "${GOOD_PASSWORD}", name: "X" }) { id phone } }`, { id: otherGuest.id })
+    const q = await gql(
+      stack,
+      `mutation($id: Int!) { duplicateUser(id: $id, data: { email: "x@example.test", password: "${GOOD_PASSWORD}", name: "X" }) { id phone } }`,
+      { id: otherGuest.id },
+    )
     expect(q.body.data?.duplicateUser ?? null).toBeNull()
     expect((await rest(stack, 'GET', '/api/users?limit=0', { token: admin.token })).body.totalDocs).toBe(before)
   })
@@ -278,7 +292,12 @@ describe("the admin panel's create-first-user", () => {
   it('makes the first account admin, and only once', async () => {
     const fresh = await startStack()
     try {
-      const body = (label: string) => ({ email: uniqueEmail(label), password: GOOD_PASSWORD, confirmPassword: GOOD_PASSWORD, name: 'Founder' })
+      const body = (label: string) => ({
+        email: uniqueEmail(label),
+        password: GOOD_PASSWORD,
+        confirmPassword: GOOD_PASSWORD,
+        name: 'Founder',
+      })
       const first = await rest(fresh, 'POST', '/api/users/first-register', { body: body('founder') })
       expect(first.status).toBe(200)
       expect(first.body.user.roles).toEqual(['admin'])

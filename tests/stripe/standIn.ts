@@ -150,7 +150,9 @@ export function parseStripeForm(encoded: string): Params {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Params)[k])}`)
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Params)[k])}`)
     return `{${entries.join(',')}}`
   }
   return JSON.stringify(value)
@@ -162,18 +164,62 @@ function canonical(value: unknown): string {
 // rejected like Stripe does; only the ones the handlers read have an effect.
 const PAGINATION = ['limit', 'starting_after', 'ending_before']
 const ALLOWED = {
-  createIntent: ['amount', 'currency', 'allowed_payment_method_types', 'amount_details', 'application_fee_amount',
-    'automatic_payment_methods', 'capture_method', 'confirm', 'confirmation_method', 'confirmation_token', 'customer',
-    'customer_account', 'description', 'error_on_requires_action', 'excluded_payment_method_types', 'expand', 'hooks',
-    'mandate', 'mandate_data', 'metadata', 'off_session', 'on_behalf_of', 'payment_details', 'payment_method',
-    'payment_method_configuration', 'payment_method_data', 'payment_method_options', 'radar_options', 'receipt_email',
-    'return_url', 'setup_future_usage', 'shipping', 'statement_descriptor', 'statement_descriptor_suffix',
-    'transfer_data', 'transfer_group', 'use_stripe_sdk'],
+  createIntent: [
+    'amount',
+    'currency',
+    'allowed_payment_method_types',
+    'amount_details',
+    'application_fee_amount',
+    'automatic_payment_methods',
+    'capture_method',
+    'confirm',
+    'confirmation_method',
+    'confirmation_token',
+    'customer',
+    'customer_account',
+    'description',
+    'error_on_requires_action',
+    'excluded_payment_method_types',
+    'expand',
+    'hooks',
+    'mandate',
+    'mandate_data',
+    'metadata',
+    'off_session',
+    'on_behalf_of',
+    'payment_details',
+    'payment_method',
+    'payment_method_configuration',
+    'payment_method_data',
+    'payment_method_options',
+    'radar_options',
+    'receipt_email',
+    'return_url',
+    'setup_future_usage',
+    'shipping',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+    'transfer_data',
+    'transfer_group',
+    'use_stripe_sdk',
+  ],
   retrieveIntent: ['client_secret', 'expand'],
   listIntents: ['created', 'customer', 'customer_account', 'expand', ...PAGINATION],
   cancelIntent: ['cancellation_reason', 'expand'],
-  createRefund: ['amount', 'charge', 'currency', 'customer', 'expand', 'instructions_email', 'metadata', 'origin',
-    'payment_intent', 'reason', 'refund_application_fee', 'reverse_transfer'],
+  createRefund: [
+    'amount',
+    'charge',
+    'currency',
+    'customer',
+    'expand',
+    'instructions_email',
+    'metadata',
+    'origin',
+    'payment_intent',
+    'reason',
+    'refund_application_fee',
+    'reverse_transfer',
+  ],
   retrieveRefund: ['expand'],
   listRefunds: ['charge', 'created', 'expand', 'payment_intent', ...PAGINATION],
 }
@@ -186,17 +232,23 @@ function allowOnly(params: Params, allowed: string[]): void {
 function optionalString(params: Params, name: string): string | undefined {
   const value = params[name]
   if (value === undefined || value === '') return undefined
-  if (typeof value !== 'string') throw invalid(`Invalid string: ${JSON.stringify(value)}`, { param: name, code: 'parameter_invalid_string' })
+  if (typeof value !== 'string')
+    throw invalid(`Invalid string: ${JSON.stringify(value)}`, { param: name, code: 'parameter_invalid_string' })
   return value
 }
 
 function parseInteger(raw: unknown, name: string, min?: number, max?: number): number {
   if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) {
-    throw invalid(`Invalid integer: ${typeof raw === 'string' ? raw : JSON.stringify(raw)}`, { param: name, code: 'parameter_invalid_integer' })
+    throw invalid(`Invalid integer: ${typeof raw === 'string' ? raw : JSON.stringify(raw)}`, {
+      param: name,
+      code: 'parameter_invalid_integer',
+    })
   }
   const value = Number(raw)
-  if (min !== undefined && value < min) throw invalid(`This value must be greater than or equal to ${min}.`, { param: name, code: 'parameter_invalid_integer' })
-  if (max !== undefined && value > max) throw invalid(`This value must be less than or equal to ${max}.`, { param: name, code: 'parameter_invalid_integer' })
+  if (min !== undefined && value < min)
+    throw invalid(`This value must be greater than or equal to ${min}.`, { param: name, code: 'parameter_invalid_integer' })
+  if (max !== undefined && value > max)
+    throw invalid(`This value must be less than or equal to ${max}.`, { param: name, code: 'parameter_invalid_integer' })
   return value
 }
 
@@ -205,7 +257,8 @@ function optionalInteger(params: Params, name: string, min?: number, max?: numbe
 }
 
 function requireParam(params: Params, name: string): void {
-  if (params[name] === undefined || params[name] === '') throw invalid(`Missing required param: ${name}.`, { param: name, code: 'parameter_missing' })
+  if (params[name] === undefined || params[name] === '')
+    throw invalid(`Missing required param: ${name}.`, { param: name, code: 'parameter_missing' })
 }
 
 function oneOf<T extends string>(params: Params, name: string, choices: readonly T[]): T | undefined {
@@ -219,7 +272,8 @@ function oneOf<T extends string>(params: Params, name: string, choices: readonly
 /** Metadata: string values; an empty value means "no such key" (on create, Stripe drops it). */
 function parseMetadata(raw: unknown): Record<string, string> {
   if (raw === undefined || raw === '') return {}
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('Invalid object', { param: 'metadata', code: 'parameter_invalid_string' })
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw invalid('Invalid object', { param: 'metadata', code: 'parameter_invalid_string' })
   return Object.fromEntries(Object.entries(raw as Params).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>
 }
 
@@ -252,12 +306,20 @@ function formatAmount(amount: number, currency: string): string {
 }
 
 /** Newest first (ties: newest inserted first), filtered, one page; `starting_after`/`ending_before` like Stripe. */
-function listPage<T extends { id: string; created: number }>(all: Iterable<T>, params: Params, url: string, kind: string, keep: (o: T) => boolean) {
+function listPage<T extends { id: string; created: number }>(
+  all: Iterable<T>,
+  params: Params,
+  url: string,
+  kind: string,
+  keep: (o: T) => boolean,
+) {
   const limit = optionalInteger(params, 'limit', 1, 100) ?? 10
   const startingAfter = optionalString(params, 'starting_after')
   const endingBefore = optionalString(params, 'ending_before')
   if (startingAfter && endingBefore) throw invalid('You may only specify one of these parameters: ending_before, starting_after.')
-  const sorted = Array.from(all).reverse().sort((a, b) => b.created - a.created)
+  const sorted = Array.from(all)
+    .reverse()
+    .sort((a, b) => b.created - a.created)
   const cursor = startingAfter ?? endingBefore
   const at = cursor === undefined ? -1 : sorted.findIndex((o) => o.id === cursor)
   if (cursor !== undefined && at < 0) throw missing(kind, cursor, startingAfter ? 'starting_after' : 'ending_before')
@@ -287,15 +349,30 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const charges = new Map<string, { intentId: string; created: number; balanceTransaction: string; disputed: boolean }>()
   /** Saved first responses per Idempotency-Key (Stripe keeps them 24 h; we keep them for the stand-in's life). */
   const idempotency = new Map<string, { fingerprint: string; status: number; body: string; requestId: string }>()
-  const holds = new Set<{ match: (request: RequestRecord) => boolean; held: RequestRecord[]; released: Promise<void>; release: () => void }>()
+  const holds = new Set<{
+    match: (request: RequestRecord) => boolean
+    held: RequestRecord[]
+    released: Promise<void>
+    release: () => void
+  }>()
   let refundFailures = 0
   let refundFailuresSaved = false
 
-  const intentOr404 = (id: string, param = 'intent') => intents.get(id) ?? (() => { throw missing('payment_intent', id, param) })()
+  const intentOr404 = (id: string, param = 'intent') =>
+    intents.get(id) ??
+    (() => {
+      throw missing('payment_intent', id, param)
+    })()
   const refundedTotal = (intentId: string) =>
-    Array.from(refunds.values()).filter((r) => r.payment_intent === intentId && r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0)
+    Array.from(refunds.values())
+      .filter((r) => r.payment_intent === intentId && r.status === 'succeeded')
+      .reduce((sum, r) => sum + r.amount, 0)
 
-  function emit(type: string, object: unknown, request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null }): Stripe.Event {
+  function emit(
+    type: string,
+    object: unknown,
+    request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null },
+  ): Stripe.Event {
     const event = {
       id: newId('evt'),
       object: 'event',
@@ -374,7 +451,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const charge = charges.get(chargeId)
     if (!charge) throw new Error(`stand-in: no charge ${chargeId}`)
     const intent = intents.get(charge.intentId)!
-    const chargeRefunds = Array.from(refunds.values()).filter((r) => r.charge === chargeId).reverse()
+    const chargeRefunds = Array.from(refunds.values())
+      .filter((r) => r.charge === chargeId)
+      .reverse()
     const amountRefunded = refundedTotal(intent.id)
     return {
       id: chargeId,
@@ -397,7 +476,10 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       payment_intent: intent.id,
       payment_method: 'pm_card_visa',
       // Card details as Stripe sends them on charges: Staybase must never store these.
-      payment_method_details: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, fingerprint: 'Xt5EWLLDS7FJjR1c' } },
+      payment_method_details: {
+        type: 'card',
+        card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, fingerprint: 'Xt5EWLLDS7FJjR1c' },
+      },
       billing_details: { name: 'Card Holder', email: 'card.holder@example.test', address: null, phone: null },
       receipt_email: intent.receipt_email,
       refunded: amountRefunded >= intent.amount_received,
@@ -426,7 +508,14 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   function markSucceeded(intent: Stripe.PaymentIntent): void {
     const chargeId = newId('ch')
     charges.set(chargeId, { intentId: intent.id, created: nowSeconds(), balanceTransaction: newId('txn'), disputed: false })
-    Object.assign(intent, { status: 'succeeded', amount_received: intent.amount, amount_capturable: 0, latest_charge: chargeId, last_payment_error: null, payment_method: newId('pm') })
+    Object.assign(intent, {
+      status: 'succeeded',
+      amount_received: intent.amount,
+      amount_capturable: 0,
+      latest_charge: chargeId,
+      last_payment_error: null,
+      payment_method: newId('pm'),
+    })
   }
 
   function markCanceled(intent: Stripe.PaymentIntent, reason: Stripe.PaymentIntent.CancellationReason | null): void {
@@ -438,128 +527,204 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   type Context = { requestId: string; idempotencyKey?: string }
   type Handler = (match: RegExpExecArray, params: Params, ctx: Context) => unknown
   const routes: Array<[string, RegExp, Handler]> = [
-    ['POST', /^\/v1\/payment_intents$/, (_m, params) => {
-      allowOnly(params, ALLOWED.createIntent)
-      requireParam(params, 'amount')
-      const amount = parseInteger(params.amount, 'amount', 1)
-      requireParam(params, 'currency')
-      const currency = optionalString(params, 'currency')!
-      if (!/^[a-z]{3}$/i.test(currency)) throw invalid(`Invalid currency: ${currency.toLowerCase()}.`, { param: 'currency', code: 'parameter_invalid_string' })
-      const apm = params.automatic_payment_methods as Params | undefined
-      const intent = newIntent({
-        amount,
-        currency,
-        metadata: parseMetadata(params.metadata),
-        description: optionalString(params, 'description'),
-        receiptEmail: optionalString(params, 'receipt_email'),
-        automaticPaymentMethods: typeof apm === 'object' && apm !== null && apm.enabled === 'true',
-      })
-      return renderIntent(intent, expandList(params))
-    }],
-    ['GET', /^\/v1\/payment_intents$/, (_m, params) => {
-      allowOnly(params, ALLOWED.listIntents)
-      const keep = createdFilter(params.created)
-      const expand = expandList(params).filter((e) => e.startsWith('data.')).map((e) => e.slice('data.'.length))
-      const page = listPage(intents.values(), params, '/v1/payment_intents', 'payment_intent', keep)
-      return { ...page, data: page.data.map((pi) => renderIntent(pi, expand)) }
-    }],
-    ['GET', /^\/v1\/payment_intents\/([^/]+)$/, (m, params) => {
-      allowOnly(params, ALLOWED.retrieveIntent)
-      return renderIntent(intentOr404(decodeURIComponent(m[1])), expandList(params))
-    }],
-    ['POST', /^\/v1\/payment_intents\/([^/]+)\/cancel$/, (m, params, ctx) => {
-      allowOnly(params, ALLOWED.cancelIntent)
-      const reason = oneOf(params, 'cancellation_reason', ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const)
-      const intent = intentOr404(decodeURIComponent(m[1]))
-      if (intent.status === 'succeeded' || intent.status === 'canceled') {
-        throw invalid(
-          `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
-          { code: 'payment_intent_unexpected_state', persist: true },
+    [
+      'POST',
+      /^\/v1\/payment_intents$/,
+      (_m, params) => {
+        allowOnly(params, ALLOWED.createIntent)
+        requireParam(params, 'amount')
+        const amount = parseInteger(params.amount, 'amount', 1)
+        requireParam(params, 'currency')
+        const currency = optionalString(params, 'currency')!
+        if (!/^[a-z]{3}$/i.test(currency))
+          throw invalid(`Invalid currency: ${currency.toLowerCase()}.`, { param: 'currency', code: 'parameter_invalid_string' })
+        const apm = params.automatic_payment_methods as Params | undefined
+        const intent = newIntent({
+          amount,
+          currency,
+          metadata: parseMetadata(params.metadata),
+          description: optionalString(params, 'description'),
+          receiptEmail: optionalString(params, 'receipt_email'),
+          automaticPaymentMethods: typeof apm === 'object' && apm !== null && apm.enabled === 'true',
+        })
+        return renderIntent(intent, expandList(params))
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/payment_intents$/,
+      (_m, params) => {
+        allowOnly(params, ALLOWED.listIntents)
+        const keep = createdFilter(params.created)
+        const expand = expandList(params)
+          .filter((e) => e.startsWith('data.'))
+          .map((e) => e.slice('data.'.length))
+        const page = listPage(intents.values(), params, '/v1/payment_intents', 'payment_intent', keep)
+        return { ...page, data: page.data.map((pi) => renderIntent(pi, expand)) }
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/payment_intents\/([^/]+)$/,
+      (m, params) => {
+        allowOnly(params, ALLOWED.retrieveIntent)
+        return renderIntent(intentOr404(decodeURIComponent(m[1])), expandList(params))
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/payment_intents\/([^/]+)\/cancel$/,
+      (m, params, ctx) => {
+        allowOnly(params, ALLOWED.cancelIntent)
+        const reason = oneOf(params, 'cancellation_reason', ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const)
+        const intent = intentOr404(decodeURIComponent(m[1]))
+        if (intent.status === 'succeeded' || intent.status === 'canceled') {
+          throw invalid(
+            `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
+            { code: 'payment_intent_unexpected_state', persist: true },
+          )
+        }
+        markCanceled(intent, reason ?? null)
+        emit('payment_intent.canceled', intent, { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null })
+        return renderIntent(intent, expandList(params))
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/refunds$/,
+      (_m, params) => {
+        if (refundFailures > 0) {
+          refundFailures--
+          throw new ApiError(
+            500,
+            { type: 'api_error', message: 'An unknown error occurred' },
+            { shouldRetry: false, persist: refundFailuresSaved },
+          )
+        }
+        allowOnly(params, ALLOWED.createRefund)
+        const intentId = optionalString(params, 'payment_intent')
+        const chargeId = optionalString(params, 'charge')
+        if (!intentId && !chargeId)
+          throw invalid('One of the following params should be provided for this request: payment_intent or charge.', {
+            code: 'parameter_missing',
+          })
+        const amount = optionalInteger(params, 'amount', 1)
+        const reason = oneOf(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const)
+        const metadata = parseMetadata(params.metadata)
+        let intent: Stripe.PaymentIntent
+        if (intentId) {
+          intent = intentOr404(intentId, 'payment_intent')
+          if (chargeId && intent.latest_charge !== chargeId)
+            throw invalid(`Charge ${chargeId} does not belong to PaymentIntent ${intentId}.`, { param: 'charge' })
+        } else {
+          const charge =
+            charges.get(chargeId!) ??
+            (() => {
+              throw missing('charge', chargeId!, 'charge')
+            })()
+          intent = intents.get(charge.intentId)!
+        }
+        if (intent.status !== 'succeeded' || typeof intent.latest_charge !== 'string') {
+          throw invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, {
+            param: 'payment_intent',
+            code: 'charge_not_refundable',
+            persist: true,
+          })
+        }
+        const remaining = intent.amount_received - refundedTotal(intent.id)
+        if (remaining <= 0)
+          throw invalid(`Charge ${intent.latest_charge} has already been refunded.`, { code: 'charge_already_refunded', persist: true })
+        if (amount !== undefined && amount > remaining) {
+          throw invalid(
+            `Refund amount (${formatAmount(amount, intent.currency)}) is greater than unrefunded amount on charge (${formatAmount(remaining, intent.currency)})`,
+            { param: 'amount', code: 'amount_too_large', persist: true },
+          )
+        }
+        const refund = {
+          id: newId('re'),
+          object: 'refund',
+          amount: amount ?? remaining,
+          balance_transaction: newId('txn'),
+          charge: intent.latest_charge,
+          created: nowSeconds(),
+          currency: intent.currency,
+          customer: null,
+          customer_account: null,
+          metadata,
+          payment_intent: intent.id,
+          payment_method: intent.payment_method as string | null,
+          reason: reason ?? null,
+          receipt_number: null,
+          source_transfer_reversal: null,
+          status: 'succeeded',
+          transfer_reversal: null,
+        } as Stripe.Refund
+        refunds.set(refund.id, refund)
+        return refund
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/refunds$/,
+      (_m, params) => {
+        allowOnly(params, ALLOWED.listRefunds)
+        const created = createdFilter(params.created)
+        const intentId = optionalString(params, 'payment_intent')
+        const chargeId = optionalString(params, 'charge')
+        const keep = (r: Stripe.Refund) =>
+          created(r) && (!intentId || r.payment_intent === intentId) && (!chargeId || r.charge === chargeId)
+        return listPage(refunds.values(), params, '/v1/refunds', 'refund', keep)
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/refunds\/([^/]+)$/,
+      (m, params) => {
+        allowOnly(params, ALLOWED.retrieveRefund)
+        const id = decodeURIComponent(m[1])
+        return (
+          refunds.get(id) ??
+          (() => {
+            throw missing('refund', id, 'id')
+          })()
         )
-      }
-      markCanceled(intent, reason ?? null)
-      emit('payment_intent.canceled', intent, { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null })
-      return renderIntent(intent, expandList(params))
-    }],
-    ['POST', /^\/v1\/refunds$/, (_m, params) => {
-      if (refundFailures > 0) {
-        refundFailures--
-        throw new ApiError(500, { type: 'api_error', message: 'An unknown error occurred' }, { shouldRetry: false, persist: refundFailuresSaved })
-      }
-      allowOnly(params, ALLOWED.createRefund)
-      const intentId = optionalString(params, 'payment_intent')
-      const chargeId = optionalString(params, 'charge')
-      if (!intentId && !chargeId) throw invalid('One of the following params should be provided for this request: payment_intent or charge.', { code: 'parameter_missing' })
-      const amount = optionalInteger(params, 'amount', 1)
-      const reason = oneOf(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const)
-      const metadata = parseMetadata(params.metadata)
-      let intent: Stripe.PaymentIntent
-      if (intentId) {
-        intent = intentOr404(intentId, 'payment_intent')
-        if (chargeId && intent.latest_charge !== chargeId) throw invalid(`Charge ${chargeId} does not belong to PaymentIntent ${intentId}.`, { param: 'charge' })
-      } else {
-        const charge = charges.get(chargeId!) ?? (() => { throw missing('charge', chargeId!, 'charge') })()
-        intent = intents.get(charge.intentId)!
-      }
-      if (intent.status !== 'succeeded' || typeof intent.latest_charge !== 'string') {
-        throw invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, { param: 'payment_intent', code: 'charge_not_refundable', persist: true })
-      }
-      const remaining = intent.amount_received - refundedTotal(intent.id)
-      if (remaining <= 0) throw invalid(`Charge ${intent.latest_charge} has already been refunded.`, { code: 'charge_already_refunded', persist: true })
-      if (amount !== undefined && amount > remaining) {
-        throw invalid(
-          `Refund amount (${formatAmount(amount, intent.currency)}) is greater than unrefunded amount on charge (${formatAmount(remaining, intent.currency)})`,
-          { param: 'amount', code: 'amount_too_large', persist: true },
-        )
-      }
-      const refund = {
-        id: newId('re'),
-        object: 'refund',
-        amount: amount ?? remaining,
-        balance_transaction: newId('txn'),
-        charge: intent.latest_charge,
-        created: nowSeconds(),
-        currency: intent.currency,
-        customer: null,
-        customer_account: null,
-        metadata,
-        payment_intent: intent.id,
-        payment_method: intent.payment_method as string | null,
-        reason: reason ?? null,
-        receipt_number: null,
-        source_transfer_reversal: null,
-        status: 'succeeded',
-        transfer_reversal: null,
-      } as Stripe.Refund
-      refunds.set(refund.id, refund)
-      return refund
-    }],
-    ['GET', /^\/v1\/refunds$/, (_m, params) => {
-      allowOnly(params, ALLOWED.listRefunds)
-      const created = createdFilter(params.created)
-      const intentId = optionalString(params, 'payment_intent')
-      const chargeId = optionalString(params, 'charge')
-      const keep = (r: Stripe.Refund) => created(r) && (!intentId || r.payment_intent === intentId) && (!chargeId || r.charge === chargeId)
-      return listPage(refunds.values(), params, '/v1/refunds', 'refund', keep)
-    }],
-    ['GET', /^\/v1\/refunds\/([^/]+)$/, (m, params) => {
-      allowOnly(params, ALLOWED.retrieveRefund)
-      const id = decodeURIComponent(m[1])
-      return refunds.get(id) ?? (() => { throw missing('refund', id, 'id') })()
-    }],
+      },
+    ],
   ]
 
   /** Runs one request to completion: auth, idempotency, route. Returns what to answer. */
-  function handle(method: string, path: string, params: Params, headers: IncomingMessage['headers'], record: RequestRecord, requestId: string) {
-    const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => ({ status, body: `${JSON.stringify(body, null, 2)}\n`, headers: extra })
+  function handle(
+    method: string,
+    path: string,
+    params: Params,
+    headers: IncomingMessage['headers'],
+    record: RequestRecord,
+    requestId: string,
+  ) {
+    const answer = (status: number, body: unknown, extra: Record<string, string> = {}) => ({
+      status,
+      body: `${JSON.stringify(body, null, 2)}\n`,
+      headers: extra,
+    })
 
     const auth = headers.authorization ?? ''
     if (!auth) {
-      return answer(401, { error: { type: 'invalid_request_error', message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')." } })
+      return answer(401, {
+        error: {
+          type: 'invalid_request_error',
+          message:
+            "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+        },
+      })
     }
     if (auth !== `Bearer ${secretKey}`) {
       const key = auth.replace(/^Bearer\s+/i, '')
-      return answer(401, { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` } })
+      return answer(401, {
+        error: {
+          type: 'invalid_request_error',
+          message: `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+        },
+      })
     }
 
     // Idempotency (Stripe applies it to POST only): replay the saved first response byte for byte,
@@ -570,7 +735,12 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const saved = key === undefined ? undefined : idempotency.get(key)
     if (saved && key !== undefined) {
       if (saved.fingerprint !== fingerprint) {
-        return answer(400, { error: { type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.` } })
+        return answer(400, {
+          error: {
+            type: 'idempotency_error',
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          },
+        })
       }
       record.replayed = true
       return { status: saved.status, body: saved.body, headers: { 'idempotent-replayed': 'true', 'original-request': saved.requestId } }
@@ -581,13 +751,17 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const route = routes.find(([m, pattern]) => m === method && pattern.test(path))
     try {
       if (!route) {
-        throw invalid(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, { status: 404 })
+        throw invalid(
+          `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+          { status: 404 },
+        )
       }
       result = answer(200, route[2](route[1].exec(path)!, params, { requestId, idempotencyKey: key }))
       persist = true
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
-      const extra: Record<string, string> = error.options.shouldRetry === undefined ? {} : { 'stripe-should-retry': String(error.options.shouldRetry) }
+      const extra: Record<string, string> =
+        error.options.shouldRetry === undefined ? {} : { 'stripe-should-retry': String(error.options.shouldRetry) }
       result = answer(error.status, { error: error.error }, extra)
       // Stripe saves a result once the endpoint began executing; parameter validation failures (and our
       // injected 500s, which model a failure before execution) are not saved, so a retry runs afresh.
@@ -614,7 +788,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       result = handle(method, url.pathname, params, req.headers, record, requestId)
     } catch (error) {
       console.error('stripe stand-in: handler crashed', error)
-      result = { status: 500, body: JSON.stringify({ error: { type: 'api_error', message: `Stand-in crashed: ${String(error)}` } }), headers: { 'stripe-should-retry': 'false' } }
+      result = {
+        status: 500,
+        body: JSON.stringify({ error: { type: 'api_error', message: `Stand-in crashed: ${String(error)}` } }),
+        headers: { 'stripe-should-retry': 'false' },
+      }
     }
     record.status = result.status
     const hold = [...holds].find((h) => h.match(record))
@@ -647,7 +825,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const { port } = server.address() as AddressInfo
 
   const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
-    Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? TEST_WEBHOOK_SECRET, timestamp: options.timestamp ?? nowSeconds() })
+    Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: options.secret ?? TEST_WEBHOOK_SECRET,
+      timestamp: options.timestamp ?? nowSeconds(),
+    })
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -16,7 +16,11 @@ export async function GET(request: Request): Promise<Response> {
     return htmlPage('Email changed', '<p class="ok">Your new email address is confirmed. Use it to log in from now on.</p>')
   }
   if (outcome === 'taken') {
-    return htmlPage('Email not changed', '<p class="error">Another account uses this address now, so your address was not changed.</p>', 409)
+    return htmlPage(
+      'Email not changed',
+      '<p class="error">Another account uses this address now, so your address was not changed.</p>',
+      409,
+    )
   }
   return htmlPage('Email not changed', '<p class="error">This link is invalid, expired or was already used.</p>', 400)
 }

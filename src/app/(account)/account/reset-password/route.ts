@@ -21,7 +21,10 @@ function form(token: string, message = ''): string {
 
 const changed = () => htmlPage('Password changed', '<p class="ok">Your password is changed. You can now log in with it.</p>')
 const changedBefore = () =>
-  htmlPage('Password changed', '<p class="ok">Your password was changed with this link a few minutes ago. You can log in with the password you chose then.</p>')
+  htmlPage(
+    'Password changed',
+    '<p class="ok">Your password was changed with this link a few minutes ago. You can log in with the password you chose then.</p>',
+  )
 
 /** The link in the password-reset mail lands here; the API equivalent is POST /api/users/reset-password. */
 export async function GET(request: Request): Promise<Response> {

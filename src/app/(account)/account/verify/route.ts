@@ -31,7 +31,10 @@ export async function GET(request: Request): Promise<Response> {
   return confirmed()
 
   async function isVerified(userId: number): Promise<boolean> {
-    const user = await payload.db.findOne<{ id: number; _verified?: boolean | null }>({ collection: 'users', where: { id: { equals: userId } } })
+    const user = await payload.db.findOne<{ id: number; _verified?: boolean | null }>({
+      collection: 'users',
+      where: { id: { equals: userId } },
+    })
     return user?._verified === true
   }
 }

@@ -2,14 +2,7 @@
    an unknown route is 404 NOT_FOUND, a known one with the wrong method 405 METHOD_NOT_ALLOWED. */
 import config from '@payload-config'
 import '@payloadcms/next/css'
-import {
-  REST_DELETE,
-  REST_GET,
-  REST_OPTIONS,
-  REST_PATCH,
-  REST_POST,
-  REST_PUT,
-} from '@payloadcms/next/routes'
+import { REST_DELETE, REST_GET, REST_OPTIONS, REST_PATCH, REST_POST, REST_PUT } from '@payloadcms/next/routes'
 
 import { inOneErrorShape } from '../../../../lib/errorCodes'
 
