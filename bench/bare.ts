@@ -57,16 +57,15 @@ export function bareApp(pool: pg.Pool): express.Express {
     const page = dialect.sqlToQuery(query)
     const { rows: found } = await pool.query(page.sql, page.params)
     // searchListings' own rule: the page asks for limit + 1 rows, and the count runs only when the page
-    // cannot tell the total by itself (with the old window count, only past the last page).
+    // cannot tell the total by itself.
     const more = found.length > c.limit
     const rows = found.slice(0, c.limit)
     const skip = c.after ? null : (c.page - 1) * c.limit
     let totalDocs: number
-    if (!more && skip !== null && (rows.length > 0 || skip === 0))
-      totalDocs = rows.length && 'total' in rows[0] ? Number(rows[0].total) : skip + rows.length
+    if (!more && skip !== null && (rows.length > 0 || skip === 0)) totalDocs = skip + rows.length
     else {
       const counted = dialect.sqlToQuery(count)
-      totalDocs = Number((await pool.query(counted.sql, counted.params)).rows[0]?.total ?? 0)
+      totalDocs = Number((await pool.query(counted.sql, counted.params)).rows[0]?.matches ?? 0)
     }
     res.json({
       docs: rows.map((r) => ({

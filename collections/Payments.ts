@@ -7,7 +7,7 @@ import { ownedBy } from '../src/access/ownedBy'
 import { PAYMENT_STATUSES } from '../src/domain/payments'
 import { humanize } from '../src/domain/listing'
 import { CURRENCY_CODES } from '../src/domain/money'
-import { parseId } from '../src/lib/ids'
+import { sameId } from '../src/domain/ids'
 
 const options = (values: readonly string[]) => values.map((v) => ({ label: humanize(v), value: v }))
 const MONEY_CELL = '/components/MoneyCell#MoneyCell'
@@ -15,7 +15,7 @@ const staffOnly = { read: isStaff }
 // Why a card failed, or why a guest disputed, is between the guest, Stripe and staff: not the host's.
 const guestAndStaff = {
   read: ({ req, doc }: { req: PayloadRequest; doc?: { guest?: unknown } }) =>
-    isStaff({ req }) || (!!req.user && parseId(doc?.guest) === Number(req.user.id)),
+    isStaff({ req }) || (!!req.user && sameId(doc?.guest, req.user)),
 }
 const readOnlyDate = (name: string): Field => ({
   name,

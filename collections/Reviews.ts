@@ -11,7 +11,7 @@ import { or } from '../src/access/or'
 import { humanize } from '../src/domain/listing'
 import { COMMENT_MAX, COMMENT_MIN, REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX, SUB_RATINGS } from '../src/domain/reviews'
 import { numberRule } from '../src/lib/validators'
-import { parseId } from '../src/lib/ids'
+import { parseId, sameId } from '../src/domain/ids'
 import { hideReview, respondToReview, unhideReview } from '../src/endpoints/reviewActions'
 
 const serverOwned = { create: never, update: never }
@@ -27,7 +27,7 @@ const stars = (name: string, label: string, required = false): Field => ({
 // Why staff hid a review: for staff and the review's author.
 const staffOrAuthor = {
   read: ({ req, doc }: { req: PayloadRequest; doc?: { author?: unknown } }) =>
-    isStaff({ req }) || (!!req.user && parseId(doc?.author) === Number(req.user.id)),
+    isStaff({ req }) || (!!req.user && sameId(doc?.author, req.user)),
   create: never,
   update: never,
 }

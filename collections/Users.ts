@@ -21,7 +21,7 @@ import { LOCK_TIME_MS, MAX_LOGIN_ATTEMPTS } from '../src/domain/accountRules'
 import { ROLES, type WithRoles, isStaffUser } from '../src/domain/roles'
 import { createOrRegisterUser, forgotPassword } from '../src/endpoints/accountRequests'
 import { authCookies } from '../src/lib/env'
-import { passwordResetEmail, verificationEmail } from '../src/services/mailTemplates'
+import { passwordResetEmail, verificationEmail } from '../src/mail/templates'
 
 const selfOrStaff: FieldAccess = or(isSelfField, isStaff)
 

@@ -3,7 +3,7 @@ import type { CollectionBeforeChangeHook } from 'payload'
 import { isStaffUser } from '../../src/domain/roles'
 import { nightsBetween } from '../../src/domain/stayDates'
 import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
-import { parseId } from '../../src/lib/ids'
+import { parseId, sameId } from '../../src/domain/ids'
 import { requireStayDate } from '../../src/lib/stayDateField'
 import { isBooked, lockListingCalendar } from '../../src/services/reservations'
 
@@ -20,7 +20,7 @@ export const checkBlock: CollectionBeforeChangeHook = async ({ collection, data,
     req,
   })
   if (!listing) throw notFound('This listing does not exist.', { field: 'property' })
-  if (req.user && !isStaffUser(req.user) && String(listing.host) !== String(req.user.id)) {
+  if (req.user && !isStaffUser(req.user) && !sameId(listing.host, req.user)) {
     throw forbidden('You can block dates only on your own listings.')
   }
   const start = requireStayDate(collection, 'startDate', data.startDate ?? originalDoc?.startDate)

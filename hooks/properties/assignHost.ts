@@ -2,7 +2,7 @@ import type { CollectionBeforeChangeHook } from 'payload'
 
 import { hasRole, isStaffUser } from '../../src/domain/roles'
 import { badRequest } from '../../src/lib/errors'
-import { parseId } from '../../src/lib/ids'
+import { parseId } from '../../src/domain/ids'
 
 /**
  * A host's new listing is theirs. Only staff name (or change) the host of a listing, and the person

@@ -1,5 +1,6 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 
+import { sameId } from '../../src/domain/ids'
 import { isStaffUser } from '../../src/domain/roles'
 import { forbidden } from '../../src/lib/errors'
 
@@ -20,6 +21,6 @@ export const duplicateOwnListingsOnly: CollectionBeforeOperationHook = async ({ 
     disableErrors: true,
     req,
   })
-  if (!source || String(source.host) !== String(req.user.id)) throw forbidden('You can duplicate only your own listings.')
+  if (!source || !sameId(source.host, req.user)) throw forbidden('You can duplicate only your own listings.')
   return args
 }

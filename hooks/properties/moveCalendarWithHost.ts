@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import { parseId } from '../../src/lib/ids'
+import { parseId } from '../../src/domain/ids'
 import { reassignListingHost } from '../../src/services/reservations'
 
 /**

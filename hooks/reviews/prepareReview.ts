@@ -2,8 +2,8 @@ import type { CollectionBeforeChangeHook } from 'payload'
 
 import { REVIEW_SUBJECTS, type ReviewSubject, SUB_RATINGS, checkReviewAllowed } from '../../src/domain/reviews'
 import { env } from '../../src/lib/env'
-import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../../src/lib/errors'
-import { parseId } from '../../src/lib/ids'
+import { badRequest, conflict, forbidden, notFound, refused, unauthorized } from '../../src/lib/errors'
+import { parseId, sameId } from '../../src/domain/ids'
 import { toStayDate } from '../../src/lib/stayDateField'
 import { lockBookingReviews } from '../../src/services/reviews'
 
@@ -32,9 +32,8 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
     req,
   })
   if (!booking) throw notFound('Booking not found.', { field: 'booking' })
-  const userId = Number(req.user.id)
-  const isGuest = parseId(booking.guest) === userId
-  const isHost = parseId(booking.host) === userId
+  const isGuest = sameId(booking.guest, req.user)
+  const isHost = sameId(booking.host, req.user)
   if (!isGuest && !isHost) throw forbidden('You can only review stays you were part of.')
   const refusal = checkReviewAllowed({
     subject,
@@ -45,7 +44,7 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
     now: new Date(),
     windowDays: env.REVIEW_WINDOW_DAYS,
   })
-  if (refusal) throw new HttpError(refusal.status, refusal.message, refusal.status === 422 ? { code: 'REVIEW_WINDOW_CLOSED' } : {})
+  if (refusal) throw refused(refusal)
 
   const existing = await req.payload.count({
     collection: 'reviews',
@@ -68,7 +67,7 @@ export const prepareReview: CollectionBeforeChangeHook = async ({ data, operatio
     booking: bookingId,
     subject,
     property: parseId(booking.property),
-    author: userId,
+    author: Number(req.user.id),
     status: 'pending',
     publishedAt: null,
     subRatings: subject === 'property' ? data.subRatings : undefined,

@@ -1,7 +1,7 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
 import type { Booking } from '../../src/payload-types'
-import { parseId } from '../../src/lib/ids'
+import { parseId } from '../../src/domain/ids'
 import { publishPendingReviews, scheduleReveal } from '../../src/services/reviews'
 
 /**
@@ -19,7 +19,7 @@ export const revealWhenBothIn: CollectionAfterChangeHook = async ({ doc, operati
     return { ...doc, status: published.status, publishedAt: published.publishedAt }
   }
   const booking = (await req.payload.findByID({ collection: 'bookings', id: bookingId, depth: 0, overrideAccess: true, req })) as Booking
-  await scheduleReveal(req, booking).catch((error: unknown) =>
+  await scheduleReveal(booking).catch((error: unknown) =>
     req.payload.logger.warn({ err: error, bookingId: booking.id, msg: 'could not schedule the review reveal; the sweep will do it' }),
   )
   return doc

@@ -2,7 +2,7 @@ import type { CollectionBeforeOperationHook, CollectionConfig, FlattenedField } 
 
 import { type WithRoles, isStaffUser } from '../../src/domain/roles'
 import { MAX_DATA_DEPTH, checkDataShape, deeperThan, findNul, isPlainObject } from '../../src/lib/dataShape'
-import { INT4_MAX, isIdValue } from '../../src/lib/ids'
+import { INT4_MAX, isIdValue } from '../../src/domain/ids'
 import { ValidationError } from 'payload'
 
 import { badRequest, notFound } from '../../src/lib/errors'

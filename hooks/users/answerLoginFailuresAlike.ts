@@ -34,7 +34,7 @@ export const answerLoginFailuresAlike: CollectionBeforeOperationHook = async ({ 
   }
   if (lockedUntil(user) > Date.now()) {
     await spendPasswordCheck(password)
-    await tellOwnerOfLock(req, user.id, lockedUntil(user))
+    await tellOwnerOfLock(req.payload, user.id, lockedUntil(user))
     throw new AuthenticationError(req.t)
   }
   if ((user.loginAttempts ?? 0) + 1 >= MAX_LOGIN_ATTEMPTS && !(await passwordMatches(password, user.hash, user.salt))) {
@@ -46,7 +46,7 @@ export const answerLoginFailuresAlike: CollectionBeforeOperationHook = async ({ 
       req,
     })) as Credentials | null
     if (after && lockedUntil(after) > Date.now()) {
-      await tellOwnerOfLock(req, user.id, lockedUntil(after))
+      await tellOwnerOfLock(req.payload, user.id, lockedUntil(after))
     }
     throw new AuthenticationError(req.t)
   }
@@ -68,7 +68,7 @@ export const tellOwnerOfLockAfterError: AfterErrorHook = async ({ error, req }) 
   if (!(original instanceof LockedAuth) || typeof userId !== 'number') return undefined
   try {
     const user = (await req.payload.db.findOne({ collection: 'users', where: { id: { equals: userId } } })) as Credentials | null
-    if (user && lockedUntil(user) > Date.now()) await tellOwnerOfLock(req, userId, lockedUntil(user))
+    if (user && lockedUntil(user) > Date.now()) await tellOwnerOfLock(req.payload, userId, lockedUntil(user))
   } catch (lookupError) {
     req.payload.logger.error({ err: lookupError, msg: 'lock notice could not be queued' })
   }

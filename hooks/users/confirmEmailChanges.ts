@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { type CollectionAfterChangeHook, type CollectionBeforeOperationHook, ValidationError } from 'payload'
 
 import { EMAIL_CHANGE_TTL_MS, normalizeEmail } from '../../src/domain/accountRules'
+import { sameId } from '../../src/domain/ids'
 import { isAdminUser } from '../../src/domain/roles'
 import { badRequest } from '../../src/lib/errors'
 import { enqueueAccountMailQuietly, fingerprint } from '../../src/services/accountMail'
@@ -36,7 +37,7 @@ export const confirmEmailChanges: CollectionBeforeOperationHook = async ({ args,
   const target = (await req.payload.db.findOne({ collection: collection.slug, where: { id: { equals: update.id } }, req })) as Stored | null
   // No such account, or not the caller's: Payload's own checks answer (404, 403).
   if (!target || !req.user) return args
-  const isOwn = String(req.user.id) === String(target.id)
+  const isOwn = sameId(req.user, target)
   if (!isOwn) return args
 
   const newEmail = normalizeEmail(data.email)
@@ -66,9 +67,9 @@ export const confirmEmailChanges: CollectionBeforeOperationHook = async ({ args,
     req,
     returning: false,
   })
-  await enqueueAccountMailQuietly(req, { kind: 'confirm-email-change', userId: target.id }, fingerprint(token))
+  await enqueueAccountMailQuietly(req.payload, { kind: 'confirm-email-change', userId: target.id }, fingerprint(token))
   await enqueueAccountMailQuietly(
-    req,
+    req.payload,
     { kind: 'email-change-requested', userId: target.id, oldEmail: target.email, newEmail },
     fingerprint(token),
   )
@@ -79,7 +80,7 @@ export const confirmEmailChanges: CollectionBeforeOperationHook = async ({ args,
 export const announceEmailChange: CollectionAfterChangeHook = async ({ doc, operation, previousDoc, req }) => {
   if (operation !== 'update' || !previousDoc?.email || !doc.email || previousDoc.email === doc.email) return doc
   await enqueueAccountMailQuietly(
-    req,
+    req.payload,
     { kind: 'email-changed', userId: doc.id, oldEmail: previousDoc.email, newEmail: doc.email },
     fingerprint(`${previousDoc.email}>${doc.email}@${doc.updatedAt}`),
   )

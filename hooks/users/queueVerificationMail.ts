@@ -17,6 +17,6 @@ export const disableInlineVerificationMail: CollectionBeforeOperationHook = ({ a
 /** Every new unverified account (staff-made, the admin panel's, the Local API's) gets its link by the queue. */
 export const queueVerificationMail: CollectionAfterChangeHook = async ({ doc, operation, req }) => {
   if (operation !== 'create' || doc._verified || req.context[VERIFICATION_MAIL_QUEUED_BY_CALLER]) return doc
-  await enqueueAccountMailQuietly(req, { kind: 'verify-email', userId: doc.id }, Date.parse(doc.createdAt))
+  await enqueueAccountMailQuietly(req.payload, { kind: 'verify-email', userId: doc.id }, Date.parse(doc.createdAt))
   return doc
 }

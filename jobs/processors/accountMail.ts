@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 
 import type { User } from '../../src/payload-types'
 import { env } from '../../src/lib/env'
-import { type MailMessage, accountMail, passwordResetEmail, verificationEmail } from '../../src/services/mailTemplates'
+import { type MailMessage, accountMail, passwordResetEmail, verificationEmail } from '../../src/mail/templates'
 import { fingerprint } from '../../src/services/accountMail'
 import { LOCK_TIME_MS } from '../../src/domain/accountRules'
 import type { MailJobs } from '../../src/jobs/registry'

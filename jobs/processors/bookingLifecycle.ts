@@ -1,5 +1,6 @@
 import { type Payload, createLocalReq } from 'payload'
 
+import { decideExpire } from '../../src/domain/bookingActions'
 import { bookingRef } from '../../src/domain/payments'
 import { reviewWindowClosesAt } from '../../src/domain/reviews'
 import { utcDate } from '../../src/domain/stayDates'
@@ -28,14 +29,9 @@ async function expire(
   const req = await createLocalReq({}, payload)
   let early = false
   const doc = await applyTransition(req, bookingId, (booking) => {
-    if (booking.status !== waiting || !booking.holdExpiresAt) return null
-    // The job is for one particular hold; a newer hold has its own job.
-    if (holdExpiresAt && Date.parse(booking.holdExpiresAt) !== Date.parse(holdExpiresAt)) return null
-    if (Date.parse(booking.holdExpiresAt) > Date.now()) {
-      early = true
-      return null
-    }
-    return { to: 'expired' }
+    const decision = decideExpire({ booking, waiting, holdExpiresAt, now: new Date() })
+    early = decision === 'not-due'
+    return decision === 'not-due' ? null : decision
   })
   // A clock a little behind Redis's: let BullMQ retry shortly rather than leave the hold open.
   if (early) throw new NotDueYet(`booking ${bookingId}: hold not over yet`)

@@ -1,5 +1,7 @@
 import type { FieldAccess } from 'payload'
 
+import { sameId } from '../domain/ids'
+
 /**
  * Field access on the users collection: true only when the document is the caller's own. Without a
  * document (e.g. a `where` on this field) it is false, so nobody can search others by it.
@@ -7,5 +9,5 @@ import type { FieldAccess } from 'payload'
 export const isSelfField: FieldAccess = ({ req: { user }, doc, id }) => {
   if (!user) return false
   const docId = (doc as { id?: number | string } | undefined)?.id ?? id
-  return docId !== undefined && String(docId) === String(user.id)
+  return sameId(docId, user)
 }

@@ -6,7 +6,7 @@ import { CURRENCY_CODES } from '../domain/money'
 import { REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX } from '../domain/reviews'
 import { MAX_RADIUS_KM, MAX_SEARCH_LIMIT, SEARCH_COUNT_CAP, SEARCH_SORTS } from '../domain/searchParams'
 import { isCalendarDate } from '../domain/stayDates'
-import { INT4_MAX } from '../lib/ids'
+import { INT4_MAX } from '../domain/ids'
 
 /**
  * The input and output schemas of Staybase's custom operations (src/contract/operations.ts lists them),

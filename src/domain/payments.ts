@@ -72,6 +72,10 @@ export function derivePaymentStatus(args: {
   return next
 }
 
+/** Whether Stripe's amount is ours: the same minor units of the same currency (Stripe writes currencies in lower case). */
+export const sameMoney = (a: { amount: number; currency: string }, b: { amount: number; currency: string }): boolean =>
+  a.amount === b.amount && a.currency.toUpperCase() === b.currency.toUpperCase()
+
 /** Why we asked Stripe for a refund (stored with the refund and in its metadata). */
 export type RefundKind = 'cancellation' | 'booking_unavailable'
 

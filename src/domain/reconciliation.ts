@@ -1,5 +1,5 @@
 import { describeMoney } from './money'
-import { type IntentState, type PaymentStatus, derivePaymentStatus, isSettled } from './payments'
+import { type IntentState, type PaymentStatus, derivePaymentStatus, isSettled, sameMoney } from './payments'
 
 /**
  * Reconciliation, the pure part: compare what Stripe says (PaymentIntents and refunds of a window)
@@ -60,7 +60,7 @@ export function planReconciliation(input: {
       })
       continue
     }
-    if (intent.amount !== payment.amount || intent.currency.toLowerCase() !== payment.currency.toLowerCase()) {
+    if (!sameMoney(intent, payment)) {
       plan.discrepancies.push({
         kind: 'amount_mismatch',
         stripeObjectId: intent.id,

@@ -7,21 +7,21 @@ const base = { isGuest: true, isHost: false, bookingStatus: 'completed', checkOu
 describe('checkReviewAllowed', () => {
   it('the guest reviews the stay, the host the guest, nobody else either', () => {
     expect(checkReviewAllowed({ ...base, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toBeNull()
-    expect(checkReviewAllowed({ ...base, subject: 'guest', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({ status: 403 })
+    expect(checkReviewAllowed({ ...base, subject: 'guest', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({ kind: 'forbidden' })
     expect(
       checkReviewAllowed({ ...base, isGuest: false, isHost: true, subject: 'guest', now: new Date('2027-03-11T09:00:00Z') }),
     ).toBeNull()
     expect(
       checkReviewAllowed({ ...base, isGuest: false, isHost: true, subject: 'property', now: new Date('2027-03-11T09:00:00Z') }),
-    ).toMatchObject({ status: 403 })
+    ).toMatchObject({ kind: 'forbidden' })
     expect(checkReviewAllowed({ ...base, isGuest: false, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({
-      status: 403,
+      kind: 'forbidden',
     })
   })
 
   it.each(['confirmed', 'cancelled', 'awaiting_payment', 'expired'])('a %s booking cannot be reviewed (409)', (bookingStatus) => {
     expect(checkReviewAllowed({ ...base, bookingStatus, subject: 'property', now: new Date('2027-03-11T09:00:00Z') })).toMatchObject({
-      status: 409,
+      kind: 'conflict',
     })
   })
 
@@ -29,7 +29,11 @@ describe('checkReviewAllowed', () => {
     expect(reviewWindowClosesAt('2027-03-10', 14).toISOString()).toBe('2027-03-25T00:00:00.000Z')
     expect(checkReviewAllowed({ ...base, subject: 'property', now: new Date('2027-03-24T23:59:59Z') })).toBeNull()
     const closed = checkReviewAllowed({ ...base, subject: 'property', now: new Date('2027-03-25T00:00:00Z') })
-    expect(closed).toEqual({ status: 422, message: 'The review window for this stay closed on 2027-03-24 (14 days after check-out).' })
+    expect(closed).toEqual({
+      kind: 'closed',
+      message: 'The review window for this stay closed on 2027-03-24 (14 days after check-out).',
+      code: 'REVIEW_WINDOW_CLOSED',
+    })
   })
 })
 

@@ -1,3 +1,4 @@
+import { type Refusal, refusal } from './refusal'
 import { addDays } from './stayDates'
 
 /** Reviews: who may write what, when, and what a listing's ratings are. Pure. */
@@ -20,8 +21,6 @@ export function reviewWindowClosesAt(checkOut: string, days: number): Date {
   return new Date(`${addDays(checkOut, days + 1)}T00:00:00.000Z`)
 }
 
-export type ReviewRefusal = { status: 403 | 409 | 422; message: string }
-
 /** May this person write this review of this stay now? null = yes. */
 export function checkReviewAllowed(args: {
   subject: ReviewSubject
@@ -31,18 +30,19 @@ export function checkReviewAllowed(args: {
   checkOut: string
   now: Date
   windowDays: number
-}): ReviewRefusal | null {
-  if (args.subject === 'property' && !args.isGuest) return { status: 403, message: 'Only the guest who stayed can review this stay.' }
-  if (args.subject === 'guest' && !args.isHost) return { status: 403, message: "Only the listing's host can review this guest." }
+}): Refusal | null {
+  if (args.subject === 'property' && !args.isGuest) return refusal('forbidden', 'Only the guest who stayed can review this stay.')
+  if (args.subject === 'guest' && !args.isHost) return refusal('forbidden', "Only the listing's host can review this guest.")
   if (args.bookingStatus !== 'completed') {
-    return { status: 409, message: `Reviews open once the stay is completed; this booking is ${args.bookingStatus.replace('_', ' ')}.` }
+    return refusal('conflict', `Reviews open once the stay is completed; this booking is ${args.bookingStatus.replace('_', ' ')}.`)
   }
   const closes = reviewWindowClosesAt(args.checkOut, args.windowDays)
   if (args.now.getTime() >= closes.getTime()) {
-    return {
-      status: 422,
-      message: `The review window for this stay closed on ${addDays(args.checkOut, args.windowDays)} (${args.windowDays} days after check-out).`,
-    }
+    return refusal(
+      'closed',
+      `The review window for this stay closed on ${addDays(args.checkOut, args.windowDays)} (${args.windowDays} days after check-out).`,
+      'REVIEW_WINDOW_CLOSED',
+    )
   }
   return null
 }

@@ -43,14 +43,14 @@ export async function registerAccount(req: PayloadRequest, data: unknown): Promi
       context: { [VERIFICATION_MAIL_QUEUED_BY_CALLER]: true },
     })
     // Committed by now: the worker will find the account.
-    await enqueueAccountMailQuietly(req, { kind: 'verify-email', userId: doc.id }, Date.parse(doc.createdAt))
+    await enqueueAccountMailQuietly(req.payload, { kind: 'verify-email', userId: doc.id }, Date.parse(doc.createdAt))
   } catch (error) {
     if (!isAlreadyRegistered(error, req)) throw error
     const password = (data as { password?: unknown }).password
     await spendPasswordCheck(typeof password === 'string' ? password : '')
     const email = normalizeEmail((data as { email?: unknown }).email)
     const owner = email ? await req.payload.db.findOne<{ id: number }>({ collection: 'users', where: { email: { equals: email } } }) : null
-    if (owner) await enqueueAccountMailQuietly(req, { kind: 'registration-attempt', userId: owner.id }, hourBucket())
+    if (owner) await enqueueAccountMailQuietly(req.payload, { kind: 'registration-attempt', userId: owner.id }, hourBucket())
   }
 }
 
@@ -62,7 +62,7 @@ export async function requestPasswordReset(req: PayloadRequest, rawEmail: unknow
   // Refused before anything is queued: the worker would look the address up (a NUL breaks Postgres).
   if (!isAddressShaped(email)) throw badRequest('The email must be an email address.', { field: 'email' })
   // One request per address and minute is acted on (Payload's minRequestInterval does the same).
-  await enqueueAccountMailQuietly(req, { kind: 'password-reset-request', email }, Math.floor(Date.now() / 60_000))
+  await enqueueAccountMailQuietly(req.payload, { kind: 'password-reset-request', email }, Math.floor(Date.now() / 60_000))
 }
 
 async function readJsonBody(req: PayloadRequest): Promise<Record<string, unknown>> {

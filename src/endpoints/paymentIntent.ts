@@ -1,7 +1,7 @@
 import * as contract from '../contract/operations'
-import { HttpError, conflict, notFound, unauthorized } from '../lib/errors'
-import { parseId } from '../lib/ids'
-import { paymentIntentFor } from '../services/payments'
+import { partyOf, paymentRefusal } from '../domain/bookingActions'
+import { HttpError, notFound, refused, unauthorized } from '../lib/errors'
+import { paymentIntentFor } from '../services/payments/intent'
 import { isStripeError, paymentsConfigured, stripeFailure } from '../services/stripe'
 import { implement, restEndpoint } from './operation'
 
@@ -19,21 +19,12 @@ export const createPaymentIntentOperation = implement({
   notFoundMessage: 'Booking not found.',
   run: async (req, { id }) => {
     const booking = await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, disableErrors: true, req })
-    if (!booking || parseId(booking.guest) !== Number(req.user!.id)) throw notFound('Booking not found.')
-    if (booking.status !== 'awaiting_payment') {
-      throw conflict(
-        booking.status === 'requested'
-          ? 'The host has not accepted this request yet; you can pay once they do.'
-          : `This booking is ${booking.status?.replace('_', ' ')} and cannot be paid.`,
-      )
-    }
-    if (!booking.holdExpiresAt || Date.parse(booking.holdExpiresAt) <= Date.now()) {
-      throw conflict('The hold on these dates has expired; book again to pay.')
-    }
-    if (!booking.quote?.total || !booking.quote.currency) throw conflict('This booking has no price to pay.')
+    if (!booking || partyOf(req.user, booking) !== 'guest') throw notFound('Booking not found.')
+    const refusal = paymentRefusal(booking, new Date())
+    if (refusal) throw refused(refusal)
     if (!paymentsConfigured()) throw new HttpError(503, 'Payments are not configured on this server.')
     try {
-      return await paymentIntentFor(req, booking)
+      return await paymentIntentFor(req.payload, booking)
     } catch (error) {
       throw isStripeError(error) ? stripeFailure(error) : error
     }

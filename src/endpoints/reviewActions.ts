@@ -5,7 +5,7 @@ import * as contract from '../contract/operations'
 import type { ReviewAnswer } from '../contract/types'
 import { isStaffUser } from '../domain/roles'
 import { conflict, forbidden, notFound, unauthorized } from '../lib/errors'
-import { parseId } from '../lib/ids'
+import { parseId, sameId } from '../domain/ids'
 import { lockBookingReviews, recomputeListingRatings } from '../services/reviews'
 import { inTransaction } from '../services/transaction'
 import { atDepth0, implement, restEndpoint } from './operation'
@@ -43,9 +43,9 @@ export const respondToReviewOperation = implement({
         overrideAccess: true,
         req,
       })
-      const isHost = parseId(listing.host) === Number(req.user!.id)
+      const isHost = sameId(listing.host, req.user)
       // Someone who cannot see the review (a pending one is blind, also to the host) learns nothing about it.
-      const canSee = review.status === 'published' || parseId(review.author) === Number(req.user!.id) || isStaffUser(req.user)
+      const canSee = review.status === 'published' || sameId(review.author, req.user) || isStaffUser(req.user)
       if (!canSee) throw notFound('Review not found.')
       if (!isHost || review.subject !== 'property') throw forbidden("Only the listing's host can respond to a review of it.")
       if (review.status !== 'published') throw conflict('Only published reviews can be answered.')

@@ -4,7 +4,8 @@ import path from 'node:path'
 import { APIError, AuthenticationError, Forbidden, LockedAuth, NotFound, ValidationError } from 'payload'
 
 import { acceptedMediaType, graphqlStatus } from './graphqlGuard'
-import { ERROR_STATUS, HttpError, defaultCode } from './errors'
+import type { Refusal } from '../domain/refusal'
+import { ERROR_STATUS, HttpError, defaultCode, refused } from './errors'
 import {
   SIGN_IN_FIRST,
   allowedMethods,
@@ -209,5 +210,22 @@ describe('database guarantees met by a write that raced past the pre-checks', ()
     ['another exclusion constraint is a bug', pg('23P01', 'something_else'), { code: 'INTERNAL_ERROR', status: 500 }],
   ])('%s', (_, error, expected) => {
     expect(describeError(error)).toMatchObject(expected)
+  })
+})
+
+describe('refused: the one mapping of a domain refusal to HTTP', () => {
+  it.each([
+    [{ kind: 'forbidden', message: 'No.' }, 403, 'FORBIDDEN'],
+    [{ kind: 'conflict', message: 'Not now.' }, 409, 'CONFLICT'],
+    [{ kind: 'closed', message: 'Too late.' }, 422, 'UNPROCESSABLE'],
+    [{ kind: 'conflict', message: 'Not from here.', code: 'INVALID_TRANSITION' }, 409, 'INVALID_TRANSITION'],
+    [{ kind: 'conflict', message: 'Twice.', code: 'ALREADY_REVIEWED' }, 409, 'ALREADY_REVIEWED'],
+    [{ kind: 'closed', message: 'Window closed.', code: 'REVIEW_WINDOW_CLOSED' }, 422, 'REVIEW_WINDOW_CLOSED'],
+    // A code that does not belong to the kind's status is not sent with the wrong status.
+    [{ kind: 'forbidden', message: 'Mismatch.', code: 'REVIEW_WINDOW_CLOSED' }, 403, 'FORBIDDEN'],
+  ] as [Refusal, number, string][])('%o → %i %s', (refusal, status, code) => {
+    const error = refused(refusal)
+    expect(error).toBeInstanceOf(HttpError)
+    expect({ status: error.status, code: error.code, message: error.message }).toEqual({ status, code, message: refusal.message })
   })
 })

@@ -1,5 +1,7 @@
 import { APIError } from 'payload'
 
+import type { Refusal, RefusalCode, RefusalKind } from '../domain/refusal'
+
 /**
  * Stable error codes a frontend can switch on, each with the HTTP status it answers with. Every error
  * answer of the API carries one (`errors[].code` on REST, `extensions.code` on GraphQL; see
@@ -81,6 +83,20 @@ export const notFound = (message: string, options?: HttpErrorOptions) => new Htt
 export const conflict = (message: string, options?: HttpErrorOptions) => new HttpError(409, message, options)
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new HttpError(429, message, { code: 'RATE_LIMITED', data: { retryAfterSeconds } })
+
+const REFUSAL_STATUS: Record<RefusalKind, number> = { forbidden: 403, conflict: 409, closed: 422 }
+// Every code a domain rule may name is one of the API's codes, with its kind's status.
+const REFUSAL_CODES = {
+  INVALID_TRANSITION: 'conflict',
+  ALREADY_REVIEWED: 'conflict',
+  REVIEW_WINDOW_CLOSED: 'closed',
+} as const satisfies Record<RefusalCode & ErrorCode, RefusalKind>
+
+/** The answer to a domain rule's refusal (src/domain/refusal.ts): the one mapping of its kind to HTTP. */
+export function refused(refusal: Refusal): HttpError {
+  const code = refusal.code && REFUSAL_CODES[refusal.code] === refusal.kind ? refusal.code : undefined
+  return new HttpError(REFUSAL_STATUS[refusal.kind], refusal.message, code ? { code } : {})
+}
 
 /** What a database error looks like once Drizzle and Payload have wrapped it (pg's fields, Payload's data). */
 export type WrappedDbError = { code?: string; constraint?: string; cause?: unknown; data?: { errors?: { path?: string }[] } }

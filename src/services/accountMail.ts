@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import type { PayloadRequest } from 'payload'
+import type { Payload } from 'payload'
 
 import { type AccountMailJob, MAIL_QUEUE, accountMailJobId } from '../jobs/registry'
 import { enqueue } from './queue'
@@ -23,10 +23,10 @@ export async function enqueueAccountMail(job: AccountMailJob, discriminator: str
  * For triggers inside requests: the request's answer must not depend on Redis (nor reveal anything by
  * failing), so a failed enqueue is logged, never thrown.
  */
-export async function enqueueAccountMailQuietly(req: PayloadRequest, job: AccountMailJob, discriminator: string | number): Promise<void> {
+export async function enqueueAccountMailQuietly(payload: Payload, job: AccountMailJob, discriminator: string | number): Promise<void> {
   try {
     await enqueueAccountMail(job, discriminator)
   } catch (error) {
-    req.payload.logger.error({ err: error, kind: job.kind, msg: 'account mail could not be queued' })
+    payload.logger.error({ err: error, kind: job.kind, msg: 'account mail could not be queued' })
   }
 }

@@ -1,20 +1,23 @@
 import { sql } from '@payloadcms/db-postgres'
 import type { Payload, PayloadRequest } from 'payload'
 
-import type { Booking } from '../payload-types'
+import type { Transition } from '../domain/bookingActions'
 import { type BookingStatus, checkTransition } from '../domain/bookingStatus'
-import { conflict } from '../lib/errors'
-import { parseId } from '../lib/ids'
+import { type Refusal, isRefusal } from '../domain/refusal'
+import { refused } from '../lib/errors'
+import type { Booking } from '../payload-types'
+import { parseId } from '../domain/ids'
 import { lockListingCalendar } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
 import { inTransaction } from './transaction'
 
-export type Decision = { to: BookingStatus; data?: Partial<Booking> } | null
+/** What `decide` answers: the transition to make, a refusal (answered as an error), or null: nothing to do. */
+export type Decision = Transition | Refusal | null
 
 /**
  * The one way a booking changes state, for endpoints and jobs alike: in one transaction, under the
- * listing's calendar lock, re-read the booking, let `decide` look at its current state (null = nothing to
- * do), check the state machine, write. Two actors racing (a guest cancelling while the hold expires)
+ * listing's calendar lock, re-read the booking, let `decide` look at its current state (a rule of
+ * src/domain/bookingActions.ts; null = nothing to do), check the state machine, write. Two actors racing (a guest cancelling while the hold expires)
  * are serialised, and the second sees the first one's result.
  */
 export async function applyTransition(
@@ -29,8 +32,9 @@ export async function applyTransition(
     const booking = (await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, req })) as Booking
     const decision = decide(booking)
     if (!decision) return null
+    if (isRefusal(decision)) throw refused(decision)
     const allowed = checkTransition(booking.status as BookingStatus, decision.to)
-    if (!allowed.ok) throw conflict(allowed.message, { code: 'INVALID_TRANSITION' })
+    if (!allowed.ok) throw refused({ kind: 'conflict', message: allowed.message, code: 'INVALID_TRANSITION' })
     return req.payload.update({
       collection: 'bookings',
       id,

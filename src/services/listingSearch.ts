@@ -149,7 +149,7 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
       ORDER BY pr."order" LIMIT 1
     ) cover ON true
     ORDER BY ${order('hit')}`
-  const count = sql`SELECT count(*)::int AS total FROM (SELECT 1 FROM properties p WHERE ${filters} LIMIT ${SEARCH_COUNT_CAP + 1}) matching`
+  const count = sql`SELECT count(*)::int AS matches FROM (SELECT 1 FROM properties p WHERE ${filters} LIMIT ${SEARCH_COUNT_CAP + 1}) matching`
   return { query, count }
 }
 
@@ -173,7 +173,7 @@ export async function searchListings(payload: Payload, c: SearchCriteria): Promi
   const skip = c.after ? null : (c.page - 1) * c.limit
   let counted: number
   if (!more && skip !== null && (rows.length > 0 || skip === 0)) counted = skip + rows.length
-  else counted = Number((await executor.execute(count)).rows[0]?.total ?? 0)
+  else counted = Number((await executor.execute(count)).rows[0]?.matches ?? 0)
   const totalDocsExact = counted <= SEARCH_COUNT_CAP
   const last = rows[rows.length - 1]
   return { rows, totalDocs: Math.min(counted, SEARCH_COUNT_CAP), totalDocsExact, next: more && last ? keyOf(c.sort, last) : null }

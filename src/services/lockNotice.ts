@@ -1,4 +1,4 @@
-import type { PayloadRequest } from 'payload'
+import type { Payload } from 'payload'
 
 import { env } from '../lib/env'
 import { enqueueAccountMailQuietly } from './accountMail'
@@ -13,7 +13,7 @@ import { sharedRedis } from './redis'
  */
 const CLAIM_SLACK_MS = 1_000
 
-export async function tellOwnerOfLock(req: PayloadRequest, userId: number, lockUntil: number): Promise<void> {
+export async function tellOwnerOfLock(payload: Payload, userId: number, lockUntil: number): Promise<void> {
   const ttl = lockUntil - Date.now() + CLAIM_SLACK_MS
   if (ttl <= CLAIM_SLACK_MS) return
   let first = true
@@ -22,5 +22,5 @@ export async function tellOwnerOfLock(req: PayloadRequest, userId: number, lockU
   } catch {
     // Redis is down: fall through to the (quiet) enqueue, which fails the same way and logs it.
   }
-  if (first) await enqueueAccountMailQuietly(req, { kind: 'account-locked', userId }, lockUntil)
+  if (first) await enqueueAccountMailQuietly(payload, { kind: 'account-locked', userId }, lockUntil)
 }

@@ -10,7 +10,7 @@ import { utcDate } from '../domain/stayDates'
 import { stayProblem } from '../domain/stayRules'
 import { env } from '../lib/env'
 import { HttpError, badRequest, conflict, forbidden, notFound, unauthorized } from '../lib/errors'
-import { parseId } from '../lib/ids'
+import { parseId, sameId } from '../domain/ids'
 import { requireStayDate } from '../lib/stayDateField'
 import { LISTING_COLUMNS, listingDocument } from '../listingDocument'
 import { ACCOUNT_JSON, type AccountRow } from './bookingAnswer'
@@ -79,7 +79,7 @@ export async function decideNewBooking(
   const context = await readBookingContext(req, propertyId, Number(req.user.id))
   if (!context) throw notFound('This listing does not exist or is not published.', { field: 'property' })
   const { listing } = context
-  if (String(listing.host) === String(req.user.id)) throw forbidden('Hosts cannot book their own listings.')
+  if (sameId(listing.host, req.user)) throw forbidden('Hosts cannot book their own listings.')
 
   const checkIn = requireStayDate(collection, 'checkIn', data.checkIn)
   const checkOut = requireStayDate(collection, 'checkOut', data.checkOut)

@@ -6,7 +6,7 @@ import type { Booking, Review } from '../payload-types'
 import { bookingRef } from '../domain/payments'
 import { type ListingRatings, type RatedReview, SUB_RATINGS, type SubRating, listingRatings, reviewWindowClosesAt } from '../domain/reviews'
 import { env } from '../lib/env'
-import { parseId } from '../lib/ids'
+import { parseId } from '../domain/ids'
 import { toStayDate } from '../lib/stayDateField'
 import { bumpAfterCommit, deps } from './cache'
 import { enqueue } from './queue'
@@ -112,7 +112,7 @@ export async function publishPendingReviews(req: PayloadRequest, bookingId: numb
 }
 
 /** The job that reveals a lone review when the window closes (deterministic id per booking). */
-export async function scheduleReveal(req: PayloadRequest, booking: Booking): Promise<void> {
+export async function scheduleReveal(booking: Booking): Promise<void> {
   const runAt = reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS)
   await enqueue(
     BOOKING_LIFECYCLE_QUEUE,

@@ -41,7 +41,6 @@ export async function listAll<T>(list: AsyncIterable<T>): Promise<T[]> {
 
 /** Stripe's own currencies are lower case; ours are ISO upper case. */
 export const toStripeCurrency = (currency: string) => currency.toLowerCase()
-export const fromStripeCurrency = (currency: string) => currency.toUpperCase()
 
 /** Stripe's SDK errors all carry a `type` starting with "Stripe". */
 export const isStripeError = (error: unknown): error is Error & { type: string; statusCode?: number } =>

@@ -15,3 +15,13 @@ export function parseId(value: unknown): number | null {
   const text = String(raw)
   return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : null
 }
+
+/**
+ * Whether two references name the same document: ids, numeric strings or populated documents, read as
+ * parseId reads them. The one ownership check ("is this user the booking's guest? the listing's
+ * host?"): `sameId(booking.guest, req.user)`. Nothing (null, undefined, a non-id) is never the same.
+ */
+export function sameId(a: unknown, b: unknown): boolean {
+  const left = parseId(a)
+  return left !== null && left === parseId(b)
+}
