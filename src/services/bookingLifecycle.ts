@@ -1,5 +1,5 @@
 import { sql } from '@payloadcms/db-postgres'
-import type { Payload, PayloadRequest } from 'payload'
+import type { Payload } from 'payload'
 
 import type { Transition } from '../domain/bookingActions'
 import { type BookingStatus, checkTransition } from '../domain/bookingStatus'
@@ -9,7 +9,7 @@ import type { Booking } from '../payload-types'
 import { parseId } from '../domain/ids'
 import { lockListingCalendar } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
-import { inTransaction } from './transaction'
+import { type ReqInTransaction, inTransaction } from './transaction'
 
 /** What `decide` answers: the transition to make, a refusal (answered as an error), or null: nothing to do. */
 export type Decision = Transition | Refusal | null
@@ -21,7 +21,7 @@ export type Decision = Transition | Refusal | null
  * are serialised, and the second sees the first one's result.
  */
 export async function applyTransition(
-  req: PayloadRequest,
+  req: ReqInTransaction,
   id: number | string,
   decide: (booking: Booking) => Decision,
 ): Promise<Booking | null> {

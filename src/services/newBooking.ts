@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 
 import { sql } from '@payloadcms/db-postgres'
-import type { PayloadRequest, SanitizedCollectionConfig } from 'payload'
+import type { SanitizedCollectionConfig } from 'payload'
 
 import type { Booking } from '../payload-types'
 import { isCurrency } from '../domain/money'
@@ -17,6 +17,7 @@ import { ACCOUNT_JSON, type AccountRow } from './bookingAnswer'
 import { type KeyClaim, createdMark } from './idempotency'
 import { listingCalendarLock } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
+import type { ReqInTransaction } from './transaction'
 
 /**
  * A new booking: what the server decides about it (`decideNewBooking`, shared by the collection's
@@ -55,7 +56,7 @@ export type BookingContext = {
  * One statement: the listing (only when published) and the accounts of the guest and the listing's
  * host, with their roles and sessions — what the booking is decided from and what its answer embeds.
  */
-async function readBookingContext(req: PayloadRequest, propertyId: number, guestId: number): Promise<BookingContext | null> {
+async function readBookingContext(req: ReqInTransaction, propertyId: number, guestId: number): Promise<BookingContext | null> {
   const db = await sqlExecutor(req.payload, req)
   const { rows } = await db.execute(sql`
     SELECT ${sql.raw(LISTING_COLUMNS)},
@@ -68,7 +69,7 @@ async function readBookingContext(req: PayloadRequest, propertyId: number, guest
 }
 
 export async function decideNewBooking(
-  req: PayloadRequest,
+  req: ReqInTransaction,
   collection: SanitizedCollectionConfig,
   data: { property?: unknown; checkIn?: unknown; checkOut?: unknown; guests?: unknown },
 ): Promise<{ booking: NewBooking; context: BookingContext }> {
@@ -125,7 +126,7 @@ const arrayRowId = () =>
  * never has two in-flight inserts waiting on each other (a 40P01 deadlock).
  */
 export async function insertBooking(
-  req: PayloadRequest,
+  req: ReqInTransaction,
   booking: NewBooking,
   client: { guests: number; messageToHost: string | null },
   /** The Idempotency-Key claim this booking answers, marked with the booking in the same statement. */

@@ -1,8 +1,8 @@
 import { sql } from '@payloadcms/db-postgres'
 import type { SQL } from '@payloadcms/db-postgres/drizzle'
-import type { PayloadRequest } from 'payload'
 
 import { advisoryXactLock, lockUntilCommit, sqlExecutor } from './sqlExecutor'
+import type { ReqInTransaction } from './transaction'
 
 /**
  * The calendar of a listing lives in one table, `stay_reservations` (see the bookings migration): a
@@ -13,7 +13,7 @@ import { advisoryXactLock, lockUntilCommit, sqlExecutor } from './sqlExecutor'
  * so a conflict is reported as a clear 409 from our own code); the constraint stays the guarantee.
  */
 
-const db = (req: PayloadRequest) => sqlExecutor(req.payload, req)
+const db = (req: ReqInTransaction) => sqlExecutor(req.payload, req)
 
 const LISTING_CALENDAR = 'staybase:listing-calendar'
 
@@ -23,7 +23,7 @@ const LISTING_CALENDAR = 'staybase:listing-calendar'
  * inside the exclusion constraint's check, and PostgreSQL aborts one with a deadlock (40P01) a second
  * later instead of answering 23P01.
  */
-export async function lockListingCalendar(req: PayloadRequest, propertyId: number): Promise<void> {
+export async function lockListingCalendar(req: ReqInTransaction, propertyId: number): Promise<void> {
   await lockUntilCommit(req, LISTING_CALENDAR, propertyId)
 }
 
@@ -32,7 +32,7 @@ export const listingCalendarLock = (propertyId: number): SQL => advisoryXactLock
 
 /** Whether any active booking or block of the listing overlaps [checkIn, checkOut). */
 export async function isBooked(
-  req: PayloadRequest,
+  req: ReqInTransaction,
   propertyId: number,
   checkIn: string,
   checkOut: string,
@@ -50,7 +50,7 @@ export async function isBooked(
 
 /** The reserved night ranges ([start, end) calendar dates) of a listing that touch [from, to). */
 export async function reservedRanges(
-  req: PayloadRequest,
+  req: ReqInTransaction,
   propertyId: number,
   from: string,
   to: string,
@@ -62,7 +62,7 @@ export async function reservedRanges(
 }
 
 /** After a listing changed hands: its bookings and blocks follow (same transaction as the change). */
-export async function reassignListingHost(req: PayloadRequest, propertyId: number, hostId: number): Promise<void> {
+export async function reassignListingHost(req: ReqInTransaction, propertyId: number, hostId: number): Promise<void> {
   const executor = await db(req)
   await executor.execute(sql`UPDATE bookings SET host_id = ${hostId} WHERE property_id = ${propertyId}`)
   await executor.execute(sql`UPDATE availability_blocks SET host_id = ${hostId} WHERE property_id = ${propertyId}`)

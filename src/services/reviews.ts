@@ -1,5 +1,4 @@
 import { sql } from '@payloadcms/db-postgres/drizzle'
-import type { PayloadRequest } from 'payload'
 
 import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../jobs/registry'
 import type { Booking, Review } from '../payload-types'
@@ -11,6 +10,7 @@ import { toStayDate } from '../lib/stayDateField'
 import { bumpAfterCommit, deps } from './cache'
 import { enqueue } from './queue'
 import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
+import type { ReqInTransaction } from './transaction'
 
 /**
  * Reviews after they are written: the blind reveal (both sides in, or the window closed) and the
@@ -19,7 +19,7 @@ import { lockUntilCommit, sqlExecutor } from './sqlExecutor'
  */
 
 /** One review change at a time per booking: two sides submitting at once both see each other. */
-export async function lockBookingReviews(req: PayloadRequest, bookingId: number): Promise<void> {
+export async function lockBookingReviews(req: ReqInTransaction, bookingId: number): Promise<void> {
   await lockUntilCommit(req, 'staybase:booking-reviews', bookingId)
 }
 
@@ -27,7 +27,7 @@ const num = (value: unknown): number | null => (value === null || value === unde
 
 /** The ratings in the listing's live row. */
 export async function currentListingRatings(
-  req: PayloadRequest,
+  req: ReqInTransaction,
   propertyId: number,
 ): Promise<Pick<ListingRatings, 'ratingAverage' | 'reviewCount' | 'ratingBreakdown'> | null> {
   // FOR UPDATE: a review published between this read and the caller's write waits for it (and the
@@ -53,7 +53,7 @@ export async function currentListingRatings(
 }
 
 /** Recompute a listing's ratings from its published reviews of stays, and store them. */
-export async function recomputeListingRatings(req: PayloadRequest, propertyId: number): Promise<ListingRatings> {
+export async function recomputeListingRatings(req: ReqInTransaction, propertyId: number): Promise<ListingRatings> {
   const db = await sqlExecutor(req.payload, req)
   // One recomputation per listing at a time: two stays of one listing published or hidden at once
   // must not each compute from a view without the other's change and overwrite each other.
@@ -86,7 +86,7 @@ export async function recomputeListingRatings(req: PayloadRequest, propertyId: n
 }
 
 /** Publish a booking's pending reviews (both sides in, or the window closed), then the listing's ratings. */
-export async function publishPendingReviews(req: PayloadRequest, bookingId: number): Promise<number> {
+export async function publishPendingReviews(req: ReqInTransaction, bookingId: number): Promise<number> {
   const { docs } = await req.payload.find({
     collection: 'reviews',
     where: { and: [{ booking: { equals: bookingId } }, { status: { equals: 'pending' } }] },

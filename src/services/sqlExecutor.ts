@@ -1,5 +1,7 @@
 import type { Payload, PayloadRequest } from 'payload'
 
+import type { ReqInTransaction } from './transaction'
+
 import { type SQL, sql } from '@payloadcms/db-postgres/drizzle'
 
 export type SqlExecutor = { execute: (query: SQL) => Promise<{ rows: Record<string, unknown>[] }> }
@@ -30,7 +32,7 @@ export async function openTransactionID(req: TransactionRequest): Promise<string
  * A transaction-scoped advisory lock on (namespace, id): held until the request's transaction ends.
  * Each namespace names one kind of serialisation (a listing's calendar, a booking's payment, …).
  */
-export async function lockUntilCommit(req: PayloadRequest, namespace: string, id: number): Promise<void> {
+export async function lockUntilCommit(req: ReqInTransaction, namespace: string, id: number): Promise<void> {
   await (await sqlExecutor(req.payload, req)).execute(sql`SELECT ${advisoryXactLock(namespace, id)}`)
 }
 

@@ -5,6 +5,7 @@ import { type RefundOwed, type RefundOwedInput, refundOwed } from '../../domain/
 import { env } from '../../lib/env'
 import type { Booking, Payment } from '../../payload-types'
 import { lockUntilCommit } from '../sqlExecutor'
+import type { ReqInTransaction } from '../transaction'
 
 /**
  * Payments as stored: finding them, the lock that serialises their changes, and what a booking is owed
@@ -13,7 +14,7 @@ import { lockUntilCommit } from '../sqlExecutor'
  */
 
 /** One payment change at a time per booking: creating its intent, syncing it, refunding it. */
-export async function lockBookingPayment(req: PayloadRequest, bookingId: number): Promise<void> {
+export async function lockBookingPayment(req: ReqInTransaction, bookingId: number): Promise<void> {
   await lockUntilCommit(req, 'staybase:booking-payment', bookingId)
 }
 
