@@ -1,6 +1,6 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto'
 
-import pg from 'pg'
+import type pg from 'pg'
 
 import { addDays } from '../../src/domain/stayDates'
 import { MAX_DAYS_AHEAD } from '../../src/domain/stayRules'

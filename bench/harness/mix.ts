@@ -18,10 +18,13 @@ export function mulberry32(seed: number): () => number {
 }
 
 export function zipf<T>(items: readonly T[], s: number, random: () => number): () => T {
-  const weights = items.map((_, i) => 1 / Math.pow(i + 1, s))
+  const weights = items.map((_, i) => 1 / (i + 1) ** s)
   const cumulative: number[] = []
   let sum = 0
-  for (const w of weights) cumulative.push((sum += w))
+  for (const w of weights) {
+    sum += w
+    cumulative.push(sum)
+  }
   return () => {
     const x = random() * sum
     let lo = 0

@@ -142,7 +142,7 @@ function hostSizes(rng: Rng, listings: number): number[] {
   const sizes: number[] = [Math.min(50, listings)]
   let total = sizes[0]
   while (total < listings) {
-    const size = Math.min(50, listings - total, Math.max(1, Math.floor(Math.pow(1 - rng.next(), -1 / 1.6))))
+    const size = Math.min(50, listings - total, Math.max(1, Math.floor((1 - rng.next()) ** (-1 / 1.6))))
     sizes.push(size)
     total += size
   }

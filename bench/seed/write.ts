@@ -4,14 +4,12 @@
  * amenities and photo relations, one published version per listing — and an earlier draft for some —
  * bookings with their per-night quote rows, payments and refunds, blocks, reviews).
  */
-import type pg from 'pg'
-
 import { quoteStay } from '../../src/domain/pricing'
 import { refundAmount } from '../../src/domain/refunds'
 import { fromDayNumber } from '../../src/domain/stayDates'
 import { slugify } from '../../src/domain/slug'
 import { paragraphs } from '../../scripts/seed/lexical'
-import { BufferedWriter, CopyWriter, NULL, bool, num, text, ts } from './copy'
+import { type BufferedWriter, type CopyWriter, NULL, bool, num, text, ts } from './copy'
 import { type Listing, type Plan, S, STATUS, ratingsOf } from './plan'
 import { createRng } from './rng'
 import {

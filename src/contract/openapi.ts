@@ -488,8 +488,9 @@ export function operationPath(operation: Operation, doc: OpenApiDocument) {
     },
     'x-graphql': operation.operationId,
   }
-  const item = (doc.paths[operation.path] ??= {})
+  const item = doc.paths[operation.path] ?? {}
   item[operation.method] = entry
+  doc.paths[operation.path] = item
 }
 
 const ERROR_SCHEMA: JsonSchema = {
@@ -555,6 +556,12 @@ export async function buildOpenApiDocument(config: SanitizedConfig, operations: 
   // A custom operation on a generated route (e.g. POST /api/bookings with Idempotency-Key) replaces it.
   for (const operation of operations) operationPath(operation, doc)
   const tags = new Set(doc.tags.map((t) => t.name))
-  for (const operation of operations) for (const tag of operation.tags) if (!tags.has(tag)) tags.add(tag), doc.tags.push({ name: tag })
+  for (const operation of operations) {
+    for (const tag of operation.tags) {
+      if (tags.has(tag)) continue
+      tags.add(tag)
+      doc.tags.push({ name: tag })
+    }
+  }
   return doc
 }

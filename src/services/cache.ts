@@ -233,12 +233,14 @@ export async function bumpVersions(depNames: readonly string[]): Promise<void> {
   } catch (error) {
     redisError(error, 'invalidation', { distrust: true })
     for (const dep of depNames) unbumped.add(dep)
-    bumpRetry ??= setTimeout(() => {
-      bumpRetry = null
-      const retry = [...unbumped]
-      unbumped.clear()
-      void bumpVersions(retry)
-    }, BUMP_RETRY_MS).unref()
+    if (bumpRetry === null) {
+      bumpRetry = setTimeout(() => {
+        bumpRetry = null
+        const retry = [...unbumped]
+        unbumped.clear()
+        void bumpVersions(retry)
+      }, BUMP_RETRY_MS).unref()
+    }
   }
 }
 

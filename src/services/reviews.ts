@@ -2,9 +2,9 @@ import { sql } from '@payloadcms/db-postgres/drizzle'
 import type { PayloadRequest } from 'payload'
 
 import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../jobs/registry'
-import type { Booking, Review } from '../payload-types'
+import type { Booking } from '../payload-types'
 import { bookingRef } from '../domain/payments'
-import { type ListingRatings, type RatedReview, SUB_RATINGS, type SubRating, listingRatings, reviewWindowClosesAt } from '../domain/reviews'
+import { type ListingRatings, type RatedReview, type SubRating, listingRatings, reviewWindowClosesAt } from '../domain/reviews'
 import { env } from '../lib/env'
 import { parseId } from '../lib/ids'
 import { toStayDate } from '../lib/stayDateField'
@@ -112,7 +112,7 @@ export async function publishPendingReviews(req: PayloadRequest, bookingId: numb
 }
 
 /** The job that reveals a lone review when the window closes (deterministic id per booking). */
-export async function scheduleReveal(req: PayloadRequest, booking: Booking): Promise<void> {
+export async function scheduleReveal(_req: PayloadRequest, booking: Booking): Promise<void> {
   const runAt = reviewWindowClosesAt(toStayDate(booking.checkOut)!, env.REVIEW_WINDOW_DAYS)
   await enqueue(
     BOOKING_LIFECYCLE_QUEUE,

@@ -444,7 +444,7 @@ describe('GraphQL errors say the same as REST', () => {
     })
     const viaGql = await gql(
       stack,
-      'mutation($r: String) { cancelBooking(id: ' + target.id + ', reason: $r) { id } }',
+      `mutation($r: String) { cancelBooking(id: ${target.id}, reason: $r) { id } }`,
       { r: 'x'.repeat(1001) },
       { token: cast.guest.token },
     )

@@ -45,7 +45,10 @@ async function waitForStatus(id: number, status: string, timeoutMs = 30_000): Pr
   let last: unknown
   await eventually(
     `booking ${id} to become ${status}`,
-    async () => (last = (await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })).body.status) === status,
+    async () => {
+      last = (await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })).body.status
+      return last === status
+    },
     { timeoutMs, intervalMs: 250, detail: () => `booking ${id} still ${String(last)}` },
   )
 }

@@ -646,7 +646,8 @@ describe('property-based fuzz over the GraphQL schema', () => {
           .filter((f) => !SKIPPED.has(f.name))
           .map((f) => caseArb('mutation', f)),
       ]
-      const tally = (counts[role] = { cases: 0, data: 0, refused: 0, mutations: 0 })
+      const tally = { cases: 0, data: 0, refused: 0, mutations: 0 }
+      counts[role] = tally
       await fc.assert(
         fc.asyncProperty(fc.oneof(...roots), async (c) => {
           tally.cases++
