@@ -483,6 +483,7 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
   for (const country of COUNTRIES) {
     for (const line of country.cities.split('\n')) {
       const [name, lat, lng, weight, region] = line.split('|')
+      if (name === undefined || region === undefined) throw new Error(`Malformed city line (name|lat|lng|weight|region): ${line}`)
       taken.add(name)
       const w = Number(weight)
       cities.push({

@@ -37,7 +37,7 @@ export async function startSmtpSink(port = 0, onMessage: (mail: CapturedMail) =>
             html,
             text: parsed.text ?? '',
             messageId: parsed.messageId ?? '',
-            links: [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')),
+            links: [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')),
           }
           messages.push(mail)
           onMessage(mail)

@@ -61,11 +61,18 @@ const IMPLEMENTATIONS: GraphQLOperation[] = [
   graphqlOperation(runReconciliationOperation),
 ]
 
-const pascal = (name: string) => name[0].toUpperCase() + name.slice(1)
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1)
 
 /** zod → GraphQL, one builder per schema build (Payload calls queries() and mutations() separately; types must be built once). */
 function typeBuilder(G: GraphQL, collections: CollectionTypes) {
   const objects = new Map<string, GraphQLModule.GraphQLObjectType>()
+
+  /** Payload's own output type for a collection's documents. */
+  const collectionType = (slug: string): GraphQLOutputType => {
+    const type = collections[slug]?.graphQL?.type
+    if (!type) throw new Error(`Payload built no GraphQL type for the collection ${slug}.`)
+    return type
+  }
 
   const unwrap = (schema: z.ZodType): { inner: z.ZodType; nullable: boolean } => {
     let inner = schema
@@ -107,7 +114,7 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
     }
     if (def.type === 'object') {
       const meta = graphqlNames.get(schema)
-      if (meta?.collection) return collections[meta.collection].graphQL!.type
+      if (meta?.collection) return collectionType(meta.collection)
       const typeName = meta?.name ?? name
       const existing = objects.get(typeName)
       if (existing) return existing
@@ -148,7 +155,7 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
     const { contract: operation, graphqlReturnsDoc } = implementation
     return {
       type: graphqlReturnsDoc
-        ? new G.GraphQLNonNull(collections[graphqlReturnsDoc].graphQL!.type)
+        ? new G.GraphQLNonNull(collectionType(graphqlReturnsDoc))
         : output(operation.response, `${pascal(operation.operationId)}Result`),
       description: operation.graphql?.description ?? [operation.summary, operation.description].filter(Boolean).join('. '),
       args: args(operation),
@@ -187,6 +194,7 @@ const fieldsOf = (G: GraphQL, context: SchemaContext, type: 'query' | 'mutation'
  */
 function createBookingField(context: SchemaContext): Field {
   const payloadCreateBooking = context.Mutation.fields.createBooking
+  if (!payloadCreateBooking) throw new Error('Payload built no createBooking mutation to replace.')
   return {
     ...payloadCreateBooking,
     description: contract.createBooking.graphql.description,

@@ -194,7 +194,7 @@ describe('the queue dashboard at /admin/queues', () => {
     })
     expect(JSON.stringify(await api.json())).toContain('booking-lifecycle')
     // The admin panel's cookie works for a same-origin page load, as a browser sends it; not cross-site.
-    const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]
+    const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]!
     expect((await page({ cookie, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
     expect((await page({ cookie, 'sec-fetch-site': 'cross-site' })).status).toBe(401)
   })
