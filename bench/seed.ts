@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: url, application_name: 'staybase-bench-seed' })
   await client.connect()
   try {
-    const migrated = (await client.query<{ t: string | null }>(`SELECT to_regclass('public.payload_migrations')::text AS t`)).rows[0].t
+    const migrated = (await client.query<{ t: string | null }>(`SELECT to_regclass('public.payload_migrations')::text AS t`)).rows[0]!.t
     if (!migrated) {
       console.log('No migrations table: applying the committed migrations first (dist/migrate.js)…')
       await runMigrations({ ...process.env, DATABASE_URL: url })
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       await client.query<{ users: boolean; listings: boolean; bookings: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM users) AS users, EXISTS (SELECT 1 FROM properties) AS listings, EXISTS (SELECT 1 FROM bookings) AS bookings`,
       )
-    ).rows[0]
+    ).rows[0]! // SELECT without FROM: one row
     if ((existing.users || existing.listings || existing.bookings) && !args.force) {
       const what = Object.entries(existing)
         .filter(([, v]) => v)

@@ -25,7 +25,11 @@ async function photoOfAbout5MB(): Promise<Buffer> {
   return sharp(noise).jpeg({ quality: 96 }).toBuffer()
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+const percentile = (sorted: number[], p: number): number => {
+  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+  if (value === undefined) throw new Error('no timings to take a percentile of')
+  return value
+}
 
 async function main(): Promise<void> {
   const login = await fetch(`${base}/api/users/login`, {

@@ -87,7 +87,7 @@ export const Users: CollectionConfig = {
       hasMany: true,
       required: true,
       defaultValue: ['guest'],
-      options: ROLES.map((role) => ({ label: role[0].toUpperCase() + role.slice(1), value: role })),
+      options: ROLES.map((role) => ({ label: role[0]!.toUpperCase() + role.slice(1), value: role })),
       // Registration roles are decided by assignRegistrationRoles; afterwards only admins change them.
       access: { read: selfOrStaff, update: isAdmin },
       saveToJWT: true,

@@ -1,4 +1,4 @@
-import { MigrateUpArgs, MigrateDownArgs, sql } from '@payloadcms/db-postgres'
+import { type MigrateUpArgs, type MigrateDownArgs, sql } from '@payloadcms/db-postgres'
 
 // Hand-written: Idempotency-Key records for POST /api/bookings (src/services/idempotency.ts). Internal
 // bookkeeping, not a Payload collection: nobody reads or edits it through the API.

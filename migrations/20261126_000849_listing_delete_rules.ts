@@ -1,4 +1,4 @@
-import { MigrateUpArgs, MigrateDownArgs, sql } from '@payloadcms/db-postgres'
+import { type MigrateUpArgs, type MigrateDownArgs, sql } from '@payloadcms/db-postgres'
 
 // Hand-written: what happens to a listing's calendar when the listing is deleted. Payload generated
 // ON DELETE SET NULL for these required columns, which would fail with a NOT NULL error (a 500).

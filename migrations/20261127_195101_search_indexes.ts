@@ -1,4 +1,4 @@
-import { MigrateDownArgs, MigrateUpArgs, sql } from '@payloadcms/db-postgres'
+import { type MigrateDownArgs, type MigrateUpArgs, sql } from '@payloadcms/db-postgres'
 
 /**
  * Indexes the search plans use (src/services/listingSearch.ts; each checked with EXPLAIN (ANALYZE, BUFFERS)

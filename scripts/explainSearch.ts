@@ -50,10 +50,10 @@ for (const [name, qs] of Object.entries(shapes)) {
       await client.query(q.sql, q.params)
       times.push(performance.now() - t)
     }
-    times.sort((a, b) => a - b)
+    times.sort((a, b) => a - b) // five runs: times[2] is the median
     const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params)
     const lines = plan.rows.map((r) => r['QUERY PLAN'] as string)
-    console.log(`== ${name} ${kind}: client median ${times[2].toFixed(1)} ms; ${lines.filter((l) => /Execution Time/.test(l)).join('')}`)
+    console.log(`== ${name} ${kind}: client median ${times[2]!.toFixed(1)} ms; ${lines.filter((l) => /Execution Time/.test(l)).join('')}`)
     if (process.env.VERBOSE) console.log(lines.join('\n'))
   }
 }

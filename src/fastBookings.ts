@@ -55,7 +55,7 @@ export function fastBookings({ enabled, onError }: FastBookingsOptions) {
       onError(error, req)
       return next()
     }
-    if (!user || user.collection !== 'users' || isStaffUser(user)) return next()
+    if (user?.collection !== 'users' || isStaffUser(user)) return next()
 
     res.locals.answeredBy = 'express'
     try {

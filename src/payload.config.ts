@@ -5,7 +5,8 @@ import { postgresAdapter } from '@payloadcms/db-postgres'
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
 import { s3Storage } from '@payloadcms/storage-s3'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
-import { buildConfig } from 'payload'
+import type * as GraphQL from 'graphql'
+import { type GraphQLExtension, buildConfig } from 'payload'
 import sharp from 'sharp'
 
 import { AvailabilityBlocks } from '../collections/AvailabilityBlocks'
@@ -121,10 +122,10 @@ export default buildConfig({
     // Payload's Access/docAccess answers lose denied permissions; put them back (src/lib/graphqlPermissions.ts).
     // Stay dates get comparison operators in where (src/lib/stayDateGraphQL.ts); the custom operations
     // (searchListings, listingQuote, …) run the REST endpoints' code (src/endpoints/graphql.ts).
-    queries: withStayDateComparisons((graphQL: any, context: any) => ({
+    queries: withStayDateComparisons((graphQL: typeof GraphQL, context: Parameters<GraphQLExtension>[1]) => ({
       ...completePermissionQueries(graphQL, context),
       ...operationQueries(graphQL, context),
-    })) as never,
+    })),
     // The custom mutations, createBooking with Idempotency-Key, and createUser and forgotPasswordUser,
     // which answer alike for known and unknown addresses, as on REST.
     mutations: operationMutations as never,

@@ -1,6 +1,6 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto'
 
-import pg from 'pg'
+import type pg from 'pg'
 
 import { addDays } from '../../src/domain/stayDates'
 import { MAX_DAYS_AHEAD } from '../../src/domain/stayRules'
@@ -39,7 +39,7 @@ export async function ensureGuests(pool: pg.Pool, count: number, password = BENC
       for (const email of missing) {
         const user = await client.query(
           `INSERT INTO users (name, email, salt, hash, _verified, login_attempts) VALUES ($1, $2, $3, $4, true, 0) RETURNING id`,
-          [`Bench guest ${email.split('@')[0].replace('bench-guest-', '')}`, email, salt, hash],
+          [`Bench guest ${email.split('@')[0]!.replace('bench-guest-', '')}`, email, salt, hash],
         )
         await client.query(`INSERT INTO users_roles ("order", parent_id, value) VALUES (1, $1, 'guest')`, [user.rows[0].id])
       }
@@ -119,6 +119,6 @@ export async function freeStays(pool: pg.Pool, today: string, listings = 600): P
   })
   const out: Stay[] = []
   for (let round = 0; perListing.some((s) => round < s.length); round++)
-    for (const s of perListing) if (round < s.length) out.push(s[round])
+    for (const s of perListing) if (round < s.length) out.push(s[round]!)
   return out
 }

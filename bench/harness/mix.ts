@@ -18,20 +18,24 @@ export function mulberry32(seed: number): () => number {
 }
 
 export function zipf<T>(items: readonly T[], s: number, random: () => number): () => T {
-  const weights = items.map((_, i) => 1 / Math.pow(i + 1, s))
+  if (items.length === 0) throw new Error('zipf needs at least one item')
+  const weights = items.map((_, i) => 1 / (i + 1) ** s)
   const cumulative: number[] = []
   let sum = 0
-  for (const w of weights) cumulative.push((sum += w))
+  for (const w of weights) {
+    sum += w
+    cumulative.push(sum)
+  }
   return () => {
     const x = random() * sum
     let lo = 0
     let hi = cumulative.length - 1
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (cumulative[mid] < x) lo = mid + 1
+      if (cumulative[mid]! < x) lo = mid + 1
       else hi = mid
     }
-    return items[lo]
+    return items[lo]!
   }
 }
 

@@ -48,7 +48,9 @@ export function markdownTable(rows: Row[]): string {
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href
 if (isMain) {
   const { readFileSync } = await import('node:fs')
-  const result = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { rows: Row[] }
+  const file = process.argv[2]
+  if (!file) throw new Error('Usage: npx tsx bench/harness/report.ts bench/results/<file>.json')
+  const result = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] }
   // Files written before rps was completed ÷ duration carried autocannon's rounded per-second average.
   for (const row of result.rows) for (const m of [row.api, row.bare]) if (m) m.rps = m.requests / m.durationS
   for (const row of result.rows) row.ratio = row.bare && row.bare.rps > 0 ? row.api.rps / row.bare.rps : null

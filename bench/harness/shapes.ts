@@ -32,8 +32,9 @@ export type ShapeContext = {
 
 const get = (path: string): Request => ({ method: 'GET', path })
 const rotate = <T>(items: readonly T[]) => {
+  if (items.length === 0) throw new Error('nothing to rotate through')
   let i = 0
-  return () => items[i++ % items.length]
+  return (): T => items[i++ % items.length]!
 }
 
 export function searchQueries(c: Pick<ShapeContext, 'data'>) {
@@ -84,7 +85,7 @@ export function buildShapes(c: ShapeContext): Shape[] {
 
   const ids = c.data.ids.length ? c.data.ids : [1]
   const slugs = c.data.slugs.length ? c.data.slugs : ['none']
-  const cities = c.data.cities.slice(0, 100).map((x) => x.city)
+  const cities = c.data.cities.length ? c.data.cities.slice(0, 100).map((x) => x.city) : ['none']
   const reads: { id: string; label: string; api: () => string; bare: () => string }[] = [
     (() => {
       const [a, b] = [rotate(ids), rotate(ids)]

@@ -50,7 +50,7 @@ export class CopyWriter {
 
   /** Adds one row (columns already formatted); true when the caller should `await flush()`. */
   row(columns: string[]): boolean {
-    this.buffer += columns.join('\t') + '\n'
+    this.buffer += `${columns.join('\t')}\n`
     this.rows++
     return this.buffer.length >= CHUNK
   }
@@ -91,7 +91,7 @@ export class BufferedWriter {
   constructor(private readonly start: () => CopyWriter) {}
 
   row(columns: string[]): boolean {
-    this.buffer += columns.join('\t') + '\n'
+    this.buffer += `${columns.join('\t')}\n`
     this.rows++
     if (this.buffer.length >= CHUNK) {
       this.chunks.push(this.buffer)

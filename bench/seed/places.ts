@@ -483,6 +483,7 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
   for (const country of COUNTRIES) {
     for (const line of country.cities.split('\n')) {
       const [name, lat, lng, weight, region] = line.split('|')
+      if (name === undefined || region === undefined) throw new Error(`Malformed city line (name|lat|lng|weight|region): ${line}`)
       taken.add(name)
       const w = Number(weight)
       cities.push({
@@ -494,7 +495,7 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
         lng: Number(lng),
         radiusKm: 3 + Math.sqrt(w) * 2,
         // Steeper than the table: the biggest destinations dominate (Paris ≈ 3.3 % of all listings).
-        weight: Math.pow(w, 1.3),
+        weight: w ** 1.3,
         priceFactor: country.priceLevel * (1 + Math.min(w, 30) / 60),
       })
     }
@@ -504,10 +505,10 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
   const TOWN_SHARE = 0.35
   const towns: City[] = []
   for (let i = destinations.length; i < total; i++) {
-    const anchor = rng.weighted(destinations, (c) => Math.pow(c.weight, 0.4))
+    const anchor = rng.weighted(destinations, (c) => c.weight ** 0.4)
     const at = offsetKm(rng, anchor.lat, anchor.lng, 10 + rng.next() * 110)
     // Pareto-like: most towns are tiny, a few are sizeable resorts.
-    const weight = Math.min(6, 0.08 / Math.pow(1 - rng.next() * 0.999, 0.8))
+    const weight = Math.min(6, 0.08 / (1 - rng.next() * 0.999) ** 0.8)
     towns.push({
       name: townName(rng, taken),
       country: anchor.country,
@@ -517,7 +518,7 @@ export function makeCities(rng: Rng, total = 2_000): City[] {
       lng: Math.round(at.lng * 1000) / 1000,
       radiusKm: 2 + weight,
       weight,
-      priceFactor: (anchor.priceFactor / (1 + Math.min(Math.pow(anchor.weight, 1 / 1.3), 30) / 60)) * (0.75 + rng.next() * 0.5),
+      priceFactor: (anchor.priceFactor / (1 + Math.min(anchor.weight ** (1 / 1.3), 30) / 60)) * (0.75 + rng.next() * 0.5),
     })
   }
   const townWeight = towns.reduce((sum, c) => sum + c.weight, 0)

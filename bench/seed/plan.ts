@@ -137,12 +137,20 @@ const AMENITY_POPULARITY: Record<string, number> = {
   gym: 0.05,
 }
 
+/** The listing with this id: ids are 1 … listings.length, in order. */
+export function listingById(listings: readonly Listing[], id: number): Listing {
+  const listing = listings[id - 1]
+  if (!listing) throw new Error(`No listing ${id} among ${listings.length}.`)
+  return listing
+}
+
 /** Host sizes: most hosts list one place; a long tail lists up to 50 (P(size ≥ k) ≈ k^-1.6). */
 function hostSizes(rng: Rng, listings: number): number[] {
-  const sizes: number[] = [Math.min(50, listings)]
-  let total = sizes[0]
+  const first = Math.min(50, listings)
+  const sizes: number[] = [first]
+  let total = first
   while (total < listings) {
-    const size = Math.min(50, listings - total, Math.max(1, Math.floor(Math.pow(1 - rng.next(), -1 / 1.6))))
+    const size = Math.min(50, listings - total, Math.max(1, Math.floor((1 - rng.next()) ** (-1 / 1.6))))
     sizes.push(size)
     total += size
   }
@@ -156,7 +164,8 @@ function cityCounts(cities: City[], listings: number): number[] {
   const counts = exact.map(Math.floor)
   let left = listings - counts.reduce((a, b) => a + b, 0)
   const byRemainder = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0])
-  for (let k = 0; left > 0; k = (k + 1) % byRemainder.length, left--) counts[byRemainder[k][1]]++
+  // k stays below byRemainder.length (one entry per city, as counts has).
+  for (let k = 0; left > 0; k = (k + 1) % byRemainder.length, left--) counts[byRemainder[k]![1]]!++
   return counts
 }
 
@@ -170,7 +179,11 @@ function makeListing(rng: Rng, id: number, city: City, hostIndex: number, create
       : { apartment: 25, house: 30, cabin: 15, villa: 12, room: 10, other: 8 }[t],
   )
   const bedrooms =
-    type === 'room' ? 1 : type === 'villa' ? rng.int(3, 7) : rng.weighted([0, 1, 2, 3, 4, 5], (b) => [10, 40, 28, 14, 6, 2][b])
+    type === 'room'
+      ? 1
+      : type === 'villa'
+        ? rng.int(3, 7)
+        : rng.weighted([0, 1, 2, 3, 4, 5] as const, (b) => ([10, 40, 28, 14, 6, 2] as const)[b])
   const beds = Math.max(1, bedrooms + rng.int(0, 2))
   const bathrooms = Math.max(1, Math.round((bedrooms / 2 + rng.int(0, 2) * 0.5) * 2) / 2)
   const maxGuests = Math.min(50, Math.max(1, beds * 2 - rng.int(0, 1)))
@@ -232,7 +245,7 @@ function makeListing(rng: Rng, id: number, city: City, hostIndex: number, create
 function seasonDemand(day: number): number {
   const d = new Date(day * DAY)
   const month = d.getUTCMonth()
-  const base = [0.6, 0.65, 0.8, 0.95, 1.05, 1.3, 1.6, 1.6, 1.1, 0.9, 0.6, 1.0][month]
+  const base = [0.6, 0.65, 0.8, 0.95, 1.05, 1.3, 1.6, 1.6, 1.1, 0.9, 0.6, 1.0][month]! // month: 0–11
   return month === 11 && d.getUTCDate() >= 20 ? 1.6 : base
 }
 
@@ -276,18 +289,19 @@ export function makePlan(options: Options, progress: (label: string) => void): P
   const lastCreated = now - 20 * DAY
   const listings: Listing[] = order.map((slot, i) => {
     const createdAt = firstCreated + ((lastCreated - firstCreated) * (i + rng.next())) / options.listings
-    return makeListing(rng, i + 1, cities[slots[slot]], hostOf[slot], Math.round(createdAt))
+    // order is a permutation of 0 … listings − 1; slots and hostOf have one entry per listing.
+    return makeListing(rng, i + 1, cities[slots[slot]!]!, hostOf[slot]!, Math.round(createdAt))
   })
 
   progress('calendars')
   // Demand per listing: a skewed "appeal", so some listings are full and others rarely booked.
-  const appeal = listings.map(() => rng.logNormal(1, 0.7))
+  const appeal = listings.map(() => rng.logNormal(1, 0.7)) // by listing id − 1
   // The far future counts less: people book weeks, not a year, ahead.
   const openDays = (listing: Listing) => {
     const from = Math.max(start, Math.floor(listing.createdAt / DAY) + 1)
     return Math.max(0, Math.min(today, end) - from) + Math.max(0, end - Math.max(from, today)) * 0.45
   }
-  const demandTotal = listings.reduce((sum, l) => sum + appeal[l.id - 1] * openDays(l), 0)
+  const demandTotal = listings.reduce((sum, l) => sum + appeal[l.id - 1]! * openDays(l), 0)
   const capacity = Math.ceil(options.bookings * 1.4) + 1_000
   const raw = new Bookings(capacity)
   const blocks: Block[] = []
@@ -299,14 +313,14 @@ export function makePlan(options: Options, progress: (label: string) => void): P
     const from = Math.max(start, Math.floor(listing.createdAt / DAY) + 1)
     if (end - from <= 0) continue
     // Mean cycle (stay + gap) so that this listing gets its share of all stays and blocks.
-    const cycle = demandTotal / ((options.bookings + options.blocks) * inflate * appeal[listing.id - 1])
+    const cycle = demandTotal / ((options.bookings + options.blocks) * inflate * appeal[listing.id - 1]!)
     let day = from + Math.floor(rng.next() * Math.min(cycle, 60))
     while (day < end) {
       const isBlock = rng.chance(blockShare)
       let nights: number
       if (isBlock) nights = rng.int(1, 14)
       else {
-        nights = NIGHTS[drawNights()]
+        nights = NIGHTS[drawNights()]! // an index into NIGHTS_WEIGHT, which NIGHTS matches
         nights = Math.min(listing.maxNights, Math.max(listing.minNights, nights))
         // Short stays tend to start on Friday.
         if (nights <= 3 && rng.chance(0.35)) day += (5 - ((day + 4) % 7) + 7) % 7
@@ -344,10 +358,11 @@ export function makePlan(options: Options, progress: (label: string) => void): P
     const idx = Uint32Array.from({ length: raw.length }, (_, i) => i)
     for (let i = 0; i < options.bookings; i++) {
       const j = i + Math.floor(rng.next() * (raw.length - i))
-      const t = idx[i]
-      idx[i] = idx[j]
+      // i < options.bookings <= raw.length (checked above) and i <= j < raw.length.
+      const t = idx[i]!
+      idx[i] = idx[j]!
       idx[j] = t
-      keep[idx[i]] = 1
+      keep[idx[i]!] = 1
     }
   }
   if (blocks.length > options.blocks) {
@@ -363,11 +378,13 @@ export function makePlan(options: Options, progress: (label: string) => void): P
   for (let i = 0; i < raw.length; i++) {
     if (!keep[i]) continue
     const k = b.length++
-    const listing = listings[raw.property[i] - 1]
-    const checkIn = raw.checkIn[i]
-    const nights = raw.nights[i]
+    // i < raw.length.
+    const property = raw.property[i]!
+    const listing = listingById(listings, property)
+    const checkIn = raw.checkIn[i]!
+    const nights = raw.nights[i]!
     const checkOut = checkIn + nights
-    b.property[k] = raw.property[i]
+    b.property[k] = property
     b.checkIn[k] = checkIn
     b.nights[k] = nights
     b.guest[k] = drawGuest()
@@ -404,30 +421,31 @@ export function makePlan(options: Options, progress: (label: string) => void): P
     b.createdAt[k] = Math.round(created)
     b.status[k] = status
     if (status === S.cancelled) {
-      b.cancelledBy[k] = rng.weighted([1, 2, 3], (c) => [75, 20, 5][c - 1])
+      b.cancelledBy[k] = rng.weighted([1, 2, 3] as const, (c) => ({ 1: 75, 2: 20, 3: 5 })[c])
       b.paid[k] = rng.chance(0.8) ? 1 : 0
     }
   }
 
   progress('sorting bookings by creation')
   // Ids follow creation time, as they do in a live system (the created_at index is correlated with id).
-  const sorted = Uint32Array.from({ length: b.length }, (_, i) => i).sort((x, y) => b.createdAt[x] - b.createdAt[y])
+  const sorted = Uint32Array.from({ length: b.length }, (_, i) => i).sort((x, y) => b.createdAt[x]! - b.createdAt[y]!)
   const bookings = new Bookings(b.length)
   bookings.length = b.length
   for (let k = 0; k < sorted.length; k++) {
-    const from = sorted[k]
-    bookings.property[k] = b.property[from]
-    bookings.guest[k] = b.guest[from]
-    bookings.checkIn[k] = b.checkIn[from]
-    bookings.nights[k] = b.nights[from]
-    bookings.status[k] = b.status[from]
-    bookings.createdAt[k] = b.createdAt[from]
-    bookings.guests[k] = b.guests[from]
-    bookings.cancelledBy[k] = b.cancelledBy[from]
-    bookings.paid[k] = b.paid[from]
+    // sorted is a permutation of 0 … b.length − 1.
+    const from = sorted[k]!
+    bookings.property[k] = b.property[from]!
+    bookings.guest[k] = b.guest[from]!
+    bookings.checkIn[k] = b.checkIn[from]!
+    bookings.nights[k] = b.nights[from]!
+    bookings.status[k] = b.status[from]!
+    bookings.createdAt[k] = b.createdAt[from]!
+    bookings.guests[k] = b.guests[from]!
+    bookings.cancelledBy[k] = b.cancelledBy[from]!
+    bookings.paid[k] = b.paid[from]!
   }
   for (const block of blocks) {
-    const listing = listings[block.property - 1]
+    const listing = listingById(listings, block.property)
     block.createdAt = Math.round(Math.min(now - HOUR, Math.max(listing.createdAt + HOUR, (block.start - rng.int(1, 120)) * DAY)))
   }
   blocks.sort((x, y) => x.createdAt - y.createdAt)
@@ -437,8 +455,8 @@ export function makePlan(options: Options, progress: (label: string) => void): P
   const clampStar = (n: number) => Math.max(1, Math.min(5, Math.round(n)))
   for (let k = 0; k < bookings.length; k++) {
     if (bookings.status[k] !== S.completed) continue
-    const listing = listings[bookings.property[k] - 1]
-    const checkOutMs = (bookings.checkIn[k] + bookings.nights[k]) * DAY
+    const listing = listingById(listings, bookings.property[k]!)
+    const checkOutMs = (bookings.checkIn[k]! + bookings.nights[k]!) * DAY
     const closes = checkOutMs + (REVIEW_WINDOW_DAYS + 1) * DAY
     const windowOpen = now < closes
     const byGuest = rng.chance(0.62)
@@ -470,8 +488,9 @@ export function makePlan(options: Options, progress: (label: string) => void): P
         listing.ratingCount++
         subs?.forEach((v, i) => {
           if (v !== null) {
-            listing.subSums[i] += v
-            listing.subCounts[i]++
+            // subs, subSums and subCounts each have one entry per SUB_RATINGS.
+            listing.subSums[i]! += v
+            listing.subCounts[i]!++
           }
         })
       }
@@ -511,6 +530,6 @@ export function ratingsOf(listing: Listing): { average: number | null; count: nu
   return {
     average: average2(listing.ratingSum, listing.ratingCount),
     count: listing.ratingCount,
-    breakdown: listing.subSums.map((sum, i) => average2(sum, listing.subCounts[i])),
+    breakdown: listing.subSums.map((sum, i) => average2(sum, listing.subCounts[i]!)),
   }
 }

@@ -41,9 +41,13 @@ export function createRng(seed: number | string) {
     /** Integer in [min, max], both included. */
     int: (min: number, max: number): number => min + Math.floor(next() * (max - min + 1)),
     chance: (p: number): boolean => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    pick: <T>(items: readonly T[]): T => {
+      if (items.length === 0) throw new Error('pick from an empty list')
+      return items[Math.floor(next() * items.length)]!
+    },
     /** One item, with probability proportional to weight(item). Linear; for small lists. */
     weighted: <T>(items: readonly T[], weight: (item: T) => number): T => {
+      if (items.length === 0) throw new Error('weighted pick from an empty list')
       let total = 0
       for (const item of items) total += weight(item)
       let r = next() * total
@@ -51,7 +55,7 @@ export function createRng(seed: number | string) {
         r -= weight(item)
         if (r < 0) return item
       }
-      return items[items.length - 1]
+      return items[items.length - 1]!
     },
     /** Standard normal (Box–Muller). */
     normal: (): number => {
@@ -68,8 +72,8 @@ export function createRng(seed: number | string) {
     shuffle: <T>(items: T[]): T[] => {
       for (let i = items.length - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1))
-        const tmp = items[i]
-        items[i] = items[j]
+        const tmp = items[i]!
+        items[i] = items[j]!
         items[j] = tmp
       }
       return items
@@ -79,7 +83,7 @@ export function createRng(seed: number | string) {
       const cumulative = new Float64Array(weights.length)
       let total = 0
       for (let i = 0; i < weights.length; i++) {
-        total += weights[i]
+        total += weights[i]!
         cumulative[i] = total
       }
       return (): number => {
@@ -88,7 +92,7 @@ export function createRng(seed: number | string) {
         let hi = cumulative.length - 1
         while (lo < hi) {
           const mid = (lo + hi) >>> 1
-          if (cumulative[mid] > r) hi = mid
+          if (cumulative[mid]! > r) hi = mid
           else lo = mid + 1
         }
         return lo

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
           (SELECT count(*) FROM _properties_v WHERE latest AND version__status = 'published') AS versions,
           (SELECT count(*) FROM users WHERE email = 'bench-guest-1@staybase.bench' AND _verified) AS bench_guest,
           (SELECT count(*) FROM properties p WHERE review_count <> (SELECT count(*) FROM reviews r WHERE r.property_id = p.id AND r.subject = 'property' AND r.status = 'published')) AS wrong_counts`)
-      const c = rows[0]
+      const c = rows[0]! // SELECT without FROM: one row
       const problems = [
         Number(c.listings) !== LISTINGS && `${c.listings} published listings, expected ${LISTINGS}`,
         Number(c.bookings) !== BOOKINGS && `${c.bookings} bookings, expected ${BOOKINGS}`,

@@ -106,7 +106,7 @@ const ADJECTIVES = [
   'Light-filled',
   'Minimalist',
 ]
-const NOUNS: Record<string, string[]> = {
+const NOUNS: Record<string, string[]> & { other: string[] } = {
   apartment: ['apartment', 'flat', 'loft', 'studio', 'penthouse'],
   house: ['house', 'townhouse', 'cottage', 'family home'],
   cabin: ['cabin', 'chalet', 'lodge', 'hut'],

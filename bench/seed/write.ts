@@ -4,15 +4,13 @@
  * amenities and photo relations, one published version per listing — and an earlier draft for some —
  * bookings with their per-night quote rows, payments and refunds, blocks, reviews).
  */
-import type pg from 'pg'
-
 import { quoteStay } from '../../src/domain/pricing'
-import { refundAmount } from '../../src/domain/refunds'
+import { type CancelledBy, refundAmount } from '../../src/domain/refunds'
 import { fromDayNumber } from '../../src/domain/stayDates'
 import { slugify } from '../../src/domain/slug'
 import { paragraphs } from '../../scripts/seed/lexical'
-import { BufferedWriter, CopyWriter, NULL, bool, num, text, ts } from './copy'
-import { type Listing, type Plan, S, STATUS, ratingsOf } from './plan'
+import { type BufferedWriter, type CopyWriter, NULL, bool, num, text, ts } from './copy'
+import { type Listing, type Plan, S, STATUS, listingById, ratingsOf } from './plan'
 import { createRng } from './rng'
 import {
   CANCEL_REASONS,
@@ -45,6 +43,13 @@ const objectId = (ms: number) =>
 
 /** Calendar dates as text, computed once per day rather than once per row. */
 const dateCache = new Map<number, string>()
+/** Who cancelled, from the plan's code (bookings.cancelledBy: 1 guest, 2 host, 3 staff). */
+function cancelledByName(code: number): CancelledBy {
+  const by = (['guest', 'host', 'staff'] as const)[code - 1]
+  if (!by) throw new Error(`Cancelled booking with cancelledBy code ${code}; expected 1, 2 or 3.`)
+  return by
+}
+
 function day(d: number): string {
   let text = dateCache.get(d)
   if (text === undefined) {
@@ -110,7 +115,7 @@ export async function writeUsers(sink: Sink, plan: Plan, salt: string, hash: str
     admin: `bench-admin@${BENCH_DOMAIN}`,
     staff: `bench-staff@${BENCH_DOMAIN}`,
     host: `bench-host@${BENCH_DOMAIN}`,
-    hostListings: plan.hostSizes[0],
+    hostListings: plan.hostSizes[0]!, // index 0 = the bench host; there is always one
     guests: [],
   }
   const add = async (id: number, email: string, fullName: string, role: string, createdAt: number, bio: string | null = null) => {
@@ -360,7 +365,8 @@ export async function writeListings(sink: Sink, plan: Plan, firstMedia: Int32Arr
     l.amenities.forEach((value, i) => {
       flush = amenities.row([num(amenityId++), num(i + 1), num(l.id), value]) || flush
     })
-    for (let p = 0; p < l.photos; p++) flush = rels.row([num(relId++), num(p + 1), num(l.id), 'photos', num(firstMedia[l.id] + p)]) || flush
+    for (let p = 0; p < l.photos; p++)
+      flush = rels.row([num(relId++), num(p + 1), num(l.id), 'photos', num(firstMedia[l.id]! + p)]) || flush
     if (flush) await Promise.all([properties.flush(), amenities.flush(), rels.flush()])
   }
   await properties.end()
@@ -383,7 +389,7 @@ export async function writeListings(sink: Sink, plan: Plan, firstMedia: Int32Arr
   amenityId = 1
   relId = 1
   for (const l of plan.listings) {
-    const t = texts[l.id - 1]
+    const t = texts[l.id - 1]! // one per listing, pushed in id order above
     const publishedAt = l.createdAt + 10 * MINUTE
     const write = (draft: boolean): boolean => {
       const id = versionId++
@@ -402,7 +408,7 @@ export async function writeListings(sink: Sink, plan: Plan, firstMedia: Int32Arr
         flush = vAmenities.row([num(amenityId++), num(i + 1), num(id), value]) || flush
       })
       for (let p = 0; p < l.photos; p++)
-        flush = vRels.row([num(relId++), num(p + 1), num(id), 'version.photos', num(firstMedia[l.id] + p)]) || flush
+        flush = vRels.row([num(relId++), num(p + 1), num(id), 'version.photos', num(firstMedia[l.id]! + p)]) || flush
       return flush
     }
     let flush = l.hadDraft ? write(true) : false
@@ -430,7 +436,7 @@ export async function writeBlocks(sink: Sink, plan: Plan): Promise<void> {
   ])
   let id = 1
   for (const b of plan.blocks) {
-    const l = plan.listings[b.property - 1]
+    const l = listingById(plan.listings, b.property)
     const note =
       b.reason === 'maintenance'
         ? rng.pick(['Painting the bedroom.', 'Plumber visit.', 'Deep clean.'])
@@ -502,16 +508,18 @@ export async function writeBookings(sink: Sink, plan: Plan): Promise<void> {
   ])
   const derived: Derived[] = new Array(b.length)
   for (let k = 0; k < b.length; k++) {
-    const l = plan.listings[b.property[k] - 1]
-    const checkIn = day(b.checkIn[k])
-    const checkOut = day(b.checkIn[k] + b.nights[k])
+    const l = listingById(plan.listings, b.property[k]!)
+    const checkInDay = b.checkIn[k]!
+    const nights = b.nights[k]!
+    const checkIn = day(checkInDay)
+    const checkOut = day(checkInDay + nights)
     const quote = quoteStay(l, checkIn, checkOut, SERVICE_FEE_PERCENT)
-    const created = b.createdAt[k]
-    const status = b.status[k]
+    const created = b.createdAt[k]!
+    const status = b.status[k]!
     const requestFirst = !l.instantBook
     const holdExpiresAt = created + (requestFirst ? 24 * HOUR : 15 * MINUTE)
-    const checkInMs = b.checkIn[k] * DAY + 15 * HOUR
-    const checkOutMs = (b.checkIn[k] + b.nights[k]) * DAY + 11 * HOUR
+    const checkInMs = checkInDay * DAY + 15 * HOUR
+    const checkOutMs = (checkInDay + nights) * DAY + 11 * HOUR
     let confirmedAt: number | null = null
     let cancelledAt: number | null = null
     let refund: number | null = null
@@ -526,7 +534,7 @@ export async function writeBookings(sink: Sink, plan: Plan): Promise<void> {
       const latest = Math.min(now - MINUTE, Math.max(after + MINUTE, checkInMs - HOUR))
       cancelledAt = Math.round(after + rng.next() * (latest - after))
       if (b.paid[k]) {
-        const by = (['guest', 'host', 'staff'] as const)[b.cancelledBy[k] - 1]
+        const by = cancelledByName(b.cancelledBy[k]!)
         refund = refundAmount({
           policy: l.cancellationPolicy,
           total: quote.total,
@@ -540,16 +548,16 @@ export async function writeBookings(sink: Sink, plan: Plan): Promise<void> {
     } else if (status === S.declined) updatedAt = Math.min(now - MINUTE, created + rng.int(10, 23 * 60) * MINUTE)
     else if (status === S.expired) updatedAt = Math.min(now - MINUTE, holdExpiresAt + rng.int(1, 5) * MINUTE)
     derived[k] = { total: quote.total, currency: quote.currency, refund, confirmedAt, cancelledAt, holdExpiresAt, updatedAt }
-    const cancelledBy = status === S.cancelled ? ['guest', 'host', 'staff'][b.cancelledBy[k] - 1] : null
+    const cancelledBy = status === S.cancelled ? cancelledByName(b.cancelledBy[k]!) : null
     const flush = bookings.row([
       num(k + 1),
       num(l.id),
-      num(ids.firstGuest + b.guest[k]),
+      num(ids.firstGuest + b.guest[k]!),
       num(ids.firstHost + l.hostIndex),
       checkIn,
       checkOut,
-      num(b.guests[k]),
-      STATUS[status],
+      num(b.guests[k]!),
+      STATUS[status]!, // a code from S: 0–6
       quote.currency,
       num(quote.nights),
       num(quote.nightlySubtotal),
@@ -603,24 +611,24 @@ export async function writeBookings(sink: Sink, plan: Plan): Promise<void> {
   ])
   let paymentId = 1
   for (let k = 0; k < b.length; k++) {
-    const d = derived[k]
-    const status = b.status[k]
+    const d = derived[k]! // set for every booking above
+    const status = b.status[k]!
     let paymentStatus: string | null = null
-    let at = b.createdAt[k] + MINUTE
+    let at = b.createdAt[k]! + MINUTE
     let last = at
     if (d.confirmedAt !== null) {
       paymentStatus = d.refund ? (d.refund >= d.total ? 'refunded' : 'partially_refunded') : 'succeeded'
       at = d.confirmedAt - MINUTE
       last = d.refund ? d.cancelledAt! + 2 * MINUTE : d.confirmedAt
     } else if (status === S.awaiting_payment && rng.chance(0.6)) paymentStatus = 'requires_payment'
-    else if (status === S.expired && plan.listings[b.property[k] - 1].instantBook && rng.chance(0.3)) paymentStatus = 'canceled'
+    else if (status === S.expired && listingById(plan.listings, b.property[k]!).instantBook && rng.chance(0.3)) paymentStatus = 'canceled'
     if (!paymentStatus) continue
-    const l = plan.listings[b.property[k] - 1]
+    const l = listingById(plan.listings, b.property[k]!)
     const id = paymentId++
     let flush = payments.row([
       num(id),
       num(k + 1),
-      num(ids.firstGuest + b.guest[k]),
+      num(ids.firstGuest + b.guest[k]!),
       num(ids.firstHost + l.hostIndex),
       num(d.total),
       d.currency,
@@ -678,9 +686,9 @@ export async function writeReviews(sink: Sink, plan: Plan): Promise<void> {
   ])
   let id = 1
   for (const r of plan.reviews) {
-    const k = r.booking - 1
-    const l = plan.listings[b.property[k] - 1]
-    const author = r.subject === 'property' ? ids.firstGuest + b.guest[k] : ids.firstHost + l.hostIndex
+    const k = r.booking - 1 // review.booking is a booking id: 1 … bookings.length
+    const l = listingById(plan.listings, b.property[k]!)
+    const author = r.subject === 'property' ? ids.firstGuest + b.guest[k]! : ids.firstHost + l.hostIndex
     const respondedAt = r.response && r.publishedAt ? r.publishedAt + rng.int(1, 72) * HOUR : null
     const updated = Math.max(r.createdAt, r.publishedAt ?? 0, respondedAt ?? 0)
     const flush = reviews.row([

@@ -37,7 +37,7 @@ export async function startSmtpSink(port = 0, onMessage: (mail: CapturedMail) =>
             html,
             text: parsed.text ?? '',
             messageId: parsed.messageId ?? '',
-            links: [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')),
+            links: [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')),
           }
           messages.push(mail)
           onMessage(mail)
@@ -74,7 +74,13 @@ export async function startSmtpSink(port = 0, onMessage: (mail: CapturedMail) =>
       const found = messages.find(match)
       if (found) return Promise.resolve(found)
       return new Promise((resolve, reject) => {
-        const waiter = { match, resolve: (m: CapturedMail) => (clearTimeout(timer), resolve(m)) }
+        const waiter = {
+          match,
+          resolve: (m: CapturedMail) => {
+            clearTimeout(timer)
+            resolve(m)
+          },
+        }
         const timer = setTimeout(() => {
           waiters.delete(waiter)
           reject(

@@ -8,7 +8,14 @@ import { addDays, utcDate } from '../../src/domain/stayDates'
  * One demo booking in every state, made the way a guest makes one (Local API as that guest, so the
  * server computes quotes and holds) and then moved along as hosts, payments and time would.
  */
-type Plan = { label: string; guest: string; listing: string; daysAhead: number; nights: number; then?: (b: Booking) => Partial<Booking> }
+type Plan = {
+  label: string
+  guest: string
+  listing: string
+  daysAhead: number
+  nights: number
+  afterwards?: (b: Booking) => Partial<Booking>
+}
 
 /** A stay that already happened: moved into the past (check-out `daysAgo` days ago), as time would have. */
 function completedDaysAgo(daysAgo: number, nights: number): () => Partial<Booking> {
@@ -27,7 +34,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Villa on Lake Como',
     daysAhead: 60,
     nights: 3,
-    then: () => ({ status: 'declined' }),
+    afterwards: () => ({ status: 'declined' }),
   },
   {
     label: 'confirmed',
@@ -35,7 +42,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Chalet with Matterhorn view',
     daysAhead: 30,
     nights: 5,
-    then: () => ({ status: 'confirmed' }),
+    afterwards: () => ({ status: 'confirmed' }),
   },
   {
     label: 'expired',
@@ -43,7 +50,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Machiya townhouse in Kyoto',
     daysAhead: 40,
     nights: 3,
-    then: () => ({ status: 'expired' }),
+    afterwards: () => ({ status: 'expired' }),
   },
   {
     label: 'cancelled',
@@ -51,7 +58,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Notting Hill mews house',
     daysAhead: 50,
     nights: 3,
-    then: (b) => {
+    afterwards: (b) => {
       const cancelledAt = new Date()
       const refund = refundAmount({
         policy: b.cancellationPolicy ?? 'strict',
@@ -76,7 +83,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Ribeira riverside loft',
     daysAhead: 14,
     nights: 3,
-    then: completedDaysAgo(20, 3),
+    afterwards: completedDaysAgo(20, 3),
   },
   // More stays that happened, so listings have reviews (scripts/seed/demoReviews.ts).
   {
@@ -85,7 +92,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Ribeira riverside loft',
     daysAhead: 18,
     nights: 4,
-    then: completedDaysAgo(40, 4),
+    afterwards: completedDaysAgo(40, 4),
   },
   {
     label: 'completed 3',
@@ -93,7 +100,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Alfama apartment with river view',
     daysAhead: 26,
     nights: 3,
-    then: completedDaysAgo(30, 3),
+    afterwards: completedDaysAgo(30, 3),
   },
   {
     label: 'completed 4',
@@ -101,7 +108,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Chalet with Matterhorn view',
     daysAhead: 38,
     nights: 5,
-    then: completedDaysAgo(55, 5),
+    afterwards: completedDaysAgo(55, 5),
   },
   {
     label: 'completed 5',
@@ -109,7 +116,7 @@ export const DEMO_BOOKINGS: Plan[] = [
     listing: 'Machiya townhouse in Kyoto',
     daysAhead: 48,
     nights: 3,
-    then: completedDaysAgo(70, 3),
+    afterwards: completedDaysAgo(70, 3),
   },
 ]
 
@@ -135,6 +142,7 @@ export async function seedBooking(payload: Payload, plan: Plan): Promise<'create
     user: guest,
     overrideAccess: false,
   })) as Booking
-  if (plan.then) await payload.update({ collection: 'bookings', id: booking.id, data: plan.then(booking), overrideAccess: true })
+  if (plan.afterwards)
+    await payload.update({ collection: 'bookings', id: booking.id, data: plan.afterwards(booking), overrideAccess: true })
   return 'created'
 }

@@ -2,7 +2,7 @@ import type { SanitizedCollectionConfig, SanitizedConfig } from 'payload'
 import { z } from 'zod'
 
 import { ERROR_STATUS, type ErrorCode } from '../lib/errors'
-import { type Caller, type JsonSchema, allows, collectionSchemas, schemaName } from './collectionSchemas'
+import { type JsonSchema, allows, collectionSchemas, schemaName } from './collectionSchemas'
 import type { Operation } from './operations'
 
 /**
@@ -165,8 +165,7 @@ type Access = Record<'read' | 'create' | 'update' | 'delete', { allowed: boolean
 
 async function collectionAccess(collection: SanitizedCollectionConfig): Promise<Access> {
   const judge = async (rule: unknown) => {
-    const callers: Caller[] = ['anonymous', 'user', 'staff']
-    const [anonymous, user, staff] = await Promise.all(callers.map((c) => allows(rule, c)))
+    const [anonymous, user, staff] = await Promise.all([allows(rule, 'anonymous'), allows(rule, 'user'), allows(rule, 'staff')])
     return { allowed: anonymous || user || staff, anonymous, onlyStaff: staff && !user && !anonymous }
   }
   const a = collection.access as unknown as Record<string, unknown>
@@ -457,7 +456,7 @@ function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query
 
 /** One custom operation from the registry, with its schemas as zod says them. */
 export function operationPath(operation: Operation, doc: OpenApiDocument) {
-  const prefix = `${operation.operationId[0].toUpperCase()}${operation.operationId.slice(1)}`
+  const prefix = `${operation.operationId.charAt(0).toUpperCase()}${operation.operationId.slice(1)}`
   const parameters = [
     ...parametersOf(operation.params, 'path', prefix, doc),
     ...parametersOf(operation.query, 'query', prefix, doc),
@@ -488,8 +487,9 @@ export function operationPath(operation: Operation, doc: OpenApiDocument) {
     },
     'x-graphql': operation.operationId,
   }
-  const item = (doc.paths[operation.path] ??= {})
+  const item = doc.paths[operation.path] ?? {}
   item[operation.method] = entry
+  doc.paths[operation.path] = item
 }
 
 const ERROR_SCHEMA: JsonSchema = {
@@ -555,6 +555,12 @@ export async function buildOpenApiDocument(config: SanitizedConfig, operations: 
   // A custom operation on a generated route (e.g. POST /api/bookings with Idempotency-Key) replaces it.
   for (const operation of operations) operationPath(operation, doc)
   const tags = new Set(doc.tags.map((t) => t.name))
-  for (const operation of operations) for (const tag of operation.tags) if (!tags.has(tag)) tags.add(tag), doc.tags.push({ name: tag })
+  for (const operation of operations) {
+    for (const tag of operation.tags) {
+      if (tags.has(tag)) continue
+      tags.add(tag)
+      doc.tags.push({ name: tag })
+    }
+  }
   return doc
 }

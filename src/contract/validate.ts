@@ -50,7 +50,8 @@ function sentence(issue: z.core.$ZodRawIssue): string | undefined {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, options: { prefix?: string } = {}): z.output<S> {
   const result = schema.safeParse(value, { error: sentence })
   if (result.success) return result.data
-  const issue = result.error.issues[0]
+  // A failed parse has at least one issue.
+  const issue = result.error.issues[0]!
   const path = fieldName([...(options.prefix ? [options.prefix] : []), ...issue.path])
   // A body that is not an object at all is a malformed request, not a field's mistake.
   if (issue.path.length === 0 && issue.code === 'invalid_type' && issue.expected === 'object') {

@@ -31,4 +31,4 @@ export const MAX_PHOTOS = 50
 /** `HH:MM`, 24-hour clock. */
 export const isClockTime = (value: unknown): boolean => typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(value)
 
-export const humanize = (value: string): string => (value[0].toUpperCase() + value.slice(1)).replace(/_/g, ' ')
+export const humanize = (value: string): string => (value.charAt(0).toUpperCase() + value.slice(1)).replace(/_/g, ' ')

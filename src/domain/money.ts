@@ -16,8 +16,7 @@ export const CURRENCIES = {
 export type Currency = keyof typeof CURRENCIES
 export const CURRENCY_CODES = Object.keys(CURRENCIES) as Currency[]
 
-export const isCurrency = (value: unknown): value is Currency =>
-  typeof value === 'string' && Object.prototype.hasOwnProperty.call(CURRENCIES, value)
+export const isCurrency = (value: unknown): value is Currency => typeof value === 'string' && Object.hasOwn(CURRENCIES, value)
 
 /** For people, not for arithmetic: 12050 EUR → "€120.50", 15000 JPY → "¥15,000". */
 export function formatMoney(amountMinor: number, currency: Currency): string {

@@ -1,4 +1,4 @@
-import { type Currency } from './money'
+import type { Currency } from './money'
 import { nightsOf, weekday } from './stayDates'
 
 /**

@@ -45,7 +45,7 @@ describe('planReconciliation', () => {
       ['amount_mismatch', 1],
       ['amount_mismatch', 2],
     ])
-    expect(plan.discrepancies[0].details).toBe('Stripe: €11.00; our payment: €10.00.')
+    expect(plan.discrepancies[0]?.details).toBe('Stripe: €11.00; our payment: €10.00.')
   })
 
   it('an intent with no payment here is an orphan, naming the booking its metadata claims', () => {

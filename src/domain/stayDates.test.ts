@@ -31,7 +31,7 @@ describe('calendar dates', () => {
     expect(dayNumber('1970-01-02')).toBe(1)
   })
 
-  it.each([
+  it.each<[[string, string], [string, string], boolean]>([
     [['2027-03-01', '2027-03-05'], ['2027-03-05', '2027-03-07'], false], // checkout day = next check-in
     [['2027-03-01', '2027-03-05'], ['2027-03-04', '2027-03-07'], true],
     [['2027-03-01', '2027-03-05'], ['2027-02-20', '2027-03-01'], false],

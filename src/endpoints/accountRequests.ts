@@ -118,6 +118,7 @@ type Fields = Record<string, GraphQLFieldConfig<unknown, { req: PayloadRequest }
  */
 export const accountMutations = (_graphQL: unknown, schema: { Mutation: { fields: Fields } }): Fields => {
   const { createUser, forgotPasswordUser } = schema.Mutation.fields
+  if (!createUser || !forgotPasswordUser) throw new Error('Payload built no createUser or forgotPasswordUser mutation to wrap.')
   return {
     createUser: {
       ...createUser,

@@ -1,7 +1,7 @@
 import type * as GraphQLModule from 'graphql'
 import type { GraphQLFieldConfig, GraphQLFieldConfigArgumentMap, GraphQLInputType, GraphQLOutputType } from 'graphql'
 import type { PayloadRequest } from 'payload'
-import { z } from 'zod'
+import type { z } from 'zod'
 
 import * as contract from '../contract/operations'
 import type { Operation } from '../contract/operations'
@@ -34,29 +34,45 @@ type GraphQL = typeof GraphQLModule
 type CollectionTypes = Record<string, { graphQL?: { type: GraphQLOutputType; mutationInputType?: GraphQLInputType } }>
 type SchemaContext = { collections: CollectionTypes; Mutation: { fields: Fields }; Query: { fields: Fields } }
 
+/**
+ * One implementation with its operation's input and output types closed over, so that operations of
+ * different shapes share one list (an `Implementation<O>` only accepts O's own input).
+ */
+type GraphQLOperation = { contract: Operation; field: (builder: Builder) => Field }
+const graphqlOperation = <O extends Operation>(implementation: Implementation<O>): GraphQLOperation => ({
+  contract: implementation.contract,
+  field: (builder) => builder.field(implementation),
+})
+
 // Implementations are listed here (not with the contract) so the contract stays free of Payload code.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const IMPLEMENTATIONS: Implementation<any>[] = [
-  searchListingsOperation,
-  listingQuoteOperation,
-  listingAvailabilityOperation,
-  acceptBookingOperation,
-  declineBookingOperation,
-  cancelBookingOperation,
-  createPaymentIntentOperation,
-  respondToReviewOperation,
-  hideReviewOperation,
-  unhideReviewOperation,
-  unpublishListingOperation,
-  reinstateListingOperation,
-  runReconciliationOperation,
+const IMPLEMENTATIONS: GraphQLOperation[] = [
+  graphqlOperation(searchListingsOperation),
+  graphqlOperation(listingQuoteOperation),
+  graphqlOperation(listingAvailabilityOperation),
+  graphqlOperation(acceptBookingOperation),
+  graphqlOperation(declineBookingOperation),
+  graphqlOperation(cancelBookingOperation),
+  graphqlOperation(createPaymentIntentOperation),
+  graphqlOperation(respondToReviewOperation),
+  graphqlOperation(hideReviewOperation),
+  graphqlOperation(unhideReviewOperation),
+  graphqlOperation(unpublishListingOperation),
+  graphqlOperation(reinstateListingOperation),
+  graphqlOperation(runReconciliationOperation),
 ]
 
-const pascal = (name: string) => name[0].toUpperCase() + name.slice(1)
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1)
 
 /** zod → GraphQL, one builder per schema build (Payload calls queries() and mutations() separately; types must be built once). */
 function typeBuilder(G: GraphQL, collections: CollectionTypes) {
   const objects = new Map<string, GraphQLModule.GraphQLObjectType>()
+
+  /** Payload's own output type for a collection's documents. */
+  const collectionType = (slug: string): GraphQLOutputType => {
+    const type = collections[slug]?.graphQL?.type
+    if (!type) throw new Error(`Payload built no GraphQL type for the collection ${slug}.`)
+    return type
+  }
 
   const unwrap = (schema: z.ZodType): { inner: z.ZodType; nullable: boolean } => {
     let inner = schema
@@ -98,7 +114,7 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
     }
     if (def.type === 'object') {
       const meta = graphqlNames.get(schema)
-      if (meta?.collection) return collections[meta.collection].graphQL!.type
+      if (meta?.collection) return collectionType(meta.collection)
       const typeName = meta?.name ?? name
       const existing = objects.get(typeName)
       if (existing) return existing
@@ -135,11 +151,11 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
     return result
   }
 
-  const field = (implementation: Implementation): Field => {
+  const field = <O extends Operation>(implementation: Implementation<O>): Field => {
     const { contract: operation, graphqlReturnsDoc } = implementation
     return {
       type: graphqlReturnsDoc
-        ? new G.GraphQLNonNull(collections[graphqlReturnsDoc].graphQL!.type)
+        ? new G.GraphQLNonNull(collectionType(graphqlReturnsDoc))
         : output(operation.response, `${pascal(operation.operationId)}Result`),
       description: operation.graphql?.description ?? [operation.summary, operation.description].filter(Boolean).join('. '),
       args: args(operation),
@@ -154,17 +170,21 @@ function typeBuilder(G: GraphQL, collections: CollectionTypes) {
   return { field }
 }
 
-const builders = new WeakMap<object, ReturnType<typeof typeBuilder>>()
+type Builder = ReturnType<typeof typeBuilder>
+const builders = new WeakMap<object, Builder>()
 const builderFor = (G: GraphQL, context: SchemaContext) => {
   let builder = builders.get(context.collections)
-  if (!builder) builders.set(context.collections, (builder = typeBuilder(G, context.collections)))
+  if (!builder) {
+    builder = typeBuilder(G, context.collections)
+    builders.set(context.collections, builder)
+  }
   return builder
 }
 
 const fieldsOf = (G: GraphQL, context: SchemaContext, type: 'query' | 'mutation'): Fields => {
   const builder = builderFor(G, context)
   return Object.fromEntries(
-    IMPLEMENTATIONS.filter((i) => i.contract.graphql?.type === type).map((i) => [i.contract.operationId, builder.field(i)]),
+    IMPLEMENTATIONS.filter((i) => i.contract.graphql?.type === type).map((i) => [i.contract.operationId, i.field(builder)]),
   )
 }
 
@@ -174,6 +194,7 @@ const fieldsOf = (G: GraphQL, context: SchemaContext, type: 'query' | 'mutation'
  */
 function createBookingField(context: SchemaContext): Field {
   const payloadCreateBooking = context.Mutation.fields.createBooking
+  if (!payloadCreateBooking) throw new Error('Payload built no createBooking mutation to replace.')
   return {
     ...payloadCreateBooking,
     description: contract.createBooking.graphql.description,

@@ -59,11 +59,12 @@ export const listingAvailabilityOperation = implement({
     const taken = await reservedRanges(req, listing.id, from, to)
     const today = utcDate(new Date())
     const currency = listing.pricing.currency as Parameters<typeof quoteStay>[0]['currency']
+    // One price per night of from–to, in the same order as nightsOf(from, to).
     const prices = quoteStay({ ...listing.pricing, currency }, from, to, 0).perNight
     const nights = nightsOf(from, to).map((date, i) => ({
       date,
       available: date >= today && !taken.some((r) => r.start <= date && date < r.end),
-      price: prices[i].rate,
+      price: prices[i]!.rate,
     }))
     return { property: listing.id, currency, minNights: listing.minNights, maxNights: listing.maxNights, nights }
   },

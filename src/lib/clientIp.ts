@@ -20,13 +20,13 @@ export function clientIp(req: Pick<PayloadRequest, 'headers'>): string {
  */
 export function rateLimitKey(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
-  if (mapped) return mapped[1]
+  if (mapped) return mapped[1]!
   if (!ip.includes(':')) return ip
   return `${expandIPv6(ip).slice(0, 4).join(':')}::/64`
 }
 
 function expandIPv6(ip: string): string[] {
-  const [head, tail = ''] = ip.split('%')[0].toLowerCase().split('::')
+  const [head, tail = ''] = ip.split('%')[0]!.toLowerCase().split('::')
   const left = head ? head.split(':') : []
   const right = ip.includes('::') && tail ? tail.split(':') : []
   const missing = 8 - left.length - right.length

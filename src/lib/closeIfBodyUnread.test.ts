@@ -1,4 +1,4 @@
-import { type Server } from 'node:http'
+import type { Server } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
 
 import express from 'express'

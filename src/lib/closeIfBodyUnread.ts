@@ -78,7 +78,7 @@ function lingerOnClose(req: IncomingMessage, limits: typeof DRAIN_LIMITS): void 
     }
     // Node's parser hands over the end of the body with push(null); body bytes of a dumped request are dropped.
     const push = req.push
-    req.push = function (chunk: unknown, encoding?: BufferEncoding) {
+    req.push = (chunk: unknown, encoding?: BufferEncoding) => {
       if (chunk === null) {
         setImmediate(close)
         return req.destroyed ? false : push.call(req, chunk, encoding)

@@ -93,7 +93,10 @@ export function sendError(
  * not as express's HTML page.
  */
 export function expressErrorHandler(error: unknown, req: ExpressRequest, res: ExpressResponse, next: (error?: unknown) => void): void {
-  if (res.headersSent) return next(error)
+  if (res.headersSent) {
+    next(error)
+    return
+  }
   const declared = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode
   const status = typeof declared === 'number' && declared >= 400 && declared < 600 ? declared : 500
   const message = status < 500 && error instanceof Error && error.message ? error.message : 'Something went wrong.'

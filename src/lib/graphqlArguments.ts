@@ -7,7 +7,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   type GraphQLInputType,
-  GraphQLInputObjectType,
+  type GraphQLInputObjectType,
   type ValidationRule,
   getNamedType,
   getVariableValues,
@@ -211,7 +211,7 @@ export function argumentRules(args: ExecutionArgs): ValidationRule[] {
     }
     coerced.set(definition, values)
   }
-  const valueOf = (node: ArgumentNode, type: GraphQLInputType, variables: Record<string, unknown>): unknown => {
+  const argumentValue = (node: ArgumentNode, type: GraphQLInputType, variables: Record<string, unknown>): unknown => {
     try {
       return valueFromAST(node.value, type, variables)
     } catch {
@@ -243,9 +243,9 @@ export function argumentRules(args: ExecutionArgs): ValidationRule[] {
         const limitNode = fieldNode?.arguments?.find((a) => a.name.value === 'limit')
         const field = `${parent.name}.${definition.name}`
         for (const variables of scopes.length ? scopes : [{}]) {
-          const value = valueOf(node, definition.type, variables)
+          const value = argumentValue(node, definition.type, variables)
           if (value === undefined) continue
-          const limit = limitDefinition && limitNode ? valueOf(limitNode, limitDefinition.type, variables) : undefined
+          const limit = limitDefinition && limitNode ? argumentValue(limitNode, limitDefinition.type, variables) : undefined
           const problem = checkPaging(definition.name, value, staff, field, limit) ?? walk(value, definition.type, field)
           if (problem) {
             context.reportError(problemError(problem, node))

@@ -37,11 +37,12 @@ export function parsePublicRead(method: string, url: string, headers: Record<str
   if (path !== '/api/properties') return null
   const whereKeys = [...seen].filter((key) => key in WHERE_KEYS)
   if (whereKeys.length !== 1 || [...seen].some((key) => key !== 'depth' && key !== 'limit' && !(key in WHERE_KEYS))) return null
-  const value = params.get(whereKeys[0]) as string
+  const whereKey = whereKeys[0]!
+  const value = params.get(whereKey) as string
   if (value === '' || value.length > MAX_VALUE || value.includes('\0')) return null
   const limitText = params.get('limit')
   if (limitText !== null && !LIMIT.test(limitText)) return null
-  return { kind: WHERE_KEYS[whereKeys[0]], value, depth, limit: limitText === null ? undefined : Number(limitText) }
+  return { kind: WHERE_KEYS[whereKey]!, value, depth, limit: limitText === null ? undefined : Number(limitText) }
 }
 
 /**

@@ -86,7 +86,7 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
 
   const [collection, first, second] = segments
   if (BODY_METHODS.has(method) && hasBody) {
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase()
+    const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
     if (type === 'multipart/form-data' && !/;\s*boundary=\S/i.test(contentType ?? '')) {
       return fail('MALFORMED_REQUEST', 'multipart/form-data needs a boundary parameter in its Content-Type.')
     }

@@ -32,9 +32,15 @@ export async function afterCommit<S>(
   if (id === null) return null
   const pending = tasksOf(req.payload.db as Adapter)
   let tasks = pending.get(id)
-  if (!tasks) pending.set(id, (tasks = new Map()))
+  if (!tasks) {
+    tasks = new Map()
+    pending.set(id, tasks)
+  }
   let task = tasks.get(kind)
-  if (!task) tasks.set(kind, (task = { state: init(), run: run as Task['run'] }))
+  if (!task) {
+    task = { state: init(), run: run as Task['run'] }
+    tasks.set(kind, task)
+  }
   return task.state as S
 }
 

@@ -113,8 +113,10 @@ async function lookup(redis: Redis, name: string, depNames: readonly string[]): 
   )
   if (!results) throw new Error('pipeline was not executed')
   for (const [error] of results) if (error) throw error
-  const entry = results[0][1] as string | null
-  const versions = results[1][1] as (string | null)[]
+  const [entryResult, versionsResult] = results
+  if (!entryResult || !versionsResult) throw new Error(`pipeline answered ${results.length} results for 2 commands`)
+  const entry = entryResult[1] as string | null
+  const versions = versionsResult[1] as (string | null)[]
   const stamp = versions.map((v) => v ?? '0').join(',')
   if (entry === null) return { body: null, stamp }
   const cut = entry.indexOf('\n')
@@ -233,12 +235,14 @@ export async function bumpVersions(depNames: readonly string[]): Promise<void> {
   } catch (error) {
     redisError(error, 'invalidation', { distrust: true })
     for (const dep of depNames) unbumped.add(dep)
-    bumpRetry ??= setTimeout(() => {
-      bumpRetry = null
-      const retry = [...unbumped]
-      unbumped.clear()
-      void bumpVersions(retry)
-    }, BUMP_RETRY_MS).unref()
+    if (bumpRetry === null) {
+      bumpRetry = setTimeout(() => {
+        bumpRetry = null
+        const retry = [...unbumped]
+        unbumped.clear()
+        void bumpVersions(retry)
+      }, BUMP_RETRY_MS).unref()
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 import { sql } from '@payloadcms/db-postgres/drizzle'
 
 import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../jobs/registry'
-import type { Booking, Review } from '../payload-types'
+import type { Booking } from '../payload-types'
 import { bookingRef } from '../domain/payments'
-import { type ListingRatings, type RatedReview, SUB_RATINGS, type SubRating, listingRatings, reviewWindowClosesAt } from '../domain/reviews'
+import { type ListingRatings, type RatedReview, type SubRating, listingRatings, reviewWindowClosesAt } from '../domain/reviews'
 import { env } from '../lib/env'
 import { parseId } from '../domain/ids'
 import { toStayDate } from '../lib/stayDateField'
@@ -107,7 +107,7 @@ export async function publishPendingReviews(req: ReqInTransaction, bookingId: nu
       req,
     })
   }
-  await recomputeListingRatings(req, parseId(docs[0].property)!)
+  await recomputeListingRatings(req, parseId(docs[0]!.property)!)
   return docs.length
 }
 

@@ -45,12 +45,11 @@ export function stackQueues(stack: Stack): StackQueues {
       const q = queue(name)
       const counts = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed')
       for (const state of ['waiting', 'active', 'prioritized', 'waiting-children'] as const) {
-        if (counts[state] > 0)
-          found.push(
-            `${name}: ${counts[state]} ${state} (${(await q.getJobs([state], 0, 4)).map((job) => `${job.name} ${job.id}`).join(', ')})`,
-          )
+        const count = counts[state] ?? 0
+        if (count > 0)
+          found.push(`${name}: ${count} ${state} (${(await q.getJobs([state], 0, 4)).map((job) => `${job.name} ${job.id}`).join(', ')})`)
       }
-      if (counts.delayed > 0) {
+      if ((counts.delayed ?? 0) > 0) {
         // A delayed job's due time is its score in the delayed set (due ms × 0x1000 + an order within
         // the ms), which getDelayedCount(cutoff) reads. Not job.timestamp + job.delay: a retry after a
         // failed attempt is due at (time of failure) + backoff, yet keeps the job's creation timestamp.

@@ -229,7 +229,7 @@ describe('GraphQL auth', () => {
     const res = await gql(stack, `mutation($data: mutationUserInput!) { createUser(data: $data) { id } }`, {
       data: { email: uniqueEmail('gqlshort'), password: 'short', name: 'S' },
     })
-    expect(res.body.errors?.[0].message).toMatch(/invalid|at least 10/i)
+    expect(res.body.errors?.[0]?.message).toMatch(/invalid|at least 10/i)
     expect(JSON.stringify(res.body.errors)).toMatch(/at least 10 characters/)
   })
 })

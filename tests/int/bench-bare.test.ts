@@ -24,7 +24,7 @@ beforeAll(async () => {
     { city: 'Porto', country: 'PT', latitude: 41.15, longitude: -8.61 },
   ]
   for (let i = 0; i < 8; i++) {
-    const place = places[i % 2]
+    const place = places[i % 2]!
     const doc = await createListing(
       stack,
       host,

@@ -88,8 +88,8 @@ describe('the document', () => {
 
   it('offers clients no write to payments, Stripe events or reconciliation reports, and the server refuses them', async () => {
     for (const slug of ['payments', 'stripe-events', 'reconciliation-reports']) {
-      expect(Object.keys(doc.paths[`/api/${slug}`])).toEqual(['get'])
-      expect(Object.keys(doc.paths[`/api/${slug}/{id}`]).filter((k) => k !== 'parameters')).toEqual(['get'])
+      expect(Object.keys(doc.paths[`/api/${slug}`] ?? {})).toEqual(['get'])
+      expect(Object.keys(doc.paths[`/api/${slug}/{id}`] ?? {}).filter((k) => k !== 'parameters')).toEqual(['get'])
       const res = await rest(stack, 'POST', `/api/${slug}`, { token: cast.staff.token, body: {} })
       expect(res.status).toBe(403)
     }
@@ -418,7 +418,9 @@ describe('custom operations: real answers match the document', () => {
 
 async function checkOperation(operation: (typeof OPERATIONS)[number]) {
   const listing = await createListing(stack, cast.host, { title: `Contract ${operation.operationId}` }, { publish: true })
-  const res = await CASES[operation.operationId]({ listing })
+  const exercise = CASES[operation.operationId]
+  if (!exercise) throw new Error('no case in CASES exercises this operation')
+  const res = await exercise({ listing })
   expectDocumented(res, operation.method, operation.path)
   // Signed out, with placeholders for the path: an error the document lists (or a public success).
   const path = operation.path.replace(/\{[^}]+\}/g, String(listing.id))

@@ -96,21 +96,21 @@ describe('GraphQL errors carry the same code', () => {
       e: guest.email,
       p: 'not-the-password-at-all',
     })
-    expect(login.body.errors?.[0].extensions).toMatchObject({ code: 'INVALID_CREDENTIALS', statusCode: 401 })
+    expect(login.body.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS', statusCode: 401 })
     const book = await gql(
       stack,
       `mutation { createBooking(data: { property: ${listing.id}, checkIn: "${checkIn}", checkOut: "${addDays(checkIn, 2)}", guests: 1 }) { id } }`,
     )
-    expect(book.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHORIZED', statusCode: 401 })
+    expect(book.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHORIZED', statusCode: 401 })
     const anonymousDelete = await gql(stack, `mutation { deleteProperty(id: ${listing.id}) { id } }`)
     expect(anonymousDelete.body.errors?.[0]).toMatchObject({
       message: expect.stringMatching(/^Sign in first/),
       extensions: { code: 'UNAUTHORIZED', statusCode: 401 },
     })
     const remove = await gql(stack, `mutation { deleteProperty(id: ${listing.id}) { id } }`, {}, { token: guest.token })
-    expect(remove.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', statusCode: 403, name: 'Forbidden' })
+    expect(remove.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', statusCode: 403, name: 'Forbidden' })
     const missing = await gql(stack, 'query { Property(id: 999999) { id } }')
-    expect(missing.body.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', statusCode: 404, name: 'NotFound' })
+    expect(missing.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', statusCode: 404, name: 'NotFound' })
   })
 })
 
@@ -139,7 +139,7 @@ describe('readable error names (the server build keeps class names)', () => {
 
   it('GraphQL: extensions.name is the class name', async () => {
     const missing = await gql(stack, 'query { Property(id: 999999) { id } }')
-    expect(missing.body.errors?.[0].extensions).toMatchObject({ name: 'NotFound' })
+    expect(missing.body.errors?.[0]?.extensions).toMatchObject({ name: 'NotFound' })
   })
 })
 
@@ -297,7 +297,7 @@ describe('logs', () => {
       const lines = errorLines(all)
       expect(lines).toHaveLength(1)
       expect(lines[0]).toMatchObject({ level: 30, reqId: requestId, status, code })
-      expect(lines[0].err).toBeUndefined()
+      expect(lines[0]!.err).toBeUndefined()
       expect(JSON.stringify(lines[0])).not.toMatch(/stack|\n\s+at /)
     }
     expect(stack.output()).not.toMatch(/"level":50[^\n]*"(?:DATES_UNAVAILABLE|NOT_FOUND)"/)

@@ -45,7 +45,10 @@ async function waitForStatus(id: number, status: string, timeoutMs = 30_000): Pr
   let last: unknown
   await eventually(
     `booking ${id} to become ${status}`,
-    async () => (last = (await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })).body.status) === status,
+    async () => {
+      last = (await rest(stack, 'GET', `/api/bookings/${id}`, { token: guest.token })).body.status
+      return last === status
+    },
     { timeoutMs, intervalMs: 250, detail: () => `booking ${id} still ${String(last)}` },
   )
 }
@@ -191,7 +194,7 @@ describe('the queue dashboard at /admin/queues', () => {
     })
     expect(JSON.stringify(await api.json())).toContain('booking-lifecycle')
     // The admin panel's cookie works for a same-origin page load, as a browser sends it; not cross-site.
-    const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]
+    const cookie = (admin.headers.get('set-cookie') ?? '').split(';')[0]!
     expect((await page({ cookie, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
     expect((await page({ cookie, 'sec-fetch-site': 'cross-site' })).status).toBe(401)
   })

@@ -470,7 +470,7 @@ describe('a 55,000-alias query', () => {
   }
   const summary = (l: number[]) => {
     const sorted = [...l].sort((a, b) => a - b)
-    return `${l.length} probes, median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, worst ${sorted[sorted.length - 1].toFixed(0)} ms`
+    return `${l.length} probes, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, worst ${sorted[sorted.length - 1]!.toFixed(0)} ms`
   }
 
   it('is refused quickly (with or without a content-length) and /healthz keeps answering meanwhile', async () => {
@@ -646,7 +646,8 @@ describe('property-based fuzz over the GraphQL schema', () => {
           .filter((f) => !SKIPPED.has(f.name))
           .map((f) => caseArb('mutation', f)),
       ]
-      const tally = (counts[role] = { cases: 0, data: 0, refused: 0, mutations: 0 })
+      const tally = { cases: 0, data: 0, refused: 0, mutations: 0 }
+      counts[role] = tally
       await fc.assert(
         fc.asyncProperty(fc.oneof(...roots), async (c) => {
           tally.cases++

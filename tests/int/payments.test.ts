@@ -155,7 +155,7 @@ describe('POST /api/bookings/:id/payment-intent', () => {
         (r.params.metadata as any).bookingId === String(booking.id),
     )
     expect(creates).toHaveLength(1)
-    expect(creates[0].idempotencyKey).toBe(
+    expect(creates[0]?.idempotencyKey).toBe(
       `staybase-booking-${booking.id}-${Date.parse(booking.createdAt)}-intent-${booking.quote.total}-${booking.quote.currency.toLowerCase()}`,
     )
 
@@ -262,7 +262,7 @@ describe('POST /api/stripe/webhook', () => {
     await quiet()
     const guestMail = copiesAbout(booking.id, /is confirmed/)
     expect(guestMail).toHaveLength(1)
-    expect(guestMail[0].to).toEqual([cast.guest.email])
+    expect(guestMail[0]?.to).toEqual([cast.guest.email])
     expect(copiesAbout(booking.id, /New confirmed booking/).map((m) => m.to)).toEqual([[cast.host.email]])
   })
 
@@ -333,11 +333,8 @@ describe('POST /api/stripe/webhook', () => {
 describe('replaying the same history in any order ends in the same state', () => {
   it('in order, duplicated, shuffled, and with the success dropped then recovered by reconciliation', async () => {
     // One history: a declined card, a retry that is processing, then success.
-    const steps = (intentId: string) => [
-      () => stripe.fail(intentId, 'Insufficient funds.'),
-      () => stripe.startProcessing(intentId),
-      () => stripe.succeed(intentId),
-    ]
+    const steps = (intentId: string) =>
+      [() => stripe.fail(intentId, 'Insufficient funds.'), () => stripe.startProcessing(intentId), () => stripe.succeed(intentId)] as const
     const start = async () => {
       const booking = await book()
       return { booking, intentId: (await payIntent(booking.id)).body.paymentIntentId as string }
@@ -361,7 +358,7 @@ describe('replaying the same history in any order ends in the same state', () =>
     // Everything happened at Stripe first; the events arrive late and shuffled: success first.
     const shuffled = await start()
     const late = steps(shuffled.intentId).map((step) => step())
-    await deliverAll([late[2], late[0], late[1]])
+    await deliverAll([late[2]!, late[0]!, late[1]!])
     await eventsProcessed(late)
     // The success is never delivered.
     const dropped = await start()
@@ -419,7 +416,7 @@ describe('refunds', () => {
       amountRefunded: booking.quote.total,
       refunds: [
         expect.objectContaining({
-          stripeRefundId: refunds[0].id,
+          stripeRefundId: refunds[0]!.id,
           amount: booking.quote.total,
           status: 'succeeded',
           reason: 'cancellation',
@@ -428,7 +425,7 @@ describe('refunds', () => {
     })
 
     // Stripe's own refund events change nothing more.
-    const events = stripe.refundEvents(refunds[0].id)
+    const events = stripe.refundEvents(refunds[0]!.id)
     await deliverAll(events)
     await eventsProcessed(events)
     expect(await snapshot(booking.id)).toEqual({
@@ -473,6 +470,7 @@ describe('refunds', () => {
     ).toBe(200)
     await eventually('refunded', async () => (await paymentOf(booking.id)).status === 'refunded')
     const [first] = [...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)
+    if (!first) throw new Error(`no refund at Stripe for ${intentId}`)
     // The card was closed meanwhile: Stripe reports the refund failed, twice.
     const failed = stripe.failRefund(first.id)
     await deliverAll([failed, failed])

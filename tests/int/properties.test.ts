@@ -184,9 +184,9 @@ describe('nobody else touches a host listing', () => {
       { id: listing.id },
       { token: otherHost.token },
     )
-    expect(upd.body.errors?.[0].extensions?.statusCode).toBe(403)
+    expect(upd.body.errors?.[0]?.extensions?.statusCode).toBe(403)
     const del = await gql(stack, `mutation($id: Int!) { deleteProperty(id: $id) { id } }`, { id: listing.id }, { token: otherHost.token })
-    expect(del.body.errors?.[0].extensions?.statusCode).toBe(403)
+    expect(del.body.errors?.[0]?.extensions?.statusCode).toBe(403)
     await unchanged()
   })
 
@@ -199,7 +199,7 @@ describe('nobody else touches a host listing', () => {
       { data: listingInput() },
       { token: guest.token },
     )
-    expect(q.body.errors?.[0].extensions?.statusCode).toBe(403)
+    expect(q.body.errors?.[0]?.extensions?.statusCode).toBe(403)
   })
 
   it('the host cannot move the listing to another host or write server-owned fields (REST and GraphQL)', async () => {

@@ -178,12 +178,7 @@ describe('a refund owed while Redis was down', () => {
     })
     expect((await paymentOf(booking.id)).amountRefunded).toBe(booking.quote.total)
     const mails = cancellationMails(booking.id)
-    expect(
-      mails
-        .map((m) => m.to)
-        .flat()
-        .sort(),
-    ).toEqual([cast.guest.email, cast.host.email].sort())
+    expect(mails.flatMap((m) => m.to).sort()).toEqual([cast.guest.email, cast.host.email].sort())
     expect((await bookingOf(booking.id)).cancellationQueuedAt).toEqual(expect.any(String))
 
     // A week later the queue has forgotten those jobs; reconciliation still does nothing twice.

@@ -475,7 +475,7 @@ describe('who reads which review, on REST and GraphQL', () => {
     const query = `query($id: Int!, $p: JSON) { Review(id: $id) { id status } Reviews(where: { property: { equals: $p } }, limit: 100) { docs { id } } }`
     for (const [state, doc] of Object.entries({ pending, published, hidden })) {
       for (const [role, who] of roles) {
-        const allowed = canRead[state].includes(role)
+        const allowed = canRead[state]!.includes(role)
         const one = await rest(stack, 'GET', `/api/reviews/${doc.id}`, { token: who?.token })
         const list = (
           await rest(stack, 'GET', `/api/reviews?where[property][equals]=${listing.id}&limit=100`, { token: who?.token })

@@ -88,7 +88,7 @@ beforeAll(async () => {
       taxPercent: spec.taxPercent,
     }
     const res = await rest(stack, 'POST', '/api/properties', {
-      token: hosts[i % 2].token,
+      token: hosts[i % 2]!.token,
       body: listingInput({
         title: `Search listing number ${i}`,
         _status: spec.published ? 'published' : 'draft',
@@ -117,13 +117,13 @@ beforeAll(async () => {
     { numRuns: 40, seed: 7 },
   )
   for (const s of stays) {
-    const listing = listings[s.listing]
+    const listing = listings[s.listing]! // 0 … 23: one of the 24 listings
     if (!listing.published) continue
     const checkIn = addDays(start, s.offset)
     const checkOut = addDays(checkIn, s.nights)
     const res = s.block
       ? await rest(stack, 'POST', '/api/availability-blocks', {
-          token: hosts[s.listing % 2].token,
+          token: hosts[s.listing % 2]!.token,
           body: { property: listing.id, startDate: checkIn, endDate: checkOut, reason: 'other' },
         })
       : await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { property: listing.id, checkIn, checkOut, guests: 1 } })
@@ -225,7 +225,7 @@ it('returns exactly what the oracle returns, for random queries', async () => {
       expect(res.body.docs.map((d: { id: number }) => d.id)).toEqual(expected.map((l) => l.id))
       expect(res.body.totalDocs).toBe(expected.length)
       for (const [i, doc] of (res.body.docs as { total?: number; distanceKm?: number }[]).entries()) {
-        const l = expected[i]
+        const l = expected[i]! // the ids matched expected's, one to one
         if (q.stay) {
           const checkIn = addDays(start, q.stay.offset)
           expect(doc.total).toBe(quoteStay(l.pricing, checkIn, addDays(checkIn, q.stay.nights), 12).total)
@@ -242,6 +242,7 @@ it('returns exactly what the oracle returns, for random queries', async () => {
 
 it('treats checkout day = next check-in day as free', async () => {
   const r = reservations[0]
+  if (!r) throw new Error('no booking or block was accepted to test against')
   const listing = listings.find((l) => l.id === r.property)!
   const nights = Math.max(listing.minNights, 1)
   const after = await rest(stack, 'GET', `/api/properties/search?checkIn=${r.checkOut}&checkOut=${addDays(r.checkOut, nights)}&limit=50`)
@@ -359,7 +360,7 @@ describe('cursor pagination', () => {
     expect(new Set(ids).size).toBe(ids.length)
     expect(pages.map((p) => p.page)).toEqual(pages.map((_, i) => i + 1))
     expect(pages.every((p) => p.totalDocs === expected.length && p.totalDocsExact)).toBe(true)
-    expect(await walkPages(`${query}&limit=3`, pages[0].totalPages)).toEqual(expected)
+    expect(await walkPages(`${query}&limit=3`, pages[0]!.totalPages)).toEqual(expected)
   })
 
   it('refuses a cursor that is not one it gave out, or one of another search', async () => {
@@ -394,6 +395,7 @@ describe('cursor pagination', () => {
 
 it('shows the card size of the first photo, another size without it, the original only without any', async () => {
   const [a, b, c] = listings.filter((l) => l.published)
+  if (!a || !b || !c) throw new Error('needs three published listings')
   const media = await queryDatabase(
     stack,
     `INSERT INTO media (alt, filename, mime_type, sizes_card_filename, sizes_thumbnail_filename, updated_at, created_at) VALUES
@@ -417,7 +419,7 @@ it('shows the card size of the first photo, another size without it, the origina
 })
 
 it('counts exactly up to 1,000 matches, then says 1000 and totalDocsExact: false', async () => {
-  const host = listings[0]
+  const host = listings[0]! // 24 listings from beforeAll
   const hostId = (await queryDatabase(stack, 'SELECT host_id FROM properties WHERE id = $1', [host.id])).rows[0].host_id
   // 1,001 published listings in one city, written straight to the table (the API would take minutes).
   await queryDatabase(

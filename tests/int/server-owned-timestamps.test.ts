@@ -55,7 +55,13 @@ const eventually = <T>(what: string, probe: () => Promise<T | null | undefined |
   waitFor(what, probe, { timeoutMs, detail: () => `worker:\n${worker?.output().slice(-3000)}` })
 
 /** The row's timestamps as the database has them. */
-async function stored(table: string, id: number, columns = ['created_at', 'updated_at']): Promise<Record<string, Date | null>> {
+async function stored(table: string, id: number): Promise<Record<'created_at' | 'updated_at', Date | null>>
+async function stored<C extends string>(table: string, id: number, columns: readonly C[]): Promise<Record<C, Date | null>>
+async function stored(
+  table: string,
+  id: number,
+  columns: readonly string[] = ['created_at', 'updated_at'],
+): Promise<Record<string, Date | null>> {
   const { rows } = await sql(`SELECT ${columns.join(', ')} FROM ${table} WHERE id = $1`, [id])
   expect(rows).toHaveLength(1)
   return rows[0]

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 
-import { sql } from '@payloadcms/db-postgres'
 import { drizzle } from '@payloadcms/db-postgres/drizzle/node-postgres'
 import pg from 'pg'
 
@@ -14,7 +13,7 @@ import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/da
  * it. Then down and up again.
  */
 const NAME = 'stay_dates_as_calendar_dates'
-const index = migrations.findIndex((m) => m.name.endsWith(NAME))
+const index = migrations.findIndex((m) => m.name.endsWith(NAME)) // beforeAll checks it is found
 const server = process.env.STAYBASE_TEST_PG_SERVER!
 const database = `staybase_test_migration_${randomBytes(4).toString('hex')}`
 let pool: pg.Pool
@@ -62,7 +61,7 @@ it('old timestamps read as the same calendar days after the migration, and the c
   const before = await query(calendar)
   expect(before.map((r) => r.nights)).toEqual(['[2027-04-24,2027-04-27)', '[2027-05-01,2027-05-03)', '[2027-06-10,2027-06-14)'])
 
-  await run('up', migrations[index])
+  await run('up', migrations[index]!)
 
   const types = await query(`SELECT table_name, column_name, data_type FROM information_schema.columns
     WHERE column_name IN ('check_in', 'check_out', 'start_date', 'end_date') AND table_name IN ('bookings', 'availability_blocks') ORDER BY 1, 2`)
@@ -97,7 +96,7 @@ it('old timestamps read as the same calendar days after the migration, and the c
   expect(await query(`SELECT id FROM bookings WHERE check_in NOT ILIKE $1`, ['%2027-04%'])).toEqual([{ id: ids[1] }])
 
   // Down restores noon-UTC timestamps and the old triggers; up again gives the same days.
-  await run('down', migrations[index])
+  await run('down', migrations[index]!)
   expect((await query(`SELECT check_in FROM bookings WHERE id = $1`, [ids[0]]))[0].check_in.toISOString()).toBe('2027-04-24T12:00:00.000Z')
   await expect(
     query(
@@ -105,6 +104,6 @@ it('old timestamps read as the same calendar days after the migration, and the c
       [propertyId],
     ),
   ).rejects.toMatchObject({ code: '23P01' })
-  await run('up', migrations[index])
+  await run('up', migrations[index]!)
   expect((await query(`SELECT check_in::text AS ci FROM bookings ORDER BY id`)).map((r) => r.ci)).toEqual(stays.map((s) => s.days[0]))
 })

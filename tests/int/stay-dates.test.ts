@@ -149,7 +149,7 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
 
   it('GraphQL where with a value that is not a calendar date is a 400, not a 500', async () => {
     const res = await gql(stack, `{ Bookings(where: { checkIn: { greater_than: "soon" } }) { docs { id } } }`, {}, { token: guest.token })
-    expect(res.body.errors?.[0].extensions).toMatchObject({ statusCode: 400 })
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ statusCode: 400 })
   })
 
   it('a date not written as YYYY-MM-DD is refused with the field named, on REST and GraphQL', async () => {
@@ -178,8 +178,8 @@ describe('bookings: checkIn and checkOut are YYYY-MM-DD', () => {
       { data: { property: listing.id, checkIn, checkOut: `${checkOut}T00:00:00Z`, guests: 2 } },
       { token: guest.token },
     )
-    expect(res.body.errors?.[0].extensions).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' })
-    expect(res.body.errors?.[0].message).toBe('checkIn and checkOut must be dates as YYYY-MM-DD.')
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' })
+    expect(res.body.errors?.[0]?.message).toBe('checkIn and checkOut must be dates as YYYY-MM-DD.')
   })
 })
 

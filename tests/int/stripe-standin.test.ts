@@ -82,7 +82,7 @@ describe('payment intents', () => {
     expect(created).toMatchObject({ idempotencyKey: 'booking-42-pay', replayed: false, status: 200 })
     expect(replayed).toMatchObject({ idempotencyKey: 'booking-42-pay', replayed: true, status: 200 })
     // What arrived on the wire, decoded: strings, nested by brackets.
-    expect(created.params).toEqual({
+    expect(created?.params).toEqual({
       amount: '12345',
       currency: 'EUR',
       metadata: { bookingId: '42', note: 'a b&c=d' },
@@ -175,8 +175,8 @@ describe('payment intents', () => {
     expect(seen.map((pi) => pi.id)).not.toContain(old.id)
     const pages = requestsTo('GET', '/v1/payment_intents').slice(pagesBefore)
     expect(pages.length).toBeGreaterThanOrEqual(2)
-    expect(pages[0].params).toEqual({ limit: '100', created: { gte: String(now - 7200) } })
-    expect(pages[1].params.starting_after).toMatch(/^pi_/)
+    expect(pages[0]?.params).toEqual({ limit: '100', created: { gte: String(now - 7200) } })
+    expect(pages[1]?.params.starting_after).toMatch(/^pi_/)
 
     const firstPage = await stripe.paymentIntents.list({ limit: 3, created: { lt: now - 50 * 3600 } })
     expect(firstPage).toMatchObject({ object: 'list', has_more: false, url: '/v1/payment_intents' })
@@ -244,8 +244,8 @@ describe('refunds', () => {
     expect(all).toEqual([rest.id, partial.id])
 
     const [chargeRefunded, refundUpdated] = standIn.refundEvents(rest.id)
-    expect(chargeRefunded.type).toBe('charge.refunded')
-    expect(chargeRefunded.data.object).toMatchObject({ object: 'charge', amount_refunded: 10_000, refunded: true, payment_intent: pi.id })
+    expect(chargeRefunded?.type).toBe('charge.refunded')
+    expect(chargeRefunded?.data.object).toMatchObject({ object: 'charge', amount_refunded: 10_000, refunded: true, payment_intent: pi.id })
     expect(refundUpdated).toMatchObject({ type: 'refund.updated', data: { object: { id: rest.id, amount: 6000 } } })
   })
 
@@ -356,10 +356,10 @@ describe('events and webhooks', () => {
     try {
       const event = standIn.event('payment_intent.succeeded', { id: 'pi_deliver' })
       expect((await standIn.deliver(url, event)).status).toBe(200)
-      expect(JSON.parse(received[0].body)).toEqual(event)
+      expect(JSON.parse(received[0]!.body)).toEqual(event)
       expect((await standIn.deliver(url, event, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(400)
       expect((await standIn.deliver(url, event, { signature: null })).status).toBe(400)
-      expect(received[2].signature).toBeUndefined()
+      expect(received[2]!.signature).toBeUndefined()
       expect((await standIn.deliver(url, event, { signature: 't=1,v1=deadbeef' })).status).toBe(400)
       expect((await standIn.deliver(url, event, { body: '{"tampered":true}' })).status).toBe(200)
     } finally {

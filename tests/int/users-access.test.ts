@@ -54,7 +54,7 @@ describe('registration roles', () => {
       data: { email, password: GOOD_PASSWORD, name: 'Climber', roles: ['admin'] },
     })
     expect(res.body.data?.createUser ?? null).toBeNull()
-    expect(res.body.errors?.[0].message).toMatch(/guest.*host/)
+    expect(res.body.errors?.[0]?.message).toMatch(/guest.*host/)
     const found = await rest(stack, 'GET', `/api/users?where[email][equals]=${encodeURIComponent(email)}`, { token: admin.token })
     expect(found.body.totalDocs).toBe(0)
   })
@@ -191,7 +191,7 @@ describe('changing and deleting other people', () => {
       { id: otherGuest.id },
       { token: guest.token },
     )
-    expect(res.body.errors?.[0].extensions?.statusCode).toBe(403)
+    expect(res.body.errors?.[0]?.extensions?.statusCode).toBe(403)
   })
 
   it('anonymous cannot update anyone (401: sign in first)', async () => {

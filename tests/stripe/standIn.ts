@@ -44,7 +44,7 @@ export type AnswerHold = {
 export type StripeStandIn = {
   url: string
   /** Env vars for our server/worker processes: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_HOST/PORT/PROTOCOL. */
-  env: Record<string, string>
+  env: Record<'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_API_HOST' | 'STRIPE_API_PORT' | 'STRIPE_API_PROTOCOL', string>
   /** Every API request received, in arrival order (including rejected ones). */
   requests: RequestRecord[]
   intents: Map<string, Stripe.PaymentIntent>
@@ -123,11 +123,13 @@ export function parseStripeForm(encoded: string): Params {
   const root: Params = {}
   for (const [key, value] of new URLSearchParams(encoded)) {
     const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key)
-    const path = match ? [match[1], ...Array.from(match[2].matchAll(/\[([^[\]]*)\]/g), (m) => m[1])] : [key]
+    // Both groups of a match take part (the second may be empty), as does each bracket's.
+    const path = match ? [match[1]!, ...Array.from(match[2]!.matchAll(/\[([^[\]]*)\]/g), (m) => m[1]!)] : [key]
     if (path.some((segment) => segment === '__proto__' || segment === 'constructor' || segment === 'prototype')) continue
     let node = root
     for (let i = 0; i < path.length; i++) {
-      const segment = path[i] === '' ? String(Object.keys(node).length) : path[i]
+      const part = path[i]!
+      const segment = part === '' ? String(Object.keys(node).length) : part
       if (i === path.length - 1) {
         node[segment] = value
       } else {
@@ -568,7 +570,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       /^\/v1\/payment_intents\/([^/]+)$/,
       (m, params) => {
         allowOnly(params, ALLOWED.retrieveIntent)
-        return renderIntent(intentOr404(decodeURIComponent(m[1])), expandList(params))
+        return renderIntent(intentOr404(decodeURIComponent(m[1]!)), expandList(params))
       },
     ],
     [
@@ -577,7 +579,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       (m, params, ctx) => {
         allowOnly(params, ALLOWED.cancelIntent)
         const reason = oneOf(params, 'cancellation_reason', ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const)
-        const intent = intentOr404(decodeURIComponent(m[1]))
+        const intent = intentOr404(decodeURIComponent(m[1]!))
         if (intent.status === 'succeeded' || intent.status === 'canceled') {
           throw invalid(
             `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
@@ -681,7 +683,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       /^\/v1\/refunds\/([^/]+)$/,
       (m, params) => {
         allowOnly(params, ALLOWED.retrieveRefund)
-        const id = decodeURIComponent(m[1])
+        const id = decodeURIComponent(m[1]!)
         return (
           refunds.get(id) ??
           (() => {
