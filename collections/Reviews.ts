@@ -11,7 +11,7 @@ import { or } from '../src/access/or'
 import { humanize } from '../src/domain/listing'
 import { COMMENT_MAX, COMMENT_MIN, REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX, SUB_RATINGS } from '../src/domain/reviews'
 import { numberRule } from '../src/lib/validators'
-import { parseId, sameId } from '../src/domain/ids'
+import { sameId } from '../src/domain/ids'
 import { hideReview, respondToReview, unhideReview } from '../src/endpoints/reviewActions'
 
 const serverOwned = { create: never, update: never }
