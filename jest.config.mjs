@@ -17,7 +17,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/'],
-  moduleNameMapper: { '^@payload-config$': '<rootDir>/src/payload.config.ts' },
+  moduleNameMapper: { '^@payload-config$': '<rootDir>/src/payload.config.ts', '^@/(.*)$': '<rootDir>/src/$1' },
 }
 
 /**

@@ -19,9 +19,9 @@ import { PgDialect } from '@payloadcms/db-postgres/drizzle/pg-core'
 import express from 'express'
 import pg from 'pg'
 
-import { decodeCursor } from '../src/domain/searchCursor'
-import { parseSearch } from '../src/domain/searchParams'
-import { searchStatements } from '../src/services/listingSearch'
+import { decodeCursor } from '@/domain/searchCursor'
+import { parseSearch } from '@/domain/searchParams'
+import { searchStatements } from '@/services/listingSearch'
 
 const dialect = new PgDialect()
 

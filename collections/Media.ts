@@ -7,14 +7,14 @@ import { invalidateDeletedListingPhotos, invalidateListingPhotos } from '../hook
 import { requireReadableImage } from '../hooks/media/requireReadableImage'
 import { serveRecordedFilesOnly } from '../hooks/media/serveRecordedFilesOnly'
 import { setOwner } from '../hooks/media/setOwner'
-import { anyone } from '../src/access/anyone'
-import { isSignedIn } from '../src/access/isSignedIn'
-import { isStaff } from '../src/access/isStaff'
-import { never } from '../src/access/never'
-import { or } from '../src/access/or'
-import { ownedBy } from '../src/access/ownedBy'
-import { type WithRoles, isStaffUser } from '../src/domain/roles'
-import { env } from '../src/lib/env'
+import { anyone } from '@/access/anyone'
+import { isSignedIn } from '@/access/isSignedIn'
+import { isStaff } from '@/access/isStaff'
+import { never } from '@/access/never'
+import { or } from '@/access/or'
+import { ownedBy } from '@/access/ownedBy'
+import { type WithRoles, isStaffUser } from '@/domain/roles'
+import { env } from '@/lib/env'
 
 const webp = { format: 'webp' as const, options: { quality: 82 } }
 const staticDir = path.resolve(/* turbopackIgnore: true */ process.cwd(), env.MEDIA_DIR)

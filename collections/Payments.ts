@@ -1,13 +1,13 @@
 import type { CollectionConfig, Field, PayloadRequest } from 'payload'
 
-import { isStaff } from '../src/access/isStaff'
-import { never } from '../src/access/never'
-import { or } from '../src/access/or'
-import { ownedBy } from '../src/access/ownedBy'
-import { PAYMENT_STATUSES } from '../src/domain/payments'
-import { humanize } from '../src/domain/listing'
-import { CURRENCY_CODES } from '../src/domain/money'
-import { sameId } from '../src/domain/ids'
+import { isStaff } from '@/access/isStaff'
+import { never } from '@/access/never'
+import { or } from '@/access/or'
+import { ownedBy } from '@/access/ownedBy'
+import { PAYMENT_STATUSES } from '@/domain/payments'
+import { humanize } from '@/domain/listing'
+import { CURRENCY_CODES } from '@/domain/money'
+import { sameId } from '@/domain/ids'
 
 const options = (values: readonly string[]) => values.map((v) => ({ label: humanize(v), value: v }))
 const MONEY_CELL = '/components/MoneyCell#MoneyCell'

@@ -1,9 +1,9 @@
 import type { CollectionConfig } from 'payload'
 
-import { isStaff } from '../src/access/isStaff'
-import { never } from '../src/access/never'
-import { humanize } from '../src/domain/listing'
-import { DISCREPANCY_KINDS } from '../src/domain/reconciliation'
+import { isStaff } from '@/access/isStaff'
+import { never } from '@/access/never'
+import { humanize } from '@/domain/listing'
+import { DISCREPANCY_KINDS } from '@/domain/reconciliation'
 
 const dateTime = { readOnly: true, date: { pickerAppearance: 'dayAndTime' as const } }
 

@@ -1,8 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
-import { isStaff } from '../src/access/isStaff'
-import { never } from '../src/access/never'
-import { humanize } from '../src/domain/listing'
+import { isStaff } from '@/access/isStaff'
+import { never } from '@/access/never'
+import { humanize } from '@/domain/listing'
 
 export const STRIPE_EVENT_STATUSES = ['pending', 'processed', 'failed', 'ignored'] as const
 

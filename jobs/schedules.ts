@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq'
 import type { Logger } from 'pino'
 
-import { env } from '../src/lib/env'
-import { paymentsConfigured } from '../src/services/stripe'
-import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from '../src/jobs/registry'
+import { env } from '@/lib/env'
+import { paymentsConfigured } from '@/services/stripe'
+import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from '@/jobs/registry'
 
 /**
  * The repeatable jobs, kept scheduled by every worker that runs their queue. A job scheduler is one

@@ -7,8 +7,8 @@
 import { PgDialect } from '@payloadcms/db-postgres/drizzle/pg-core'
 import pg from 'pg'
 
-import { parseSearch } from '../src/domain/searchParams'
-import { searchStatements } from '../src/services/listingSearch'
+import { parseSearch } from '@/domain/searchParams'
+import { searchStatements } from '@/services/listingSearch'
 
 const dialect = new PgDialect()
 const shapes: Record<string, string> = {

@@ -12,9 +12,9 @@ import path from 'node:path'
 
 import SwaggerParser from '@apidevtools/swagger-parser'
 
-import config from '../src/payload.config'
-import { buildOpenApiDocument } from '../src/contract/openapi'
-import { OPERATIONS } from '../src/contract/operations'
+import config from '@/payload.config'
+import { buildOpenApiDocument } from '@/contract/openapi'
+import { OPERATIONS } from '@/contract/operations'
 
 const file = path.resolve(process.cwd(), 'openapi.json')
 const document = await buildOpenApiDocument(await config, OPERATIONS)

@@ -13,7 +13,7 @@
 import { getPayload } from 'payload'
 
 import { migrations } from '../migrations'
-import config from '../src/payload.config'
+import config from '@/payload.config'
 
 async function main(): Promise<void> {
   const payload = await getPayload({ config })

@@ -18,7 +18,7 @@ import { createDatabase, databaseExists, runMigrations, splitDatabaseUrl } from 
 import { type RunningPostgres, startEmbeddedPostgres } from './lib/embeddedPostgres'
 import { startSmtpSink } from './lib/smtpSink'
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demoUsers'
-import { serverNodeArgs } from '../src/lib/serverHeap'
+import { serverNodeArgs } from '@/lib/serverHeap'
 
 const DATA_DIR = path.resolve('.data')
 const say = (text: string) => console.log(`\x1b[36m[quickstart]\x1b[0m ${text}`)

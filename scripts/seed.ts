@@ -6,7 +6,7 @@
 import { SingleBar } from 'cli-progress'
 import { getPayload } from 'payload'
 
-import config from '../src/payload.config'
+import config from '@/payload.config'
 import { DEMO_BOOKINGS, seedBooking } from './seed/demoBookings'
 import { DEMO_REVIEWS, seedReviews } from './seed/demoReviews'
 import { DEMO_LISTINGS } from './seed/demoListings'

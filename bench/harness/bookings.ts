@@ -2,8 +2,8 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto'
 
 import type pg from 'pg'
 
-import { addDays } from '../../src/domain/stayDates'
-import { MAX_DAYS_AHEAD } from '../../src/domain/stayRules'
+import { addDays } from '@/domain/stayDates'
+import { MAX_DAYS_AHEAD } from '@/domain/stayRules'
 
 /**
  * The booking shapes' set-up: guest accounts that exist only for the benchmark, logged in through the

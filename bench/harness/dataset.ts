@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import { addDays } from '../../src/domain/stayDates'
+import { addDays } from '@/domain/stayDates'
 
 /**
  * What the shapes ask for, read from the database under test so the same command works on the demo

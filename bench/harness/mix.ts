@@ -1,4 +1,4 @@
-import { addDays } from '../../src/domain/stayDates'
+import { addDays } from '@/domain/stayDates'
 import type { Dataset } from './dataset'
 
 /**

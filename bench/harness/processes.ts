@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 
 import { stopProcessGroup } from '../../scripts/lib/processGroup'
-import { serverNodeArgs } from '../../src/lib/serverHeap'
+import { serverNodeArgs } from '@/lib/serverHeap'
 
 /**
  * The processes a benchmark run starts: the production build (dist/server.js, as `npm start` runs it)

@@ -4,7 +4,7 @@
  * Paris gets ~3.3 % of all listings, ~3,300 at 100k). `makeCities` fills the rest of the ~2,000 cities
  * with small towns around them (invented names, real-ish positions), which share what the destinations leave.
  */
-import type { Currency } from '../../src/domain/money'
+import type { Currency } from '@/domain/money'
 import type { Rng } from './rng'
 
 export type City = {

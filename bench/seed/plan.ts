@@ -4,10 +4,10 @@
  * relative to `now`, and reviews (so listings carry rating aggregates that match their reviews).
  * Bookings live in typed arrays: 2M objects would cost gigabytes.
  */
-import { AMENITIES, CANCELLATION_POLICIES, PROPERTY_TYPES } from '../../src/domain/listing'
-import type { Currency } from '../../src/domain/money'
-import { SUB_RATINGS, average2 } from '../../src/domain/reviews'
-import { dayNumber, utcDate } from '../../src/domain/stayDates'
+import { AMENITIES, CANCELLATION_POLICIES, PROPERTY_TYPES } from '@/domain/listing'
+import type { Currency } from '@/domain/money'
+import { SUB_RATINGS, average2 } from '@/domain/reviews'
+import { dayNumber, utcDate } from '@/domain/stayDates'
 import { type City, baseNightlyRate, makeCities } from './places'
 import { type Rng, createRng } from './rng'
 

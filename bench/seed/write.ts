@@ -4,10 +4,10 @@
  * amenities and photo relations, one published version per listing — and an earlier draft for some —
  * bookings with their per-night quote rows, payments and refunds, blocks, reviews).
  */
-import { quoteStay } from '../../src/domain/pricing'
-import { type CancelledBy, refundAmount } from '../../src/domain/refunds'
-import { fromDayNumber } from '../../src/domain/stayDates'
-import { slugify } from '../../src/domain/slug'
+import { quoteStay } from '@/domain/pricing'
+import { type CancelledBy, refundAmount } from '@/domain/refunds'
+import { fromDayNumber } from '@/domain/stayDates'
+import { slugify } from '@/domain/slug'
 import { paragraphs } from '../../scripts/seed/lexical'
 import { type BufferedWriter, type CopyWriter, NULL, bool, num, text, ts } from './copy'
 import { type Listing, type Plan, S, STATUS, listingById, ratingsOf } from './plan'

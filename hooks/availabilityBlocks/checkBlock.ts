@@ -1,11 +1,11 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { isStaffUser } from '../../src/domain/roles'
-import { nightsBetween } from '../../src/domain/stayDates'
-import { badRequest, conflict, forbidden, notFound } from '../../src/lib/errors'
-import { parseId, sameId } from '../../src/domain/ids'
-import { requireStayDate } from '../../src/lib/stayDateField'
-import { isBooked, lockListingCalendar } from '../../src/services/reservations'
+import { isStaffUser } from '@/domain/roles'
+import { nightsBetween } from '@/domain/stayDates'
+import { badRequest, conflict, forbidden, notFound } from '@/lib/errors'
+import { parseId, sameId } from '@/domain/ids'
+import { requireStayDate } from '@/lib/stayDateField'
+import { isBooked, lockListingCalendar } from '@/services/reservations'
 
 /** Hosts block dates on their own listings only, and never over a booking or another block. */
 export const checkBlock: CollectionBeforeChangeHook = async ({ collection, data, operation, originalDoc, req }) => {

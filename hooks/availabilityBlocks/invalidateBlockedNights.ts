@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
-import { bumpAfterCommit, deps } from '../../src/services/cache'
+import { bumpAfterCommit, deps } from '@/services/cache'
 
 /** A block added, moved or removed changes which listings a search for those nights may show. */
 export const invalidateBlockedNights: CollectionAfterChangeHook = async ({ doc, req }) => {

@@ -1,6 +1,6 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 
-import { badRequest } from '../../src/lib/errors'
+import { badRequest } from '@/lib/errors'
 
 /**
  * Payload runs a bulk update's documents in parallel in one transaction, where our per-listing calendar

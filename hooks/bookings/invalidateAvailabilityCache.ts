@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
-import { bumpAfterCommit, deps } from '../../src/services/cache'
+import { bumpAfterCommit, deps } from '@/services/cache'
 
 /**
  * A booking that is created, changes status (accepted, declined, cancelled, expired — in the web process

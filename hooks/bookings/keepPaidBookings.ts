@@ -1,6 +1,6 @@
 import type { CollectionBeforeDeleteHook } from 'payload'
 
-import { conflict } from '../../src/lib/errors'
+import { conflict } from '@/lib/errors'
 
 /** A booking with payments (money taken and given back) or reviews is a record; it is kept (the database refuses too). */
 export const keepPaidBookings: CollectionBeforeDeleteHook = async ({ id, req }) => {

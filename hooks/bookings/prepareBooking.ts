@@ -1,7 +1,7 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { decideNewBooking } from '../../src/services/newBooking'
-import { lockListingCalendar } from '../../src/services/reservations'
+import { decideNewBooking } from '@/services/newBooking'
+import { lockListingCalendar } from '@/services/reservations'
 
 /**
  * Everything about a new booking that the server decides: who the guest is, whether the stay is

@@ -1,7 +1,7 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '../../src/jobs/registry'
-import { enqueue } from '../../src/services/queue'
+import { BOOKING_LIFECYCLE_QUEUE, jobIds } from '@/jobs/registry'
+import { enqueue } from '@/services/queue'
 
 /**
  * A hold or a request ends at holdExpiresAt: schedule the job that expires it then. The processor

@@ -1,6 +1,6 @@
 import type { CollectionAfterErrorHook } from 'payload'
 
-import { env } from '../../src/lib/env'
+import { env } from '@/lib/env'
 
 /**
  * Payload stops reading an upload at the size limit and answers 413, but its message gets lost on the

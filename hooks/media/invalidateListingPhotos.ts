@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
-import { bumpAfterCommit, deps } from '../../src/services/cache'
+import { bumpAfterCommit, deps } from '@/services/cache'
 
 /**
  * Photos are embedded in listings read at depth ≥ 1 and give search results their cover: an edited

@@ -1,7 +1,7 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 import sharp, { type Metadata } from 'sharp'
 
-import { badRequest } from '../../src/lib/errors'
+import { badRequest } from '@/lib/errors'
 
 // sharp reports AVIF as the HEIF container with AV1 compression.
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'heif'])

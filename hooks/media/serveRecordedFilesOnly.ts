@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import { type CollectionConfig, type CollectionSlug, type PayloadRequest, type Where, headersWithCors } from 'payload'
 
-import { env } from '../../src/lib/env'
+import { env } from '@/lib/env'
 
 type UploadHandler = NonNullable<Exclude<CollectionConfig['upload'], boolean | undefined>['handlers']>[number]
 

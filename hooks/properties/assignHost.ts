@@ -1,8 +1,8 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { hasRole, isStaffUser } from '../../src/domain/roles'
-import { badRequest } from '../../src/lib/errors'
-import { parseId } from '../../src/domain/ids'
+import { hasRole, isStaffUser } from '@/domain/roles'
+import { badRequest } from '@/lib/errors'
+import { parseId } from '@/domain/ids'
 
 /**
  * A host's new listing is theirs. Only staff name (or change) the host of a listing, and the person

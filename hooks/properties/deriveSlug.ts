@@ -1,6 +1,6 @@
 import type { CollectionBeforeValidateHook } from 'payload'
 
-import { firstFreeSlug, slugify } from '../../src/domain/slug'
+import { firstFreeSlug, slugify } from '@/domain/slug'
 
 /**
  * The slug follows the title until the listing is first published; from then on links to it must keep

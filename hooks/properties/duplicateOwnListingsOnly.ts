@@ -1,8 +1,8 @@
 import type { CollectionBeforeOperationHook } from 'payload'
 
-import { sameId } from '../../src/domain/ids'
-import { isStaffUser } from '../../src/domain/roles'
-import { forbidden } from '../../src/lib/errors'
+import { sameId } from '@/domain/ids'
+import { isStaffUser } from '@/domain/roles'
+import { forbidden } from '@/lib/errors'
 
 /**
  * Duplicating is a shortcut for hosts with several similar places. Payload allows it to anyone who can

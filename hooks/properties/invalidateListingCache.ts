@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
-import { bumpAfterCommit, deps } from '../../src/services/cache'
+import { bumpAfterCommit, deps } from '@/services/cache'
 
 /**
  * Any change to a listing — an edit, publish, unpublish (moderation too), a new draft, a host change —

@@ -1,6 +1,6 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { currentListingRatings } from '../../src/services/reviews'
+import { currentListingRatings } from '@/services/reviews'
 
 /**
  * Ratings are written by review publishing straight into the listing's row, not into its drafts. A

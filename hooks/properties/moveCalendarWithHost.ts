@@ -1,7 +1,7 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import { parseId } from '../../src/domain/ids'
-import { reassignListingHost } from '../../src/services/reservations'
+import { parseId } from '@/domain/ids'
+import { reassignListingHost } from '@/services/reservations'
 
 /**
  * Bookings and blocks carry the listing's host (their access rules read it). When staff hand a listing

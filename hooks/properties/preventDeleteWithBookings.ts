@@ -1,7 +1,7 @@
 import type { CollectionBeforeDeleteHook } from 'payload'
 
-import { ACTIVE_STATUSES } from '../../src/domain/bookingStatus'
-import { conflict } from '../../src/lib/errors'
+import { ACTIVE_STATUSES } from '@/domain/bookingStatus'
+import { conflict } from '@/lib/errors'
 
 /**
  * A listing with bookings cannot be deleted: guests still to come would lose their stay, and past

@@ -1,8 +1,8 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { isOnModerationHold } from '../../src/domain/moderation'
-import { isStaffUser } from '../../src/domain/roles'
-import { forbidden } from '../../src/lib/errors'
+import { isOnModerationHold } from '@/domain/moderation'
+import { isStaffUser } from '@/domain/roles'
+import { forbidden } from '@/lib/errors'
 
 /**
  * Staff moderation would mean nothing if the host could publish again a second later (or restore an

@@ -1,11 +1,11 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
-import { REVIEW_SUBJECTS, type ReviewSubject, SUB_RATINGS, checkReviewAllowed } from '../../src/domain/reviews'
-import { env } from '../../src/lib/env'
-import { badRequest, conflict, forbidden, notFound, refused, unauthorized } from '../../src/lib/errors'
-import { parseId, sameId } from '../../src/domain/ids'
-import { toStayDate } from '../../src/lib/stayDateField'
-import { lockBookingReviews } from '../../src/services/reviews'
+import { REVIEW_SUBJECTS, type ReviewSubject, SUB_RATINGS, checkReviewAllowed } from '@/domain/reviews'
+import { env } from '@/lib/env'
+import { badRequest, conflict, forbidden, notFound, refused, unauthorized } from '@/lib/errors'
+import { parseId, sameId } from '@/domain/ids'
+import { toStayDate } from '@/lib/stayDateField'
+import { lockBookingReviews } from '@/services/reviews'
 
 /**
  * Who may write this review, and what the server decides about it: the guest reviews the stay, the

@@ -1,8 +1,8 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
-import type { Booking } from '../../src/payload-types'
-import { parseId } from '../../src/domain/ids'
-import { publishPendingReviews, scheduleReveal } from '../../src/services/reviews'
+import type { Booking } from '@/payload-types'
+import { parseId } from '@/domain/ids'
+import { publishPendingReviews, scheduleReveal } from '@/services/reviews'
 
 /**
  * After a review is written: if the other side's review is already in, both are published now (same

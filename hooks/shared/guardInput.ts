@@ -1,12 +1,12 @@
 import type { CollectionBeforeOperationHook, CollectionConfig, FlattenedField } from 'payload'
 
-import { type WithRoles, isStaffUser } from '../../src/domain/roles'
-import { MAX_DATA_DEPTH, checkDataShape, deeperThan, findNul, isPlainObject } from '../../src/lib/dataShape'
-import { INT4_MAX, isIdValue } from '../../src/domain/ids'
+import { type WithRoles, isStaffUser } from '@/domain/roles'
+import { MAX_DATA_DEPTH, checkDataShape, deeperThan, findNul, isPlainObject } from '@/lib/dataShape'
+import { INT4_MAX, isIdValue } from '@/domain/ids'
 import { ValidationError } from 'payload'
 
-import { badRequest, notFound } from '../../src/lib/errors'
-import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkPaging, checkWhere, pinnedIdCount } from '../../src/lib/queryShape'
+import { badRequest, notFound } from '@/lib/errors'
+import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkPaging, checkWhere, pinnedIdCount } from '@/lib/queryShape'
 
 type OperationArgs = {
   data?: unknown

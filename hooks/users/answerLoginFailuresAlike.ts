@@ -1,8 +1,8 @@
 import { type AfterErrorHook, AuthenticationError, type CollectionBeforeOperationHook, LockedAuth, incrementLoginAttempts } from 'payload'
 
-import { MAX_LOGIN_ATTEMPTS, normalizeEmail } from '../../src/domain/accountRules'
-import { tellOwnerOfLock } from '../../src/services/lockNotice'
-import { passwordMatches, spendPasswordCheck } from '../../src/services/passwordHash'
+import { MAX_LOGIN_ATTEMPTS, normalizeEmail } from '@/domain/accountRules'
+import { tellOwnerOfLock } from '@/services/lockNotice'
+import { passwordMatches, spendPasswordCheck } from '@/services/passwordHash'
 
 type Credentials = { id: number; hash?: string | null; salt?: string | null; loginAttempts?: number | null; lockUntil?: string | null }
 

@@ -1,8 +1,8 @@
 import type { CollectionBeforeOperationHook, CollectionSlug, PayloadRequest } from 'payload'
 
-import { isAdminUser, rolesForRegistration } from '../../src/domain/roles'
-import { badRequest, forbidden } from '../../src/lib/errors'
-import { lockUntilCommit } from '../../src/services/sqlExecutor'
+import { isAdminUser, rolesForRegistration } from '@/domain/roles'
+import { badRequest, forbidden } from '@/lib/errors'
+import { lockUntilCommit } from '@/services/sqlExecutor'
 
 /**
  * Whether this create makes the first account. Two registrations racing on an empty database would both

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto'
 
 import { type CollectionAfterChangeHook, type CollectionBeforeOperationHook, ValidationError } from 'payload'
 
-import { EMAIL_CHANGE_TTL_MS, normalizeEmail } from '../../src/domain/accountRules'
-import { sameId } from '../../src/domain/ids'
-import { isAdminUser } from '../../src/domain/roles'
-import { badRequest } from '../../src/lib/errors'
-import { enqueueAccountMailQuietly, fingerprint } from '../../src/services/accountMail'
-import { passwordMatches } from '../../src/services/passwordHash'
+import { EMAIL_CHANGE_TTL_MS, normalizeEmail } from '@/domain/accountRules'
+import { sameId } from '@/domain/ids'
+import { isAdminUser } from '@/domain/roles'
+import { badRequest } from '@/lib/errors'
+import { enqueueAccountMailQuietly, fingerprint } from '@/services/accountMail'
+import { passwordMatches } from '@/services/passwordHash'
 
 type Stored = { id: number; email: string; hash?: string | null; salt?: string | null }
 

@@ -1,6 +1,6 @@
 import { type CollectionBeforeOperationHook, ValidationError } from 'payload'
 
-import { passwordProblem } from '../../src/domain/password'
+import { passwordProblem } from '@/domain/password'
 
 /**
  * Payload's own check only asks for 3 characters. This runs before create, update and reset-password,

@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
-import { bumpAfterCommit, deps } from '../../src/services/cache'
+import { bumpAfterCommit, deps } from '@/services/cache'
 
 /**
  * Listings read at depth ≥ 1 embed their host's public profile (name, bio, avatar, isHost from roles;

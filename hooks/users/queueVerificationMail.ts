@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionBeforeOperationHook } from 'payload'
 
-import { enqueueAccountMailQuietly } from '../../src/services/accountMail'
+import { enqueueAccountMailQuietly } from '@/services/accountMail'
 
 /** Set by code that queues the verification mail itself, after its transaction committed. */
 export const VERIFICATION_MAIL_QUEUED_BY_CALLER = 'verificationMailQueuedByCaller'

@@ -1,9 +1,9 @@
 import type { CollectionBeforeOperationHook, PayloadRequest } from 'payload'
 
-import { isStaffUser } from '../../src/domain/roles'
-import { clientIp, rateLimitKey } from '../../src/lib/clientIp'
-import { tooManyRequests } from '../../src/lib/errors'
-import { type AuthAction, consumeAuthAttempt } from '../../src/services/authRateLimit'
+import { isStaffUser } from '@/domain/roles'
+import { clientIp, rateLimitKey } from '@/lib/clientIp'
+import { tooManyRequests } from '@/lib/errors'
+import { type AuthAction, consumeAuthAttempt } from '@/services/authRateLimit'
 
 /** Counts one `action` attempt of the request's client; 429 with Retry-After once over the limit. */
 export async function limitAuthAttempt(req: PayloadRequest, action: AuthAction): Promise<void> {

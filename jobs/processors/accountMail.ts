@@ -1,11 +1,11 @@
 import type { Payload } from 'payload'
 
-import type { User } from '../../src/payload-types'
-import { env } from '../../src/lib/env'
-import { type MailMessage, accountMail, passwordResetEmail, verificationEmail } from '../../src/mail/templates'
-import { fingerprint } from '../../src/services/accountMail'
-import { LOCK_TIME_MS } from '../../src/domain/accountRules'
-import type { MailJobs } from '../../src/jobs/registry'
+import type { User } from '@/payload-types'
+import { env } from '@/lib/env'
+import { type MailMessage, accountMail, passwordResetEmail, verificationEmail } from '@/mail/templates'
+import { fingerprint } from '@/services/accountMail'
+import { LOCK_TIME_MS } from '@/domain/accountRules'
+import type { MailJobs } from '@/jobs/registry'
 
 type Account = User & {
   _verificationToken?: string | null

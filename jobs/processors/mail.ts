@@ -1,11 +1,11 @@
 import type { Payload } from 'payload'
 
-import type { Booking, Property, User } from '../../src/payload-types'
-import { describeMoney } from '../../src/domain/money'
-import { toStayDate } from '../../src/lib/stayDateField'
-import { type BookingMailFacts, type MailMessage, bookingLink, bookingMail } from '../../src/mail/templates'
-import { env } from '../../src/lib/env'
-import { MAIL_QUEUE, type MailJobs, processorOf } from '../../src/jobs/registry'
+import type { Booking, Property, User } from '@/payload-types'
+import { describeMoney } from '@/domain/money'
+import { toStayDate } from '@/lib/stayDateField'
+import { type BookingMailFacts, type MailMessage, bookingLink, bookingMail } from '@/mail/templates'
+import { env } from '@/lib/env'
+import { MAIL_QUEUE, type MailJobs, processorOf } from '@/jobs/registry'
 import { processAccountMailJob } from './accountMail'
 
 /**

@@ -2,11 +2,11 @@ import type { Job } from 'bullmq'
 import type { Payload } from 'payload'
 import type Stripe from 'stripe'
 
-import { cancelOpenIntents, flagRefundFailure, refundBooking } from '../../src/services/payments/refunds'
-import { recordDispute, syncPayment } from '../../src/services/payments/sync'
-import { reconcile } from '../../src/services/reconciliation'
-import { stripeId } from '../../src/services/stripe'
-import { PAYMENTS_QUEUE, isJob, processorOf } from '../../src/jobs/registry'
+import { cancelOpenIntents, flagRefundFailure, refundBooking } from '@/services/payments/refunds'
+import { recordDispute, syncPayment } from '@/services/payments/sync'
+import { reconcile } from '@/services/reconciliation'
+import { stripeId } from '@/services/stripe'
+import { PAYMENTS_QUEUE, isJob, processorOf } from '@/jobs/registry'
 
 class Retry extends Error {}
 

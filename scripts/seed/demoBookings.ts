@@ -1,8 +1,8 @@
 import type { Payload } from 'payload'
 
-import type { Booking, User } from '../../src/payload-types'
-import { refundAmount } from '../../src/domain/refunds'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import type { Booking, User } from '@/payload-types'
+import { refundAmount } from '@/domain/refunds'
+import { addDays, utcDate } from '@/domain/stayDates'
 
 /**
  * One demo booking in every state, made the way a guest makes one (Local API as that guest, so the

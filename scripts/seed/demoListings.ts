@@ -1,4 +1,4 @@
-import type { Property } from '../../src/payload-types'
+import type { Property } from '@/payload-types'
 
 type Listing = Omit<Property, 'id' | 'host' | 'slug' | 'photos' | 'createdAt' | 'updatedAt' | 'description'> & {
   hostEmail: string

@@ -1,7 +1,7 @@
 import { type Payload, createLocalReq } from 'payload'
 
-import type { User } from '../../src/payload-types'
-import { recomputeListingRatings } from '../../src/services/reviews'
+import type { User } from '@/payload-types'
+import { recomputeListingRatings } from '@/services/reviews'
 
 /**
  * Published reviews of the demo's completed stays, both sides, as if both had written theirs and the

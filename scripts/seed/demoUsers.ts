@@ -1,4 +1,4 @@
-import type { Role } from '../../src/domain/roles'
+import type { Role } from '@/domain/roles'
 
 /** Shared by every demo account so quickstart can print one password. Never use in production. */
 export const DEMO_PASSWORD = 'staybase-demo-2026'

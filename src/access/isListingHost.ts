@@ -1,6 +1,6 @@
 import type { FieldAccess } from 'payload'
 
-import { sameId } from '../domain/ids'
+import { sameId } from '@/domain/ids'
 
 /** Field access on a listing: the caller is its host (`host` may be an id or a populated user). */
 export const isListingHost: FieldAccess = ({ req: { user }, doc }) => {

@@ -1,6 +1,6 @@
 import type { FieldAccess } from 'payload'
 
-import { sameId } from '../domain/ids'
+import { sameId } from '@/domain/ids'
 
 /**
  * Field access on the users collection: true only when the document is the caller's own. Without a

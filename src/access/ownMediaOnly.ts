@@ -1,6 +1,6 @@
 import type { FilterOptions } from 'payload'
 
-import { type WithRoles, isStaffUser } from '../domain/roles'
+import { type WithRoles, isStaffUser } from '@/domain/roles'
 
 /**
  * filterOptions for upload fields (listing photos, avatars): people pick from — and may save — only

@@ -1,6 +1,6 @@
 import type { DefaultServerCellComponentProps } from 'payload'
 
-import { formatMoney, isCurrency } from '../domain/money'
+import { formatMoney, isCurrency } from '@/domain/money'
 
 /**
  * List views: "€120.00" instead of the stored 12000 minor units. The currency is the row's own

@@ -1,8 +1,8 @@
 import type { SanitizedCollectionConfig } from 'payload'
 
-import { isStaff } from '../access/isStaff'
-import { never } from '../access/never'
-import { moneyRule } from '../lib/validators'
+import { isStaff } from '@/access/isStaff'
+import { never } from '@/access/never'
+import { moneyRule } from '@/lib/validators'
 import { collectionSchemas, schemaName } from './collectionSchemas'
 
 /** Fields → JSON Schema, as field access and validators decide (a made-up collection). */

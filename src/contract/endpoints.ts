@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import type { Endpoint, PayloadRequest } from 'payload'
 
-import { notFound } from '../lib/errors'
+import { notFound } from '@/lib/errors'
 import { type OpenApiDocument, buildOpenApiDocument } from './openapi'
 import { OPERATIONS } from './operations'
 

@@ -1,7 +1,7 @@
 import type { SanitizedCollectionConfig, SanitizedConfig } from 'payload'
 import { z } from 'zod'
 
-import { ERROR_STATUS, type ErrorCode } from '../lib/errors'
+import { ERROR_STATUS, type ErrorCode } from '@/lib/errors'
 import { type JsonSchema, allows, collectionSchemas, schemaName } from './collectionSchemas'
 import type { Operation } from './operations'
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 
-import type { ErrorCode } from '../lib/errors'
+import type { ErrorCode } from '@/lib/errors'
 import * as s from './schemas'
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-import { HttpError } from '../lib/errors'
+import { HttpError } from '@/lib/errors'
 import { OPERATIONS } from './operations'
 import * as s from './schemas'
 import { parseInput } from './validate'

@@ -1,12 +1,12 @@
 import { z } from 'zod'
 
-import { BOOKING_STATUSES } from '../domain/bookingStatus'
-import { AMENITIES, CANCELLATION_POLICIES, PROPERTY_TYPES } from '../domain/listing'
-import { CURRENCY_CODES } from '../domain/money'
-import { REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX } from '../domain/reviews'
-import { MAX_RADIUS_KM, MAX_SEARCH_LIMIT, SEARCH_COUNT_CAP, SEARCH_SORTS } from '../domain/searchParams'
-import { isCalendarDate } from '../domain/stayDates'
-import { INT4_MAX } from '../domain/ids'
+import { BOOKING_STATUSES } from '@/domain/bookingStatus'
+import { AMENITIES, CANCELLATION_POLICIES, PROPERTY_TYPES } from '@/domain/listing'
+import { CURRENCY_CODES } from '@/domain/money'
+import { REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX } from '@/domain/reviews'
+import { MAX_RADIUS_KM, MAX_SEARCH_LIMIT, SEARCH_COUNT_CAP, SEARCH_SORTS } from '@/domain/searchParams'
+import { isCalendarDate } from '@/domain/stayDates'
+import { INT4_MAX } from '@/domain/ids'
 
 /**
  * The input and output schemas of Staybase's custom operations (src/contract/operations.ts lists them),

@@ -53,5 +53,5 @@ export type RunReconciliationResponse = z.output<typeof s.runReconciliationRespo
  * Every error answer of the API (REST); GraphQL carries `code` and `field` in `errors[].extensions`.
  * `code` is the union of the documented codes (src/lib/errors.ts), so a frontend's switch is checked.
  */
-export type { ApiErrorBody as ErrorResponse, ApiErrorItem as ErrorItem } from '../lib/errorCodes'
-export type { ErrorCode } from '../lib/errors'
+export type { ApiErrorBody as ErrorResponse, ApiErrorItem as ErrorItem } from '@/lib/errorCodes'
+export type { ErrorCode } from '@/lib/errors'

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 
-import { HttpError, badRequest } from '../lib/errors'
+import { HttpError, badRequest } from '@/lib/errors'
 
 /**
  * Input checked against an operation's schema. A failure is a 400 VALIDATION_FAILED about the first

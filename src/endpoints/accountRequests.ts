@@ -1,11 +1,11 @@
 import { type Endpoint, type PayloadRequest, ValidationError, addDataAndFileToRequest } from 'payload'
 import type { GraphQLFieldConfig } from 'graphql'
 
-import { REGISTRATION_ANSWER, isAddressShaped, normalizeEmail } from '../domain/accountRules'
-import { isStaffUser } from '../domain/roles'
-import { badRequest } from '../lib/errors'
-import { enqueueAccountMailQuietly } from '../services/accountMail'
-import { spendPasswordCheck } from '../services/passwordHash'
+import { REGISTRATION_ANSWER, isAddressShaped, normalizeEmail } from '@/domain/accountRules'
+import { isStaffUser } from '@/domain/roles'
+import { badRequest } from '@/lib/errors'
+import { enqueueAccountMailQuietly } from '@/services/accountMail'
+import { spendPasswordCheck } from '@/services/passwordHash'
 import { VERIFICATION_MAIL_QUEUED_BY_CALLER } from '../../hooks/users/queueVerificationMail'
 import { limitAuthAttempt } from '../../hooks/users/rateLimitAuthAttempts'
 

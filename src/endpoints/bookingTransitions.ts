@@ -1,22 +1,14 @@
 import type { PayloadRequest } from 'payload'
 
-import * as contract from '../contract/operations'
-import type { BookingAnswer } from '../contract/types'
-import {
-  type BookingFacts,
-  type Party,
-  type Transition,
-  decideAccept,
-  decideCancel,
-  decideDecline,
-  partyOf,
-} from '../domain/bookingActions'
-import type { Refusal } from '../domain/refusal'
-import { env } from '../lib/env'
-import { notFound, unauthorized } from '../lib/errors'
-import type { Booking } from '../payload-types'
-import { applyTransition } from '../services/bookingLifecycle'
-import { afterCancellation } from '../services/payments/effects'
+import * as contract from '@/contract/operations'
+import type { BookingAnswer } from '@/contract/types'
+import { type BookingFacts, type Party, type Transition, decideAccept, decideCancel, decideDecline, partyOf } from '@/domain/bookingActions'
+import type { Refusal } from '@/domain/refusal'
+import { env } from '@/lib/env'
+import { notFound, unauthorized } from '@/lib/errors'
+import type { Booking } from '@/payload-types'
+import { applyTransition } from '@/services/bookingLifecycle'
+import { afterCancellation } from '@/services/payments/effects'
 import { atDepth0, implement, restEndpoint } from './operation'
 
 /**

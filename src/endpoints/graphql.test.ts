@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import { type GraphQLObjectType, buildSchema, getNamedType, isNonNullType } from 'graphql'
 
-import { OPERATIONS } from '../contract/operations'
+import { OPERATIONS } from '@/contract/operations'
 
 /**
  * The committed schema.graphql (CI regenerates it and fails when it differs): every custom operation is

@@ -1,14 +1,14 @@
 import type { PayloadRequest } from 'payload'
 
-import type { Property } from '../payload-types'
-import * as contract from '../contract/operations'
-import { isCurrency } from '../domain/money'
-import { quoteStay, totalProblem } from '../domain/pricing'
-import { nightsBetween, nightsOf, utcDate } from '../domain/stayDates'
-import { stayProblem } from '../domain/stayRules'
-import { env } from '../lib/env'
-import { HttpError, badRequest, conflict, notFound } from '../lib/errors'
-import { isBooked, reservedRanges } from '../services/reservations'
+import type { Property } from '@/payload-types'
+import * as contract from '@/contract/operations'
+import { isCurrency } from '@/domain/money'
+import { quoteStay, totalProblem } from '@/domain/pricing'
+import { nightsBetween, nightsOf, utcDate } from '@/domain/stayDates'
+import { stayProblem } from '@/domain/stayRules'
+import { env } from '@/lib/env'
+import { HttpError, badRequest, conflict, notFound } from '@/lib/errors'
+import { isBooked, reservedRanges } from '@/services/reservations'
 import { implement, restEndpoint } from './operation'
 
 /**

@@ -1,10 +1,10 @@
 import type { PayloadRequest } from 'payload'
 
-import * as contract from '../contract/operations'
-import type { ListingAnswer } from '../contract/types'
-import { isOnModerationHold } from '../domain/moderation'
-import { isStaffUser } from '../domain/roles'
-import { conflict, forbidden, notFound, unauthorized } from '../lib/errors'
+import * as contract from '@/contract/operations'
+import type { ListingAnswer } from '@/contract/types'
+import { isOnModerationHold } from '@/domain/moderation'
+import { isStaffUser } from '@/domain/roles'
+import { conflict, forbidden, notFound, unauthorized } from '@/lib/errors'
 import { atDepth0, implement, restEndpoint } from './operation'
 
 /**

@@ -1,9 +1,9 @@
 import { type Endpoint, type PayloadRequest, addDataAndFileToRequest } from 'payload'
 import type { z } from 'zod'
 
-import type { Operation } from '../contract/operations'
-import { parseInput } from '../contract/validate'
-import { malformedJson, notFound } from '../lib/errors'
+import type { Operation } from '@/contract/operations'
+import { parseInput } from '@/contract/validate'
+import { malformedJson, notFound } from '@/lib/errors'
 
 /**
  * One custom operation, implemented once and served twice: as its REST endpoint (`restEndpoint`) and as

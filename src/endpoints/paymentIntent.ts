@@ -1,8 +1,8 @@
-import * as contract from '../contract/operations'
-import { partyOf, paymentRefusal } from '../domain/bookingActions'
-import { HttpError, notFound, refused, unauthorized } from '../lib/errors'
-import { paymentIntentFor } from '../services/payments/intent'
-import { isStripeError, paymentsConfigured, stripeFailure } from '../services/stripe'
+import * as contract from '@/contract/operations'
+import { partyOf, paymentRefusal } from '@/domain/bookingActions'
+import { HttpError, notFound, refused, unauthorized } from '@/lib/errors'
+import { paymentIntentFor } from '@/services/payments/intent'
+import { isStripeError, paymentsConfigured, stripeFailure } from '@/services/stripe'
 import { implement, restEndpoint } from './operation'
 
 /**

@@ -1,13 +1,13 @@
 import type { PayloadRequest } from 'payload'
 
-import type { Review } from '../payload-types'
-import * as contract from '../contract/operations'
-import type { ReviewAnswer } from '../contract/types'
-import { isStaffUser } from '../domain/roles'
-import { conflict, forbidden, notFound, unauthorized } from '../lib/errors'
-import { parseId, sameId } from '../domain/ids'
-import { lockBookingReviews, recomputeListingRatings } from '../services/reviews'
-import { inTransaction } from '../services/transaction'
+import type { Review } from '@/payload-types'
+import * as contract from '@/contract/operations'
+import type { ReviewAnswer } from '@/contract/types'
+import { isStaffUser } from '@/domain/roles'
+import { conflict, forbidden, notFound, unauthorized } from '@/lib/errors'
+import { parseId, sameId } from '@/domain/ids'
+import { lockBookingReviews, recomputeListingRatings } from '@/services/reviews'
+import { inTransaction } from '@/services/transaction'
 import { atDepth0, implement, restEndpoint } from './operation'
 
 /**

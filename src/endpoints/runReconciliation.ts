@@ -1,9 +1,9 @@
-import { PAYMENTS_QUEUE, paymentJobIds } from '../jobs/registry'
-import * as contract from '../contract/operations'
-import { isStaffUser } from '../domain/roles'
-import { HttpError, forbidden, unauthorized } from '../lib/errors'
-import { enqueue, queue } from '../services/queue'
-import { paymentsConfigured } from '../services/stripe'
+import { PAYMENTS_QUEUE, paymentJobIds } from '@/jobs/registry'
+import * as contract from '@/contract/operations'
+import { isStaffUser } from '@/domain/roles'
+import { HttpError, forbidden, unauthorized } from '@/lib/errors'
+import { enqueue, queue } from '@/services/queue'
+import { paymentsConfigured } from '@/services/stripe'
 import { implement, restEndpoint } from './operation'
 
 /**

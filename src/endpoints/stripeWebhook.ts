@@ -1,12 +1,12 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 import type Stripe from 'stripe'
 
-import { PAYMENTS_QUEUE, paymentJobIds } from '../jobs/registry'
-import { redactStripeObject } from '../domain/payments'
-import { env } from '../lib/env'
-import { HttpError, badRequest } from '../lib/errors'
-import { enqueue } from '../services/queue'
-import { paymentsConfigured, stripe } from '../services/stripe'
+import { PAYMENTS_QUEUE, paymentJobIds } from '@/jobs/registry'
+import { redactStripeObject } from '@/domain/payments'
+import { env } from '@/lib/env'
+import { HttpError, badRequest } from '@/lib/errors'
+import { enqueue } from '@/services/queue'
+import { paymentsConfigured, stripe } from '@/services/stripe'
 
 /**
  * POST /api/stripe/webhook — Stripe's deliveries. The signature is checked on the raw body (the SDK's

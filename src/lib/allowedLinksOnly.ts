@@ -1,6 +1,6 @@
 import { type RichTextAdapterProvider, ValidationError } from 'payload'
 
-import { ALLOWED_LINK_PROTOCOLS, findDisallowedLink } from '../domain/richTextLinks'
+import { ALLOWED_LINK_PROTOCOLS, findDisallowedLink } from '@/domain/richTextLinks'
 
 /**
  * Wraps the rich-text editor so every richText field (REST, GraphQL, the admin form, Local API) refuses

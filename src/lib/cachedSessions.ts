@@ -1,7 +1,7 @@
 import type { AuthStrategyFunction, AuthStrategyResult, Payload, PayloadRequest, Where } from 'payload'
 
-import { afterCommit } from '../services/afterCommit'
-import { forgetCachedUsers, lookupCachedUser, sessionCacheEnabled } from '../services/sessionCache'
+import { afterCommit } from '@/services/afterCommit'
+import { forgetCachedUsers, lookupCachedUser, sessionCacheEnabled } from '@/services/sessionCache'
 
 /**
  * Sessions in Redis (src/services/sessionCache.ts), wired once per Payload instance from the config's

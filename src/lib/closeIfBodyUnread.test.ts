@@ -4,7 +4,7 @@ import { type AddressInfo, connect } from 'node:net'
 import express from 'express'
 
 import { closeIfBodyUnread } from './closeIfBodyUnread'
-import { limitBodySize } from '../middleware/limitBodySize'
+import { limitBodySize } from '@/middleware/limitBodySize'
 
 /**
  * A client that writes its whole body before it reads anything (many do: the body is in the kernel's

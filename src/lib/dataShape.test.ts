@@ -1,7 +1,7 @@
 import type { FlattenedField } from 'payload'
 
 import { checkDataShape, deeperThan, findNul } from './dataShape'
-import { isIdValue } from '../domain/ids'
+import { isIdValue } from '@/domain/ids'
 
 const fields = [
   { name: 'title', type: 'text' },

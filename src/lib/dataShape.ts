@@ -1,6 +1,6 @@
 import type { FlattenedField } from 'payload'
 
-import { isIdValue } from '../domain/ids'
+import { isIdValue } from '@/domain/ids'
 
 /**
  * What a document body sent by a client must look like before Payload touches it: a JSON object, not

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { APIError, AuthenticationError, Forbidden, LockedAuth, NotFound, ValidationError } from 'payload'
 
 import { acceptedMediaType, graphqlStatus } from './graphqlGuard'
-import type { Refusal } from '../domain/refusal'
+import type { Refusal } from '@/domain/refusal'
 import { ERROR_STATUS, HttpError, defaultCode, refused } from './errors'
 import {
   SIGN_IN_FIRST,

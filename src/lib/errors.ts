@@ -1,6 +1,6 @@
 import { APIError } from 'payload'
 
-import type { Refusal, RefusalCode, RefusalKind } from '../domain/refusal'
+import type { Refusal, RefusalCode, RefusalKind } from '@/domain/refusal'
 
 /**
  * Stable error codes a frontend can switch on, each with the HTTP status it answers with. Every error

@@ -19,10 +19,10 @@ import {
 } from 'graphql'
 import type { PayloadRequest } from 'payload'
 
-import { isStaffUser } from '../domain/roles'
+import { isStaffUser } from '@/domain/roles'
 import type { ErrorCode } from './errors'
 import { ERROR_STATUS } from './errors'
-import { INT4_MAX } from '../domain/ids'
+import { INT4_MAX } from '@/domain/ids'
 
 /** Like REST: a page of at most this many documents for everyone but staff. */
 export const MAX_PAGE_SIZE = 100

@@ -1,4 +1,4 @@
-import { INT4_MAX } from '../domain/ids'
+import { INT4_MAX } from '@/domain/ids'
 
 /**
  * Which requests the public read fast path (src/publicReads.ts) answers, decided from the request line

@@ -1,7 +1,7 @@
 import type { FlattenedField } from 'payload'
 
 import { type ShapeProblem, isPlainObject } from './dataShape'
-import { INT4_MAX } from '../domain/ids'
+import { INT4_MAX } from '@/domain/ids'
 import { isStayDateField, toStayDate } from './stayDateField'
 
 /**

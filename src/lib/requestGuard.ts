@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express'
 
 import { apiError, sendError } from './errorCodes'
 import { type ErrorCode, ERROR_STATUS } from './errors'
-import { INT4_MAX, isIdValue } from '../domain/ids'
+import { INT4_MAX, isIdValue } from '@/domain/ids'
 
 /**
  * The express guard in front of Payload's REST API (mounted on /api in src/server.ts): what can be told

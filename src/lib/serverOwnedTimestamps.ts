@@ -1,6 +1,6 @@
 import type { Field, FieldAccess, SanitizedConfig } from 'payload'
 
-import { never } from '../access/never'
+import { never } from '@/access/never'
 
 /**
  * Timestamps are the server's: no API caller — REST, GraphQL, or the Local API acting for a user

@@ -1,6 +1,6 @@
 import type { SanitizedCollectionConfig, TextField } from 'payload'
 
-import { isCalendarDate } from '../domain/stayDates'
+import { isCalendarDate } from '@/domain/stayDates'
 import { badRequest } from './errors'
 
 /**

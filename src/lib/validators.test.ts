@@ -1,5 +1,5 @@
-import { isCountryCode } from '../domain/countries'
-import { isClockTime } from '../domain/listing'
+import { isCountryCode } from '@/domain/countries'
+import { isClockTime } from '@/domain/listing'
 import { moneyRule, numberRule, textRule } from './validators'
 
 describe('numberRule', () => {

@@ -1,6 +1,6 @@
-import { type WithRoles, canUseAdminPanel } from '../domain/roles'
-import { env } from '../lib/env'
-import { escapeHtml } from '../lib/htmlPage'
+import { type WithRoles, canUseAdminPanel } from '@/domain/roles'
+import { env } from '@/lib/env'
+import { escapeHtml } from '@/lib/htmlPage'
 
 /**
  * Where links in mail point. Never at whatever Host header a request carried: at FRONTEND_URL for guests

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 
-import { apiError, sendError } from '../lib/errorCodes'
+import { apiError, sendError } from '@/lib/errorCodes'
 
 /** JSON, GraphQL and every other body that is not a file upload. */
 export const MAX_BODY_BYTES = 1024 * 1024

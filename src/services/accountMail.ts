@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 
 import type { Payload } from 'payload'
 
-import { type AccountMailJob, MAIL_QUEUE, accountMailJobId } from '../jobs/registry'
+import { type AccountMailJob, MAIL_QUEUE, accountMailJobId } from '@/jobs/registry'
 import { enqueue } from './queue'
 
 /** Short, stable and not reversible: names a token or an address in a job id without revealing it. */

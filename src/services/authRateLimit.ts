@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 
-import { env } from '../lib/env'
+import { env } from '@/lib/env'
 import { sharedRedis } from './redis'
 
 export type AuthAction = 'login' | 'forgot-password' | 'register'

@@ -1,8 +1,8 @@
 import type { PayloadRequest } from 'payload'
 
-import type { Booking } from '../payload-types'
-import { isStaffUser } from '../domain/roles'
-import { type ProfileRow, isHost, iso, publicProfile } from '../listingDocument'
+import type { Booking } from '@/payload-types'
+import { isStaffUser } from '@/domain/roles'
+import { type ProfileRow, isHost, iso, publicProfile } from '@/listingDocument'
 import type { BookingContext, NewBooking, WrittenBooking } from './newBooking'
 
 /**

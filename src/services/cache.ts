@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 
 import type { Redis } from 'ioredis'
 
-import { env } from '../lib/env'
-import { atMostEvery, createLogger } from '../lib/logger'
+import { env } from '@/lib/env'
+import { atMostEvery, createLogger } from '@/lib/logger'
 import { afterCommit } from './afterCommit'
 import { sharedRedis, withTimeout } from './redis'
 

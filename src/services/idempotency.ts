@@ -4,7 +4,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { SQL } from '@payloadcms/db-postgres/drizzle'
 import type { Payload } from 'payload'
 
-import { canonicalJson } from '../domain/canonicalJson'
+import { canonicalJson } from '@/domain/canonicalJson'
 import { sqlExecutor } from './sqlExecutor'
 
 /**

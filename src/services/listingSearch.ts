@@ -2,8 +2,8 @@ import { sql } from '@payloadcms/db-postgres'
 import type { SQL } from '@payloadcms/db-postgres/drizzle'
 import type { Payload } from 'payload'
 
-import type { CursorKey } from '../domain/searchCursor'
-import { SEARCH_COUNT_CAP, type SearchCriteria } from '../domain/searchParams'
+import type { CursorKey } from '@/domain/searchCursor'
+import { SEARCH_COUNT_CAP, type SearchCriteria } from '@/domain/searchParams'
 import { sqlExecutor } from './sqlExecutor'
 
 /**

@@ -1,6 +1,6 @@
 import type { Payload } from 'payload'
 
-import { env } from '../lib/env'
+import { env } from '@/lib/env'
 import { enqueueAccountMailQuietly } from './accountMail'
 import { sharedRedis } from './redis'
 

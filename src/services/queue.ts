@@ -1,9 +1,9 @@
 import { Job, type JobsOptions, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { type JobName, type QueueName, type Registry, bullPrefix } from '../jobs/registry'
-import { env } from '../lib/env'
-import { atMostEvery, createLogger } from '../lib/logger'
+import { type JobName, type QueueName, type Registry, bullPrefix } from '@/jobs/registry'
+import { env } from '@/lib/env'
+import { atMostEvery, createLogger } from '@/lib/logger'
 
 const logger = createLogger('queue', env.LOG_LEVEL, env.LOG_FORMAT)
 const warnNow = atMostEvery(60_000)

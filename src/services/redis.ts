@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis'
 
-import { env } from '../lib/env'
+import { env } from '@/lib/env'
 
 const KEY = Symbol.for('staybase.redis')
 type Holder = { [KEY]?: Redis }

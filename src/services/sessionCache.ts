@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 
-import { env } from '../lib/env'
+import { env } from '@/lib/env'
 import { sharedRedis, withTimeout } from './redis'
 
 /**

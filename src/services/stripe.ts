@@ -1,7 +1,7 @@
 import Stripe from 'stripe'
 
-import { env } from '../lib/env'
-import { HttpError } from '../lib/errors'
+import { env } from '@/lib/env'
+import { HttpError } from '@/lib/errors'
 
 const KEY = Symbol.for('staybase.stripe')
 type Holder = { [KEY]?: Stripe }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import { env } from '../lib/env'
+import { env } from '@/lib/env'
 import { sharedRedis } from './redis'
 
 /**

@@ -1,7 +1,7 @@
 import { type Job, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '../../src/jobs/registry'
+import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '@/jobs/registry'
 import type { Stack } from './stack'
 import { eventually } from './wait'
 

@@ -10,7 +10,7 @@ import pg from 'pg'
 import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
 import { stopProcessGroup } from '../../scripts/lib/processGroup'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
-import { serverNodeArgs } from '../../src/lib/serverHeap'
+import { serverNodeArgs } from '@/lib/serverHeap'
 import { TEST_SECRET } from './constants'
 import { eventually } from './wait'
 

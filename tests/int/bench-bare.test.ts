@@ -1,5 +1,5 @@
 import { startBare } from '../../bench/bare'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'

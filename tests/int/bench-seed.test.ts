@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { rest } from '../helpers/api'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 

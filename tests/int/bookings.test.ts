@@ -1,7 +1,7 @@
 import pg from 'pg'
 
-import { quoteStay } from '../../src/domain/pricing'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { quoteStay } from '@/domain/pricing'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 
 import { Redis } from 'ioredis'
 
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, gql, rest, signUpCast, uploadImage } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'

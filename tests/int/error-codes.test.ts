@@ -4,8 +4,8 @@ import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing, listingInput } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
-import { addDays, utcDate } from '../../src/domain/stayDates'
-import { ERROR_STATUS } from '../../src/lib/errors'
+import { addDays, utcDate } from '@/domain/stayDates'
+import { ERROR_STATUS } from '@/lib/errors'
 
 /**
  * Every error answer has one shape, `{"errors":[{"message","code","field"?,"data"?}]}`, with a stable

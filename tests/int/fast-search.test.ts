@@ -1,4 +1,4 @@
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, answeredBy, startStack } from '../helpers/stack'

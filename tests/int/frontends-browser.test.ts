@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http'
 
 import type { Browser, Page } from 'playwright-core'
 
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { launchChromium } from '../helpers/browser'
 import { type Cast, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'

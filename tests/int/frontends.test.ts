@@ -1,4 +1,4 @@
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, login, rest, signUp, uniqueEmail } from '../helpers/api'
 import { GOOD_PASSWORD } from '../helpers/constants'
 import { createListing } from '../helpers/listings'

@@ -1,7 +1,7 @@
 import pg from 'pg'
 
-import { jobIds } from '../../src/jobs/registry'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { jobIds } from '@/jobs/registry'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'

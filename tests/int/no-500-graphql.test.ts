@@ -44,7 +44,7 @@ beforeAll(async () => {
       SERVER_URL: 'http://127.0.0.1:1',
     })
     const { configToSchema } = await import('@payloadcms/graphql')
-    const config = await (await import('../../src/payload.config')).default
+    const config = await (await import('@/payload.config')).default
     return configToSchema(config).schema
   }
   // Not in parallel with the stack: compiling and loading the config blocks this process's event loop

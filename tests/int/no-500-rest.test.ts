@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import * as qs from 'qs-esm'
 
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
 import { makeImage } from '../helpers/images'
 import { createListing } from '../helpers/listings'

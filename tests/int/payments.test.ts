@@ -1,6 +1,6 @@
 import type Stripe from 'stripe'
 
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { type Job, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { BOOKING_LIFECYCLE_QUEUE, bullPrefix } from '../../src/jobs/registry'
+import { BOOKING_LIFECYCLE_QUEUE, bullPrefix } from '@/jobs/registry'
 import { type StackQueues, stackQueues } from '../helpers/queues'
 import type { Stack } from '../helpers/stack'
 

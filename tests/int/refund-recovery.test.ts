@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '../../src/jobs/registry'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '@/jobs/registry'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, type WorkerProcess, queryDatabase, startStack, startWorker } from '../helpers/stack'

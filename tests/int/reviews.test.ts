@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 
-import { listingRatings, SUB_RATINGS } from '../../src/domain/reviews'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { listingRatings, SUB_RATINGS } from '@/domain/reviews'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'

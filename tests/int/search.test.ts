@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 
-import { type ListingPricing, quoteStay } from '../../src/domain/pricing'
-import { addDays, staysOverlap, utcDate } from '../../src/domain/stayDates'
+import { type ListingPricing, quoteStay } from '@/domain/pricing'
+import { addDays, staysOverlap, utcDate } from '@/domain/stayDates'
 import { type ApiResponse, type TestUser, rest, signUp } from '../helpers/api'
 import { listingInput } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '../../src/jobs/registry'
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '@/jobs/registry'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { GOOD_PASSWORD } from '../helpers/constants'
 import { type Cast, type TestUser, gql, rest, signUpCast, uniqueEmail } from '../helpers/api'
 import { makeImage } from '../helpers/images'

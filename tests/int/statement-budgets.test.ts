@@ -1,4 +1,4 @@
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, gql, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'

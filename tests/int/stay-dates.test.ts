@@ -1,4 +1,4 @@
-import { addDays, utcDate } from '../../src/domain/stayDates'
+import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'

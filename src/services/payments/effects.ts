@@ -1,13 +1,13 @@
 import type { Payload } from 'payload'
 
-import type { BookingMail, PaymentSyncPlan } from '../../domain/paymentSync'
-import { owedRefunds } from '../../domain/paymentSync'
-import { bookingRef } from '../../domain/payments'
-import type { RefundOwed } from '../../domain/refunds'
-import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '../../jobs/registry'
-import type { Booking } from '../../payload-types'
-import { enqueue } from '../queue'
-import { paymentsConfigured } from '../stripe'
+import type { BookingMail, PaymentSyncPlan } from '@/domain/paymentSync'
+import { owedRefunds } from '@/domain/paymentSync'
+import { bookingRef } from '@/domain/payments'
+import type { RefundOwed } from '@/domain/refunds'
+import { MAIL_QUEUE, PAYMENTS_QUEUE, mailJobId, paymentJobIds } from '@/jobs/registry'
+import type { Booking } from '@/payload-types'
+import { enqueue } from '@/services/queue'
+import { paymentsConfigured } from '@/services/stripe'
 import { capturedPaymentOf, owedTo } from './store'
 
 /**

@@ -1,10 +1,10 @@
 import type { Payload } from 'payload'
 
-import { parseId } from '../../domain/ids'
-import { bookingRef, stripeKeys } from '../../domain/payments'
-import { conflict } from '../../lib/errors'
-import type { Booking } from '../../payload-types'
-import { stripe, toStripeCurrency } from '../stripe'
+import { parseId } from '@/domain/ids'
+import { bookingRef, stripeKeys } from '@/domain/payments'
+import { conflict } from '@/lib/errors'
+import type { Booking } from '@/payload-types'
+import { stripe, toStripeCurrency } from '@/services/stripe'
 import { findPaymentByIntent } from './store'
 
 /** Paying: the PaymentIntent a guest pays a booking with, and our payment record of it. */

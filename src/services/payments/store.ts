@@ -1,11 +1,11 @@
 import type { Payload, PayloadRequest } from 'payload'
 
-import type { PaymentStatus } from '../../domain/payments'
-import { type RefundOwed, type RefundOwedInput, refundOwed } from '../../domain/refunds'
-import { env } from '../../lib/env'
-import type { Booking, Payment } from '../../payload-types'
-import { lockUntilCommit } from '../sqlExecutor'
-import type { ReqInTransaction } from '../transaction'
+import type { PaymentStatus } from '@/domain/payments'
+import { type RefundOwed, type RefundOwedInput, refundOwed } from '@/domain/refunds'
+import { env } from '@/lib/env'
+import type { Booking, Payment } from '@/payload-types'
+import { lockUntilCommit } from '@/services/sqlExecutor'
+import type { ReqInTransaction } from '@/services/transaction'
 
 /**
  * Payments as stored: finding them, the lock that serialises their changes, and what a booking is owed

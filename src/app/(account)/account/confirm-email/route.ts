@@ -1,8 +1,8 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { confirmPendingEmail } from '../../../../services/emailChange'
-import { htmlPage } from '../../../../lib/htmlPage'
+import { confirmPendingEmail } from '@/services/emailChange'
+import { htmlPage } from '@/lib/htmlPage'
 
 export const dynamic = 'force-dynamic'
 

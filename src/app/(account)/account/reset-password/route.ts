@@ -1,9 +1,9 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { PASSWORD_MIN_LENGTH } from '../../../../domain/password'
-import { errorMessage, escapeHtml, htmlPage } from '../../../../lib/htmlPage'
-import { recentlyUsedLink, rememberUsedLink } from '../../../../services/usedLinks'
+import { PASSWORD_MIN_LENGTH } from '@/domain/password'
+import { errorMessage, escapeHtml, htmlPage } from '@/lib/htmlPage'
+import { recentlyUsedLink, rememberUsedLink } from '@/services/usedLinks'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,8 +1,8 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { errorMessage, htmlPage } from '../../../../lib/htmlPage'
-import { recentlyUsedLink, rememberUsedLink } from '../../../../services/usedLinks'
+import { errorMessage, htmlPage } from '@/lib/htmlPage'
+import { recentlyUsedLink, rememberUsedLink } from '@/services/usedLinks'
 
 export const dynamic = 'force-dynamic'
 

@@ -4,7 +4,7 @@ import config from '@payload-config'
 import '@payloadcms/next/css'
 import { REST_DELETE, REST_GET, REST_OPTIONS, REST_PATCH, REST_POST, REST_PUT } from '@payloadcms/next/routes'
 
-import { inOneErrorShape } from '../../../../lib/errorCodes'
+import { inOneErrorShape } from '@/lib/errorCodes'
 
 export const GET = inOneErrorShape(config, REST_GET(config))
 export const POST = inOneErrorShape(config, REST_POST(config))

@@ -3,6 +3,6 @@ import config from '@payload-config'
 import '@payloadcms/next/css'
 import { GRAPHQL_PLAYGROUND_GET } from '@payloadcms/next/routes'
 
-import { inOneErrorShape } from '../../../../lib/errorCodes'
+import { inOneErrorShape } from '@/lib/errorCodes'
 
 export const GET = inOneErrorShape(config, GRAPHQL_PLAYGROUND_GET(config))

@@ -5,8 +5,8 @@ import config from '@payload-config'
 import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
 import { getPayload } from 'payload'
 
-import { completeGraphQLErrors, graphqlRefusal, notAcceptableFailure } from '../../../../lib/errorCodes'
-import { acceptedMediaType, guardGraphQLRequest } from '../../../../lib/graphqlGuard'
+import { completeGraphQLErrors, graphqlRefusal, notAcceptableFailure } from '@/lib/errorCodes'
+import { acceptedMediaType, guardGraphQLRequest } from '@/lib/graphqlGuard'
 
 const payloadPOST = GRAPHQL_POST(config)
 const logger = async () => (await getPayload({ config })).logger
