@@ -12,6 +12,7 @@ import { stopProcessGroup } from '../../scripts/lib/processGroup'
 import { type SmtpSink, startSmtpSink } from '../../scripts/lib/smtpSink'
 import { serverNodeArgs } from '@/lib/serverHeap'
 import { TEST_SECRET } from './constants'
+import { type SqlCounter, startSqlCounter } from './sqlCounter'
 import { eventually } from './wait'
 
 /**
@@ -30,6 +31,8 @@ export type Stack = {
   process: ChildProcess
   /** The mail-only worker that sends account mail (verification, reset), unless `mailWorker: false`. */
   mailWorker: WorkerProcess | null
+  /** The SQL the server runs, counted on the wire (startStack({ countStatements: true }); see tests/helpers/statementBudget.ts). */
+  sql: SqlCounter | null
   output: () => string
   stop: () => Promise<number | null>
 }
@@ -71,14 +74,18 @@ export async function startStack(
   options: {
     env?: Record<string, string>
     mailWorker?: boolean
-    /** The DATABASE_URL the server gets for its database (e.g. through tests/helpers/sqlCounter.ts); `databaseUrl` stays direct. */
-    databaseUrlFor?: (databaseUrl: string) => string
+    /**
+     * Put a counter of SQL statements between the server and Postgres (`stack.sql`; budgets with
+     * tests/helpers/statementBudget.ts, faults with `cutNext`). `databaseUrl` stays direct.
+     */
+    countStatements?: boolean
   } = {},
 ): Promise<Stack> {
   const pgServer = required('STAYBASE_TEST_PG_SERVER')
   const database = `staybase_test_${randomBytes(5).toString('hex')}`
   await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
   const databaseUrl = withDatabase(pgServer, database)
+  const sql = options.countStatements ? await startSqlCounter(pgServer) : null
 
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'staybase-media-'))
   const mail = await startSmtpSink()
@@ -88,7 +95,7 @@ export async function startStack(
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'test',
-    DATABASE_URL: options.databaseUrlFor ? options.databaseUrlFor(databaseUrl) : databaseUrl,
+    DATABASE_URL: sql ? sql.urlFor(databaseUrl) : databaseUrl,
     DATABASE_POOL_MAX: '5',
     REDIS_URL: required('STAYBASE_TEST_REDIS_URL'),
     // Per stack: job ids are booking ids, which every suite's fresh database starts again from 1.
@@ -123,6 +130,7 @@ export async function startStack(
     await stopProcessGroup(child, exited)
     await mailWorker?.stop()
     await mail.close()
+    await sql?.close()
     await dropDatabase(pgServer, database).catch(() => {})
     rmSync(mediaDir, { recursive: true, force: true })
     return child.exitCode
@@ -146,7 +154,7 @@ export async function startStack(
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  const stack: Stack = { url, mail, databaseUrl, mediaDir, env, process: child, mailWorker, output: () => output, stop }
+  const stack: Stack = { url, mail, databaseUrl, mediaDir, env, process: child, mailWorker, sql, output: () => output, stop }
   if (options.mailWorker !== false) {
     try {
       mailWorker = stack.mailWorker = await startWorker(stack, { WORKER_QUEUES: 'mail' })

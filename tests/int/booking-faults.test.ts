@@ -3,7 +3,7 @@ import { type TestUser, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { jobIds } from '@/jobs/registry'
 import { type StackQueues, stackQueues } from '../helpers/queues'
-import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
+import { listStatements } from '../helpers/sqlCounter'
 import { type Stack, startStack } from '../helpers/stack'
 
 /**
@@ -12,14 +12,12 @@ import { type Stack, startStack } from '../helpers/stack'
  * network or the database goes away mid-request.
  */
 let stack: Stack
-let counter: SqlCounter
 let queues: StackQueues
 let guest: TestUser
 let listing: { id: number }
 
 beforeAll(async () => {
-  counter = await startSqlCounter(process.env.STAYBASE_TEST_PG_SERVER!)
-  stack = await startStack({ databaseUrlFor: counter.urlFor })
+  stack = await startStack({ countStatements: true })
   await signUp(stack, { label: 'admin' }) // the first account becomes the admin
   const host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
@@ -29,7 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await queues?.close()
   await stack?.stop()
-  await counter?.close()
 }, 120_000)
 
 describe('a booking written but not answered', () => {
@@ -40,11 +37,11 @@ describe('a booking written but not answered', () => {
     const book = () => rest(stack, 'POST', '/api/bookings', { token: guest.token, body, headers: { 'idempotency-key': key } })
 
     // After the booking's INSERT, the next statement records the answer under the key: cut there.
-    counter.reset()
-    const cut = counter.cutNext(/^\s*UPDATE booking_idempotency_keys SET status_code/i)
+    stack.sql!.reset()
+    const cut = stack.sql!.cutNext(/^\s*UPDATE booking_idempotency_keys SET status_code/i)
     const first = await book()
     const cutStatement = await cut
-    const statements = counter.statements()
+    const statements = stack.sql!.statements()
     const inserted = statements.findIndex((s) => /INSERT INTO bookings/.test(s))
     // The fault came after the booking's INSERT, or the test is not about a written booking.
     expect({ inserted: inserted !== -1, cutAfterInsert: statements.indexOf(cutStatement) > inserted }).toEqual({

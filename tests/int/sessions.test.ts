@@ -2,7 +2,7 @@ import { Redis } from 'ioredis'
 
 import { type ApiResponse, type TestUser, createUserAsAdmin, gql, login, rest, signUp } from '../helpers/api'
 import { type RedisServer, startRedisServer } from '../helpers/redisServer'
-import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
+import { listStatements } from '../helpers/sqlCounter'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
 
@@ -16,15 +16,13 @@ import { eventually } from '../helpers/wait'
  * a proxy in front of Postgres (tests/helpers/sqlCounter.ts).
  */
 let redisServer: RedisServer
-let counter: SqlCounter
 let stack: Stack
 let redis: Redis
 let admin: TestUser
 
 beforeAll(async () => {
   redisServer = await startRedisServer()
-  counter = await startSqlCounter(process.env.STAYBASE_TEST_PG_SERVER!)
-  stack = await startStack({ env: { REDIS_URL: redisServer.url }, databaseUrlFor: counter.urlFor })
+  stack = await startStack({ env: { REDIS_URL: redisServer.url }, countStatements: true })
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 })
   redis.on('error', () => {})
   // The first account of a fresh database becomes admin.
@@ -34,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   redis?.disconnect()
   await stack?.stop()
-  await counter?.close()
   await redisServer?.stop()
   redisServer?.remove()
 }, 120_000) // the server, its mail worker and the database go away
@@ -74,9 +71,9 @@ describe('a warm cache', () => {
     // design; so of three warm requests, at least one must have sent no SQL for the user.
     const tries: { answer: ApiResponse; statements: string[] }[] = []
     for (let i = 0; i < 3 && !tries.some((t) => usersStatements(t.statements).length === 0); i++) {
-      counter.reset()
+      stack.sql!.reset()
       const answer = await rest(stack, 'GET', '/api/bookings?depth=0&limit=1', { token: guest.token })
-      tries.push({ answer, statements: counter.statements() })
+      tries.push({ answer, statements: stack.sql!.statements() })
     }
     const { answer: warmAnswer, statements: warmStatements } = tries[tries.length - 1]!
     expect(warmAnswer.status).toBe(200)
@@ -84,9 +81,9 @@ describe('a warm cache', () => {
 
     // The same request with the entry gone reads the user from Postgres, so the check above can see one.
     await redis.del(key)
-    counter.reset()
+    stack.sql!.reset()
     const coldAnswer = await rest(stack, 'GET', '/api/bookings?depth=0&limit=1', { token: guest.token })
-    const coldStatements = counter.statements()
+    const coldStatements = stack.sql!.statements()
     expect(coldAnswer.body).toEqual(warmAnswer.body)
     expect(usersStatements(coldStatements).length).toBeGreaterThan(0)
     expect(warmStatements.length).toBeLessThan(coldStatements.length)

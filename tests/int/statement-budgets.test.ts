@@ -1,8 +1,8 @@
 import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, gql, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type SqlCounter, listStatements, startSqlCounter } from '../helpers/sqlCounter'
 import { type Stack, startStack } from '../helpers/stack'
+import { statementsOf, withinBudget } from '../helpers/statementBudget'
 
 /**
  * Statement budgets: how many SQL statements the server sends to Postgres for one request, counted on
@@ -15,7 +15,6 @@ import { type Stack, startStack } from '../helpers/stack'
  * budgets are about.
  */
 let stack: Stack
-let counter: SqlCounter
 let host: TestUser
 let guest: TestUser
 let listing: { id: number; slug: string }
@@ -24,10 +23,9 @@ const city = `Budgetville ${Date.now().toString(36)}`
 const today = utcDate(new Date())
 
 beforeAll(async () => {
-  counter = await startSqlCounter(process.env.STAYBASE_TEST_PG_SERVER!)
   // The budgets are for a cache miss: with the cache on, the counted second request of a search or a
   // listing read would be a Redis hit (0 statements) and the budget could never fail.
-  stack = await startStack({ databaseUrlFor: counter.urlFor, env: { CACHE_ENABLED: 'false' } })
+  stack = await startStack({ countStatements: true, env: { CACHE_ENABLED: 'false' } })
   await signUp(stack, { label: 'admin' }) // the first account becomes the admin
   host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
@@ -42,27 +40,7 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(async () => {
   await stack?.stop()
-  await counter?.close()
 }, 120_000)
-
-/** The statements of one request (the request is expected to answer `status`). */
-async function count(request: () => Promise<{ status: number; body: unknown }>, status: number): Promise<string[]> {
-  counter.reset()
-  const res = await request()
-  const statements = counter.statements()
-  // A GraphQL error answers 200 too: an answer with errors is not the request whose budget is counted.
-  const failed = res.status !== status || (typeof res.body === 'object' && res.body !== null && 'errors' in res.body)
-  expect({ status: res.status, body: failed ? res.body : 'as expected' }).toEqual({ status, body: 'as expected' })
-  return statements
-}
-
-function withinBudget(what: string, statements: string[], budget: number): void {
-  if (statements.length > budget) {
-    throw new Error(`${what}: ${statements.length} SQL statements, budget ${budget}:\n${listStatements(statements)}`)
-  }
-  // Shown on success too, so a change that makes a request cheaper is visible in the run's output.
-  console.log(`${what}: ${statements.length} SQL statements (budget ${budget})\n${listStatements(statements)}`)
-}
 
 let week = 0
 const stay = () => {
@@ -91,7 +69,7 @@ const BUDGET = { booking: 3, bookingWithKey: 6, graphqlBooking: 3, search: 2, li
 describe('statement budgets', () => {
   it('POST /api/bookings', async () => {
     await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay() })
-    const statements = await count(() => rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay() }), 201)
+    const statements = await statementsOf(stack, () => rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay() }), 201)
     withinBudget('POST /api/bookings', statements, BUDGET.booking)
   })
 
@@ -99,14 +77,14 @@ describe('statement budgets', () => {
     const post = (key: string) =>
       rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay(), headers: { 'idempotency-key': key } })
     await post(`warm-${Date.now()}`)
-    const statements = await count(() => post(`counted-${Date.now()}`), 201)
+    const statements = await statementsOf(stack, () => post(`counted-${Date.now()}`), 201)
     withinBudget('POST /api/bookings with an Idempotency-Key', statements, BUDGET.bookingWithKey)
   })
 
   it('GraphQL createBooking', async () => {
     const mutation = `mutation ($data: mutationBookingInput!) { createBooking(data: $data) { id status quote { total } } }`
     await gql(stack, mutation, { data: stay() }, { token: guest.token })
-    const statements = await count(() => gql(stack, mutation, { data: stay() }, { token: guest.token }), 200)
+    const statements = await statementsOf(stack, () => gql(stack, mutation, { data: stay() }, { token: guest.token }), 200)
     withinBudget('GraphQL createBooking', statements, BUDGET.graphqlBooking)
   })
 
@@ -114,7 +92,7 @@ describe('statement budgets', () => {
     const checkIn = addDays(today, 200)
     const path = `/api/properties/search?checkIn=${checkIn}&checkOut=${addDays(checkIn, 3)}&guests=2`
     await rest(stack, 'GET', path)
-    const statements = await count(() => rest(stack, 'GET', path), 200)
+    const statements = await statementsOf(stack, () => rest(stack, 'GET', path), 200)
     withinBudget('search with dates', statements, BUDGET.search)
   })
 
@@ -129,12 +107,16 @@ describe('statement budgets', () => {
   ])('GET a public listing %s, anonymous', async (what, path, expected) => {
     await rest(stack, 'GET', path())
     let docs = 0
-    const statements = await count(async () => {
-      const res = await rest(stack, 'GET', path())
-      docs = res.body.docs?.length ?? 1
-      expect(res.body.totalDocs ?? 1).toBe(expected)
-      return res
-    }, 200)
+    const statements = await statementsOf(
+      stack,
+      async () => {
+        const res = await rest(stack, 'GET', path())
+        docs = res.body.docs?.length ?? 1
+        expect(res.body.totalDocs ?? 1).toBe(expected)
+        return res
+      },
+      200,
+    )
     expect(docs).toBe(1)
     withinBudget(`listing read ${what}`, statements, BUDGET.listingRead)
   })
