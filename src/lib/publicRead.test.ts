@@ -42,6 +42,11 @@ describe('parsePublicRead: only plain anonymous reads take the fast path', () =>
     ['GET', '/api/properties?where[address.city][equals]=Paris&limit=101', {}],
     ['GET', '/api/properties?where[address.city][equals]=Paris&limit=0', {}],
     ['GET', '/api/properties?where[or][0][slug][equals]=a', {}],
+    // Names every object has are not where-keys.
+    ['GET', '/api/properties?constructor=Paris', {}],
+    ['GET', '/api/properties?toString=a', {}],
+    ['GET', '/api/properties?__proto__=a', {}],
+    ['GET', '/api/properties?hasOwnProperty=a&where[slug][equals]=b', {}],
   ])('%s %s %j falls through', (method, url, headers) => {
     expect(parsePublicRead(method, url, headers)).toBeNull()
   })

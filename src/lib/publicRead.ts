@@ -35,8 +35,8 @@ export function parsePublicRead(method: string, url: string, headers: Record<str
     return { kind: 'byId', id, depth }
   }
   if (path !== '/api/properties') return null
-  const whereKeys = [...seen].filter((key) => key in WHERE_KEYS)
-  if (whereKeys.length !== 1 || [...seen].some((key) => key !== 'depth' && key !== 'limit' && !(key in WHERE_KEYS))) return null
+  const whereKeys = [...seen].filter((key) => Object.hasOwn(WHERE_KEYS, key))
+  if (whereKeys.length !== 1 || [...seen].some((key) => key !== 'depth' && key !== 'limit' && !Object.hasOwn(WHERE_KEYS, key))) return null
   const whereKey = whereKeys[0]!
   const value = params.get(whereKey) as string
   if (value === '' || value.length > MAX_VALUE || value.includes('\0')) return null
