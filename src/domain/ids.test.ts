@@ -24,6 +24,10 @@ describe('sameId: is this the same document (the user the guest, the host…)?',
     [7, '7', true],
     ['7', { id: 7 }, true],
     [{ id: 7, email: 'a@b.c' }, { id: '7' }, true],
+    // Any id Postgres stores, also past the billion parseId refuses from clients.
+    [1_000_000_000, { id: 1_000_000_000 }, true],
+    [{ id: '2147483647' }, 2_147_483_647, true],
+    [2_147_483_648, 2_147_483_648, false],
     [7, 8, false],
     [7, { id: 8 }, false],
     // Nothing is nobody's: a missing reference never matches, not even another missing one.

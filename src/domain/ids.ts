@@ -16,12 +16,19 @@ export function parseId(value: unknown): number | null {
   return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : null
 }
 
+/** The id of a stored document or of a reference to one (an id, its decimal text, a populated document), or null. */
+function storedId(value: unknown): number | null {
+  const raw = value && typeof value === 'object' ? (value as { id?: unknown }).id : value
+  return isIdValue(raw) ? Number(raw) : null
+}
+
 /**
- * Whether two references name the same document: ids, numeric strings or populated documents, read as
- * parseId reads them. The one ownership check ("is this user the booking's guest? the listing's
- * host?"): `sameId(booking.guest, req.user)`. Nothing (null, undefined, a non-id) is never the same.
+ * Whether two references name the same document: ids, numeric strings or populated documents, any id
+ * Postgres stores (up to INT4_MAX, beyond parseId's bound for client input). The one ownership check
+ * ("is this user the booking's guest? the listing's host?"): `sameId(booking.guest, req.user)`.
+ * Nothing (null, undefined, a non-id) is never the same.
  */
 export function sameId(a: unknown, b: unknown): boolean {
-  const left = parseId(a)
-  return left !== null && left === parseId(b)
+  const left = storedId(a)
+  return left !== null && left === storedId(b)
 }

@@ -110,6 +110,16 @@ describe('planPaymentSync: the money arrives', () => {
     })
   })
 
+  it('for an unavailable booking, on a payment started before the recovery window: staff decide, and are told', () => {
+    const old = payment({ createdAt: '2027-02-01T00:00:00.000Z' })
+    const result = plan({ payment: old, booking: { status: 'expired', confirmedAt: null } })
+    expect(result).toMatchObject({ confirm: false, refund: null, mails: [] })
+    expect(result.attention).toEqual([
+      'Paid after the booking was expired, for a payment started more than 30 days ago: not refunded automatically; refund it in Stripe if it is owed.',
+    ])
+    expect(result.patch).toMatchObject({ needsAttention: true })
+  })
+
   it('for an unavailable booking already refunded: nothing more is asked', () => {
     const refunded = [refund('re_1', 50_000, 'succeeded', 'booking_unavailable')]
     const result = plan({ booking: { status: 'expired', confirmedAt: null }, stripeRefunds: refunded })

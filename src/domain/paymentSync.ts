@@ -9,7 +9,7 @@ import {
   refundedTotal,
   sameMoney,
 } from './payments'
-import { type RefundOwedInput, refundOwed } from './refunds'
+import { type RefundOwedInput, refundOwed, withinRecovery } from './refunds'
 
 /**
  * What one sync of a payment with Stripe does, decided from the facts alone: our payment as stored, the
@@ -174,6 +174,11 @@ export function planPaymentSync(args: {
         // Paid after the hold ran out or the booking was cancelled: the dates may be someone else's now.
         refund = 'booking_unavailable'
         attention.push(`Paid after the booking was ${booking.status}; the full amount is being refunded automatically.`)
+      } else if (owed.kind === 'booking_unavailable' && !withinRecovery(payment.createdAt, at, args.recoveryDays)) {
+        // Too old for an automatic refund: staff decide, so they must see it.
+        attention.push(
+          `Paid after the booking was ${booking.status}, for a payment started more than ${args.recoveryDays} days ago: not refunded automatically; refund it in Stripe if it is owed.`,
+        )
       }
     }
   }

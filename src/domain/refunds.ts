@@ -55,6 +55,12 @@ export const isUnavailable = (booking: { status?: string | null; confirmedAt?: s
 
 const DAY = 24 * HOUR
 
+/** Whether `since` (a cancellation, a payment) is recent enough to be refunded automatically. */
+export function withinRecovery(since: string | null | undefined, now: Date, recoveryDays: number): boolean {
+  const sinceMs = since ? Date.parse(since) : Number.NaN
+  return !Number.isNaN(sinceMs) && now.getTime() - sinceMs <= recoveryDays * DAY
+}
+
 export type RefundOwedInput = {
   booking: { status?: string | null; confirmedAt?: string | null; cancelledAt?: string | null; refundAmount?: number | null }
   /** The payment that captured the booking's money; null when nothing was paid. */
@@ -100,8 +106,7 @@ export function refundOwed({ booking, payment, refunds, now, recoveryDays }: Ref
     return { owed: false, kind: null, reason: `a ${booking.status ?? 'new'} booking is owed nothing` }
   }
   if (due <= 0) return { owed: false, kind, reason: 'the cancellation refunds nothing' }
-  const sinceMs = since ? Date.parse(since) : Number.NaN
-  if (Number.isNaN(sinceMs) || now.getTime() - sinceMs > recoveryDays * DAY) {
+  if (!withinRecovery(since, now, recoveryDays)) {
     return { owed: false, kind, reason: `more than ${recoveryDays} days ago: too old to refund automatically` }
   }
   const live = refunds.filter((r) => !isDeadRefund(r.status))
