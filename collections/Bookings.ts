@@ -16,7 +16,7 @@ import { CANCELLATION_POLICIES, humanize } from '@/domain/listing'
 import { CURRENCY_CODES } from '@/domain/money'
 import { numberRule } from '@/lib/validators'
 import { stayDateField } from '@/lib/stayDateField'
-import { acceptBooking, cancelBooking, declineBooking } from '@/endpoints/bookingTransitions'
+import { acceptBooking, cancelBooking, cancellationPreview, declineBooking } from '@/endpoints/bookingTransitions'
 import { createBooking } from '@/endpoints/createBooking'
 import { createPaymentIntent } from '@/endpoints/paymentIntent'
 
@@ -40,7 +40,7 @@ export const Bookings: CollectionConfig = {
     delete: isAdmin,
   },
   // createBooking replaces Payload's POST /api/bookings to add Idempotency-Key support.
-  endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking, createPaymentIntent],
+  endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking, cancellationPreview, createPaymentIntent],
   hooks: {
     beforeOperation: [nullGroupsAreAbsent],
     beforeChange: [prepareBooking],
@@ -51,6 +51,8 @@ export const Bookings: CollectionConfig = {
   lockDocuments: false,
   disableDuplicate: true,
   fields: [
+    // Accept / Decline / Cancel (with its refund preview), for whoever may do them now.
+    { name: 'actions', type: 'ui', admin: { position: 'sidebar', components: { Field: '/components/BookingActions#BookingActions' } } },
     { name: 'property', type: 'relationship', relationTo: 'properties', required: true, index: true, access: fixedAfterCreate },
     { name: 'guest', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
     // The listing's host when booked: lets hosts read their bookings without a join.

@@ -193,6 +193,22 @@ export const cancelBooking = {
   errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT', 'INVALID_TRANSITION'],
 } satisfies Operation
 
+export const cancellationPreview = {
+  operationId: 'cancellationPreview',
+  method: 'get',
+  path: '/api/bookings/{id}/cancellation-preview',
+  summary: 'What cancelling a booking now would refund',
+  description:
+    'For whoever may cancel it (its guest, its host, staff): the refund the booking’s policy gives if they cancel now, and the rule that gives it. Changes nothing. 409 when they could not cancel it now.',
+  tags: ['bookings'],
+  auth: 'user',
+  params: s.idParams,
+  status: 200,
+  response: s.cancellationPreview,
+  errors: ['UNAUTHORIZED', 'NOT_FOUND', 'CONFLICT'],
+  graphql: { type: 'query' },
+} satisfies Operation
+
 export const createPaymentIntent = {
   operationId: 'createPaymentIntent',
   method: 'post',
@@ -278,6 +294,7 @@ export const OPERATIONS: Operation[] = [
   acceptBooking,
   declineBooking,
   cancelBooking,
+  cancellationPreview,
   createPaymentIntent,
   respondToReview,
   hideReview,

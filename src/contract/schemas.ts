@@ -316,6 +316,13 @@ export const cancelBookingBody = z.object({
   reason: z.string({ error: 'reason must be text.' }).trim().max(1000, { error: 'The reason can be at most 1000 characters.' }).optional(),
 })
 
+export const cancellationPreview = z.object({
+  refundAmount: money().meta({ description: 'What cancelling now would give back, in minor units of `currency`.' }),
+  currency: z.string().meta({ description: 'ISO 4217, as in the booking quote.' }),
+  policy: z.enum(CANCELLATION_POLICIES).meta({ description: 'The cancellation policy snapshotted on the booking.' }),
+  rule: z.string().meta({ description: 'The line of the refund rules that gives this amount, in words.' }),
+})
+
 export const paymentIntentResponse = z.object({
   clientSecret: z.string().meta({ description: "For Stripe.js confirmPayment; the guest's browser pays with it." }),
   paymentIntentId: z.string(),

@@ -1,5 +1,6 @@
 import {
   type BookingFacts,
+  availableActions,
   type Party,
   decideAccept,
   decideCancel,
@@ -8,6 +9,7 @@ import {
   isHoldOver,
   partyOf,
   paymentRefusal,
+  previewCancel,
 } from './bookingActions'
 
 const now = new Date('2027-03-10T12:00:00Z')
@@ -169,4 +171,74 @@ describe('decideExpire', () => {
       expect(decideExpire({ booking: facts, waiting: waitingFor, holdExpiresAt: jobHold, now })).toEqual(outcome)
     },
   )
+})
+
+describe('previewCancel: what cancelling now would refund, and the rule that says so', () => {
+  it.each([
+    ['guest', 'confirmed', '2027-03-10T12:00:00Z', 100_000, 'Moderate policy, 10 days before check-in: 100 % back.'],
+    ['guest', 'confirmed', '2027-03-16T12:00:00Z', 50_000, 'Moderate policy, 4 days before check-in: 50 % back.'],
+    ['guest', 'confirmed', '2027-03-19T12:00:00Z', 50_000, 'Moderate policy, 1 day before check-in: 50 % back.'],
+    ['host', 'confirmed', '2027-03-19T12:00:00Z', 100_000, 'Cancelled by the host: the guest gets everything back.'],
+    ['staff', 'confirmed', '2027-03-21T12:00:00Z', 100_000, 'Cancelled by staff: the guest gets everything back.'],
+    ['guest', 'awaiting_payment', '2027-03-10T12:00:00Z', 0, 'Nothing has been paid for this booking, so nothing is refunded.'],
+    ['host', 'requested', '2027-03-10T12:00:00Z', 0, 'Nothing has been paid for this booking, so nothing is refunded.'],
+  ] as [Party, string, string, number, string][])('%s, %s booking, at %s → %i: %s', (party, status, when, refundAmount, rule) => {
+    const facts = booking({ status })
+    expect(previewCancel({ booking: facts, party, now: new Date(when) })).toEqual({
+      refundAmount,
+      currency: 'CHF',
+      policy: 'moderate',
+      rule,
+    })
+    // The preview is what the cancel then does.
+    expect(decideCancel({ booking: facts, party, now: new Date(when) })).toMatchObject({ data: { refundAmount } })
+  })
+  it('a booking made within the last 24 hours, a week or more ahead: all back, and it says why', () => {
+    const fresh = booking({ createdAt: '2027-03-10T00:00:00.000Z', cancellationPolicy: 'strict' })
+    expect(previewCancel({ booking: fresh, party: 'guest', now })).toMatchObject({
+      refundAmount: 100_000,
+      policy: 'strict',
+      rule: 'Cancelled within 24 hours of booking and 10 days before check-in: everything back.',
+    })
+  })
+  it.each([
+    ['non_refundable', 0, 'Non-refundable policy, 10 days before check-in: 0 % back.'],
+    ['flexible', 100_000, 'Flexible policy, 10 days before check-in: 100 % back.'],
+    ['strict', 50_000, 'Strict policy, 10 days before check-in: 50 % back.'],
+  ] as const)('%s', (cancellationPolicy, refundAmount, rule) => {
+    expect(previewCancel({ booking: booking({ cancellationPolicy }), party: 'guest', now })).toMatchObject({ refundAmount, rule })
+  })
+  it.each(['cancelled', 'declined', 'expired', 'completed'])('a %s booking cannot be cancelled: the state machine’s refusal', (status) => {
+    expect(previewCancel({ booking: booking({ status }), party: 'host', now })).toEqual({
+      kind: 'conflict',
+      message: `A booking that is ${status} cannot become cancelled.`,
+      code: 'INVALID_TRANSITION',
+    })
+  })
+  it('refuses what cancelling would refuse', () => {
+    expect(previewCancel({ booking: booking(), party: 'guest', now: new Date('2027-03-21T12:00:00Z') })).toEqual({
+      kind: 'conflict',
+      message: 'The stay has started; contact your host or support to end it early.',
+    })
+  })
+})
+
+describe('availableActions: the buttons on a booking', () => {
+  it.each([
+    ['host', 'requested', { accept: true, decline: true, cancel: true }],
+    ['host', 'awaiting_payment', { accept: false, decline: false, cancel: true }],
+    ['host', 'confirmed', { accept: false, decline: false, cancel: true }],
+    ['staff', 'requested', { accept: false, decline: false, cancel: true }],
+    ['staff', 'confirmed', { accept: false, decline: false, cancel: true }],
+    ['guest', 'confirmed', { accept: false, decline: false, cancel: true }],
+    [null, 'requested', { accept: false, decline: false, cancel: false }],
+    ['host', 'cancelled', { accept: false, decline: false, cancel: false }],
+    ['staff', 'completed', { accept: false, decline: false, cancel: false }],
+    ['host', 'declined', { accept: false, decline: false, cancel: false }],
+    ['host', 'expired', { accept: false, decline: false, cancel: false }],
+    ['host', 'nonsense', { accept: false, decline: false, cancel: false }],
+    ['host', null, { accept: false, decline: false, cancel: false }],
+  ] as [Party | null, string | null, object][])('%s on a %s booking → %o', (party, status, actions) => {
+    expect(availableActions(party, status)).toEqual(actions)
+  })
 })

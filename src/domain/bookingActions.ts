@@ -1,6 +1,6 @@
-import type { BookingStatus } from './bookingStatus'
+import { BOOKING_STATUSES, type BookingStatus, canTransition, checkTransition } from './bookingStatus'
 import { sameId } from './ids'
-import { type CancellationPolicy, refundAmount } from './refunds'
+import { type CancellationPolicy, refundDecision } from './refunds'
 import { type Refusal, refusal } from './refusal'
 import { type WithRoles, isStaffUser } from './roles'
 import { utcDate } from './stayDates'
@@ -60,12 +60,10 @@ export function decideDecline(args: { party: Party }): Transition | Refusal {
   return hostOnly(args.party, 'decline') ?? { to: 'declined' }
 }
 
-/**
- * Cancel: the guest until the stay begins, the host or staff until check-out. The refund is the
- * booking's policy applied to what was paid: a booking not yet confirmed was not paid and refunds
- * nothing (money that arrives for it later is refunded in full, see refundOwed).
- */
-export function decideCancel(args: { booking: BookingFacts; party: Party; now: Date; reason?: string | null }): Transition | Refusal {
+/** A cancellation worked out: its refund, and the rule that gives it in words. */
+type Cancellation = { refundAmount: number; rule: string }
+
+function cancellation(args: { booking: BookingFacts; party: Party; now: Date }): Cancellation | Refusal {
   const { booking, party, now } = args
   const today = utcDate(now)
   // Once the stay has begun the guest cannot cancel it away (nights already slept would be refunded).
@@ -73,7 +71,8 @@ export function decideCancel(args: { booking: BookingFacts; party: Party; now: D
     return refusal('conflict', 'The stay has started; contact your host or support to end it early.')
   }
   if (booking.checkOut <= today) return refusal('conflict', 'This stay is over and can no longer be cancelled.')
-  const { amount } = refundAmount({
+  if (booking.status !== 'confirmed') return { refundAmount: 0, rule: 'Nothing has been paid for this booking, so nothing is refunded.' }
+  const { amount, rule } = refundDecision({
     policy: booking.cancellationPolicy ?? 'non_refundable',
     total: booking.quote?.total ?? 0,
     checkIn: booking.checkIn,
@@ -81,14 +80,42 @@ export function decideCancel(args: { booking: BookingFacts; party: Party; now: D
     cancelledAt: now,
     cancelledBy: party,
   })
+  return { refundAmount: amount, rule }
+}
+
+/**
+ * Cancel: the guest until the stay begins, the host or staff until check-out. The refund is the
+ * booking's policy applied to what was paid: a booking not yet confirmed was not paid and refunds
+ * nothing (money that arrives for it later is refunded in full, see refundOwed).
+ */
+export function decideCancel(args: { booking: BookingFacts; party: Party; now: Date; reason?: string | null }): Transition | Refusal {
+  const result = cancellation(args)
+  if ('kind' in result) return result
   return {
     to: 'cancelled',
     data: {
-      cancelledAt: now.toISOString(),
-      cancelledBy: party,
+      cancelledAt: args.now.toISOString(),
+      cancelledBy: args.party,
       cancellationReason: args.reason || null,
-      refundAmount: booking.status === 'confirmed' ? amount : 0,
+      refundAmount: result.refundAmount,
     },
+  }
+}
+
+export type CancellationPreview = { refundAmount: number; currency: string; policy: CancellationPolicy; rule: string }
+
+/** What cancelling now would refund and why, asked before cancelling: the same rule decideCancel applies. */
+export function previewCancel(args: { booking: BookingFacts; party: Party; now: Date }): CancellationPreview | Refusal {
+  // What applyTransition would refuse after decideCancel: a booking already ended.
+  const allowed = checkTransition((args.booking.status ?? 'requested') as BookingStatus, 'cancelled')
+  if (!allowed.ok) return refusal('conflict', allowed.message, 'INVALID_TRANSITION')
+  const result = cancellation(args)
+  if ('kind' in result) return result
+  return {
+    refundAmount: result.refundAmount,
+    currency: args.booking.quote?.currency ?? '',
+    policy: args.booking.cancellationPolicy ?? 'non_refundable',
+    rule: result.rule,
   }
 }
 
@@ -122,4 +149,18 @@ export function decideExpire(args: {
   if (booking.status !== args.waiting || !booking.holdExpiresAt) return null
   if (args.holdExpiresAt && Date.parse(booking.holdExpiresAt) !== Date.parse(args.holdExpiresAt)) return null
   return isHoldOver(booking, args.now) ? { to: 'expired' } : 'not-due'
+}
+
+/** The buttons a person sees on a booking: what the rules above would let them do now (they still decide). */
+export function availableActions(
+  party: Party | null,
+  status: string | null | undefined,
+): { accept: boolean; decline: boolean; cancel: boolean } {
+  const known = BOOKING_STATUSES.find((s) => s === status)
+  const cancellable = !!known && canTransition(known, 'cancelled')
+  return {
+    accept: party === 'host' && status === 'requested',
+    decline: party === 'host' && status === 'requested',
+    cancel: party !== null && cancellable,
+  }
 }

@@ -32,19 +32,38 @@ export function refundPercent(policy: CancellationPolicy, daysBefore: number): n
   }
 }
 
-export function refundAmount(args: {
+export type RefundArgs = {
   policy: CancellationPolicy
   total: number
   checkIn: string
   bookedAt: Date
   cancelledAt: Date
   cancelledBy: CancelledBy
-}): { amount: number; percent: number; daysBefore: number } {
+}
+
+export function refundAmount(args: RefundArgs): { amount: number; percent: number; daysBefore: number } {
+  const { amount, percent, daysBefore } = refundDecision(args)
+  return { amount, percent, daysBefore }
+}
+
+const days = (n: number) => `${n} day${Math.abs(n) === 1 ? '' : 's'}`
+
+/** refundAmount with the line of the table that decided it, in words (what a cancellation preview shows). */
+export function refundDecision(args: RefundArgs): { amount: number; percent: number; daysBefore: number; rule: string } {
   const daysBefore = dayNumber(args.checkIn)! - dayNumber(utcDate(args.cancelledAt))!
-  let percent = refundPercent(args.policy, daysBefore)
-  const grace = args.cancelledAt.getTime() - args.bookedAt.getTime() <= 24 * HOUR && daysBefore >= 7
-  if (grace || args.cancelledBy !== 'guest') percent = 100
-  return { amount: Math.floor((args.total * percent) / 100), percent, daysBefore }
+  const amountOf = (percent: number) => Math.floor((args.total * percent) / 100)
+  if (args.cancelledBy !== 'guest') {
+    const rule = `Cancelled by ${args.cancelledBy === 'host' ? 'the host' : 'staff'}: the guest gets everything back.`
+    return { amount: amountOf(100), percent: 100, daysBefore, rule }
+  }
+  if (args.cancelledAt.getTime() - args.bookedAt.getTime() <= 24 * HOUR && daysBefore >= 7) {
+    const rule = `Cancelled within 24 hours of booking and ${days(daysBefore)} before check-in: everything back.`
+    return { amount: amountOf(100), percent: 100, daysBefore, rule }
+  }
+  const percent = refundPercent(args.policy, daysBefore)
+  const when = daysBefore >= 0 ? `${days(daysBefore)} before check-in` : `${days(-daysBefore)} after check-in`
+  const policy = `${args.policy.charAt(0).toUpperCase()}${args.policy.slice(1).replace('_', '-')} policy`
+  return { amount: amountOf(percent), percent, daysBefore, rule: `${policy}, ${when}: ${percent} % back.` }
 }
 
 // --- What is still owed -------------------------------------------------------------------------------

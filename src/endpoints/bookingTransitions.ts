@@ -2,10 +2,19 @@ import type { PayloadRequest } from 'payload'
 
 import * as contract from '@/contract/operations'
 import type { BookingAnswer } from '@/contract/types'
-import { type BookingFacts, type Party, type Transition, decideAccept, decideCancel, decideDecline, partyOf } from '@/domain/bookingActions'
-import type { Refusal } from '@/domain/refusal'
+import {
+  type BookingFacts,
+  type Party,
+  type Transition,
+  decideAccept,
+  decideCancel,
+  decideDecline,
+  partyOf,
+  previewCancel,
+} from '@/domain/bookingActions'
+import { type Refusal, isRefusal } from '@/domain/refusal'
 import { env } from '@/lib/env'
-import { notFound, unauthorized } from '@/lib/errors'
+import { notFound, refused, unauthorized } from '@/lib/errors'
 import type { Booking } from '@/payload-types'
 import { applyTransition } from '@/services/bookingLifecycle'
 import { afterCancellation } from '@/services/payments/effects'
@@ -79,6 +88,21 @@ export const cancelBookingOperation = implement({
   },
 })
 
+export const cancellationPreviewOperation = implement({
+  contract: contract.cancellationPreview,
+  guard: signedIn,
+  notFoundMessage: 'Booking not found.',
+  run: async (req, { id }) => {
+    const booking = await req.payload.findByID({ collection: 'bookings', id, depth: 0, overrideAccess: true, disableErrors: true, req })
+    const party = booking ? partyOf(req.user, booking) : null
+    if (!booking || !party) throw notFound('Booking not found.')
+    const preview = previewCancel({ booking, party, now: new Date() })
+    if (isRefusal(preview)) throw refused(preview)
+    return preview
+  },
+})
+
 export const acceptBooking = restEndpoint(acceptBookingOperation, '/:id/accept')
 export const declineBooking = restEndpoint(declineBookingOperation, '/:id/decline')
 export const cancelBooking = restEndpoint(cancelBookingOperation, '/:id/cancel')
+export const cancellationPreview = restEndpoint(cancellationPreviewOperation, '/:id/cancellation-preview')

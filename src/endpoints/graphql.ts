@@ -9,7 +9,7 @@ import { graphqlNames } from '@/contract/schemas'
 import { parseInput } from '@/contract/validate'
 import { unauthorized } from '@/lib/errors'
 import { accountMutations } from './accountRequests'
-import { acceptBookingOperation, cancelBookingOperation, declineBookingOperation } from './bookingTransitions'
+import { acceptBookingOperation, cancelBookingOperation, cancellationPreviewOperation, declineBookingOperation } from './bookingTransitions'
 import { runCreateBooking } from './createBooking'
 import { listingAvailabilityOperation, listingQuoteOperation } from './listingCalendar'
 import { reinstateListingOperation, unpublishListingOperation } from './moderateListing'
@@ -52,6 +52,7 @@ const IMPLEMENTATIONS: GraphQLOperation[] = [
   graphqlOperation(acceptBookingOperation),
   graphqlOperation(declineBookingOperation),
   graphqlOperation(cancelBookingOperation),
+  graphqlOperation(cancellationPreviewOperation),
   graphqlOperation(createPaymentIntentOperation),
   graphqlOperation(respondToReviewOperation),
   graphqlOperation(hideReviewOperation),

@@ -294,6 +294,48 @@ describe('cancelling', () => {
     expect((await rest(stack, 'POST', '/api/bookings/abc/cancel', { token: guest.token, body: {} })).status).toBe(404)
   })
 
+  it('the cancellation preview says what cancelling now would refund, by whom, and the cancel then refunds exactly that', async () => {
+    // Three days ahead on a moderate policy: the guest would get half back, the host's cancel all of it.
+    const soon = { ...stay(instant, 0), checkIn: addDays(today, 3), checkOut: addDays(today, 5) }
+    const created = (await book(guest, soon)).body.doc
+    const preview = (who?: TestUser) => rest(stack, 'GET', `/api/bookings/${created.id}/cancellation-preview`, { token: who?.token })
+    // Not paid yet: nothing to give back, whoever asks.
+    expect((await preview(guest)).body).toEqual({
+      refundAmount: 0,
+      currency: created.quote.currency,
+      policy: 'moderate',
+      rule: 'Nothing has been paid for this booking, so nothing is refunded.',
+    })
+    await confirm(created.id)
+    const byGuest = await preview(guest)
+    expect(byGuest.status).toBe(200)
+    expect(byGuest.body).toMatchObject({
+      refundAmount: Math.floor(created.quote.total / 2),
+      currency: created.quote.currency,
+      policy: 'moderate',
+    })
+    expect(byGuest.body.rule).toMatch(/^Moderate policy, \d days? before check-in: 50 % back\.$/)
+    expect((await preview(host)).body).toMatchObject({
+      refundAmount: created.quote.total,
+      rule: 'Cancelled by the host: the guest gets everything back.',
+    })
+    expect((await preview(staff)).body).toMatchObject({
+      refundAmount: created.quote.total,
+      rule: 'Cancelled by staff: the guest gets everything back.',
+    })
+    expect((await preview(otherGuest)).status).toBe(404)
+    expect((await preview(otherHost)).status).toBe(404)
+    expect((await preview(undefined)).status).toBe(401)
+    expect((await rest(stack, 'GET', '/api/bookings/99999999/cancellation-preview', { token: guest.token })).status).toBe(404)
+    // Asking changed nothing; cancelling gives what the guest was shown.
+    const cancelled = await rest(stack, 'POST', `/api/bookings/${created.id}/cancel`, { token: guest.token, body: {} })
+    expect(cancelled.body.doc).toMatchObject({ status: 'cancelled', refundAmount: byGuest.body.refundAmount })
+    // A cancelled booking cannot be cancelled again: the preview says so the same way.
+    const after = await preview(guest)
+    expect(after.status).toBe(409)
+    expect(after.body.errors[0].code).toBe('INVALID_TRANSITION')
+  })
+
   it('an unpaid booking refunds nothing, whoever cancels', async () => {
     const unpaid = (await book(guest, stay(instant, 22))).body.doc
     const res = await rest(stack, 'POST', `/api/bookings/${unpaid.id}/cancel`, { token: host.token, body: {} })

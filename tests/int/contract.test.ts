@@ -380,6 +380,10 @@ const CASES: Record<string, Case> = {
       token: cast.guest.token,
       body: { reason: 'Plans changed' },
     }),
+  cancellationPreview: async ({ listing }) =>
+    rest(stack, 'GET', `/api/bookings/${await newBooking(listing, '2027-09-20', '2027-09-22')}/cancellation-preview`, {
+      token: cast.guest.token,
+    }),
   createPaymentIntent: async ({ listing }) =>
     rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-15', '2027-09-17')}/payment-intent`, {
       token: cast.guest.token,

@@ -123,6 +123,7 @@ type Case = {
   check?: (data: any, id: number) => void
 }
 
+let previewTarget: Promise<{ id: number }> | undefined
 const stayAhead = (days: number) => ({ checkIn: addDays(today, days), checkOut: addDays(today, days + 3) })
 
 const CASES: Case[] = [
@@ -263,6 +264,28 @@ const CASES: Case[] = [
     },
     check: (data, id) =>
       expect(data.cancelBooking).toMatchObject({ id, status: 'cancelled', cancellationReason: 'Plans changed', refundAmount: 0 }),
+  },
+  {
+    name: 'cancellationPreview',
+    // Read-only: one booking serves every role (each new one takes dates further ahead).
+    target: () => (previewTarget ??= booking(instant)),
+    rest: (id) => ({ method: 'GET', path: `/api/bookings/${id}/cancellation-preview` }),
+    gql: (id) => ({ query: `query { cancellationPreview(id: ${id}) { refundAmount currency policy rule } }` }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: 'ok',
+    },
+    check: (data) =>
+      expect(data.cancellationPreview).toEqual({
+        refundAmount: 0,
+        currency: expect.any(String),
+        policy: expect.any(String),
+        rule: 'Nothing has been paid for this booking, so nothing is refunded.',
+      }),
   },
   {
     name: 'cancelBooking with a reason of 1001 characters',

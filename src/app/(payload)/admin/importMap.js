@@ -22,6 +22,7 @@ import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997e
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { MoneyCell as MoneyCell_39ea8dc06299ad1b6711ce42a963f968 } from '../../../components/MoneyCell'
+import { BookingActions as BookingActions_ed5a4e9af4d7785871ffa0b621eea291 } from '../../../components/BookingActions'
 import { StayDateInput as StayDateInput_cd260593c5e233acc0f34de2330d9753 } from '../../../components/StayDateInput'
 import { RunReconciliationButton as RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94 } from '../../../components/RunReconciliationButton'
 import { S3ClientUploadHandler as S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24 } from '@payloadcms/storage-s3/client'
@@ -53,6 +54,7 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "/components/MoneyCell#MoneyCell": MoneyCell_39ea8dc06299ad1b6711ce42a963f968,
+  "/components/BookingActions#BookingActions": BookingActions_ed5a4e9af4d7785871ffa0b621eea291,
   "/components/StayDateInput#StayDateInput": StayDateInput_cd260593c5e233acc0f34de2330d9753,
   "/components/RunReconciliationButton#RunReconciliationButton": RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94,
   "@payloadcms/storage-s3/client#S3ClientUploadHandler": S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24,

@@ -1,0 +1,166 @@
+'use client'
+
+import { Button, toast, useAuth, useDocumentInfo } from '@payloadcms/ui'
+import { useCallback, useEffect, useState } from 'react'
+
+import { availableActions, partyOf } from '@/domain/bookingActions'
+import { describeMoney } from '@/domain/money'
+
+/**
+ * At the top of a booking's sidebar: what the viewer may do with it now — Accept / Decline (the
+ * listing's host, on a request), Cancel (the host or staff) — through the same endpoints as the API,
+ * showing their errors. Cancel first shows what the policy refunds (GET …/cancellation-preview) and
+ * asks for a reason; nothing changes until it is confirmed.
+ */
+type BookingState = { id: number; status: string; guest: unknown; host: unknown }
+type Preview = { refundAmount: number; currency: string; policy: string; rule: string }
+type ApiError = { errors?: { message?: string }[]; message?: string }
+
+const errorOf = (body: ApiError, status: number) => body.errors?.[0]?.message ?? body.message ?? `The server answered ${status}.`
+
+async function call<T>(url: string, init?: RequestInit): Promise<{ ok: true; body: T } | { ok: false; message: string }> {
+  try {
+    const res = await fetch(url, { credentials: 'include', ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
+    const body = (await res.json().catch(() => ({}))) as T & ApiError
+    return res.ok ? { ok: true, body } : { ok: false, message: errorOf(body, res.status) }
+  } catch {
+    return { ok: false, message: 'The server could not be reached; try again.' }
+  }
+}
+
+export function BookingActions() {
+  const { id } = useDocumentInfo()
+  const { user } = useAuth()
+  const [booking, setBooking] = useState<BookingState | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [preview, setPreview] = useState<Preview | null>(null)
+  const [reason, setReason] = useState('')
+  const [problem, setProblem] = useState<string | null>(null)
+
+  useEffect(() => {
+    if (!id) return
+    void call<BookingState>(`/api/bookings/${id}?depth=0`).then((r) => (r.ok ? setBooking(r.body) : setProblem(r.message)))
+  }, [id])
+
+  const act = useCallback(
+    async (verb: 'accept' | 'decline' | 'cancel', done: string) => {
+      setBusy(true)
+      setProblem(null)
+      const body = verb === 'cancel' ? JSON.stringify(reason.trim() ? { reason: reason.trim() } : {}) : undefined
+      const result = await call<{ message?: string }>(`/api/bookings/${id}/${verb}`, { method: 'POST', body })
+      if (!result.ok) {
+        setBusy(false)
+        setProblem(result.message)
+        toast.error(result.message)
+        return
+      }
+      toast.success(result.body.message ?? done)
+      // The whole document view shows the new state: status, hold, refund.
+      window.location.reload()
+    },
+    [id, reason],
+  )
+
+  const askCancel = useCallback(async () => {
+    setBusy(true)
+    setProblem(null)
+    const result = await call<Preview>(`/api/bookings/${id}/cancellation-preview`)
+    setBusy(false)
+    if (result.ok) setPreview(result.body)
+    else setProblem(result.message)
+  }, [id])
+
+  if (!booking || !user) return problem ? <p className="booking-actions__problem">{problem}</p> : null
+  const can = availableActions(partyOf(user, booking), booking.status)
+  if (!can.accept && !can.decline && !can.cancel) return null
+
+  return (
+    <section className="booking-actions" aria-label="Booking actions" style={{ marginBottom: 'var(--base)' }}>
+      {!preview && (
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+          {can.accept && (
+            <Button
+              buttonStyle="primary"
+              size="medium"
+              margin={false}
+              disabled={busy}
+              onClick={() => void act('accept', 'Booking accepted.')}
+            >
+              Accept
+            </Button>
+          )}
+          {can.decline && (
+            <Button
+              buttonStyle="secondary"
+              size="medium"
+              margin={false}
+              disabled={busy}
+              onClick={() => void act('decline', 'Booking declined.')}
+            >
+              Decline
+            </Button>
+          )}
+          {can.cancel && (
+            <Button buttonStyle="secondary" size="medium" margin={false} disabled={busy} onClick={() => void askCancel()}>
+              Cancel booking…
+            </Button>
+          )}
+        </div>
+      )}
+      {preview && (
+        <div
+          role="dialog"
+          aria-label="Cancel this booking"
+          style={{ border: '1px solid var(--theme-elevation-150)', borderRadius: 4, padding: 'calc(var(--base) * 0.75)' }}
+        >
+          <p style={{ margin: 0, fontWeight: 600 }}>
+            Refund to the guest:{' '}
+            <span className="booking-actions__refund">{describeMoney(preview.refundAmount, preview.currency || 'EUR')}</span>
+          </p>
+          <p className="booking-actions__rule" style={{ margin: '4px 0 12px', color: 'var(--theme-elevation-600)' }}>
+            {preview.rule}
+          </p>
+          <label htmlFor="booking-cancel-reason" style={{ display: 'block', marginBottom: 4 }}>
+            Reason (the guest sees it)
+          </label>
+          <textarea
+            id="booking-cancel-reason"
+            value={reason}
+            maxLength={1000}
+            rows={3}
+            onChange={(e) => setReason(e.target.value)}
+            style={{
+              width: '100%',
+              marginBottom: 12,
+              font: 'inherit',
+              padding: 8,
+              border: '1px solid var(--theme-elevation-150)',
+              borderRadius: 'var(--style-radius-s, 3px)',
+              background: 'var(--theme-input-bg, var(--theme-elevation-0))',
+              color: 'var(--theme-elevation-800)',
+            }}
+          />
+          <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+            <Button
+              buttonStyle="primary"
+              size="medium"
+              margin={false}
+              disabled={busy}
+              onClick={() => void act('cancel', 'Booking cancelled.')}
+            >
+              Cancel the booking
+            </Button>
+            <Button buttonStyle="secondary" size="medium" margin={false} disabled={busy} onClick={() => setPreview(null)}>
+              Keep it
+            </Button>
+          </div>
+        </div>
+      )}
+      {problem && (
+        <p className="booking-actions__problem" role="alert" style={{ color: 'var(--theme-error-500)', marginTop: 8 }}>
+          {problem}
+        </p>
+      )}
+    </section>
+  )
+}

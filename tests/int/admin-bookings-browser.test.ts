@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+
+import type { Browser, Page } from 'playwright-core'
+
+import { describeMoney } from '@/domain/money'
+import { addDays, utcDate } from '@/domain/stayDates'
+import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
+import { launchChromium } from '../helpers/browser'
+import { createListing } from '../helpers/listings'
+import { type Stack, queryDatabase, startStack } from '../helpers/stack'
+
+/**
+ * The booking page of the admin panel in real Chromium, as a host and as staff: Accept / Decline on a
+ * request, Cancel with the refund shown before confirming. The buttons call the same endpoints as the
+ * API; what the test checks afterwards is read back through the API. Screenshots go to
+ * tests/.artifacts/admin/ (not committed).
+ */
+let stack: Stack
+let cast: Cast
+let browser: Browser
+let onRequest: { id: number }
+const today = utcDate(new Date())
+const shots = path.resolve('tests/.artifacts/admin')
+let week = 0
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true })
+  stack = await startStack()
+  cast = await signUpCast(stack, { guestName: 'Sam Lee' })
+  onRequest = await createListing(
+    stack,
+    cast.host,
+    { title: 'Villa on Lake Como', instantBook: false, cancellationPolicy: 'moderate' },
+    { publish: true },
+  )
+  browser = await launchChromium()
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+  await stack?.stop()
+}, 120_000)
+
+/** A request from the guest, on dates nobody else uses, `daysAhead` from today. */
+async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote: { total: number; currency: string } }> {
+  const checkIn = addDays(today, daysAhead)
+  const res = await rest(stack, 'POST', '/api/bookings', {
+    token: cast.guest.token,
+    body: { property: onRequest.id, checkIn, checkOut: addDays(checkIn, 3), guests: 2 },
+  })
+  if (res.status !== 201) throw new Error(`booking failed ${res.status}: ${JSON.stringify(res.body)}`)
+  return res.body.doc
+}
+
+const statusOf = async (id: number) => (await rest(stack, 'GET', `/api/bookings/${id}?depth=0`, { token: cast.staff.token })).body
+
+/** The booking's page in the admin panel, signed in as `who` (their session cookie). */
+async function bookingPage<T>(who: TestUser, id: number, run: (page: Page) => Promise<T>): Promise<T> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
+  await context.addCookies([{ name: 'payload-token', value: who.token, url: stack.url }])
+  const page = await context.newPage()
+  try {
+    await page.goto(`${stack.url}/admin/collections/bookings/${id}`, { timeout: 60_000 })
+    await page.getByRole('region', { name: 'Booking actions' }).waitFor({ timeout: 30_000 })
+    return await run(page)
+  } finally {
+    await context.close()
+  }
+}
+
+describe('a booking in the admin panel', () => {
+  it('the host accepts a request from its page: the guest can pay now', async () => {
+    const booking = await request()
+    await bookingPage(cast.host, booking.id, async (page) => {
+      const actions = page.getByRole('region', { name: 'Booking actions' })
+      await page.screenshot({ path: path.join(shots, 'booking-request-host.png'), fullPage: true })
+      await actions.getByRole('button', { name: 'Accept' }).click()
+      // The page reloads with the new state: the request's buttons are gone, Cancel stays.
+      await actions.getByRole('button', { name: 'Accept' }).waitFor({ state: 'detached', timeout: 30_000 })
+      await actions.getByRole('button', { name: 'Cancel booking…' }).waitFor({ timeout: 30_000 })
+      expect(await actions.getByRole('button', { name: 'Decline' }).count()).toBe(0)
+      await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
+      await page.screenshot({ path: path.join(shots, 'booking-accepted-host.png'), fullPage: true })
+    })
+    expect(await statusOf(booking.id)).toMatchObject({ status: 'awaiting_payment' })
+  }, 120_000)
+
+  it('the host declines a request', async () => {
+    const booking = await request()
+    await bookingPage(cast.host, booking.id, async (page) => {
+      const actions = page.getByRole('region', { name: 'Booking actions' })
+      await actions.getByRole('button', { name: 'Decline' }).click()
+      // Declined: nothing is left to do, so after the reload there are no buttons.
+      await actions.waitFor({ state: 'detached', timeout: 30_000 })
+    })
+    expect(await statusOf(booking.id)).toMatchObject({ status: 'declined' })
+  }, 120_000)
+
+  it('the host sees the refund before cancelling a paid stay, gives a reason, and the cancel refunds exactly that', async () => {
+    // Three days ahead on a moderate policy: cancelled by the host, the guest gets everything back.
+    const booking = await request(3)
+    await queryDatabase(stack, `UPDATE bookings SET status = 'confirmed', confirmed_at = now() WHERE id = $1`, [booking.id])
+    const refund = describeMoney(booking.quote.total, booking.quote.currency)
+    await bookingPage(cast.host, booking.id, async (page) => {
+      await page.getByRole('button', { name: 'Cancel booking…' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Cancel this booking' })
+      await dialog.waitFor()
+      expect(await dialog.locator('.booking-actions__refund').textContent()).toBe(refund)
+      expect(await dialog.locator('.booking-actions__rule').textContent()).toBe('Cancelled by the host: the guest gets everything back.')
+      // Asking changed nothing.
+      expect(await statusOf(booking.id)).toMatchObject({ status: 'confirmed' })
+      await dialog.getByLabel('Reason (the guest sees it)').fill('A pipe burst in the kitchen')
+      await page.screenshot({ path: path.join(shots, 'booking-cancel-preview-host.png'), fullPage: true })
+      await dialog.getByRole('button', { name: 'Cancel the booking' }).click()
+      await page.getByRole('region', { name: 'Booking actions' }).waitFor({ state: 'detached', timeout: 30_000 })
+      await page.getByText('Cancelled', { exact: true }).waitFor({ timeout: 30_000 })
+      await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
+      await page.screenshot({ path: path.join(shots, 'booking-cancelled-host.png'), fullPage: true })
+    })
+    expect(await statusOf(booking.id)).toMatchObject({
+      status: 'cancelled',
+      cancelledBy: 'host',
+      cancellationReason: 'A pipe burst in the kitchen',
+      refundAmount: booking.quote.total,
+    })
+  }, 120_000)
+
+  it('an error of the API is shown where the button was (staff may not accept; another tab already cancelled)', async () => {
+    const booking = await request()
+    await bookingPage(cast.staff, booking.id, async (page) => {
+      const actions = page.getByRole('region', { name: 'Booking actions' })
+      // Staff cancel, never accept or decline.
+      expect(await actions.getByRole('button', { name: 'Accept' }).count()).toBe(0)
+      await actions.getByRole('button', { name: 'Cancel booking…' }).click()
+      await page.getByRole('dialog', { name: 'Cancel this booking' }).waitFor()
+      // Meanwhile the guest cancels it themselves.
+      expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: cast.guest.token, body: {} })).status).toBe(200)
+      await page.getByRole('button', { name: 'Cancel the booking' }).click()
+      const alert = page.getByRole('region', { name: 'Booking actions' }).getByRole('alert')
+      await alert.waitFor()
+      expect(await alert.textContent()).toBe('A booking that is cancelled cannot become cancelled.')
+      await page.screenshot({ path: path.join(shots, 'booking-cancel-conflict-staff.png'), fullPage: true })
+    })
+    expect(await statusOf(booking.id)).toMatchObject({ status: 'cancelled', cancelledBy: 'guest' })
+  }, 120_000)
+
+  it('the guest of a booking gets no buttons in the panel (guests do not use it)', async () => {
+    const booking = await request()
+    const context = await browser.newContext()
+    await context.addCookies([{ name: 'payload-token', value: cast.guest.token, url: stack.url }])
+    const page = await context.newPage()
+    try {
+      await page.goto(`${stack.url}/admin/collections/bookings/${booking.id}`, { timeout: 60_000 })
+      await page.waitForLoadState('networkidle')
+      expect(await page.getByRole('region', { name: 'Booking actions' }).count()).toBe(0)
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+})
