@@ -79,11 +79,13 @@ export const Bookings: CollectionConfig = {
       access: serverOwned,
       admin: { readOnly: true, position: 'sidebar' },
     },
+    // The quote as a receipt; the stored integers stay in the API.
+    { name: 'receipt', type: 'ui', admin: { components: { Field: '/components/BookingReceipt#BookingReceipt' } } },
     {
       name: 'quote',
       type: 'group',
       access: serverOwned,
-      admin: { readOnly: true },
+      admin: { readOnly: true, hidden: true },
       fields: [
         { name: 'currency', type: 'select', options: CURRENCY_CODES.map((c) => ({ label: c, value: c })) },
         { name: 'nights', type: 'number' },

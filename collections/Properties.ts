@@ -30,6 +30,9 @@ import { reinstateListing, unpublishListing } from '@/endpoints/moderateListing'
 import { searchListingsEndpoint } from '@/endpoints/searchListings'
 import { moneyRule, numberRule, textRule } from '@/lib/validators'
 
+/** Prices typed in the currency's major unit ("160.00"), stored in minor units (16000). */
+const MONEY_INPUT = '/components/MoneyInput#MoneyInput'
+
 const options = (values: readonly string[]) => values.map((value) => ({ label: humanize(value), value }))
 const serverOwned = { create: never, update: never }
 
@@ -177,7 +180,10 @@ export const Properties: CollectionConfig = {
     {
       name: 'pricing',
       type: 'group',
-      admin: { description: 'Amounts in minor units of the currency (cents; yen have none): 12000 EUR = €120.00.' },
+      admin: {
+        description:
+          'Prices as you would write them (160.00; yen without decimals). The API carries them in minor units: 16000 EUR = €160.00.',
+      },
       fields: [
         // Inside the row on purpose: a required field directly in a group makes Payload's GraphQL update
         // input demand the whole group on every update.
@@ -197,15 +203,21 @@ export const Properties: CollectionConfig = {
               required: true,
               index: true,
               validate: moneyRule('Nightly rate', { required: true, min: 1 }),
-              admin: { components: { Cell: '/components/MoneyCell#MoneyCell' } },
+              admin: { components: { Cell: '/components/MoneyCell#MoneyCell', Field: MONEY_INPUT } },
             },
             {
               name: 'weekendRate',
               type: 'number',
               validate: moneyRule('Weekend rate', { min: 1 }),
-              admin: { description: 'Friday and Saturday nights' },
+              admin: { description: 'Friday and Saturday nights', components: { Field: MONEY_INPUT } },
             },
-            { name: 'cleaningFee', type: 'number', defaultValue: 0, validate: moneyRule('Cleaning fee') },
+            {
+              name: 'cleaningFee',
+              type: 'number',
+              defaultValue: 0,
+              validate: moneyRule('Cleaning fee'),
+              admin: { components: { Field: MONEY_INPUT } },
+            },
           ],
         },
         {

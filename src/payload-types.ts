@@ -306,7 +306,7 @@ export interface Property {
    */
   photos?: (number | Media)[] | null;
   /**
-   * Amounts in minor units of the currency (cents; yen have none): 12000 EUR = €120.00.
+   * Prices as you would write them (160.00; yen without decimals). The API carries them in minor units: 16000 EUR = €160.00.
    */
   pricing: {
     currency: 'EUR' | 'USD' | 'GBP' | 'CHF' | 'JPY' | 'CAD' | 'AUD' | 'SEK';

@@ -30,3 +30,34 @@ export function describeMoney(amountMinor: number, currency: string): string {
   const code = currency.toUpperCase()
   return isCurrency(code) ? formatMoney(amountMinor, code) : `${amountMinor} ${code} (minor units)`
 }
+
+/** An amount as a person types it in the currency's major unit: 16000 EUR → "160.00", 12000 JPY → "12000". */
+export function toMajorText(amountMinor: number, currency: Currency): string {
+  const { minorUnits } = CURRENCIES[currency]
+  const sign = amountMinor < 0 ? '-' : ''
+  const digits = String(Math.abs(amountMinor)).padStart(minorUnits + 1, '0')
+  if (minorUnits === 0) return `${sign}${digits}`
+  return `${sign}${digits.slice(0, -minorUnits)}.${digits.slice(-minorUnits)}`
+}
+
+/**
+ * What a person typed in the currency's major unit, as integer minor units, or null when it is not an
+ * amount: "160", "160.5", "1,600.00", "€160", "¥12,000" are; more decimals than the currency has
+ * (other than zeros: "160.00" is ¥160), signs, exponents and other text are not. Digits only, no
+ * floating point: "0.29" is 29 cents, never 28.999….
+ */
+export function parseMajorUnits(text: string, currency: Currency): number | null {
+  const { minorUnits, symbol } = CURRENCIES[currency]
+  let t = text.trim()
+  for (const prefix of [symbol.trim(), currency]) if (t.startsWith(prefix)) t = t.slice(prefix.length).trim()
+  const match = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?$/.exec(t)
+  if (!match || (match[1] === undefined && !match[2])) return null
+  const whole = (match[1] ?? '0').replace(/,/g, '')
+  let fraction = match[2] ?? ''
+  if (fraction.length > minorUnits) {
+    if (!/^0*$/.test(fraction.slice(minorUnits))) return null
+    fraction = fraction.slice(0, minorUnits)
+  }
+  const minor = Number(whole) * 10 ** minorUnits + Number(fraction.padEnd(minorUnits, '0') || '0')
+  return Number.isSafeInteger(minor) ? minor : null
+}

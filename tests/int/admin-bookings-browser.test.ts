@@ -42,7 +42,8 @@ afterAll(async () => {
 }, 120_000)
 
 /** A request from the guest, on dates nobody else uses, `daysAhead` from today. */
-async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote: { total: number; currency: string } }> {
+type Quote = { total: number; currency: string; cleaningFee: number; serviceFee: number; taxes: number }
+async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote: Quote }> {
   const checkIn = addDays(today, daysAhead)
   const res = await rest(stack, 'POST', '/api/bookings', {
     token: cast.guest.token,
@@ -73,6 +74,16 @@ describe('a booking in the admin panel', () => {
     const booking = await request()
     await bookingPage(cast.host, booking.id, async (page) => {
       const actions = page.getByRole('region', { name: 'Booking actions' })
+      // The quote as a receipt in the booking's currency: three nights at one rate, fees, the total.
+      const receipt = page.getByRole('region', { name: 'Price' })
+      await receipt.waitFor()
+      expect(await receipt.getByRole('row').allInnerTexts()).toEqual([
+        `3 nights × ${describeMoney(18_000, booking.quote.currency)}\t${describeMoney(54_000, booking.quote.currency)}`,
+        `Cleaning fee\t${describeMoney(booking.quote.cleaningFee, booking.quote.currency)}`,
+        `Service fee\t${describeMoney(booking.quote.serviceFee, booking.quote.currency)}`,
+        `Taxes\t${describeMoney(booking.quote.taxes, booking.quote.currency)}`,
+        `Total\t${describeMoney(booking.quote.total, booking.quote.currency)}`,
+      ])
       await page.screenshot({ path: path.join(shots, 'booking-request-host.png'), fullPage: true })
       await actions.getByRole('button', { name: 'Accept' }).click()
       // The page reloads with the new state: the request's buttons are gone, Cancel stays.

@@ -22,8 +22,10 @@ import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997e
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { MoneyCell as MoneyCell_39ea8dc06299ad1b6711ce42a963f968 } from '../../../components/MoneyCell'
+import { MoneyInput as MoneyInput_1151473a4c1784f4652e8334bd9d9f4d } from '../../../components/MoneyInput'
 import { BookingActions as BookingActions_ed5a4e9af4d7785871ffa0b621eea291 } from '../../../components/BookingActions'
 import { StayDateInput as StayDateInput_cd260593c5e233acc0f34de2330d9753 } from '../../../components/StayDateInput'
+import { BookingReceipt as BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c } from '../../../components/BookingReceipt'
 import { RunReconciliationButton as RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94 } from '../../../components/RunReconciliationButton'
 import { S3ClientUploadHandler as S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24 } from '@payloadcms/storage-s3/client'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -54,8 +56,10 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "/components/MoneyCell#MoneyCell": MoneyCell_39ea8dc06299ad1b6711ce42a963f968,
+  "/components/MoneyInput#MoneyInput": MoneyInput_1151473a4c1784f4652e8334bd9d9f4d,
   "/components/BookingActions#BookingActions": BookingActions_ed5a4e9af4d7785871ffa0b621eea291,
   "/components/StayDateInput#StayDateInput": StayDateInput_cd260593c5e233acc0f34de2330d9753,
+  "/components/BookingReceipt#BookingReceipt": BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c,
   "/components/RunReconciliationButton#RunReconciliationButton": RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94,
   "@payloadcms/storage-s3/client#S3ClientUploadHandler": S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
