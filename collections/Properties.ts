@@ -70,6 +70,15 @@ export const Properties: CollectionConfig = {
     afterDelete: [invalidateDeletedListingCache],
   },
   fields: [
+    // Staff: Unpublish… / Reinstate, through the moderation endpoints.
+    {
+      name: 'moderationActions',
+      type: 'ui',
+      admin: {
+        position: 'sidebar',
+        components: { Field: { path: '/components/ModerationActions#ModerationActions', clientProps: { collection: 'properties' } } },
+      },
+    },
     { name: 'title', type: 'text', required: true, minLength: 5, maxLength: 120 },
     {
       name: 'slug',

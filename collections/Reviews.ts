@@ -63,6 +63,15 @@ export const Reviews: CollectionConfig = {
   lockDocuments: false,
   disableDuplicate: true,
   fields: [
+    // Staff: Hide… / Unhide, through the moderation endpoints.
+    {
+      name: 'moderationActions',
+      type: 'ui',
+      admin: {
+        position: 'sidebar',
+        components: { Field: { path: '/components/ModerationActions#ModerationActions', clientProps: { collection: 'reviews' } } },
+      },
+    },
     { name: 'booking', type: 'relationship', relationTo: 'bookings', required: true, index: true, access: fixedAfterCreate },
     { name: 'property', type: 'relationship', relationTo: 'properties', index: true, access: serverOwned, admin: { readOnly: true } },
     { name: 'author', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
