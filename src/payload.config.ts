@@ -49,6 +49,8 @@ export default buildConfig({
     meta: { titleSuffix: ' — Staybase' },
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
+    // Hosts open on their day (requests, arrivals, departures); staff keep the collections.
+    components: { views: { dashboard: { Component: '/components/Dashboard#Dashboard' } } },
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
   collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(

@@ -1,4 +1,15 @@
-import { addDays, dayNumber, isCalendarDate, nightsBetween, nightsOf, staysOverlap, weekday } from './stayDates'
+import {
+  addDays,
+  dayNumber,
+  formatDay,
+  formatStay,
+  isCalendarDate,
+  nightsBetween,
+  nightsOf,
+  staysOverlap,
+  timeLeft,
+  weekday,
+} from './stayDates'
 
 describe('calendar dates', () => {
   it.each([
@@ -39,4 +50,32 @@ describe('calendar dates', () => {
   ])('%j and %j overlap: %s', ([aIn, aOut], [bIn, bOut], overlap) => {
     expect(staysOverlap({ checkIn: aIn, checkOut: aOut }, { checkIn: bIn, checkOut: bOut })).toBe(overlap)
   })
+})
+
+describe('formatStay: a stay as people write it', () => {
+  it.each([
+    ['2027-01-11', '2027-01-15', '11–15 Jan 2027'],
+    ['2027-01-30', '2027-02-02', '30 Jan – 2 Feb 2027'],
+    ['2026-12-30', '2027-01-02', '30 Dec 2026 – 2 Jan 2027'],
+  ])('%s → %s: %s', (checkIn, checkOut, text) => expect(formatStay(checkIn, checkOut)).toBe(text))
+})
+
+describe('formatDay', () => {
+  it.each([
+    ['2026-11-30', 'Mon 30 Nov'],
+    ['2027-01-01', 'Fri 1 Jan'],
+    ['2027-02-28', 'Sun 28 Feb'],
+  ])('%s → %s', (date, text) => expect(formatDay(date)).toBe(text))
+})
+
+describe('timeLeft', () => {
+  const now = new Date('2027-01-10T12:00:00Z')
+  it.each([
+    ['2027-01-10T12:00:00Z', 'expired'],
+    ['2027-01-10T11:00:00Z', 'expired'],
+    ['2027-01-10T12:40:30Z', '40 min'],
+    ['2027-01-10T17:00:00Z', '5 h'],
+    ['2027-01-12T11:00:00Z', '47 h'],
+    ['2027-01-13T12:00:00Z', '3 days'],
+  ])('until %s → %s', (until, text) => expect(timeLeft(new Date(until), now)).toBe(text))
 })

@@ -43,3 +43,35 @@ export const utcDate = (instant: Date): string => instant.toISOString().slice(0,
 /** Two stays overlap unless one ends on or before the day the other starts. */
 export const staysOverlap = (a: { checkIn: string; checkOut: string }, b: { checkIn: string; checkOut: string }): boolean =>
   a.checkIn < b.checkOut && b.checkIn < a.checkOut
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+
+/** A day as people write it in a week's list: "Mon 30 Nov". */
+export function formatDay(date: string): string {
+  const [, m, day] = date.split('-').map(Number) as [number, number, number]
+  return `${WEEKDAYS[weekday(date)]} ${day} ${MONTHS[m - 1]}`
+}
+
+/** A stay's dates as people write them: "11–15 Jan 2027", "30 Jan – 2 Feb 2027", "30 Dec 2026 – 2 Jan 2027". */
+export function formatStay(checkIn: string, checkOut: string): string {
+  const parts = (d: string) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number]
+    return { y, m: MONTHS[m - 1]!, day }
+  }
+  const a = parts(checkIn)
+  const b = parts(checkOut)
+  if (a.y !== b.y) return `${a.day} ${a.m} ${a.y} – ${b.day} ${b.m} ${b.y}`
+  if (a.m !== b.m) return `${a.day} ${a.m} – ${b.day} ${b.m} ${b.y}`
+  return `${a.day}–${b.day} ${b.m} ${b.y}`
+}
+
+/** How long until `until`, as people say it: "2 days", "5 h", "40 min", or "expired". */
+export function timeLeft(until: Date, now: Date): string {
+  const minutes = Math.floor((until.getTime() - now.getTime()) / 60_000)
+  if (minutes <= 0) return 'expired'
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return `${hours} h`
+  return `${Math.floor(hours / 24)} days`
+}
