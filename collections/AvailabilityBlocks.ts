@@ -15,7 +15,7 @@ import { stayDateField } from '@/lib/stayDateField'
 export const AvailabilityBlocks: CollectionConfig = {
   slug: 'availability-blocks',
   labels: { singular: 'Blocked dates', plural: 'Blocked dates' },
-  admin: { useAsTitle: 'id', defaultColumns: ['property', 'startDate', 'endDate', 'reason'], group: 'Bookings' },
+  admin: { useAsTitle: 'id', defaultColumns: ['property', 'startDate', 'endDate', 'reason'], group: 'Reservations' },
   access: {
     read: or(isStaff, ownedBy('host')),
     create: isHostOrStaff,

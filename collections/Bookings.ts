@@ -29,7 +29,7 @@ export const Bookings: CollectionConfig = {
   admin: {
     useAsTitle: 'id',
     defaultColumns: ['property', 'guest', 'checkIn', 'checkOut', 'status', 'createdAt'],
-    group: 'Bookings',
+    group: 'Reservations',
   },
   access: {
     // Guests see their trips, hosts the bookings of their listings, staff everything.

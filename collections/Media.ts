@@ -24,7 +24,7 @@ export const Media: CollectionConfig = {
   admin: {
     useAsTitle: 'alt',
     defaultColumns: ['filename', 'alt', 'owner', 'createdAt'],
-    group: 'Listings',
+    group: 'Hosting',
     // Files are public, but in the panel a host works with their own uploads only.
     baseFilter: ({ req }) => (isStaffUser(req.user as WithRoles) || !req.user ? null : { owner: { equals: req.user.id } }),
   },

@@ -33,7 +33,7 @@ export const Payments: CollectionConfig = {
   admin: {
     useAsTitle: 'stripePaymentIntentId',
     defaultColumns: ['booking', 'amount', 'currency', 'status', 'amountRefunded', 'needsAttention', 'createdAt'],
-    group: 'Payments',
+    group: 'Money',
     description: 'Mirrors Stripe. Changes come from Stripe webhooks, refund jobs and reconciliation, never by hand.',
   },
   access: {

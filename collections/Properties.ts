@@ -42,7 +42,7 @@ export const Properties: CollectionConfig = {
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'address.city', 'host', '_status', 'pricing.nightlyRate', 'updatedAt'],
-    group: 'Listings',
+    group: 'Hosting',
     listSearchableFields: ['title', 'slug', 'address.city'],
     // Hosts see their own listings in the panel (published ones of others are public, but not theirs to manage).
     baseFilter: ({ req }) => (isStaffUser(req.user as WithRoles) || !req.user ? null : ({ host: { equals: req.user.id } } as Where)),

@@ -17,7 +17,7 @@ export const ReconciliationReports: CollectionConfig = {
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'status', 'checked', 'fixed', 'discrepancyCount', 'finishedAt'],
-    group: 'Payments',
+    group: 'Money',
     hidden: ({ user }) => !isStaff({ req: { user } as never }),
     components: { beforeListTable: ['/components/RunReconciliationButton#RunReconciliationButton'] },
   },

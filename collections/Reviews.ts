@@ -43,7 +43,7 @@ export const Reviews: CollectionConfig = {
   admin: {
     useAsTitle: 'comment',
     defaultColumns: ['property', 'subject', 'rating', 'status', 'author', 'publishedAt'],
-    group: 'Listings',
+    group: 'Hosting',
   },
   access: {
     read: or(isStaff, () => ({ status: { equals: 'published' } }), ownedBy('author')),

@@ -17,7 +17,7 @@ export const StripeEvents: CollectionConfig = {
   admin: {
     useAsTitle: 'eventId',
     defaultColumns: ['eventId', 'type', 'status', 'receivedAt', 'processedAt'],
-    group: 'Payments',
+    group: 'Money',
     hidden: ({ user }) => !isStaff({ req: { user } as never }),
   },
   access: { read: isStaff, create: never, update: never, delete: never },

@@ -32,7 +32,7 @@ export const Users: CollectionConfig = {
     defaultColumns: ['name', 'email', 'roles', '_verified', 'createdAt'],
     // Hosts reach their own account through the panel's account page; the directory is for staff.
     hidden: ({ user }) => !isStaffUser(user as WithRoles),
-    group: 'Accounts',
+    group: 'People',
   },
   // Mail is never sent inside a request: the templates below are used by the mail queue
   // (jobs/processors/accountMail.ts), which reads each token from the account.

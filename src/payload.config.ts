@@ -21,6 +21,7 @@ import { operationMutations, operationQueries } from './endpoints/graphql'
 import { runReconciliation } from './endpoints/runReconciliation'
 import { stripeWebhook } from './endpoints/stripeWebhook'
 import { Users } from '../collections/Users'
+import { FAVICON } from './lib/brand'
 import { contractEndpoints } from './contract/endpoints'
 import { withInputGuard } from '../hooks/shared/guardInput'
 import { tellOwnerOfLockAfterError } from '../hooks/users/answerLoginFailuresAlike'
@@ -46,11 +47,14 @@ export default buildConfig({
   admin: {
     user: Users.slug,
     importMap: { baseDir: dirname },
-    meta: { titleSuffix: ' — Staybase' },
+    meta: { titleSuffix: ' — Staybase', icons: [{ rel: 'icon', type: 'image/svg+xml', url: FAVICON }] },
     // Gravatar would send every user's email hash to a third party (and is unreachable offline).
     avatar: 'default',
     // Hosts open on their day (requests, arrivals, departures); staff keep the collections.
-    components: { views: { dashboard: { Component: '/components/Dashboard#Dashboard' } } },
+    components: {
+      views: { dashboard: { Component: '/components/Dashboard#Dashboard' } },
+      graphics: { Icon: '/components/Brand#BrandIcon', Logo: '/components/Brand#BrandLogo' },
+    },
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
   collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(
@@ -61,6 +65,18 @@ export default buildConfig({
   endpoints: [stripeWebhook, runReconciliation, ...contractEndpoints],
   // Rich-text links may use http, https, mailto and tel only (src/domain/richTextLinks.ts).
   editor: allowedLinksOnly(lexicalEditor()),
+  // Guests who open /admin are told where they belong instead of a bare "Unauthorized".
+  i18n: {
+    translations: {
+      en: {
+        error: {
+          unauthorizedAdmin: 'This panel is for hosts and staff',
+          notAllowedToAccessPage:
+            'Guests book and manage their trips on the Staybase site and apps, not here. Sign out below and continue there.',
+        },
+      },
+    },
+  },
   db: postgresAdapter({
     // DATABASE_POOL_MAX, shared with the public read fast path in the web process (src/lib/databasePools.ts).
     pool: { connectionString: env.DATABASE_URL, max: payloadPoolMax() },

@@ -101,4 +101,21 @@ describe("the host's dashboard", () => {
       await page.screenshot({ path: path.join(shots, 'dashboard-staff.png'), fullPage: true })
     })
   }, 120_000)
+
+  it('a guest who opens /admin is told the panel is for hosts and staff, and where to go', async () => {
+    await dashboard(cast.guest, async (page) => {
+      await page.getByText('This panel is for hosts and staff').waitFor({ timeout: 30_000 })
+      expect(await page.getByText('Guests book and manage their trips on the Staybase site and apps, not here.').count()).toBe(1)
+      await page.screenshot({ path: path.join(shots, 'admin-guest.png'), fullPage: true })
+    })
+  }, 120_000)
+
+  it("the panel carries Staybase's name and mark: tab title, favicon, navigation icon", async () => {
+    await dashboard(cast.host, async (page) => {
+      await page.getByRole('region', { name: 'Needs you' }).waitFor({ timeout: 30_000 })
+      expect(await page.title()).toMatch(/Staybase/)
+      expect(await page.locator('link[rel="icon"]').first().getAttribute('href')).toMatch(/^data:image\/svg\+xml,/)
+      expect(await page.getByRole('img', { name: 'Staybase' }).count()).toBeGreaterThan(0)
+    })
+  }, 120_000)
 })
