@@ -5,6 +5,8 @@ import { useCallback, useEffect, useState } from 'react'
 
 import { availableActions, partyOf } from '@/domain/bookingActions'
 import { describeMoney } from '@/domain/money'
+import { actionCall } from './actionCall'
+import { ReasonField } from './ReasonField'
 
 /**
  * At the top of a booking's sidebar: what the viewer may do with it now — Accept / Decline (the
@@ -14,20 +16,6 @@ import { describeMoney } from '@/domain/money'
  */
 type BookingState = { id: number; status: string; guest: unknown; host: unknown }
 type Preview = { refundAmount: number; currency: string; policy: string; rule: string }
-type ApiError = { errors?: { message?: string }[]; message?: string }
-
-const errorOf = (body: ApiError, status: number) => body.errors?.[0]?.message ?? body.message ?? `The server answered ${status}.`
-
-async function call<T>(url: string, init?: RequestInit): Promise<{ ok: true; body: T } | { ok: false; message: string }> {
-  try {
-    const res = await fetch(url, { credentials: 'include', ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
-    const body = (await res.json().catch(() => ({}))) as T & ApiError
-    return res.ok ? { ok: true, body } : { ok: false, message: errorOf(body, res.status) }
-  } catch {
-    return { ok: false, message: 'The server could not be reached; try again.' }
-  }
-}
-
 export function BookingActions() {
   const { id } = useDocumentInfo()
   const { user } = useAuth()
@@ -39,15 +27,15 @@ export function BookingActions() {
 
   useEffect(() => {
     if (!id) return
-    void call<BookingState>(`/api/bookings/${id}?depth=0`).then((r) => (r.ok ? setBooking(r.body) : setProblem(r.message)))
+    void actionCall<BookingState>(`/api/bookings/${id}?depth=0`).then((r) => (r.ok ? setBooking(r.body) : setProblem(r.message)))
   }, [id])
 
   const act = useCallback(
     async (verb: 'accept' | 'decline' | 'cancel', done: string) => {
       setBusy(true)
       setProblem(null)
-      const body = verb === 'cancel' ? JSON.stringify(reason.trim() ? { reason: reason.trim() } : {}) : undefined
-      const result = await call<{ message?: string }>(`/api/bookings/${id}/${verb}`, { method: 'POST', body })
+      const body = verb === 'cancel' ? (reason.trim() ? { reason: reason.trim() } : {}) : undefined
+      const result = await actionCall(`/api/bookings/${id}/${verb}`, { method: 'POST', body })
       if (!result.ok) {
         setBusy(false)
         setProblem(result.message)
@@ -64,7 +52,7 @@ export function BookingActions() {
   const askCancel = useCallback(async () => {
     setBusy(true)
     setProblem(null)
-    const result = await call<Preview>(`/api/bookings/${id}/cancellation-preview`)
+    const result = await actionCall<Preview>(`/api/bookings/${id}/cancellation-preview`)
     setBusy(false)
     if (result.ok) setPreview(result.body)
     else setProblem(result.message)
@@ -120,26 +108,7 @@ export function BookingActions() {
           <p className="booking-actions__rule" style={{ margin: '4px 0 12px', color: 'var(--theme-elevation-600)' }}>
             {preview.rule}
           </p>
-          <label htmlFor="booking-cancel-reason" style={{ display: 'block', marginBottom: 4 }}>
-            Reason (the guest sees it)
-          </label>
-          <textarea
-            id="booking-cancel-reason"
-            value={reason}
-            maxLength={1000}
-            rows={3}
-            onChange={(e) => setReason(e.target.value)}
-            style={{
-              width: '100%',
-              marginBottom: 12,
-              font: 'inherit',
-              padding: 8,
-              border: '1px solid var(--theme-elevation-150)',
-              borderRadius: 'var(--style-radius-s, 3px)',
-              background: 'var(--theme-input-bg, var(--theme-elevation-0))',
-              color: 'var(--theme-elevation-800)',
-            }}
-          />
+          <ReasonField id="booking-cancel-reason" label="Reason (the guest sees it)" value={reason} onChange={setReason} />
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button
               buttonStyle="primary"

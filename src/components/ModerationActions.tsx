@@ -5,6 +5,8 @@ import { useCallback, useEffect, useState } from 'react'
 
 import { isOnModerationHold } from '@/domain/moderation'
 import { isStaffUser } from '@/domain/roles'
+import { actionCall } from './actionCall'
+import { ReasonField } from './ReasonField'
 
 /**
  * Staff moderation where staff look at the thing: on a listing, **Unpublish…** (with the reason the
@@ -40,37 +42,25 @@ export function ModerationActions({ collection }: { collection: Target }) {
 
   useEffect(() => {
     if (!id || !staff) return
-    void fetch(`/api/${collection}/${id}?depth=0`, { credentials: 'include' })
-      .then((res) => (res.ok ? (res.json() as Promise<Doc>) : null))
-      .then(setDoc)
-      .catch(() => setDoc(null))
+    void actionCall<Doc>(`/api/${collection}/${id}?depth=0`).then((r) => setDoc(r.ok ? r.body : null))
   }, [id, staff, collection])
 
   const run = useCallback(
     async (action: Action) => {
       setBusy(true)
       setProblem(null)
-      try {
-        const res = await fetch(`/api/${collection}/${id}/${action.verb}`, {
-          method: 'POST',
-          credentials: 'include',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(action.needsReason ? { reason: reason.trim() } : {}),
-        })
-        const body = (await res.json().catch(() => ({}))) as { message?: string; errors?: { message?: string }[] }
-        if (!res.ok) {
-          const message = body.errors?.[0]?.message ?? `The server answered ${res.status}.`
-          setProblem(message)
-          toast.error(message)
-          return
-        }
-        toast.success(body.message ?? action.done)
-        window.location.reload()
-      } catch {
-        setProblem('The server could not be reached; try again.')
-      } finally {
-        setBusy(false)
+      const result = await actionCall(`/api/${collection}/${id}/${action.verb}`, {
+        method: 'POST',
+        body: action.needsReason ? { reason: reason.trim() } : {},
+      })
+      setBusy(false)
+      if (!result.ok) {
+        setProblem(result.message)
+        toast.error(result.message)
+        return
       }
+      toast.success(result.body.message ?? action.done)
+      window.location.reload()
     },
     [collection, id, reason],
   )
@@ -99,25 +89,11 @@ export function ModerationActions({ collection }: { collection: Target }) {
           aria-label={action.label.replace('…', '')}
           style={{ border: '1px solid var(--theme-elevation-150)', borderRadius: 4, padding: 'calc(var(--base) * 0.75)' }}
         >
-          <label htmlFor={fieldId} style={{ display: 'block', marginBottom: 4 }}>
-            {collection === 'properties' ? 'Reason (the host sees it)' : 'Reason (kept with the review)'}
-          </label>
-          <textarea
+          <ReasonField
             id={fieldId}
+            label={collection === 'properties' ? 'Reason (the host sees it)' : 'Reason (kept with the review)'}
             value={reason}
-            rows={3}
-            maxLength={1000}
-            onChange={(e) => setReason(e.target.value)}
-            style={{
-              width: '100%',
-              marginBottom: 12,
-              font: 'inherit',
-              padding: 8,
-              border: '1px solid var(--theme-elevation-150)',
-              borderRadius: 'var(--style-radius-s, 3px)',
-              background: 'var(--theme-input-bg, var(--theme-elevation-0))',
-              color: 'var(--theme-elevation-800)',
-            }}
+            onChange={setReason}
           />
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button buttonStyle="primary" size="medium" margin={false} disabled={busy} onClick={() => void run(action)}>

@@ -4,6 +4,8 @@ import { Button, toast } from '@payloadcms/ui'
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
 
+import { actionCall } from './actionCall'
+
 /** Accept / Decline a booking request in place (the host's dashboard): the same endpoints as the API. */
 export function RequestAnswerButtons({ bookingId, label }: { bookingId: number; label: string }) {
   const router = useRouter()
@@ -13,20 +15,14 @@ export function RequestAnswerButtons({ bookingId, label }: { bookingId: number; 
   const answer = async (verb: 'accept' | 'decline') => {
     setBusy(true)
     setProblem(null)
-    try {
-      const res = await fetch(`/api/bookings/${bookingId}/${verb}`, { method: 'POST', credentials: 'include' })
-      const body = (await res.json().catch(() => ({}))) as { message?: string; errors?: { message?: string }[] }
-      if (!res.ok) {
-        setProblem(body.errors?.[0]?.message ?? `The server answered ${res.status}.`)
-        return
-      }
-      toast.success(body.message ?? (verb === 'accept' ? 'Booking accepted.' : 'Booking declined.'))
-      router.refresh()
-    } catch {
-      setProblem('The server could not be reached; try again.')
-    } finally {
-      setBusy(false)
+    const result = await actionCall(`/api/bookings/${bookingId}/${verb}`, { method: 'POST' })
+    setBusy(false)
+    if (!result.ok) {
+      setProblem(result.message)
+      return
     }
+    toast.success(result.body.message ?? (verb === 'accept' ? 'Booking accepted.' : 'Booking declined.'))
+    router.refresh()
   }
 
   return (

@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
-
 import type { Browser, Page } from 'playwright-core'
 
 import { describeMoney } from '@/domain/money'
 import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
+import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
@@ -21,11 +19,9 @@ let cast: Cast
 let browser: Browser
 let onRequest: { id: number }
 const today = utcDate(new Date())
-const shots = path.resolve('tests/.artifacts/admin')
 let week = 0
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
   stack = await startStack()
   cast = await signUpCast(stack, { guestName: 'Sam Lee' })
   onRequest = await createListing(
@@ -55,19 +51,11 @@ async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote
 
 const statusOf = async (id: number) => (await rest(stack, 'GET', `/api/bookings/${id}?depth=0`, { token: cast.staff.token })).body
 
-/** The booking's page in the admin panel, signed in as `who` (their session cookie). */
-async function bookingPage<T>(who: TestUser, id: number, run: (page: Page) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-  await context.addCookies([{ name: 'payload-token', value: who.token, url: stack.url }])
-  const page = await context.newPage()
-  try {
-    await page.goto(`${stack.url}/admin/collections/bookings/${id}`, { timeout: 60_000 })
-    await page.getByRole('region', { name: 'Booking actions' }).waitFor({ timeout: 30_000 })
-    return await run(page)
-  } finally {
-    await context.close()
-  }
-}
+/** The booking's page in the admin panel, signed in as `who`, once its actions are there. */
+const bookingPage = <T>(who: TestUser, id: number, run: (page: Page) => Promise<T>) =>
+  adminPage(browser, stack, who, `/admin/collections/bookings/${id}`, run, (page) =>
+    page.getByRole('region', { name: 'Booking actions' }).waitFor({ timeout: 30_000 }),
+  )
 
 describe('a booking in the admin panel', () => {
   it('the host accepts a request from its page: the guest can pay now', async () => {
@@ -84,14 +72,14 @@ describe('a booking in the admin panel', () => {
         `Taxes\t${describeMoney(booking.quote.taxes, booking.quote.currency)}`,
         `Total\t${describeMoney(booking.quote.total, booking.quote.currency)}`,
       ])
-      await page.screenshot({ path: path.join(shots, 'booking-request-host.png'), fullPage: true })
+      await screenshot(page, 'booking-request-host')
       await actions.getByRole('button', { name: 'Accept' }).click()
       // The page reloads with the new state: the request's buttons are gone, Cancel stays.
       await actions.getByRole('button', { name: 'Accept' }).waitFor({ state: 'detached', timeout: 30_000 })
       await actions.getByRole('button', { name: 'Cancel booking…' }).waitFor({ timeout: 30_000 })
       expect(await actions.getByRole('button', { name: 'Decline' }).count()).toBe(0)
       await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
-      await page.screenshot({ path: path.join(shots, 'booking-accepted-host.png'), fullPage: true })
+      await screenshot(page, 'booking-accepted-host')
     })
     expect(await statusOf(booking.id)).toMatchObject({ status: 'awaiting_payment' })
   }, 120_000)
@@ -121,12 +109,12 @@ describe('a booking in the admin panel', () => {
       // Asking changed nothing.
       expect(await statusOf(booking.id)).toMatchObject({ status: 'confirmed' })
       await dialog.getByLabel('Reason (the guest sees it)').fill('A pipe burst in the kitchen')
-      await page.screenshot({ path: path.join(shots, 'booking-cancel-preview-host.png'), fullPage: true })
+      await screenshot(page, 'booking-cancel-preview-host')
       await dialog.getByRole('button', { name: 'Cancel the booking' }).click()
       await page.getByRole('region', { name: 'Booking actions' }).waitFor({ state: 'detached', timeout: 30_000 })
       await page.getByText('Cancelled', { exact: true }).waitFor({ timeout: 30_000 })
       await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
-      await page.screenshot({ path: path.join(shots, 'booking-cancelled-host.png'), fullPage: true })
+      await screenshot(page, 'booking-cancelled-host')
     })
     expect(await statusOf(booking.id)).toMatchObject({
       status: 'cancelled',
@@ -150,22 +138,15 @@ describe('a booking in the admin panel', () => {
       const alert = page.getByRole('region', { name: 'Booking actions' }).getByRole('alert')
       await alert.waitFor()
       expect(await alert.textContent()).toBe('A booking that is cancelled cannot become cancelled.')
-      await page.screenshot({ path: path.join(shots, 'booking-cancel-conflict-staff.png'), fullPage: true })
+      await screenshot(page, 'booking-cancel-conflict-staff')
     })
     expect(await statusOf(booking.id)).toMatchObject({ status: 'cancelled', cancelledBy: 'guest' })
   }, 120_000)
 
   it('the guest of a booking gets no buttons in the panel (guests do not use it)', async () => {
     const booking = await request()
-    const context = await browser.newContext()
-    await context.addCookies([{ name: 'payload-token', value: cast.guest.token, url: stack.url }])
-    const page = await context.newPage()
-    try {
-      await page.goto(`${stack.url}/admin/collections/bookings/${booking.id}`, { timeout: 60_000 })
-      await page.waitForLoadState('networkidle')
+    await adminPage(browser, stack, cast.guest, `/admin/collections/bookings/${booking.id}`, async (page) => {
       expect(await page.getByRole('region', { name: 'Booking actions' }).count()).toBe(0)
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 })

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
-
 import type { Browser, Page } from 'playwright-core'
 
 import { addDays, formatDay, formatStay, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
+import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
@@ -16,11 +14,9 @@ import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 let stack: Stack
 let cast: Cast
 let browser: Browser
-const shots = path.resolve('tests/.artifacts/admin')
 const today = utcDate(new Date())
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
   stack = await startStack()
   cast = await signUpCast(stack, { guestName: 'Sam Lee' })
   browser = await launchChromium()
@@ -30,18 +26,7 @@ afterAll(async () => {
   await stack?.stop()
 }, 120_000)
 
-async function dashboard<T>(who: TestUser, run: (page: Page) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-  await context.addCookies([{ name: 'payload-token', value: who.token, url: stack.url }])
-  const page = await context.newPage()
-  try {
-    await page.goto(`${stack.url}/admin`, { timeout: 60_000 })
-    await page.waitForLoadState('networkidle')
-    return await run(page)
-  } finally {
-    await context.close()
-  }
-}
+const dashboard = <T>(who: TestUser, run: (page: Page) => Promise<T>) => adminPage(browser, stack, who, '/admin', run)
 
 async function book(listing: { id: number }, checkIn: string, nights = 3): Promise<{ id: number }> {
   const res = await rest(stack, 'POST', '/api/bookings', {
@@ -81,11 +66,11 @@ describe("the host's dashboard", () => {
       // A request is not a stay.
       expect(arrivals + departures).not.toContain('Villa on Lake Como')
       expect(await page.getByRole('region', { name: 'Upcoming stays, next 30 days' }).innerText()).toContain('Flat in Bellagio')
-      await page.screenshot({ path: path.join(shots, 'dashboard-host.png'), fullPage: true })
+      await screenshot(page, 'dashboard-host')
 
       await needsYou.getByRole('button', { name: /^Accept Sam Lee/ }).click()
       await needsYou.getByText('No requests are waiting for an answer.').waitFor({ timeout: 30_000 })
-      await page.screenshot({ path: path.join(shots, 'dashboard-host-answered.png'), fullPage: true })
+      await screenshot(page, 'dashboard-host-answered')
     })
     expect((await rest(stack, 'GET', `/api/bookings/${request.id}`, { token: cast.host.token })).body.status).toBe('awaiting_payment')
     expect((await rest(stack, 'GET', `/api/bookings/${othersRequest.id}`, { token: cast.otherHost.token })).body.status).toBe('requested')
@@ -98,7 +83,7 @@ describe("the host's dashboard", () => {
         .first()
         .waitFor({ timeout: 30_000 })
       expect(await page.getByRole('region', { name: 'Needs you' }).count()).toBe(0)
-      await page.screenshot({ path: path.join(shots, 'dashboard-staff.png'), fullPage: true })
+      await screenshot(page, 'dashboard-staff')
     })
   }, 120_000)
 
@@ -106,7 +91,7 @@ describe("the host's dashboard", () => {
     await dashboard(cast.guest, async (page) => {
       await page.getByText('This panel is for hosts and staff').waitFor({ timeout: 30_000 })
       expect(await page.getByText('Guests book and manage their trips on the Staybase site and apps, not here.').count()).toBe(1)
-      await page.screenshot({ path: path.join(shots, 'admin-guest.png'), fullPage: true })
+      await screenshot(page, 'admin-guest')
     })
   }, 120_000)
 

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
-
 import type { Browser, Page } from 'playwright-core'
 
 import { type Cast, rest, signUpCast } from '../helpers/api'
+import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
@@ -16,10 +14,8 @@ import { type Stack, startStack } from '../helpers/stack'
 let stack: Stack
 let cast: Cast
 let browser: Browser
-const shots = path.resolve('tests/.artifacts/admin')
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
   stack = await startStack()
   cast = await signUpCast(stack)
   browser = await launchChromium()
@@ -29,18 +25,10 @@ afterAll(async () => {
   await stack?.stop()
 }, 120_000)
 
-async function listingPage<T>(id: number, run: (page: Page) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-  await context.addCookies([{ name: 'payload-token', value: cast.host.token, url: stack.url }])
-  const page = await context.newPage()
-  try {
-    await page.goto(`${stack.url}/admin/collections/properties/${id}`, { timeout: 60_000 })
-    await page.getByLabel('Nightly Rate').waitFor({ timeout: 30_000 })
-    return await run(page)
-  } finally {
-    await context.close()
-  }
-}
+const listingPage = <T>(id: number, run: (page: Page) => Promise<T>) =>
+  adminPage(browser, stack, cast.host, `/admin/collections/properties/${id}`, run, (page) =>
+    page.getByLabel('Nightly Rate').waitFor({ timeout: 30_000 }),
+  )
 
 /** Saves the listing as it is edited (a published listing: "Publish changes") and waits for Payload's answer. */
 async function save(page: Page): Promise<void> {
@@ -63,7 +51,7 @@ describe('prices in the admin panel', () => {
       expect(await nightly.inputValue()).toBe((before.nightlyRate / 100).toFixed(2))
       await nightly.fill('160.00')
       await page.getByLabel('Cleaning Fee').fill('45.5')
-      await page.screenshot({ path: path.join(shots, 'listing-prices-host.png'), fullPage: true })
+      await screenshot(page, 'listing-prices-host')
       await save(page)
     })
     expect(await pricing(listing.id)).toMatchObject({ currency: before.currency, nightlyRate: 16000, cleaningFee: 4550 })
@@ -75,7 +63,7 @@ describe('prices in the admin panel', () => {
     await listingPage(listing.id, async (page) => {
       await page.getByLabel('Nightly Rate').fill('160,5')
       await page.getByText(`Write an amount in ${before.currency}, like 160.00.`).waitFor()
-      await page.screenshot({ path: path.join(shots, 'listing-price-invalid-host.png'), fullPage: true })
+      await screenshot(page, 'listing-price-invalid-host')
       const answered = page.waitForResponse((r) => r.url().includes('/api/properties/') && r.request().method() === 'PATCH', {
         timeout: 10_000,
       })

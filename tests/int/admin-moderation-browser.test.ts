@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
-
 import type { Browser, Page } from 'playwright-core'
 
 import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
+import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
 import { type Stack, queryDatabase, startStack } from '../helpers/stack'
@@ -17,11 +15,9 @@ import { type Stack, queryDatabase, startStack } from '../helpers/stack'
 let stack: Stack
 let cast: Cast
 let browser: Browser
-const shots = path.resolve('tests/.artifacts/admin')
 const today = utcDate(new Date())
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
   stack = await startStack()
   cast = await signUpCast(stack)
   browser = await launchChromium()
@@ -31,18 +27,7 @@ afterAll(async () => {
   await stack?.stop()
 }, 120_000)
 
-async function adminPage<T>(who: TestUser, url: string, run: (page: Page) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-  await context.addCookies([{ name: 'payload-token', value: who.token, url: stack.url }])
-  const page = await context.newPage()
-  try {
-    await page.goto(`${stack.url}${url}`, { timeout: 60_000 })
-    await page.waitForLoadState('networkidle')
-    return await run(page)
-  } finally {
-    await context.close()
-  }
-}
+const staffPage = <T>(who: TestUser, url: string, run: (page: Page) => Promise<T>) => adminPage(browser, stack, who, url, run)
 
 /** A published review of a stay that happened: both sides reviewed, so the blind reveal publishes it. */
 async function publishedReview(listing: { id: number }): Promise<{ id: number }> {
@@ -72,22 +57,22 @@ async function publishedReview(listing: { id: number }): Promise<{ id: number }>
 describe('staff moderation in the admin panel', () => {
   it('staff take a listing offline with a reason, and reinstate it', async () => {
     const listing = await createListing(stack, cast.host, { title: 'Chalet with wrong photos' }, { publish: true })
-    await adminPage(cast.staff, `/admin/collections/properties/${listing.id}`, async (page) => {
+    await staffPage(cast.staff, `/admin/collections/properties/${listing.id}`, async (page) => {
       const moderation = page.getByRole('region', { name: 'Moderation' })
       await moderation.getByRole('button', { name: 'Unpublish…' }).click()
       const dialog = page.getByRole('dialog', { name: 'Unpublish' })
       await dialog.getByLabel('Reason (the host sees it)').fill('The photos show another house')
-      await page.screenshot({ path: path.join(shots, 'listing-unpublish-staff.png'), fullPage: true })
+      await screenshot(page, 'listing-unpublish-staff')
       await dialog.getByRole('button', { name: 'Unpublish', exact: true }).click()
       // After the reload the listing is held: the button is now Reinstate.
       await moderation.getByRole('button', { name: 'Reinstate' }).waitFor({ timeout: 30_000 })
-      await page.screenshot({ path: path.join(shots, 'listing-held-staff.png'), fullPage: true })
+      await screenshot(page, 'listing-held-staff')
     })
     const held = await rest(stack, 'GET', `/api/properties/${listing.id}?depth=0`, { token: cast.staff.token })
     expect(held.body.moderation).toMatchObject({ reason: 'The photos show another house', unpublishedBy: cast.staff.id })
     expect((await rest(stack, 'GET', `/api/properties/${listing.id}`)).status).toBe(404)
 
-    await adminPage(cast.staff, `/admin/collections/properties/${listing.id}`, async (page) => {
+    await staffPage(cast.staff, `/admin/collections/properties/${listing.id}`, async (page) => {
       const moderation = page.getByRole('region', { name: 'Moderation' })
       await moderation.getByRole('button', { name: 'Reinstate' }).click()
       await moderation.getByRole('button', { name: 'Unpublish…' }).waitFor({ timeout: 30_000 })
@@ -99,14 +84,14 @@ describe('staff moderation in the admin panel', () => {
   it('staff hide a review with a reason', async () => {
     const listing = await createListing(stack, cast.host, { title: 'Reviewed cabin', instantBook: true }, { publish: true })
     const review = await publishedReview(listing)
-    await adminPage(cast.staff, `/admin/collections/reviews/${review.id}`, async (page) => {
+    await staffPage(cast.staff, `/admin/collections/reviews/${review.id}`, async (page) => {
       const moderation = page.getByRole('region', { name: 'Moderation' })
       await moderation.getByRole('button', { name: 'Hide…' }).click()
       const dialog = page.getByRole('dialog', { name: 'Hide' })
       await dialog.getByLabel('Reason (kept with the review)').fill('Contains a phone number')
       await dialog.getByRole('button', { name: 'Hide', exact: true }).click()
       await moderation.getByRole('button', { name: 'Unhide' }).waitFor({ timeout: 30_000 })
-      await page.screenshot({ path: path.join(shots, 'review-hidden-staff.png'), fullPage: true })
+      await screenshot(page, 'review-hidden-staff')
     })
     const hidden = await rest(stack, 'GET', `/api/reviews/${review.id}?depth=0`, { token: cast.staff.token })
     expect(hidden.body).toMatchObject({ status: 'hidden', hiddenReason: 'Contains a phone number' })
@@ -116,7 +101,7 @@ describe('staff moderation in the admin panel', () => {
 
   it('a host sees no moderation buttons on their own listing', async () => {
     const listing = await createListing(stack, cast.host, { title: 'Own flat' }, { publish: true })
-    await adminPage(cast.host, `/admin/collections/properties/${listing.id}`, async (page) => {
+    await staffPage(cast.host, `/admin/collections/properties/${listing.id}`, async (page) => {
       await page.getByLabel('Nightly Rate').waitFor()
       expect(await page.getByRole('region', { name: 'Moderation' }).count()).toBe(0)
     })
