@@ -72,6 +72,9 @@ describe('a booking in the admin panel', () => {
         `Taxes\t${describeMoney(booking.quote.taxes, booking.quote.currency)}`,
         `Total\t${describeMoney(booking.quote.total, booking.quote.currency)}`,
       ])
+      // Server-owned dates look read-only: no clear button, no calendar to open.
+      expect(await page.locator('.read-only .date-time-picker__input-wrapper').count()).toBeGreaterThan(0)
+      expect(await page.locator('.date-time-picker__clear-button:visible, .date-time-picker__icon-wrap:visible').count()).toBe(0)
       await screenshot(page, 'booking-request-host')
       await actions.getByRole('button', { name: 'Accept' }).click()
       // The page reloads with the new state: the request's buttons are gone, Cancel stays.
