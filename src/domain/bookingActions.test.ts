@@ -215,6 +215,13 @@ describe('previewCancel: what cancelling now would refund, and the rule that say
       code: 'INVALID_TRANSITION',
     })
   })
+  it('a status the state machine does not know cannot be cancelled', () => {
+    expect(previewCancel({ booking: booking({ status: 'archived' }), party: 'host', now })).toEqual({
+      kind: 'conflict',
+      message: 'This booking cannot be cancelled.',
+      code: 'INVALID_TRANSITION',
+    })
+  })
   it('refuses what cancelling would refuse', () => {
     expect(previewCancel({ booking: booking(), party: 'guest', now: new Date('2027-03-21T12:00:00Z') })).toEqual({
       kind: 'conflict',

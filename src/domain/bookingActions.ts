@@ -107,7 +107,9 @@ export type CancellationPreview = { refundAmount: number; currency: string; poli
 /** What cancelling now would refund and why, asked before cancelling: the same rule decideCancel applies. */
 export function previewCancel(args: { booking: BookingFacts; party: Party; now: Date }): CancellationPreview | Refusal {
   // What applyTransition would refuse after decideCancel: a booking already ended.
-  const allowed = checkTransition((args.booking.status ?? 'requested') as BookingStatus, 'cancelled')
+  const status = BOOKING_STATUSES.find((s) => s === args.booking.status)
+  if (!status) return refusal('conflict', 'This booking cannot be cancelled.', 'INVALID_TRANSITION')
+  const allowed = checkTransition(status, 'cancelled')
   if (!allowed.ok) return refusal('conflict', allowed.message, 'INVALID_TRANSITION')
   const result = cancellation(args)
   if ('kind' in result) return result
