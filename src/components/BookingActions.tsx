@@ -10,9 +10,9 @@ import { ReasonField } from './ReasonField'
 
 /**
  * At the top of a booking's sidebar: what the viewer may do with it now — Accept / Decline (the
- * listing's host, on a request), Cancel (the host or staff) — through the same endpoints as the API,
- * showing their errors. Cancel first shows what the policy refunds (GET …/cancellation-preview) and
- * asks for a reason; nothing changes until it is confirmed.
+ * listing's host, on a request), Cancel (the host or staff; guests never reach the panel) — through the
+ * same endpoints as the API, showing their errors. Cancel first shows what the policy refunds
+ * (GET …/cancellation-preview) and asks for a reason; nothing changes until it is confirmed.
  */
 type BookingState = { id: number; status: string; guest: unknown; host: unknown }
 type Preview = { refundAmount: number; currency: string; policy: string; rule: string }

@@ -97,12 +97,22 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
                 <td style={CELL}>{formatStay(b.checkIn, b.checkOut)}</td>
                 <td style={CELL}>{`${b.guests} guest${b.guests === 1 ? '' : 's'}`}</td>
                 <td style={{ ...CELL, textAlign: 'right' }}>{total(b)}</td>
-                <td style={{ ...CELL, color: 'var(--theme-elevation-600)' }}>
-                  {b.holdExpiresAt ? `answer within ${timeLeft(new Date(b.holdExpiresAt), now)}` : ''}
-                </td>
-                <td style={CELL}>
-                  <RequestAnswerButtons bookingId={b.id} label={`${guestName(b)}, ${formatStay(b.checkIn, b.checkOut)}`} />
-                </td>
+                {(() => {
+                  // A request whose time ran out waits for the sweep to expire it; it can no longer be answered.
+                  const left = b.holdExpiresAt ? timeLeft(new Date(b.holdExpiresAt), now) : 'expired'
+                  return left === 'expired' ? (
+                    <td style={{ ...CELL, color: 'var(--theme-elevation-600)' }} colSpan={2}>
+                      Expired: no longer answerable
+                    </td>
+                  ) : (
+                    <>
+                      <td style={{ ...CELL, color: 'var(--theme-elevation-600)' }}>{`answer within ${left}`}</td>
+                      <td style={CELL}>
+                        <RequestAnswerButtons bookingId={b.id} label={`${guestName(b)}, ${formatStay(b.checkIn, b.checkOut)}`} />
+                      </td>
+                    </>
+                  )
+                })()}
               </tr>
             ))}
           </tbody>

@@ -22,36 +22,46 @@ export const MoneyInput: NumberFieldClientComponent = ({ field, path: pathFromPr
   const [text, setText] = useState(() => (typeof value === 'number' ? toMajorText(value, currency) : ''))
   const [invalid, setInvalid] = useState(false)
   const shownCurrency = useRef(currency)
+  // The last value this field stored itself: any other value came from outside (a reset, a version).
+  const own = useRef<number | null | undefined>(value)
+  const store = (minor: number | null) => {
+    own.current = minor
+    setValue(minor)
+  }
+  const fromOutside = () => value !== own.current
 
-  // The currency changed: the same typed amount in the new currency.
+  // The currency changed: the same typed amount in the new currency — unless the amount changed from
+  // outside at the same time (a reset or another version loaded), which is then shown as it is.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the currency moves, reading the text and value as they are then
   useEffect(() => {
     if (shownCurrency.current === currency) return
     shownCurrency.current = currency
-    if (text.trim() === '') return
+    if (fromOutside() || text.trim() === '') return
     const minor = parseMajorUnits(text, currency)
     setInvalid(minor === null)
-    setValue(minor)
+    store(minor)
     if (minor !== null) setText(toMajorText(minor, currency))
-  }, [currency, text, setValue])
+  }, [currency])
 
-  // The value changed from outside (a reset, a loaded version): show it. Not on every keystroke or
-  // currency switch, which set the value from the text themselves.
+  // The value changed from outside: show it (an emptied value empties the field) and drop any message.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the stored value moves, reading the text as it is then
   useEffect(() => {
-    const typed = text.trim() === '' ? null : parseMajorUnits(text, currency)
-    if (typeof value === 'number' && typed !== value) setText(toMajorText(value, currency))
+    if (!fromOutside()) return
+    own.current = value
+    setInvalid(false)
+    setText(typeof value === 'number' ? toMajorText(value, currency) : '')
   }, [value])
 
   const onChange = (next: string) => {
     setText(next)
     if (next.trim() === '') {
       setInvalid(false)
-      setValue(null)
+      store(null)
       return
     }
     const minor = parseMajorUnits(next, currency)
     setInvalid(minor === null)
-    setValue(minor)
+    store(minor)
   }
 
   const { minorUnits, symbol } = CURRENCIES[currency]

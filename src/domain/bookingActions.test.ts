@@ -222,6 +222,12 @@ describe('previewCancel: what cancelling now would refund, and the rule that say
       code: 'INVALID_TRANSITION',
     })
   })
+  it('a stay that is over answers as the cancel does: over before ended', () => {
+    expect(previewCancel({ booking: booking({ status: 'completed' }), party: 'host', now: new Date('2027-03-30T12:00:00Z') })).toEqual({
+      kind: 'conflict',
+      message: 'This stay is over and can no longer be cancelled.',
+    })
+  })
   it('refuses what cancelling would refuse', () => {
     expect(previewCancel({ booking: booking(), party: 'guest', now: new Date('2027-03-21T12:00:00Z') })).toEqual({
       kind: 'conflict',

@@ -106,13 +106,13 @@ export type CancellationPreview = { refundAmount: number; currency: string; poli
 
 /** What cancelling now would refund and why, asked before cancelling: the same rule decideCancel applies. */
 export function previewCancel(args: { booking: BookingFacts; party: Party; now: Date }): CancellationPreview | Refusal {
-  // What applyTransition would refuse after decideCancel: a booking already ended.
+  // In the cancel's own order: decideCancel's refusals first, then what applyTransition refuses.
+  const result = cancellation(args)
+  if ('kind' in result) return result
   const status = BOOKING_STATUSES.find((s) => s === args.booking.status)
   if (!status) return refusal('conflict', 'This booking cannot be cancelled.', 'INVALID_TRANSITION')
   const allowed = checkTransition(status, 'cancelled')
   if (!allowed.ok) return refusal('conflict', allowed.message, 'INVALID_TRANSITION')
-  const result = cancellation(args)
-  if ('kind' in result) return result
   return {
     refundAmount: result.refundAmount,
     currency: args.booking.quote?.currency ?? '',

@@ -43,7 +43,8 @@ export function toMajorText(amountMinor: number, currency: Currency): string {
 /**
  * What a person typed in the currency's major unit, as integer minor units, or null when it is not an
  * amount: "160", "160.5", "1,600.00", "€160", "¥12,000" are; more decimals than the currency has
- * (other than zeros: "160.00" is ¥160), signs, exponents and other text are not. Digits only, no
+ * (other than zeros: "160.00" is ¥160), three decimals or more ("1.600" is 1600 in much of Europe),
+ * signs, exponents and other text are not. Digits only, no
  * floating point: "0.29" is 29 cents, never 28.999….
  */
 export function parseMajorUnits(text: string, currency: Currency): number | null {
@@ -54,6 +55,8 @@ export function parseMajorUnits(text: string, currency: Currency): number | null
   if (!match || (match[1] === undefined && !match[2])) return null
   const whole = (match[1] ?? '0').replace(/,/g, '')
   let fraction = match[2] ?? ''
+  // Three decimals or more is a thousands separator in much of Europe ("1.600" = 1600): ambiguous, refused.
+  if (fraction.length > Math.max(minorUnits, 2)) return null
   if (fraction.length > minorUnits) {
     if (!/^0*$/.test(fraction.slice(minorUnits))) return null
     fraction = fraction.slice(0, minorUnits)

@@ -68,8 +68,10 @@ export function formatStay(checkIn: string, checkOut: string): string {
 
 /** How long until `until`, as people say it: "2 days", "5 h", "40 min", or "expired". */
 export function timeLeft(until: Date, now: Date): string {
-  const minutes = Math.floor((until.getTime() - now.getTime()) / 60_000)
-  if (minutes <= 0) return 'expired'
+  const left = until.getTime() - now.getTime()
+  if (left <= 0) return 'expired'
+  // Rounded up: with 30 seconds left there is still "1 min", not "expired".
+  const minutes = Math.ceil(left / 60_000)
   if (minutes < 60) return `${minutes} min`
   const hours = Math.floor(minutes / 60)
   if (hours < 48) return `${hours} h`

@@ -145,11 +145,4 @@ describe('a booking in the admin panel', () => {
     })
     expect(await statusOf(booking.id)).toMatchObject({ status: 'cancelled', cancelledBy: 'guest' })
   }, 120_000)
-
-  it('the guest of a booking gets no buttons in the panel (guests do not use it)', async () => {
-    const booking = await request()
-    await adminPage(browser, stack, cast.guest, `/admin/collections/bookings/${booking.id}`, async (page) => {
-      expect(await page.getByRole('region', { name: 'Booking actions' }).count()).toBe(0)
-    })
-  }, 120_000)
 })
