@@ -1,7 +1,7 @@
-import { BOOKING_STATUSES, type BookingStatus, canTransition, checkTransition } from './bookingStatus'
+import { type BookingStatus, asBookingStatus, canTransition, checkTransition } from './bookingStatus'
 import { sameId } from './ids'
 import { type CancellationPolicy, refundDecision } from './refunds'
-import { type Refusal, refusal } from './refusal'
+import { type Refusal, isRefusal, refusal } from './refusal'
 import { type WithRoles, isStaffUser } from './roles'
 import { utcDate } from './stayDates'
 
@@ -90,7 +90,7 @@ function cancellation(args: { booking: BookingFacts; party: Party; now: Date }):
  */
 export function decideCancel(args: { booking: BookingFacts; party: Party; now: Date; reason?: string | null }): Transition | Refusal {
   const result = cancellation(args)
-  if ('kind' in result) return result
+  if (isRefusal(result)) return result
   return {
     to: 'cancelled',
     data: {
@@ -108,8 +108,8 @@ export type CancellationPreview = { refundAmount: number; currency: string; poli
 export function previewCancel(args: { booking: BookingFacts; party: Party; now: Date }): CancellationPreview | Refusal {
   // In the cancel's own order: decideCancel's refusals first, then what applyTransition refuses.
   const result = cancellation(args)
-  if ('kind' in result) return result
-  const status = BOOKING_STATUSES.find((s) => s === args.booking.status)
+  if (isRefusal(result)) return result
+  const status = asBookingStatus(args.booking.status)
   if (!status) return refusal('conflict', 'This booking cannot be cancelled.', 'INVALID_TRANSITION')
   const allowed = checkTransition(status, 'cancelled')
   if (!allowed.ok) return refusal('conflict', allowed.message, 'INVALID_TRANSITION')
@@ -158,7 +158,7 @@ export function availableActions(
   party: Party | null,
   status: string | null | undefined,
 ): { accept: boolean; decline: boolean; cancel: boolean } {
-  const known = BOOKING_STATUSES.find((s) => s === status)
+  const known = asBookingStatus(status)
   const cancellable = !!known && canTransition(known, 'cancelled')
   return {
     accept: party === 'host' && status === 'requested',

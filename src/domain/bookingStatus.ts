@@ -15,6 +15,9 @@ const TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]> = {
   completed: [],
 }
 
+/** The status as the state machine knows it, or null for anything else. */
+export const asBookingStatus = (value: unknown): BookingStatus | null => BOOKING_STATUSES.find((s) => s === value) ?? null
+
 export const canTransition = (from: BookingStatus, to: BookingStatus): boolean => TRANSITIONS[from].includes(to)
 
 export type TransitionResult = { ok: true } | { ok: false; message: string }
