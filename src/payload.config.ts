@@ -52,7 +52,13 @@ export default buildConfig({
     avatar: 'default',
     // Hosts open on their day (requests, arrivals, departures); staff keep the collections.
     components: {
-      views: { dashboard: { Component: '/components/Dashboard#Dashboard' } },
+      views: {
+        dashboard: { Component: '/components/Dashboard#Dashboard' },
+        // The multi-calendar (a row per listing) and one listing's month, where hosts block dates.
+        calendar: { Component: '/components/calendar/CalendarViews#AllListingsCalendarView', path: '/calendar', exact: true },
+        listingCalendar: { Component: '/components/calendar/CalendarViews#ListingCalendarView', path: '/calendar/:listingId', exact: true },
+      },
+      beforeNavLinks: ['/components/calendar/CalendarNavLink#CalendarNavLink'],
       graphics: { Icon: '/components/Brand#BrandIcon', Logo: '/components/Brand#BrandLogo' },
     },
   },

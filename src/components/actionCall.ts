@@ -6,7 +6,7 @@ export type ActionResult<T> = { ok: true; body: T } | { ok: false; message: stri
 
 export async function actionCall<T = { message?: string }>(
   url: string,
-  init?: { method?: 'GET' | 'POST'; body?: unknown },
+  init?: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown },
 ): Promise<ActionResult<T>> {
   try {
     const res = await fetch(url, {

@@ -1,4 +1,4 @@
-import { CURRENCY_CODES, formatMoney, isCurrency, parseMajorUnits, toMajorText } from './money'
+import { CURRENCY_CODES, formatMoney, formatMoneyShort, isCurrency, parseMajorUnits, toMajorText } from './money'
 
 describe('formatMoney', () => {
   it.each([
@@ -9,6 +9,18 @@ describe('formatMoney', () => {
     [5, 'CHF', 'CHF 0.05'],
   ] as const)('%i %s → %s', (amount, currency, text) => {
     expect(formatMoney(amount, currency)).toBe(text)
+  })
+})
+
+describe('formatMoneyShort', () => {
+  it.each([
+    [16000, 'EUR', '€160'],
+    [16050, 'EUR', '€160.50'],
+    [16005, 'EUR', '€160.05'],
+    [1200000, 'CHF', 'CHF 12,000'],
+    [12000, 'JPY', '¥12,000'],
+  ] as const)('%i %s → %s', (amount, currency, text) => {
+    expect(formatMoneyShort(amount, currency)).toBe(text)
   })
 })
 

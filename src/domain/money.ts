@@ -25,6 +25,13 @@ export function formatMoney(amountMinor: number, currency: Currency): string {
   return `${symbol}${major.toLocaleString('en-US', { minimumFractionDigits: minorUnits, maximumFractionDigits: minorUnits })}`
 }
 
+/** Where space is short (a calendar's night): whole amounts without their zero cents, 16000 EUR → "€160", 16050 → "€160.50". */
+export function formatMoneyShort(amountMinor: number, currency: Currency): string {
+  const { minorUnits, symbol } = CURRENCIES[currency]
+  if (amountMinor % 10 ** minorUnits !== 0) return formatMoney(amountMinor, currency)
+  return `${symbol}${(amountMinor / 10 ** minorUnits).toLocaleString('en-US', { maximumFractionDigits: 0 })}`
+}
+
 /** For reports and notes about amounts from outside (Stripe): formatted when we know the currency. */
 export function describeMoney(amountMinor: number, currency: string): string {
   const code = currency.toUpperCase()

@@ -55,13 +55,14 @@ export function totalProblem(quote: Pick<Quote, 'total'>): { field: 'checkOut'; 
   }
 }
 
+/** What one night costs: Friday and Saturday nights are weekend nights, at the weekend rate when there is one. */
+export function priceOfNight(pricing: Pick<ListingPricing, 'nightlyRate' | 'weekendRate'>, date: string): Night {
+  const weekend = [5, 6].includes(weekday(date))
+  return { date, rate: weekend && pricing.weekendRate ? pricing.weekendRate : pricing.nightlyRate, weekend }
+}
+
 export function quoteStay(pricing: ListingPricing, checkIn: string, checkOut: string, serviceFeePercent: number): Quote {
-  const perNight = nightsOf(checkIn, checkOut).map((date) => {
-    // Friday and Saturday nights are weekend nights.
-    const weekend = [5, 6].includes(weekday(date))
-    const rate = weekend && pricing.weekendRate ? pricing.weekendRate : pricing.nightlyRate
-    return { date, rate, weekend }
-  })
+  const perNight = nightsOf(checkIn, checkOut).map((date) => priceOfNight(pricing, date))
   const nights = perNight.length
   const nightlySubtotal = perNight.reduce((sum, n) => sum + n.rate, 0)
   const discountPercent =

@@ -30,8 +30,11 @@ import { BookingReceipt as BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c } fro
 import { RunReconciliationButton as RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94 } from '../../../components/RunReconciliationButton'
 import { BrandIcon as BrandIcon_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
 import { BrandLogo as BrandLogo_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
+import { CalendarNavLink as CalendarNavLink_72ae3a984a2182d90a0735b8e0d864de } from '../../../components/calendar/CalendarNavLink'
 import { S3ClientUploadHandler as S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24 } from '@payloadcms/storage-s3/client'
 import { Dashboard as Dashboard_9a680279bc487e655cb510fd8d9dadff } from '../../../components/Dashboard'
+import { AllListingsCalendarView as AllListingsCalendarView_1e8b351e400daab218ab2de80c86b784 } from '../../../components/calendar/CalendarViews'
+import { ListingCalendarView as ListingCalendarView_1e8b351e400daab218ab2de80c86b784 } from '../../../components/calendar/CalendarViews'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -68,7 +71,10 @@ export const importMap = {
   "/components/RunReconciliationButton#RunReconciliationButton": RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94,
   "/components/Brand#BrandIcon": BrandIcon_42af45a2e169122dea8a98337d41efda,
   "/components/Brand#BrandLogo": BrandLogo_42af45a2e169122dea8a98337d41efda,
+  "/components/calendar/CalendarNavLink#CalendarNavLink": CalendarNavLink_72ae3a984a2182d90a0735b8e0d864de,
   "@payloadcms/storage-s3/client#S3ClientUploadHandler": S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24,
   "/components/Dashboard#Dashboard": Dashboard_9a680279bc487e655cb510fd8d9dadff,
+  "/components/calendar/CalendarViews#AllListingsCalendarView": AllListingsCalendarView_1e8b351e400daab218ab2de80c86b784,
+  "/components/calendar/CalendarViews#ListingCalendarView": ListingCalendarView_1e8b351e400daab218ab2de80c86b784,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

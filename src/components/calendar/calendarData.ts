@@ -1,0 +1,82 @@
+import type { Payload, TypedUser } from 'payload'
+
+import { type BookingStatus, asBookingStatus } from '@/domain/bookingStatus'
+import { addDays } from '@/domain/stayDates'
+
+/** What the calendars show of a booking: enough for a bar, nothing the host does not already see. */
+export type CalendarBooking = {
+  id: number
+  property: number
+  start: string
+  end: string
+  status: BookingStatus
+  guestName: string
+  guests: number
+}
+export type CalendarBlock = { id: number; property: number; start: string; end: string; reason: string; note: string }
+
+/** Stays that take their nights (or took them: completed); declined, expired and cancelled ones free them. */
+export const SHOWN_STATUSES: readonly BookingStatus[] = ['requested', 'awaiting_payment', 'confirmed', 'completed']
+
+const idOf = (ref: unknown): number => (typeof ref === 'object' && ref !== null ? Number((ref as { id: unknown }).id) : Number(ref))
+
+/**
+ * The bookings and blocks of some listings that touch the nights [from, from + days), read as `user`
+ * through the collections' access rules (a host reads only their own). Both queries are bounded by the
+ * listings and the window and backed by the (property, dates) indexes.
+ */
+export async function readCalendar(
+  payload: Payload,
+  user: TypedUser,
+  listingIds: number[],
+  from: string,
+  days: number,
+): Promise<{ bookings: CalendarBooking[]; blocks: CalendarBlock[] }> {
+  if (listingIds.length === 0) return { bookings: [], blocks: [] }
+  const to = addDays(from, days)
+  const asUser = { user, overrideAccess: false, pagination: false } as const
+  const [bookings, blocks] = await Promise.all([
+    payload.find({
+      collection: 'bookings',
+      where: {
+        and: [
+          { property: { in: listingIds } },
+          { status: { in: [...SHOWN_STATUSES] } },
+          { checkIn: { less_than: to } },
+          { checkOut: { greater_than: from } },
+        ],
+      },
+      select: { property: true, checkIn: true, checkOut: true, status: true, guest: true, guests: true },
+      populate: { users: { name: true } },
+      depth: 1,
+      sort: 'checkIn',
+      ...asUser,
+    }),
+    payload.find({
+      collection: 'availability-blocks',
+      where: {
+        and: [{ property: { in: listingIds } }, { startDate: { less_than: to } }, { endDate: { greater_than: from } }],
+      },
+      select: { property: true, startDate: true, endDate: true, reason: true, note: true },
+      depth: 0,
+      sort: 'startDate',
+      ...asUser,
+    }),
+  ])
+  return {
+    bookings: bookings.docs.flatMap((b) => {
+      const status = asBookingStatus(b.status)
+      if (!status) return []
+      const guestName = typeof b.guest === 'object' && b.guest?.name ? b.guest.name : 'A guest'
+      return [{ id: b.id, property: idOf(b.property), start: b.checkIn, end: b.checkOut, status, guestName, guests: b.guests }]
+    }),
+    blocks: blocks.docs.map((b) => ({
+      id: b.id,
+      property: idOf(b.property),
+      start: b.startDate,
+      end: b.endDate,
+      reason: b.reason ?? 'other',
+      note: b.note ?? '',
+    })),
+  }
+}
