@@ -79,6 +79,12 @@ export const Properties: CollectionConfig = {
         components: { Field: { path: '/components/ModerationActions#ModerationActions', clientProps: { collection: 'properties' } } },
       },
     },
+    // Its month of prices, stays and blocks (/admin/calendar/:id), where the host blocks dates.
+    {
+      name: 'calendarLink',
+      type: 'ui',
+      admin: { position: 'sidebar', components: { Field: '/components/calendar/ListingCalendarLink#ListingCalendarLink' } },
+    },
     { name: 'title', type: 'text', required: true, minLength: 5, maxLength: 120 },
     {
       name: 'slug',

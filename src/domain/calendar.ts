@@ -1,24 +1,10 @@
-import { addDays, dayNumber, fromDayNumber, nightsBetween, weekday } from './stayDates'
+import { MONTH_NAMES, addDays, dayNumber, nightsBetween, nightsOf, weekday } from './stayDates'
 
 /**
  * The calendar's arithmetic: months as `YYYY-MM`, Monday-first weeks, and where a stay or a block
  * (a half-open range of nights [start, end)) falls in a window of days. Pure, UTC day numbers only.
  */
 const MONTH = /^(\d{4})-(\d{2})$/
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
 
 /** `YYYY-MM` for a real month (years 2000–2999, as stays are), else null. */
 export function parseMonth(value: unknown): string | null {
@@ -84,7 +70,4 @@ export function pickedNights(a: string, b: string): { start: string; end: string
 export const holds = (range: { start: string; end: string }, night: string): boolean => range.start <= night && night < range.end
 
 /** Every night of [from, from + days) as dates. */
-export const daysFrom = (from: string, days: number): string[] => {
-  const start = dayNumber(from)!
-  return Array.from({ length: days }, (_, i) => fromDayNumber(start + i))
-}
+export const daysFrom = (from: string, days: number): string[] => nightsOf(from, addDays(from, days))

@@ -17,7 +17,7 @@ export function parseId(value: unknown): number | null {
 }
 
 /** The id of a stored document or of a reference to one (an id, its decimal text, a populated document), or null. */
-function storedId(value: unknown): number | null {
+export function storedId(value: unknown): number | null {
   const raw = value && typeof value === 'object' ? (value as { id?: unknown }).id : value
   return isIdValue(raw) ? Number(raw) : null
 }

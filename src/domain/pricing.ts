@@ -55,9 +55,12 @@ export function totalProblem(quote: Pick<Quote, 'total'>): { field: 'checkOut'; 
   }
 }
 
-/** What one night costs: Friday and Saturday nights are weekend nights, at the weekend rate when there is one. */
+/** Friday and Saturday nights are weekend nights. */
+export const isWeekendNight = (date: string): boolean => [5, 6].includes(weekday(date))
+
+/** What one night costs: a weekend night at the weekend rate when there is one. */
 export function priceOfNight(pricing: Pick<ListingPricing, 'nightlyRate' | 'weekendRate'>, date: string): Night {
-  const weekend = [5, 6].includes(weekday(date))
+  const weekend = isWeekendNight(date)
   return { date, rate: weekend && pricing.weekendRate ? pricing.weekendRate : pricing.nightlyRate, weekend }
 }
 

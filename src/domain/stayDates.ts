@@ -44,7 +44,21 @@ export const utcDate = (instant: Date): string => instant.toISOString().slice(0,
 export const staysOverlap = (a: { checkIn: string; checkOut: string }, b: { checkIn: string; checkOut: string }): boolean =>
   a.checkIn < b.checkOut && b.checkIn < a.checkOut
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const
+const MONTHS = MONTH_NAMES.map((name) => name.slice(0, 3))
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 
 /** A day as people write it in a week's list: "Mon 30 Nov". */

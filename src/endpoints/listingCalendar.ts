@@ -4,6 +4,7 @@ import type { Property } from '@/payload-types'
 import * as contract from '@/contract/operations'
 import { isCurrency } from '@/domain/money'
 import { quoteStay, totalProblem } from '@/domain/pricing'
+import { holds } from '@/domain/calendar'
 import { nightsBetween, nightsOf, utcDate } from '@/domain/stayDates'
 import { stayProblem } from '@/domain/stayRules'
 import { env } from '@/lib/env'
@@ -63,7 +64,7 @@ export const listingAvailabilityOperation = implement({
     const prices = quoteStay({ ...listing.pricing, currency }, from, to, 0).perNight
     const nights = nightsOf(from, to).map((date, i) => ({
       date,
-      available: date >= today && !taken.some((r) => r.start <= date && date < r.end),
+      available: date >= today && !taken.some((r) => holds(r, date)),
       price: prices[i]!.rate,
     }))
     return { property: listing.id, currency, minNights: listing.minNights, maxNights: listing.maxNights, nights }

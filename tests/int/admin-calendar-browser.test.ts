@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 
 import { formatMonth, monthOf, shiftMonth } from '@/domain/calendar'
+import { formatMoneyShort } from '@/domain/money'
+import { priceOfNight } from '@/domain/pricing'
 import { formatStay, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
 import { adminPage, screenshot } from '../helpers/adminBrowser'
@@ -59,6 +61,8 @@ async function book(listingId: number, checkIn: string, checkOut: string) {
   return res.body.doc as { id: number }
 }
 
+const villaPricing = { currency: 'EUR', nightlyRate: 16000, weekendRate: 19000, cleaningFee: 5000 } as const
+
 describe("a listing's calendar", () => {
   it('blocks picked nights, which the search then stops offering, and opens them again', async () => {
     const villa = await createListing(
@@ -68,7 +72,7 @@ describe("a listing's calendar", () => {
         title: 'Villa on Lake Como',
         instantBook: false,
         address: { line1: 'Via Roma 1', city: 'Bellagio', postalCode: '22021', country: 'IT' },
-        pricing: { currency: 'EUR', nightlyRate: 16000, weekendRate: 19000, cleaningFee: 5000 },
+        pricing: villaPricing,
       },
       { publish: true },
     )
@@ -77,10 +81,17 @@ describe("a listing's calendar", () => {
 
     await calendarPage(cast.host, `/admin/calendar/${villa.id}?month=${month}`, async (page) => {
       expect(await page.getByRole('heading', { level: 2, name: formatMonth(month) }).count()).toBe(1)
-      // Each night shows its price; the booking is a bar with the guest's name.
-      const tenth = await cell(page, night(10)).getAttribute('aria-label')
-      expect(tenth).toMatch(/€(160|190), booked by Sam Lee$/)
-      expect(await page.locator('.sb-cal__week .sb-cal__bar--requested').innerText()).toBe('Sam Lee')
+      // Each night shows its price — the weekend rate on Friday and Saturday nights — and the booking
+      // is a bar with the guest's name (two pieces when the stay crosses a Monday).
+      for (const day of [9, 10, 11, 12, 13, 14, 15]) {
+        const price = priceOfNight(villaPricing, night(day))
+        const label = await cell(page, night(day)).getAttribute('aria-label')
+        expect(label).toContain(`${formatMoneyShort(price.rate, 'EUR')}${price.weekend ? ' (weekend rate)' : ''},`)
+        expect(label!.endsWith(', booked by Sam Lee')).toBe(day >= 10 && day < 13)
+      }
+      const bars = await page.locator('.sb-cal__week .sb-cal__bar--requested').allInnerTexts()
+      expect(bars.length).toBeGreaterThanOrEqual(1)
+      expect(new Set(bars)).toEqual(new Set(['Sam Lee']))
       await screenshot(page, 'calendar-listing')
 
       await cell(page, night(20)).click()
@@ -104,7 +115,9 @@ describe("a listing's calendar", () => {
     await calendarPage(cast.host, `/admin/calendar/${villa.id}?month=${month}`, async (page) => {
       await cell(page, night(21)).click()
       await page.getByRole('button', { name: 'Remove this block' }).click()
-      await page.locator('.sb-cal__week .sb-cal__bar--blocked').first().waitFor({ state: 'detached', timeout: 30_000 })
+      await page.getByText(`${formatStay(night(20), night(23))} is open again.`).waitFor({ timeout: 30_000 })
+      await cell(page, night(21)).and(page.locator('[aria-label$=", open"]')).waitFor({ timeout: 30_000 })
+      expect(await page.locator('.sb-cal__week .sb-cal__bar--blocked').count()).toBe(0)
     })
     expect(await blocksOf(villa.id)).toEqual([])
     expect(await searchFinds(villa.id, night(20), night(23))).toBe(true)
@@ -147,6 +160,53 @@ describe("a listing's calendar", () => {
     expect(await blocksOf(flat.id)).toEqual([])
   }, 180_000)
 
+  it("opens from the listing's page and from the menu", async () => {
+    const listing = await createListing(stack, cast.host, { title: 'Chalet by the lake' }, { publish: true })
+    await adminPage(
+      browser,
+      stack,
+      cast.host,
+      `/admin/collections/properties/${listing.id}`,
+      async (page) => {
+        expect(await page.locator('#nav-calendar').getAttribute('href')).toBe('/admin/calendar')
+        await page.getByRole('link', { name: 'Open the calendar' }).click()
+        await page.waitForURL(new RegExp(`/admin/calendar/${listing.id}$`), { timeout: 60_000 })
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Chalet by the lake')
+        expect(await page.locator('.sb-cal__night').count()).toBeGreaterThanOrEqual(28)
+      },
+      (page) => page.getByRole('link', { name: 'Open the calendar' }).waitFor({ timeout: 60_000 }),
+    )
+  }, 120_000)
+
+  it('shows the published prices, and a stay across months in both; a new month starts a new grid', async () => {
+    const barn = await createListing(stack, cast.host, { title: 'Converted barn', instantBook: false }, { publish: true })
+    // A draft with another price is not what a night costs until it is published.
+    const draft = await rest(stack, 'PATCH', `/api/properties/${barn.id}?draft=true`, {
+      token: cast.host.token,
+      body: { pricing: { currency: 'CHF', nightlyRate: 99_900 } },
+    })
+    expect(draft.status).toBe(200)
+    const next = shiftMonth(month, 1)
+    await book(barn.id, night(28), `${next}-02`)
+
+    await calendarPage(cast.host, `/admin/calendar/${barn.id}?month=${month}`, async (page) => {
+      expect(await cell(page, night(5)).getAttribute('aria-label')).toContain(', CHF 180, ')
+      expect(await page.getByText('CHF 999').count()).toBe(0)
+      expect(await cell(page, night(28)).getAttribute('aria-label')).toMatch(/booked by Sam Lee$/)
+      // Focus a night, then go to the next month by its link.
+      await cell(page, night(5)).click()
+      await page.getByRole('link', { name: `Next month, ${formatMonth(next)}` }).click()
+      await page.getByRole('heading', { level: 2, name: formatMonth(next) }).waitFor({ timeout: 30_000 })
+      expect(await cell(page, `${next}-01`).getAttribute('aria-label')).toMatch(/booked by Sam Lee$/)
+      expect(await cell(page, `${next}-02`).getAttribute('aria-label')).toMatch(/, open$/)
+      // Exactly one night of the new month takes the Tab key, and nothing is picked.
+      const tabbable = page.locator('.sb-cal__night[tabindex="0"]')
+      expect(await tabbable.count()).toBe(1)
+      expect((await tabbable.getAttribute('data-date'))!.startsWith(next)).toBe(true)
+      expect(await page.locator('.sb-cal__night[aria-pressed="true"]').count()).toBe(0)
+    })
+  }, 180_000)
+
   it("is not another host's to read", async () => {
     const mine = await createListing(stack, cast.host, { title: 'Only mine' }, { publish: true })
     await calendarPage(cast.otherHost, `/admin/calendar/${mine.id}`, async (page) => {
@@ -158,10 +218,13 @@ describe("a listing's calendar", () => {
 
 describe('who may open the calendars', () => {
   it('a guest is told the panel is for hosts and staff; someone signed out is sent to the login', async () => {
-    await adminPage(browser, stack, cast.guest, '/admin/calendar', async (page) => {
-      await page.getByText('This panel is for hosts and staff').waitFor({ timeout: 60_000 })
-      expect(await page.locator('.sb-multi, .sb-cal, .sb-cal-page').count()).toBe(0)
-    })
+    const listing = await createListing(stack, cast.host, { title: 'Guests see no calendar' }, { publish: true })
+    for (const url of ['/admin/calendar', `/admin/calendar/${listing.id}`]) {
+      await adminPage(browser, stack, cast.guest, url, async (page) => {
+        await page.getByText('This panel is for hosts and staff').waitFor({ timeout: 60_000 })
+        expect(await page.locator('.sb-multi, .sb-cal, .sb-cal-page').count()).toBe(0)
+      })
+    }
     const context = await browser.newContext()
     try {
       const page = await context.newPage()
@@ -187,7 +250,6 @@ describe('the multi-calendar', () => {
 
     await calendarPage(cast.host, `/admin/calendar?month=${month}`, async (page) => {
       const row = page.locator('.sb-multi__row', { has: page.getByRole('link', { name: 'Alpine cabin' }) })
-      await screenshot(page, 'calendar-all')
       expect(await row.locator('.sb-cal__bar--requested').innerText()).toBe('Sam Lee')
       expect(await row.locator('.sb-cal__bar--blocked').innerText()).toBe('Owner use')
       expect(await page.getByRole('link', { name: 'Loft of another host' }).count()).toBe(0)
@@ -203,6 +265,17 @@ describe('the multi-calendar', () => {
       expect(await page.getByRole('link', { name: 'Alpine cabin' }).count()).toBe(0)
       await screenshot(page, 'calendar-all-staff')
     })
-    expect(theirs.id).toBeGreaterThan(0)
+
+    // A host cannot pick another host: ?host= is for staff.
+    await calendarPage(cast.host, `/admin/calendar?month=${month}&host=${encodeURIComponent(cast.otherHost.email)}`, async (page) => {
+      await page.getByRole('link', { name: 'Alpine cabin' }).waitFor({ timeout: 30_000 })
+      expect(await page.getByRole('link', { name: theirs.title as string }).count()).toBe(0)
+      expect(await page.locator('#sb-cal-host').count()).toBe(0)
+    })
+    // Staff typing something that is not an email get no listings and a plain answer, not an error page.
+    await calendarPage(cast.staff, `/admin/calendar?month=${month}&host=%00nobody`, async (page) => {
+      await page.getByRole('alert').filter({ hasText: 'No host has this email.' }).waitFor({ timeout: 30_000 })
+      expect(await page.locator('.sb-multi__row').count()).toBe(0)
+    })
   }, 180_000)
 })

@@ -9,7 +9,7 @@ import { daysFrom, formatMonth, monthOf, monthWeeks, nightsInMonth, parseMonth, 
 import { parseId, sameId } from '@/domain/ids'
 import { humanize } from '@/domain/listing'
 import { formatMoneyShort, isCurrency } from '@/domain/money'
-import { priceOfNight } from '@/domain/pricing'
+import { isWeekendNight, priceOfNight } from '@/domain/pricing'
 import { isStaffUser } from '@/domain/roles'
 import { formatStay, utcDate, weekday } from '@/domain/stayDates'
 import { readCalendar } from './calendarData'
@@ -27,15 +27,21 @@ const segmentsOf = (params: AdminViewServerProps['params']): string[] => {
 }
 
 /**
- * Payload treats custom views as public pages: no login redirect, no panel access check. The calendars
- * do both themselves, as Payload's own views would: signed out → the login (and back here after it);
- * a guest → the panel's "for hosts and staff" page.
+ * Payload serves a custom view whose path it matches literally (`/calendar`) as a public page: no login
+ * redirect, no panel access check (@payloadcms/next isCustomAdminView). The calendars check both
+ * themselves, as Payload's own views do: signed out → the login, and back here after it; a guest → the
+ * panel's "for hosts and staff" page. (`/calendar/:listingId` gets Payload's checks too; this one is the same.)
  */
 function admitted(view: AdminViewServerProps, path: string): TypedUser {
   const { req, permissions } = view.initPageResult
   const { routes } = req.payload.config
-  if (!req.user)
-    redirect(`${routes.admin}${req.payload.config.admin.routes.login}?redirect=${encodeURIComponent(`${routes.admin}${path}`)}`)
+  const query = new URLSearchParams()
+  for (const key of ['month', 'host', 'page']) {
+    const value = one(view.searchParams, key)
+    if (value !== undefined) query.set(key, value)
+  }
+  const back = `${routes.admin}${path}${query.size > 0 ? `?${query}` : ''}`
+  if (!req.user) redirect(`${routes.admin}${req.payload.config.admin.routes.login}?redirect=${encodeURIComponent(back)}`)
   if (!permissions.canAccessAdmin) redirect(`${routes.admin}${req.payload.config.admin.routes.unauthorized}`)
   return req.user as TypedUser
 }
@@ -54,13 +60,13 @@ export async function ListingCalendarView(view: AdminViewServerProps) {
           .findByID({
             collection: 'properties',
             id: listingId,
-            draft: true,
+            // The listing as guests book it: a draft's unsaved prices are not what a night costs.
             depth: 0,
             user,
             overrideAccess: false,
             select: { title: true, host: true, pricing: true },
           })
-          .catch(() => null)
+          .catch(notFoundAsNull)
       : null
   // A host's calendar is theirs alone; another host's published listing is readable, its calendar is not.
   if (!listing || !(isStaffUser(user) || sameId(listing.host, user))) {
@@ -90,7 +96,9 @@ export async function ListingCalendarView(view: AdminViewServerProps) {
       }
     >
       <MonthNav here={here} month={month} today={today} />
+      {/* A new month is a new grid: focus and picks do not carry over. */}
       <MonthCalendar
+        key={month}
         listingId={listing.id}
         weeks={weeks.map((week) =>
           week.map((date) => {
@@ -129,12 +137,11 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(one(searchParams, 'page') ?? '1', 10) || 1))
   const staff = isStaffUser(user)
   const hostEmail = staff ? (one(searchParams, 'host') ?? '').trim().toLowerCase().slice(0, 254) : ''
-  const host = staff ? (hostEmail ? await findHost(payload, user, hostEmail) : null) : user
+  const host = staff ? (EMAIL.test(hostEmail) ? await findHost(payload, user, hostEmail) : null) : user
   const where: Where | undefined = host ? { host: { equals: host.id } } : staff && !hostEmail ? undefined : { id: { equals: 0 } }
   const listings = await payload.find({
     collection: 'properties',
     where,
-    draft: true,
     depth: 0,
     sort: 'title',
     limit: ROWS_PER_PAGE,
@@ -172,7 +179,14 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
       )}
       <MonthNav here="/admin/calendar" month={month} today={today} extra={hostEmail ? { host: hostEmail } : {}} span={2} />
       {listings.docs.length === 0 ? (
-        <p>{staff ? 'No listings to show.' : 'You have no listings yet.'}</p>
+        page > 1 ? (
+          <p>
+            {'There are fewer pages of listings. '}
+            <Link href={query({ page: 1 })}>Back to the first page</Link>
+          </p>
+        ) : (
+          <p>{staff ? 'No listings to show.' : 'You have no listings yet.'}</p>
+        )
       ) : (
         // A scrolling region is focusable so that keyboard users can scroll it (WCAG 2.1.1).
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the region scrolls sideways; focus lets arrow keys scroll it
@@ -185,7 +199,7 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
             {nights.map((night) => (
               <div
                 key={night}
-                className={`sb-multi__day${night === today ? ' sb-multi__day--today' : ''}${[0, 6].includes(weekday(night)) ? ' sb-multi__day--weekend' : ''}`}
+                className={`sb-multi__day${night === today ? ' sb-multi__day--today' : ''}${isWeekendNight(night) ? ' sb-multi__day--weekend' : ''}`}
                 title={night}
               >
                 {night.endsWith('-01') && <span className="sb-multi__month">{formatMonth(monthOf(night))}</span>}
@@ -263,6 +277,16 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
     </Page>
   )
 }
+
+/** A listing that does not exist and one the user may not read look the same; other errors are errors. */
+function notFoundAsNull(error: unknown): null {
+  const status = (error as { status?: number } | null)?.status
+  if (status === 404 || status === 403) return null
+  throw error
+}
+
+/** What staff typed as a host's email, if it could be one (nothing else reaches the database). */
+const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]{1,189}$/u
 
 async function findHost(payload: Payload, user: TypedUser, email: string): Promise<{ id: number } | null> {
   const found = await payload.find({

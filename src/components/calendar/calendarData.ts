@@ -1,6 +1,7 @@
 import type { Payload, TypedUser } from 'payload'
 
-import { type BookingStatus, asBookingStatus } from '@/domain/bookingStatus'
+import { ACTIVE_STATUSES, type BookingStatus, asBookingStatus } from '@/domain/bookingStatus'
+import { storedId } from '@/domain/ids'
 import { addDays } from '@/domain/stayDates'
 
 /** What the calendars show of a booking: enough for a bar, nothing the host does not already see. */
@@ -16,14 +17,13 @@ export type CalendarBooking = {
 export type CalendarBlock = { id: number; property: number; start: string; end: string; reason: string; note: string }
 
 /** Stays that take their nights (or took them: completed); declined, expired and cancelled ones free them. */
-export const SHOWN_STATUSES: readonly BookingStatus[] = ['requested', 'awaiting_payment', 'confirmed', 'completed']
-
-const idOf = (ref: unknown): number => (typeof ref === 'object' && ref !== null ? Number((ref as { id: unknown }).id) : Number(ref))
+export const SHOWN_STATUSES: readonly BookingStatus[] = [...ACTIVE_STATUSES, 'completed']
 
 /**
  * The bookings and blocks of some listings that touch the nights [from, from + days), read as `user`
- * through the collections' access rules (a host reads only their own). Both queries are bounded by the
- * listings and the window and backed by the (property, dates) indexes.
+ * through the collections' access rules (a host reads only their own). Unpaginated on purpose: both are
+ * bounded by the listings (at most a page of them) and the window, and served by the partial indexes
+ * on (property, end date) of migration `calendar_indexes`.
  */
 export async function readCalendar(
   payload: Payload,
@@ -66,17 +66,15 @@ export async function readCalendar(
   return {
     bookings: bookings.docs.flatMap((b) => {
       const status = asBookingStatus(b.status)
-      if (!status) return []
+      const property = storedId(b.property)
+      if (!status || property === null) return []
       const guestName = typeof b.guest === 'object' && b.guest?.name ? b.guest.name : 'A guest'
-      return [{ id: b.id, property: idOf(b.property), start: b.checkIn, end: b.checkOut, status, guestName, guests: b.guests }]
+      return [{ id: b.id, property, start: b.checkIn, end: b.checkOut, status, guestName, guests: b.guests }]
     }),
-    blocks: blocks.docs.map((b) => ({
-      id: b.id,
-      property: idOf(b.property),
-      start: b.startDate,
-      end: b.endDate,
-      reason: b.reason ?? 'other',
-      note: b.note ?? '',
-    })),
+    blocks: blocks.docs.flatMap((b) => {
+      const property = storedId(b.property)
+      if (property === null) return []
+      return [{ id: b.id, property, start: b.startDate, end: b.endDate, reason: b.reason ?? 'other', note: b.note ?? '' }]
+    }),
   }
 }

@@ -1,4 +1,5 @@
 import { ModerationActions as ModerationActions_e849ab02688e488eb9e4022f88759eab } from '../../../components/ModerationActions'
+import { ListingCalendarLink as ListingCalendarLink_b48f4726a3a5e087d3fb01cdf32ada46 } from '../../../components/calendar/ListingCalendarLink'
 import { RscEntryLexicalCell as RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { RscEntryLexicalField as RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { LexicalDiffComponent as LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
@@ -40,6 +41,7 @@ import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } f
 /** @type import('payload').ImportMap */
 export const importMap = {
   "/components/ModerationActions#ModerationActions": ModerationActions_e849ab02688e488eb9e4022f88759eab,
+  "/components/calendar/ListingCalendarLink#ListingCalendarLink": ListingCalendarLink_b48f4726a3a5e087d3fb01cdf32ada46,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalCell": RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalField": RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#LexicalDiffComponent": LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e,
