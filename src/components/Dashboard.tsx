@@ -8,7 +8,7 @@ import { hasRole, isStaffUser } from '@/domain/roles'
 import { addDays, formatDay, formatStay, timeLeft, utcDate } from '@/domain/stayDates'
 import type { Booking, Property, Review, User } from '@/payload-types'
 import { CELL, DashboardPage, LIST, ROW, Section, TABLE } from './dashboardParts'
-import { HostMonths, hostMonthsReport } from './HostMonths'
+import { HostMonths, hostListings, hostMonthsReport } from './HostMonths'
 import { RequestAnswerButtons } from './RequestAnswerButtons'
 import { StaffDashboard } from './StaffDashboard'
 
@@ -54,17 +54,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
       'checkIn',
       20,
     ),
-    payload
-      .find({
-        collection: 'properties',
-        where: mine,
-        select: { title: true, pricing: { currency: true } },
-        sort: 'title',
-        limit: 500,
-        ...asHost,
-        depth: 0,
-      })
-      .then((r) => r.docs),
+    hostListings(payload, user),
   ])
   const months = await hostMonthsReport(payload, user, today, listings)
   const reviews: Review[] =

@@ -13,7 +13,27 @@ import {
 } from '@/domain/occupancy'
 import { CELL, HEAD, MUTED, NUMBER, ROW, Section, TABLE } from './dashboardParts'
 
+// A group heading over its two month columns, ruled so it reads as spanning them.
+const GROUP = { ...HEAD, textAlign: 'center', padding: '10px 0 0 24px', borderBottom: 0 } as const
+const GROUP_RULE = { borderBottom: '1px solid var(--theme-elevation-150)', paddingBottom: 4 } as const
+
 type Listing = { id: number; title: string; pricing?: { currency?: string | null } | null }
+
+/** The host's listings (title and currency), as the host, by title. */
+export async function hostListings(payload: Payload, user: TypedUser): Promise<Listing[]> {
+  const { docs } = await payload.find({
+    collection: 'properties',
+    where: { host: { equals: user.id } },
+    select: { title: true, pricing: { currency: true } },
+    sort: 'title',
+    limit: 500,
+    depth: 0,
+    pagination: false,
+    user,
+    overrideAccess: false,
+  })
+  return docs
+}
 
 /**
  * The figures of a host's month and the next (src/domain/occupancy.ts has the rules), from only the rows
@@ -98,18 +118,23 @@ export function HostMonths({ report }: { report: OccupancyReport }) {
   return (
     <Section title={title} empty="No listings yet." count={listings.length}>
       <div style={{ overflowX: 'auto' }}>
-        <table className="host-dashboard__months" style={TABLE}>
+        <table className="host-dashboard__months" style={{ ...TABLE, tableLayout: 'fixed', minWidth: 640 }}>
+          <colgroup>
+            <col />
+            {[0, 1, 2, 3].map((i) => (
+              <col key={i} style={{ width: '15%' }} />
+            ))}
+          </colgroup>
           <thead>
             <tr>
               <th scope="col" rowSpan={2} style={{ ...HEAD, verticalAlign: 'bottom' }}>
                 Listing
               </th>
-              <th scope="colgroup" colSpan={2} style={{ ...HEAD, textAlign: 'right', borderBottom: 0, paddingBottom: 0 }}>
-                Occupancy
-              </th>
-              <th scope="colgroup" colSpan={2} style={{ ...HEAD, textAlign: 'right', borderBottom: 0, paddingBottom: 0 }}>
-                Earnings
-              </th>
+              {['Occupancy', 'Earnings'].map((group) => (
+                <th key={group} scope="colgroup" colSpan={2} style={GROUP}>
+                  <div style={GROUP_RULE}>{group}</div>
+                </th>
+              ))}
             </tr>
             <tr>
               {[0, 1].flatMap((group) =>

@@ -11,13 +11,8 @@ import type { Payment, ReconciliationReport, User } from '@/payload-types'
 import { queue } from '@/services/queue'
 import { CELL, DashboardPage, HEAD, LIST, MUTED, NUMBER, ROW, Section, TABLE } from './dashboardParts'
 
-/**
- * The back office at a glance, for staff: listings they took offline (and why) and the ones published
- * lately, payments someone must look at, the latest reconciliation report with what it found, and the
- * jobs that failed. Read as the staff member, through the access rules; each list is short and sorted
- * on an index (migration dashboard_indexes).
- */
-export async function StaffDashboard({ payload, user }: { payload: Payload; user: TypedUser }) {
+/** What the staff dashboard shows, read as `user` (also run by scripts/explainDashboard.ts). */
+export async function staffDashboardData(payload: Payload, user: TypedUser) {
   const asStaff = { user, overrideAccess: false, pagination: false } as const
   const [held, published, payments, reports, jobs] = await Promise.all([
     payload
@@ -59,7 +54,17 @@ export async function StaffDashboard({ payload, user }: { payload: Payload; user
     payload.find({ collection: 'reconciliation-reports', sort: '-startedAt', limit: 1, depth: 0, ...asStaff }).then((r) => r.docs),
     failedJobs(),
   ])
-  const report = reports[0]
+  return { held, published, payments, report: reports[0], jobs }
+}
+
+/**
+ * The back office at a glance, for staff: listings they took offline (and why) and the ones published
+ * lately, payments someone must look at, the latest reconciliation report with what it found, and the
+ * jobs that failed. Read as the staff member, through the access rules; each list is short and sorted
+ * on an index (migration dashboard_indexes).
+ */
+export async function StaffDashboard({ payload, user }: { payload: Payload; user: TypedUser }) {
+  const { held, published, payments, report, jobs } = await staffDashboardData(payload, user)
 
   return (
     <DashboardPage className="staff-dashboard" title="Back office" navLabel="Collections" shortcuts={STAFF_SHORTCUTS}>
