@@ -37,7 +37,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
   const asHost = { user, overrideAccess: false, depth: 1, pagination: false } as const
   const bookings = (where: Where, sort: string, limit: number) =>
     payload.find({ collection: 'bookings', where: { and: [mine, where] }, sort, limit, ...asHost }).then((r) => r.docs)
-  const [requests, arrivals, departures, upcoming, listings] = await Promise.all([
+  const [requests, arrivals, departures, upcoming, [listings, months]] = await Promise.all([
     bookings({ status: { equals: 'requested' } }, 'holdExpiresAt', 20),
     bookings(
       { status: { equals: 'confirmed' }, checkIn: { greater_than_equal: today, less_than_equal: addDays(today, 7) } },
@@ -54,9 +54,8 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
       'checkIn',
       20,
     ),
-    hostListings(payload, user),
+    hostListings(payload, user).then(async (own) => [own, await hostMonthsReport(payload, user, today, own)] as const),
   ])
-  const months = await hostMonthsReport(payload, user, today, listings)
   const reviews: Review[] =
     listings.length === 0
       ? []
