@@ -7,17 +7,22 @@ import { formatMoney, isCurrency } from '@/domain/money'
 import { hasRole, isStaffUser } from '@/domain/roles'
 import { addDays, formatDay, formatStay, timeLeft, utcDate } from '@/domain/stayDates'
 import type { Booking, Property, Review, User } from '@/payload-types'
+import { CELL, DashboardPage, LIST, ROW, Section, TABLE } from './dashboardParts'
+import { HostMonths, hostListings, hostMonthsReport } from './HostMonths'
 import { RequestAnswerButtons } from './RequestAnswerButtons'
+import { StaffDashboard } from './StaffDashboard'
 
 /**
  * The admin panel's home. A host sees their day: requests waiting for an answer (Accept / Decline in
  * place), arrivals and departures of the next 7 days, the stays of the next 30 days and the latest
- * reviews of their listings — all read as the host, through the collections' access rules, so nothing
- * of another host's shows. Staff keep Payload's dashboard of collections.
+ * reviews of their listings, and this month's and next month's occupancy and earnings — all read as the
+ * host, through the collections' access rules, so nothing of another host's shows. Staff get their own
+ * dashboard (StaffDashboard); anyone else Payload's dashboard of collections.
  */
 export async function Dashboard(props: DashboardViewServerProps) {
   const user = props.user as (TypedUser & { roles?: string[] }) | null | undefined
-  if (!user || isStaffUser(user) || !hasRole(user, 'host')) return <DefaultDashboard {...props} />
+  if (user && isStaffUser(user)) return <StaffDashboard payload={props.payload} user={user} />
+  if (!user || !hasRole(user, 'host')) return <DefaultDashboard {...props} />
   return <HostDashboard payload={props.payload} user={user} />
 }
 
@@ -32,7 +37,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
   const asHost = { user, overrideAccess: false, depth: 1, pagination: false } as const
   const bookings = (where: Where, sort: string, limit: number) =>
     payload.find({ collection: 'bookings', where: { and: [mine, where] }, sort, limit, ...asHost }).then((r) => r.docs)
-  const [requests, arrivals, departures, upcoming, listings] = await Promise.all([
+  const [requests, arrivals, departures, upcoming, [listings, months]] = await Promise.all([
     bookings({ status: { equals: 'requested' } }, 'holdExpiresAt', 20),
     bookings(
       { status: { equals: 'confirmed' }, checkIn: { greater_than_equal: today, less_than_equal: addDays(today, 7) } },
@@ -49,7 +54,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
       'checkIn',
       20,
     ),
-    payload.find({ collection: 'properties', where: mine, select: { title: true }, limit: 500, ...asHost, depth: 0 }).then((r) => r.docs),
+    hostListings(payload, user).then(async (own) => [own, await hostMonthsReport(payload, user, today, own)] as const),
   ])
   const reviews: Review[] =
     listings.length === 0
@@ -72,21 +77,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
 
   const link = (b: Booking, text: ReactNode) => <Link href={`/admin/collections/bookings/${b.id}`}>{text}</Link>
   return (
-    <div
-      className="dashboard host-dashboard gutter--left gutter--right"
-      style={{ paddingTop: 'var(--base)', paddingBottom: 'calc(var(--base) * 2)' }}
-    >
-      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'baseline', justifyContent: 'space-between', gap: 'var(--base)' }}>
-        <h1 style={{ marginBottom: 'var(--base)' }}>Today</h1>
-        <nav aria-label="Your things" style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>
-          {SHORTCUTS.map(([slug, label]) => (
-            <Link key={slug} href={`/admin/collections/${slug}`}>
-              {label}
-            </Link>
-          ))}
-        </nav>
-      </div>
-
+    <DashboardPage className="host-dashboard" title="Today" navLabel="Your things" shortcuts={SHORTCUTS}>
       <Section title="Needs you" empty="No requests are waiting for an answer." count={requests.length}>
         <table className="host-dashboard__requests" style={TABLE}>
           <tbody>
@@ -158,7 +149,9 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
           ))}
         </ul>
       </Section>
-    </div>
+
+      <HostMonths report={months} />
+    </DashboardPage>
   )
 }
 
@@ -171,23 +164,6 @@ const SHORTCUTS = [
   ['payments', 'Payments'],
   ['media', 'Photos'],
 ] as const
-
-const TABLE = { width: '100%', borderCollapse: 'collapse' } as const
-const ROW = { borderBottom: '1px solid var(--theme-elevation-100)' } as const
-const CELL = { padding: '10px 12px 10px 0', verticalAlign: 'middle' } as const
-const LIST = { listStyle: 'none', margin: 0, padding: 0 } as const
-
-function Section({ title, empty, count, children }: { title: string; empty: string; count: number; children: ReactNode }) {
-  return (
-    <section aria-label={title} style={{ marginBottom: 'calc(var(--base) * 1.5)' }}>
-      <h2 style={{ fontSize: 18, marginBottom: 'calc(var(--base) / 2)' }}>
-        {title}
-        {count > 0 && <span style={{ color: 'var(--theme-elevation-500)', fontWeight: 400 }}>{` · ${count}`}</span>}
-      </h2>
-      {count === 0 ? <p style={{ color: 'var(--theme-elevation-500)' }}>{empty}</p> : children}
-    </section>
-  )
-}
 
 function StayList({ items }: { items: { key: number; when: string; text: ReactNode }[] }) {
   return (

@@ -37,6 +37,9 @@ export const jobIds = {
 /** The prefix of BullMQ's keys, under the deployment's Redis prefix. */
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}bull`
 
+/** Where the web server mounts bull-board for staff (src/services/queueDashboard.ts); the staff dashboard links to it. */
+export const QUEUE_DASHBOARD_PATH = '/admin/queues'
+
 /** Stripe: webhook events from the inbox, refunds, reconciliation. */
 export const PAYMENTS_QUEUE = 'payments'
 

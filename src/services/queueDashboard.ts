@@ -7,10 +7,10 @@ import { isStaffUser } from '@/domain/roles'
 import { env } from '@/lib/env'
 import { apiError, logErrorAnswer, sendError } from '@/lib/errorCodes'
 import { defaultCode } from '@/lib/errors'
-import { BOOKING_LIFECYCLE_QUEUE, QUEUE_NAMES } from '@/jobs/registry'
+import { BOOKING_LIFECYCLE_QUEUE, QUEUE_DASHBOARD_PATH, QUEUE_NAMES } from '@/jobs/registry'
 import { queue } from './queue'
 
-export const QUEUE_DASHBOARD_PATH = '/admin/queues'
+export { QUEUE_DASHBOARD_PATH }
 
 /**
  * bull-board for staff: who may look is decided by their Payload session (cookie or Authorization
