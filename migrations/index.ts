@@ -13,6 +13,7 @@ import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261
 import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes'
 import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes'
 import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_dashboard_indexes'
+import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes'
 
 export const migrations = [
   {
@@ -89,5 +90,10 @@ export const migrations = [
     up: migration_20261128_111141_dashboard_indexes.up,
     down: migration_20261128_111141_dashboard_indexes.down,
     name: '20261128_111141_dashboard_indexes',
+  },
+  {
+    up: migration_20261128_114000_calendar_indexes.up,
+    down: migration_20261128_114000_calendar_indexes.down,
+    name: '20261128_114000_calendar_indexes',
   },
 ]
