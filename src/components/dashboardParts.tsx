@@ -50,6 +50,7 @@ export function DashboardPage({
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'baseline', justifyContent: 'space-between', gap: 'var(--base)' }}>
         <h1 style={{ marginBottom: 'var(--base)' }}>{title}</h1>
         <nav aria-label={navLabel} style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>
+          <Link href="/admin/calendar">Calendar</Link>
           {shortcuts.map(([slug, label]) => (
             <Link key={slug} href={`/admin/collections/${slug}`}>
               {label}

@@ -205,9 +205,9 @@ describe("staff's dashboard", () => {
       expect(failedText).toContain('booking-lifecycle: unknown job no-such-job')
       expect(await failed.getByRole('link', { name: 'Open the queue dashboard' }).getAttribute('href')).toBe('/admin/queues')
 
-      // The collections stay one click away.
+      // The calendars and the collections stay one click away.
       const shortcuts = page.getByRole('navigation', { name: 'Collections' })
-      for (const name of ['Listings', 'Bookings', 'Payments', 'Reconciliation', 'Users'])
+      for (const name of ['Calendar', 'Listings', 'Bookings', 'Payments', 'Reconciliation', 'Users'])
         expect(await shortcuts.getByRole('link', { name, exact: true }).count()).toBe(1)
       await screenshot(page, 'dashboard-staff')
     })
