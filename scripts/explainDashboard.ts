@@ -1,16 +1,19 @@
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of every statement the dashboards run, captured as Payload sends them: the
- * host's "this month and next" (bench-host@staybase.bench, 50 listings) and the staff dashboard
- * (bench-staff@staybase.bench), against DATABASE_URL (a `bench:seed` database):
+ * EXPLAIN (ANALYZE, BUFFERS) of every statement the dashboards and calendars run, captured as Payload
+ * sends them: the host's "this month and next" (bench-host@staybase.bench, 50 listings), the staff
+ * dashboard (bench-staff@staybase.bench), one listing's month and a page of the multi-calendar (the
+ * host's, and everyone's for staff), against DATABASE_URL (a `bench:seed` database):
  * `DATABASE_URL=… PAYLOAD_SECRET=… node --conditions=production --import tsx scripts/explainDashboard.ts`,
  * VERBOSE=1 for whole plans. Each statement runs once to warm, then under EXPLAIN.
  */
 import pg from 'pg'
 import { getPayload } from 'payload'
 
+import { calendarListings, readCalendar } from '@/components/calendar/calendarData'
 import { hostListings, hostMonthsReport } from '@/components/HostMonths'
 import { staffDashboardData } from '@/components/StaffDashboard'
 import config from '@/payload.config'
+import { monthWeeks } from '@/domain/calendar'
 import { utcDate } from '@/domain/stayDates'
 import { closeQueues } from '@/services/queue'
 
@@ -35,12 +38,47 @@ const userOf = async (email: string) => {
 const host = await userOf('bench-host@staybase.bench')
 const staff = await userOf('bench-staff@staybase.bench')
 
+const monthStart = `${utcDate(new Date()).slice(0, 7)}-01`
+const monday = monthWeeks(monthStart.slice(0, 7))[0]![0]!
 const runs: [string, () => Promise<unknown>][] = [
   [
     'host: this month and next',
     async () => hostMonthsReport(payload, host as never, utcDate(new Date()), await hostListings(payload, host as never)),
   ],
   ['staff dashboard', () => staffDashboardData(payload, staff as never)],
+  [
+    "host: a listing's month (six weeks)",
+    async () => {
+      const [first] = (await calendarListings(payload, host as never, host.id, 1)).docs
+      if (first) await readCalendar(payload, host as never, [first.id], monday, 42)
+    },
+  ],
+  [
+    'host: the multi-calendar, first page, two months',
+    async () => {
+      const page = await calendarListings(payload, host as never, host.id, 1)
+      await readCalendar(
+        payload,
+        host as never,
+        page.docs.map((l) => l.id),
+        monthStart,
+        61,
+      )
+    },
+  ],
+  [
+    "staff: the multi-calendar, everyone's listings, first page",
+    async () => {
+      const page = await calendarListings(payload, staff as never, null, 1)
+      await readCalendar(
+        payload,
+        staff as never,
+        page.docs.map((l) => l.id),
+        monthStart,
+        61,
+      )
+    },
+  ],
 ]
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
 await client.connect()

@@ -2,7 +2,7 @@ import { DefaultTemplate } from '@payloadcms/next/templates'
 import { Gutter } from '@payloadcms/ui'
 import Link from 'next/link'
 import { redirect } from 'next/navigation'
-import type { AdminViewServerProps, Payload, TypedUser, Where } from 'payload'
+import type { AdminViewServerProps, Payload, TypedUser } from 'payload'
 import type { ReactNode } from 'react'
 
 import { daysFrom, formatMonth, monthOf, monthWeeks, nightsInMonth, parseMonth, place, shiftMonth } from '@/domain/calendar'
@@ -12,7 +12,7 @@ import { formatMoneyShort, isCurrency } from '@/domain/money'
 import { isWeekendNight, priceOfNight } from '@/domain/pricing'
 import { isStaffUser } from '@/domain/roles'
 import { formatStay, utcDate, weekday } from '@/domain/stayDates'
-import { readCalendar } from './calendarData'
+import { NO_LISTINGS, calendarListings, readCalendar } from './calendarData'
 import { Legend, MonthCalendar } from './MonthCalendar'
 import { StayBar } from './StayBar'
 
@@ -120,8 +120,6 @@ export async function ListingCalendarView(view: AdminViewServerProps) {
   )
 }
 
-const ROWS_PER_PAGE = 25
-
 /**
  * /admin/calendar — the multi-calendar: a row per listing, a column per night over two months, the same
  * bars and blocks as a listing's calendar. A host sees their listings; staff see everyone's, or one
@@ -138,18 +136,8 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
   const staff = isStaffUser(user)
   const hostEmail = staff ? (one(searchParams, 'host') ?? '').trim().toLowerCase().slice(0, 254) : ''
   const host = staff ? (EMAIL.test(hostEmail) ? await findHost(payload, user, hostEmail) : null) : user
-  const where: Where | undefined = host ? { host: { equals: host.id } } : staff && !hostEmail ? undefined : { id: { equals: 0 } }
-  const listings = await payload.find({
-    collection: 'properties',
-    where,
-    depth: 0,
-    sort: 'title',
-    limit: ROWS_PER_PAGE,
-    page,
-    select: { title: true, address: true },
-    user,
-    overrideAccess: false,
-  })
+  // Staff who typed an email no host has get no rows rather than everyone's.
+  const listings = staff && hostEmail && !host ? NO_LISTINGS : await calendarListings(payload, user, host?.id ?? null, page)
   const days = nightsInMonth(month) + nightsInMonth(shiftMonth(month, 1))
   const nights = daysFrom(`${month}-01`, days)
   const { bookings, blocks } = await readCalendar(

@@ -19,6 +19,38 @@ export type CalendarBlock = { id: number; property: number; start: string; end: 
 /** Stays that take their nights (or took them: completed); declined, expired and cancelled ones free them. */
 export const SHOWN_STATUSES: readonly BookingStatus[] = [...ACTIVE_STATUSES, 'completed']
 
+/** Rows per page of the multi-calendar. */
+export const ROWS_PER_PAGE = 25
+
+type CalendarListing = { id: number; title: string; address?: { city?: string | null } | null }
+type ListingsPage = {
+  docs: CalendarListing[]
+  page?: number
+  totalPages: number
+  totalDocs: number
+  hasPrevPage: boolean
+  hasNextPage: boolean
+}
+export const NO_LISTINGS: ListingsPage = { docs: [], page: 1, totalPages: 0, totalDocs: 0, hasPrevPage: false, hasNextPage: false }
+
+/**
+ * A page of the multi-calendar's rows, by title: one host's listings (properties_host_idx), or, for
+ * staff who picked no host, everyone's. Read as `user`, as guests book them (not drafts).
+ */
+export async function calendarListings(payload: Payload, user: TypedUser, hostId: number | null, page: number): Promise<ListingsPage> {
+  return payload.find({
+    collection: 'properties',
+    where: hostId === null ? undefined : { host: { equals: hostId } },
+    depth: 0,
+    sort: 'title',
+    limit: ROWS_PER_PAGE,
+    page,
+    select: { title: true, address: { city: true } },
+    user,
+    overrideAccess: false,
+  })
+}
+
 /**
  * The bookings and blocks of some listings that touch the nights [from, from + days), read as `user`
  * through the collections' access rules (a host reads only their own). Unpaginated on purpose: both are
