@@ -1,7 +1,11 @@
 import { type HistoryEntry, actorOf, describeActor, formatUtcTime, timelineSteps } from './bookingHistory'
 
 const at = (n: number) => `2027-01-0${n}T10:00:00.000Z`
-const entry = (status: HistoryEntry['status'], n: number, actor: HistoryEntry['actor'] = 'system'): HistoryEntry => ({ status, at: at(n), actor })
+const entry = (status: HistoryEntry['status'], n: number, actor: HistoryEntry['actor'] = 'system'): HistoryEntry => ({
+  status,
+  at: at(n),
+  actor,
+})
 const shape = (steps: ReturnType<typeof timelineSteps>) => steps.map((s) => `${s.status}:${s.state}${s.entry ? '' : '?'}`)
 
 describe('actorOf', () => {
@@ -20,8 +24,18 @@ describe('actorOf', () => {
 
 describe('timelineSteps', () => {
   it.each<[string, string, HistoryEntry[], string[]]>([
-    ['a new request', 'requested', [entry('requested', 1, 'guest')], ['requested:current', 'awaiting_payment:upcoming?', 'confirmed:upcoming?', 'completed:upcoming?']],
-    ['an instant booking is never a request', 'awaiting_payment', [entry('awaiting_payment', 1, 'guest')], ['awaiting_payment:current', 'confirmed:upcoming?', 'completed:upcoming?']],
+    [
+      'a new request',
+      'requested',
+      [entry('requested', 1, 'guest')],
+      ['requested:current', 'awaiting_payment:upcoming?', 'confirmed:upcoming?', 'completed:upcoming?'],
+    ],
+    [
+      'an instant booking is never a request',
+      'awaiting_payment',
+      [entry('awaiting_payment', 1, 'guest')],
+      ['awaiting_payment:current', 'confirmed:upcoming?', 'completed:upcoming?'],
+    ],
     [
       'an accepted request, paid',
       'confirmed',
@@ -34,8 +48,18 @@ describe('timelineSteps', () => {
       [entry('awaiting_payment', 1, 'guest'), entry('confirmed', 2), entry('completed', 5)],
       ['awaiting_payment:done', 'confirmed:done', 'completed:current'],
     ],
-    ['a declined request', 'declined', [entry('requested', 1, 'guest'), entry('declined', 2, 'host')], ['requested:done', 'declined:current']],
-    ['an expired hold', 'expired', [entry('awaiting_payment', 1, 'guest'), entry('expired', 2)], ['awaiting_payment:done', 'expired:current']],
+    [
+      'a declined request',
+      'declined',
+      [entry('requested', 1, 'guest'), entry('declined', 2, 'host')],
+      ['requested:done', 'declined:current'],
+    ],
+    [
+      'an expired hold',
+      'expired',
+      [entry('awaiting_payment', 1, 'guest'), entry('expired', 2)],
+      ['awaiting_payment:done', 'expired:current'],
+    ],
     [
       'cancelled after payment',
       'cancelled',

@@ -92,7 +92,8 @@ export function timelineSteps(status: string | null | undefined, history: readon
   const last = steps.at(-1)
   if (last && current === last.status) last.state = 'current'
   if (current && onPath(current) >= 0) {
-    for (const ahead of MAIN_PATH.slice(onPath(current) + 1)) steps.push({ status: ahead, label: statusLabel(ahead), state: 'upcoming', entry: null })
+    for (const ahead of MAIN_PATH.slice(onPath(current) + 1))
+      steps.push({ status: ahead, label: statusLabel(ahead), state: 'upcoming', entry: null })
   }
   return steps
 }
