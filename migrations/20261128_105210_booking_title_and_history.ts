@@ -57,8 +57,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
       WHEN date_part('month', b."check_in") <> date_part('month', b."check_out")
         THEN ' · ' || to_char(b."check_in", 'FMDD Mon') || ' – ' || to_char(b."check_out", 'FMDD Mon YYYY')
       ELSE ' · ' || to_char(b."check_in", 'FMDD') || '–' || to_char(b."check_out", 'FMDD Mon YYYY')
-    END;
+    END;`)
 
+  await db.execute(sql`
   INSERT INTO "bookings_history" ("_order", "_parent_id", "id", "status", "at", "actor", "by_id", "note")
   SELECT row_number() OVER (PARTITION BY e."booking" ORDER BY e."step"), e."booking",
     substr(md5(random()::text || e."booking" || '-' || e."step"), 1, 24),
