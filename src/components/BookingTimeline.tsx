@@ -104,7 +104,6 @@ export function BookingTimeline() {
             <div>
               <div style={{ fontWeight: step.state === 'current' ? 600 : 400, ...(step.state === 'upcoming' ? muted : {}) }}>
                 {step.label}
-                {step.state === 'current' && <span style={{ ...muted, fontWeight: 400 }}> · now</span>}
               </div>
               {step.state !== 'upcoming' && (
                 <div style={{ ...muted, fontSize: '0.9em' }}>
@@ -113,7 +112,7 @@ export function BookingTimeline() {
                     : 'Time and person not recorded'}
                 </div>
               )}
-              {step.entry?.note && <div style={{ fontSize: '0.9em', fontStyle: 'italic' }}>“{step.entry.note}”</div>}
+              {step.entry?.note && <div style={{ fontSize: '0.9em', fontStyle: 'italic' }}>{step.entry.note}</div>}
             </div>
           </li>
         ))}
