@@ -124,6 +124,11 @@ describe('history', () => {
       body: { reason: 'Plans changed' },
     })
     expect(cancelled.status).toBe(200)
+    expect(cancelled.body.doc.history.map((e: any) => [e.status, e.actor, 'by' in e])).toEqual([
+      ['awaiting_payment', 'guest', false],
+      ['confirmed', 'system', false],
+      ['cancelled', 'guest', false],
+    ])
     expect(await historyOf(booking.id)).toEqual([
       `awaiting_payment by guest (${cast.guest.id})`,
       'confirmed by system (-)',
@@ -139,7 +144,13 @@ describe('history', () => {
   it('a request: requested by the guest, accepted by the host, expired by the system when the hold runs out', async () => {
     const booking = await book(onRequest)
     expect(booking.status).toBe('requested')
-    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/accept`, { token: cast.host.token })).status).toBe(200)
+    const accepted = await rest(stack, 'POST', `/api/bookings/${booking.id}/accept`, { token: cast.host.token })
+    expect(accepted.status).toBe(200)
+    // The answer is the booking as the host reads it: roles, not user ids.
+    expect(accepted.body.doc.history.map((e: any) => [e.status, e.actor, 'by' in e])).toEqual([
+      ['requested', 'guest', false],
+      ['awaiting_payment', 'host', false],
+    ])
     // Time passes: the guest's payment hold is over, and the sweep expires it.
     await sql(`UPDATE bookings SET hold_expires_at = now() - interval '1 minute' WHERE id = $1`, [booking.id])
     await sweep()
@@ -171,6 +182,9 @@ describe('history', () => {
       { token: cast.staff.token },
     )
     expect(cancel.body.errors).toBeUndefined()
+    // Staff's own answer says who acted.
+    const staffAnswer = await rest(stack, 'POST', `/api/bookings/${(await book(instant)).id}/cancel`, { token: cast.staff.token, body: {} })
+    expect(staffAnswer.body.doc.history.map((e: any) => e.by)).toEqual([cast.guest.id, cast.staff.id])
     expect(await historyOf(byStaff.id)).toEqual([`awaiting_payment by guest (${cast.guest.id})`, `cancelled by staff (${cast.staff.id})`])
   })
 
