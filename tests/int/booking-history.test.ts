@@ -251,6 +251,9 @@ describe('nobody writes a title or a history', () => {
       { data: { property: listing.id, ...gqlStay, guests: 1, title: FORGED_TITLE, history: FORGED_HISTORY } },
       { token: user.token },
     )
+    // Refused as a client's mistake, never as a server error.
+    expect(viaGraphql.status).toBeLessThan(500)
+    for (const error of viaGraphql.body.errors ?? []) expect(error.extensions?.statusCode ?? 400).toBeLessThan(500)
     const ids = [created.id, viaGraphql.body.data?.createBooking?.id].filter(Boolean)
     // GraphQL may refuse the unknown input outright; if it took the booking, it kept none of it.
     expect(ids.length === 2 || viaGraphql.body.errors?.length).toBeTruthy()
