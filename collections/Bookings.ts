@@ -12,6 +12,7 @@ import { never } from '@/access/never'
 import { or } from '@/access/or'
 import { ownedBy } from '@/access/ownedBy'
 import { BOOKING_STATUSES } from '@/domain/bookingStatus'
+import { HISTORY_ACTORS } from '@/domain/bookingHistory'
 import { CANCELLATION_POLICIES, humanize } from '@/domain/listing'
 import { CURRENCY_CODES } from '@/domain/money'
 import { numberRule } from '@/lib/validators'
@@ -27,8 +28,8 @@ const amount = (name: string): Field => ({ name, type: 'number', access: serverO
 export const Bookings: CollectionConfig = {
   slug: 'bookings',
   admin: {
-    useAsTitle: 'id',
-    defaultColumns: ['property', 'guest', 'checkIn', 'checkOut', 'status', 'createdAt'],
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'property', 'guest', 'checkIn', 'checkOut', 'status', 'createdAt'],
     group: 'Reservations',
   },
   access: {
@@ -53,6 +54,9 @@ export const Bookings: CollectionConfig = {
   fields: [
     // Accept / Decline / Cancel (with its refund preview), for whoever may do them now.
     { name: 'actions', type: 'ui', admin: { position: 'sidebar', components: { Field: '/components/BookingActions#BookingActions' } } },
+    // "Sam Lee · Villa on Lake Como · 11–15 Jan 2027" (src/domain/bookingTitle.ts), set when the booking is
+    // made: the heading, breadcrumbs and relationship pickers of the panel name bookings by it.
+    { name: 'title', type: 'text', access: serverOwned, admin: { readOnly: true, hidden: true } },
     { name: 'property', type: 'relationship', relationTo: 'properties', required: true, index: true, access: fixedAfterCreate },
     { name: 'guest', type: 'relationship', relationTo: 'users', index: true, access: serverOwned, admin: { readOnly: true } },
     // The listing's host when booked: lets hosts read their bookings without a join.
@@ -78,6 +82,25 @@ export const Bookings: CollectionConfig = {
       options: BOOKING_STATUSES.map((s) => ({ label: humanize(s), value: s })),
       access: serverOwned,
       admin: { readOnly: true, position: 'sidebar' },
+    },
+    // Every status the booking took, when and by whom (src/domain/bookingHistory.ts): written by its
+    // creation and by applyTransition (src/services/bookingLifecycle.ts), never by a client. The panel
+    // shows it as the timeline below, not as rows.
+    { name: 'timeline', type: 'ui', admin: { components: { Field: '/components/BookingTimeline#BookingTimeline' } } },
+    {
+      name: 'history',
+      type: 'array',
+      access: serverOwned,
+      admin: { readOnly: true, hidden: true },
+      fields: [
+        { name: 'status', type: 'select', required: true, options: BOOKING_STATUSES.map((s) => ({ label: humanize(s), value: s })) },
+        { name: 'at', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'actor', type: 'select', required: true, options: HISTORY_ACTORS.map((a) => ({ label: humanize(a), value: a })) },
+        // Which user acted. Staff read it; the guest and the host read the actor's role only, so a staff
+        // member's account id never reaches them (the guest's and host's own ids are on the booking anyway).
+        { name: 'by', type: 'relationship', relationTo: 'users', access: { read: isStaff } },
+        { name: 'note', type: 'text' },
+      ],
     },
     // The quote as a receipt; the stored integers stay in the API.
     { name: 'receipt', type: 'ui', admin: { components: { Field: '/components/BookingReceipt#BookingReceipt' } } },

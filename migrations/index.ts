@@ -12,6 +12,7 @@ import * as migration_20261127_131706_booking_cancellation_queued_at from './202
 import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates'
 import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes'
 import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes'
+import * as migration_20261128_105210_booking_title_and_history from './20261128_105210_booking_title_and_history'
 import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_dashboard_indexes'
 import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes'
 
@@ -85,6 +86,11 @@ export const migrations = [
     up: migration_20261127_195653_worker_indexes.up,
     down: migration_20261127_195653_worker_indexes.down,
     name: '20261127_195653_worker_indexes',
+  },
+  {
+    up: migration_20261128_105210_booking_title_and_history.up,
+    down: migration_20261128_105210_booking_title_and_history.down,
+    name: '20261128_105210_booking_title_and_history',
   },
   {
     up: migration_20261128_111141_dashboard_indexes.up,

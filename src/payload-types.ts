@@ -357,6 +357,7 @@ export interface Property {
  */
 export interface Booking {
   id: number;
+  title?: string | null;
   property: number | Property;
   guest?: (number | null) | User;
   host?: (number | null) | User;
@@ -364,6 +365,16 @@ export interface Booking {
   checkOut: string;
   guests: number;
   status?: ('requested' | 'awaiting_payment' | 'confirmed' | 'declined' | 'expired' | 'cancelled' | 'completed') | null;
+  history?:
+    | {
+        status: 'requested' | 'awaiting_payment' | 'confirmed' | 'declined' | 'expired' | 'cancelled' | 'completed';
+        at: string;
+        actor: 'guest' | 'host' | 'staff' | 'system';
+        by?: (number | null) | User;
+        note?: string | null;
+        id?: string | null;
+      }[]
+    | null;
   quote?: {
     currency?: ('EUR' | 'USD' | 'GBP' | 'CHF' | 'JPY' | 'CAD' | 'AUD' | 'SEK') | null;
     nights?: number | null;
@@ -735,6 +746,7 @@ export interface PropertiesSelect<T extends boolean = true> {
  * via the `definition` "bookings_select".
  */
 export interface BookingsSelect<T extends boolean = true> {
+  title?: T;
   property?: T;
   guest?: T;
   host?: T;
@@ -742,6 +754,16 @@ export interface BookingsSelect<T extends boolean = true> {
   checkOut?: T;
   guests?: T;
   status?: T;
+  history?:
+    | T
+    | {
+        status?: T;
+        at?: T;
+        actor?: T;
+        by?: T;
+        note?: T;
+        id?: T;
+      };
   quote?:
     | T
     | {

@@ -1,6 +1,9 @@
 import type { Payload } from 'payload'
 
 import type { Booking, User } from '@/payload-types'
+import type { HistoryEntry } from '@/domain/bookingHistory'
+import { bookingTitle } from '@/domain/bookingTitle'
+import { parseId } from '@/domain/ids'
 import { refundAmount } from '@/domain/refunds'
 import { addDays, utcDate } from '@/domain/stayDates'
 
@@ -142,7 +145,28 @@ export async function seedBooking(payload: Payload, plan: Plan): Promise<'create
     user: guest,
     overrideAccess: false,
   })) as Booking
-  if (plan.afterwards)
-    await payload.update({ collection: 'bookings', id: booking.id, data: plan.afterwards(booking), overrideAccess: true })
+  if (plan.afterwards) {
+    const next = plan.afterwards(booking)
+    const at = new Date().toISOString()
+    // The history the move would have written (applyTransition): who declines, cancels, or is the system.
+    const steps = next.status === 'completed' ? (['confirmed', 'completed'] as const) : next.status ? [next.status] : []
+    const entry = (status: HistoryEntry['status']): HistoryEntry =>
+      status === 'declined'
+        ? { status, at, actor: 'host', by: parseId(listing.host) }
+        : status === 'cancelled'
+          ? { status, at, actor: 'guest', by: guest.id, note: next.cancellationReason }
+          : { status, at, actor: 'system', by: null }
+    const moved = { checkIn: next.checkIn ?? booking.checkIn, checkOut: next.checkOut ?? booking.checkOut }
+    await payload.update({
+      collection: 'bookings',
+      id: booking.id,
+      data: {
+        ...next,
+        title: bookingTitle({ guestName: guest.name, listingTitle: listing.title, ...moved }),
+        history: [...(booking.history ?? []), ...steps.map(entry)],
+      },
+      overrideAccess: true,
+    })
+  }
   return 'created'
 }

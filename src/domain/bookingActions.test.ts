@@ -114,6 +114,7 @@ describe('decideCancel', () => {
   ] as [Party, string, string, number][])('%s cancels a %s booking at %s → refund %i', (party, status, when, refundAmount) => {
     expect(decideCancel({ booking: booking({ status }), party, now: at(when), reason: 'Plans changed' })).toEqual({
       to: 'cancelled',
+      note: 'Plans changed',
       data: { cancelledAt: at(when).toISOString(), cancelledBy: party, cancellationReason: 'Plans changed', refundAmount },
     })
   })
@@ -154,12 +155,14 @@ describe('paymentRefusal', () => {
 })
 
 describe('decideExpire', () => {
+  const NOT_PAID = 'Not paid before the hold ran out.'
+  const NOT_ANSWERED = 'The host did not answer in time.'
   const hold = inMinutes(-1)
   const waiting = booking({ status: 'awaiting_payment', holdExpiresAt: hold })
   it.each([
-    ['the hold it was made for ran out', waiting, 'awaiting_payment', hold, { to: 'expired' }],
-    ['a sweep, without a particular hold', waiting, 'awaiting_payment', undefined, { to: 'expired' }],
-    ['a request nobody answered', { ...waiting, status: 'requested' }, 'requested', hold, { to: 'expired' }],
+    ['the hold it was made for ran out', waiting, 'awaiting_payment', hold, { to: 'expired', note: NOT_PAID }],
+    ['a sweep, without a particular hold', waiting, 'awaiting_payment', undefined, { to: 'expired', note: NOT_PAID }],
+    ['a request nobody answered', { ...waiting, status: 'requested' }, 'requested', hold, { to: 'expired', note: NOT_ANSWERED }],
     ['the hold is not over by this clock', { ...waiting, holdExpiresAt: inMinutes(1) }, 'awaiting_payment', inMinutes(1), 'not-due'],
     ['a newer hold has its own job', { ...waiting, holdExpiresAt: inMinutes(30) }, 'awaiting_payment', hold, null],
     ['it was paid meanwhile', { ...waiting, status: 'confirmed' }, 'awaiting_payment', hold, null],

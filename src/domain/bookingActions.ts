@@ -36,7 +36,8 @@ export type BookingFacts = {
   quote?: { total?: number | null; currency?: string | null } | null
 }
 
-export type Transition = { to: BookingStatus; data?: Record<string, unknown> }
+/** A status change to make, the booking's fields that change with it, and a note for its history entry. */
+export type Transition = { to: BookingStatus; data?: Record<string, unknown>; note?: string | null }
 
 /** Whether the booking's hold (an unpaid booking's, or a request's answer time) has run out at `now`. A booking with no hold has none left. */
 export const isHoldOver = (booking: { holdExpiresAt?: string | null }, now: Date): boolean =>
@@ -93,6 +94,7 @@ export function decideCancel(args: { booking: BookingFacts; party: Party; now: D
   if (isRefusal(result)) return result
   return {
     to: 'cancelled',
+    note: args.reason || null,
     data: {
       cancelledAt: args.now.toISOString(),
       cancelledBy: args.party,
@@ -150,7 +152,8 @@ export function decideExpire(args: {
   const { booking } = args
   if (booking.status !== args.waiting || !booking.holdExpiresAt) return null
   if (args.holdExpiresAt && Date.parse(booking.holdExpiresAt) !== Date.parse(args.holdExpiresAt)) return null
-  return isHoldOver(booking, args.now) ? { to: 'expired' } : 'not-due'
+  if (!isHoldOver(booking, args.now)) return 'not-due'
+  return { to: 'expired', note: args.waiting === 'requested' ? 'The host did not answer in time.' : 'Not paid before the hold ran out.' }
 }
 
 /** The buttons a person sees on a booking: what the rules above would let them do now (they still decide). */

@@ -13,6 +13,7 @@ import {
   previewCancel,
 } from '@/domain/bookingActions'
 import { type Refusal, isRefusal } from '@/domain/refusal'
+import { isStaffUser } from '@/domain/roles'
 import { env } from '@/lib/env'
 import { notFound, refused, unauthorized } from '@/lib/errors'
 import type { Booking } from '@/payload-types'
@@ -46,9 +47,20 @@ async function transition(
   return doc
 }
 
-const answer = (doc: Booking): BookingAnswer => ({
+/**
+ * The booking as the caller may read it. applyTransition writes and reads it as the server; what only
+ * staff read (who acted, in `history[].by`; when a cancellation was queued) is taken out for anyone else,
+ * as Payload's read would (collections/Bookings.ts), without reading the booking again.
+ */
+function asReadBy(req: PayloadRequest, doc: Booking): Booking {
+  if (isStaffUser(req.user)) return doc
+  const { cancellationQueuedAt: _, ...rest } = doc
+  return { ...rest, history: doc.history?.map(({ by: _by, ...entry }) => entry) }
+}
+
+const answer = (req: PayloadRequest, doc: Booking): BookingAnswer => ({
   message: `Booking ${doc.status?.replace('_', ' ')}.`,
-  doc: atDepth0<BookingAnswer['doc']>(doc),
+  doc: atDepth0<BookingAnswer['doc']>(asReadBy(req, doc)),
 })
 
 export const acceptBookingOperation = implement({
@@ -58,6 +70,7 @@ export const acceptBookingOperation = implement({
   graphqlReturnsDoc: 'bookings',
   run: async (req, { id }) =>
     answer(
+      req,
       await transition(req, id, (booking, party) =>
         decideAccept({ booking, party, now: new Date(), holdMinutes: env.BOOKING_HOLD_MINUTES }),
       ),
@@ -69,7 +82,7 @@ export const declineBookingOperation = implement({
   guard: signedIn,
   notFoundMessage: 'Booking not found.',
   graphqlReturnsDoc: 'bookings',
-  run: async (req, { id }) => answer(await transition(req, id, (_, party) => decideDecline({ party }))),
+  run: async (req, { id }) => answer(req, await transition(req, id, (_, party) => decideDecline({ party }))),
 })
 
 export const cancelBookingOperation = implement({
@@ -84,7 +97,7 @@ export const cancelBookingOperation = implement({
     await afterCancellation(req.payload, doc).catch((error: unknown) =>
       req.payload.logger.warn({ err: error, bookingId: doc.id, msg: 'could not queue the refund or mails of a cancellation' }),
     )
-    return answer(doc)
+    return answer(req, doc)
   },
 })
 

@@ -3,7 +3,7 @@ import type { PayloadRequest } from 'payload'
 import type { Booking } from '@/payload-types'
 import { isStaffUser } from '@/domain/roles'
 import { type ProfileRow, isHost, iso, publicProfile } from '@/listingDocument'
-import type { BookingContext, NewBooking, WrittenBooking } from './newBooking'
+import { type BookingContext, type NewBooking, type WrittenBooking, firstHistoryEntry } from './newBooking'
 
 /**
  * The answer to a new booking, built from what the server already holds — the listing and the two
@@ -61,6 +61,8 @@ const ownAccount = (a: AccountRow) => ({
   isHost: isHost(a),
 })
 
+const historyAsRead = ({ by: _, ...entry }: ReturnType<typeof firstHistoryEntry>) => entry
+
 export function builtBookingDoc(
   req: PayloadRequest,
   depth: number,
@@ -76,6 +78,7 @@ export function builtBookingDoc(
   const q = booking.quote
   const doc = {
     id: written.id,
+    title: booking.title,
     property: depth === 0 ? booking.property : context.listing,
     guest: depth === 0 ? booking.guest : ownAccount(guest),
     host: depth === 0 || host === null ? booking.host : publicProfile(host),
@@ -83,6 +86,8 @@ export function builtBookingDoc(
     checkOut: booking.checkOut,
     guests: client.guests,
     status: booking.status,
+    // `by` is staff's to read (collections/Bookings.ts), and staff get Payload's read.
+    history: [{ id: written.historyId, ...historyAsRead(firstHistoryEntry(booking, written.createdAt)) }],
     quote: {
       currency: q.currency,
       nights: q.nights,

@@ -2,6 +2,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { Payload } from 'payload'
 
 import type { Transition } from '@/domain/bookingActions'
+import { type HistoryEntry, actorOf } from '@/domain/bookingHistory'
 import { type BookingStatus, checkTransition } from '@/domain/bookingStatus'
 import { type Refusal, isRefusal } from '@/domain/refusal'
 import { refused } from '@/lib/errors'
@@ -19,6 +20,10 @@ export type Decision = Transition | Refusal | null
  * listing's calendar lock, re-read the booking, let `decide` look at its current state (a rule of
  * src/domain/bookingActions.ts; null = nothing to do), check the state machine, write. Two actors racing (a guest cancelling while the hold expires)
  * are serialised, and the second sees the first one's result.
+ *
+ * Every change is recorded in the booking's `history`: the new status, when, and who — taken from
+ * `req.user` (the guest, the host or staff through the endpoints; no user is Staybase itself: the
+ * payment webhook, reconciliation, the expiry and completion jobs), never from what a caller says.
  */
 export async function applyTransition(
   req: ReqInTransaction,
@@ -35,10 +40,16 @@ export async function applyTransition(
     if (isRefusal(decision)) throw refused(decision)
     const allowed = checkTransition(booking.status as BookingStatus, decision.to)
     if (!allowed.ok) throw refused({ kind: 'conflict', message: allowed.message, code: 'INVALID_TRANSITION' })
+    const entry: HistoryEntry = {
+      status: decision.to,
+      at: new Date().toISOString(),
+      ...actorOf(req.user, booking),
+      note: decision.note ?? null,
+    }
     return req.payload.update({
       collection: 'bookings',
       id,
-      data: { ...decision.data, status: decision.to },
+      data: { ...decision.data, status: decision.to, history: [...(booking.history ?? []), entry] },
       depth: 0,
       overrideAccess: true,
       context: { transition: decision.to },

@@ -4,6 +4,7 @@ import { sql } from '@payloadcms/db-postgres'
 import type { SanitizedCollectionConfig } from 'payload'
 
 import type { Booking } from '@/payload-types'
+import { bookingTitle } from '@/domain/bookingTitle'
 import { isCurrency } from '@/domain/money'
 import { quoteStay, totalProblem } from '@/domain/pricing'
 import { utcDate } from '@/domain/stayDates'
@@ -29,6 +30,7 @@ import type { ReqInTransaction } from './transaction'
  * block of those nights fails with 23P01 — answered as 409 DATES_UNAVAILABLE.
  */
 export type NewBooking = {
+  title: string
   property: number
   guest: number
   host: number | null
@@ -94,6 +96,7 @@ export async function decideNewBooking(
   if (tooDear) throw new HttpError(422, tooDear.message, { code: 'UNPROCESSABLE', field: tooDear.field })
   const instant = listing.instantBook !== false
   const booking: NewBooking = {
+    title: bookingTitle({ guestName: context.people.get(Number(req.user.id))?.name, listingTitle: listing.title, checkIn, checkOut }),
     property: listing.id,
     guest: Number(req.user.id),
     host: parseId(listing.host),
@@ -108,8 +111,17 @@ export async function decideNewBooking(
   return { booking, context }
 }
 
-/** What the INSERT wrote that the server did not decide before: the id, the timestamps, the nightly rows' ids. */
-export type WrittenBooking = { id: number; createdAt: string; perNight: { id: string; date: string; rate: number; weekend: boolean }[] }
+/** A new booking's first history entry: its first status, set by its guest (src/domain/bookingHistory.ts). */
+export const firstHistoryEntry = (booking: NewBooking, at: string) =>
+  ({ status: booking.status, at, actor: 'guest', by: booking.guest, note: null }) as const
+
+/** What the INSERT wrote that the server did not decide before: the id, the timestamps, the nightly rows' and the history row's ids. */
+export type WrittenBooking = {
+  id: number
+  createdAt: string
+  perNight: { id: string; date: string; rate: number; weekend: boolean }[]
+  historyId: string
+}
 
 /** An array row id as Payload makes them (an ObjectId's 24 hex digits: seconds, then random bytes). */
 const arrayRowId = () =>
@@ -137,15 +149,17 @@ export async function insertBooking(
   const nights = JSON.stringify(perNight.map((n, i) => ({ ord: i + 1, ...n })))
   // Timestamps as Payload writes them (ISO, milliseconds, UTC), never the client's.
   const now = new Date().toISOString()
+  const first = firstHistoryEntry(booking, now)
+  const historyId = arrayRowId()
   const db = await sqlExecutor(req.payload, req)
   const { rows } = await db.execute(sql`
     WITH calendar AS (
       SELECT ${listingCalendarLock(booking.property)}
     ), booking AS (
-      INSERT INTO bookings (property_id, guest_id, host_id, check_in, check_out, guests, status,
+      INSERT INTO bookings (title, property_id, guest_id, host_id, check_in, check_out, guests, status,
         quote_currency, quote_nights, quote_nightly_subtotal, quote_discount, quote_cleaning_fee, quote_service_fee, quote_taxes, quote_total,
         cancellation_policy, hold_expires_at, message_to_host, updated_at, created_at)
-      SELECT ${booking.property}, ${booking.guest}, ${booking.host}, ${booking.checkIn}, ${booking.checkOut}, ${client.guests}, ${booking.status},
+      SELECT ${booking.title}, ${booking.property}, ${booking.guest}, ${booking.host}, ${booking.checkIn}, ${booking.checkOut}, ${client.guests}, ${booking.status},
         ${q.currency}, ${q.nights}, ${q.nightlySubtotal}, ${q.discount}, ${q.cleaningFee}, ${q.serviceFee}, ${q.taxes}, ${q.total},
         ${booking.cancellationPolicy ?? null}, ${booking.holdExpiresAt}, ${client.messageToHost}, ${now}, ${now}
       FROM calendar
@@ -154,7 +168,10 @@ export async function insertBooking(
       INSERT INTO bookings_quote_per_night (_order, _parent_id, id, date, rate, weekend)
       SELECT n.ord, booking.id, n.id, n.date, n.rate, n.weekend
       FROM booking, jsonb_to_recordset(${nights}::jsonb) AS n(ord integer, id varchar, date varchar, rate numeric, weekend boolean)
+    ), history AS (
+      INSERT INTO bookings_history (_order, _parent_id, id, status, at, actor, by_id)
+      SELECT 1, booking.id, ${historyId}, ${first.status}, ${first.at}, ${first.actor}, ${first.by} FROM booking
     )${claim ? sql`, marked AS (${createdMark(claim)})` : sql``}
     SELECT id FROM booking`)
-  return { id: Number(rows[0]!.id), createdAt: now, perNight }
+  return { id: Number(rows[0]!.id), createdAt: now, perNight, historyId }
 }

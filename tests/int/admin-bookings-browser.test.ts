@@ -1,45 +1,63 @@
 import type { Browser, Page } from 'playwright-core'
 
+import { bookingTitle } from '@/domain/bookingTitle'
 import { describeMoney } from '@/domain/money'
 import { addDays, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
 import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
-import { type Stack, queryDatabase, startStack } from '../helpers/stack'
+import { type Stack, type WorkerProcess, queryDatabase, startStack, startWorker } from '../helpers/stack'
+import { eventually } from '../helpers/wait'
+import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
 
 /**
  * The booking page of the admin panel in real Chromium, as a host and as staff: Accept / Decline on a
- * request, Cancel with the refund shown before confirming. The buttons call the same endpoints as the
- * API; what the test checks afterwards is read back through the API. Screenshots go to
- * tests/.artifacts/admin/ (not committed).
+ * request, Cancel with the refund shown before confirming; the booking's human title and its status
+ * timeline with the payment and its refunds. The buttons call the same endpoints as the API; what the
+ * test checks afterwards is read back through the API. Payments go through the Stripe stand-in and a
+ * real worker, as in payments.test.ts. Screenshots go to tests/.artifacts/admin/ (not committed).
  */
+let stripe: StripeStandIn
 let stack: Stack
+let worker: WorkerProcess | undefined
 let cast: Cast
 let browser: Browser
 let onRequest: { id: number }
 const today = utcDate(new Date())
 let week = 0
 
+const rename = async (user: TestUser, name: string) => {
+  const res = await rest(stack, 'PATCH', `/api/users/${user.id}`, { token: user.token, body: { name } })
+  if (res.status !== 200) throw new Error(`rename failed ${res.status}: ${JSON.stringify(res.body)}`)
+}
+
 beforeAll(async () => {
-  stack = await startStack()
+  stripe = await startStripeStandIn()
+  stack = await startStack({ env: { ...stripe.env, JOB_RETRY_DELAY_MS: '200' } })
   cast = await signUpCast(stack, { guestName: 'Sam Lee' })
+  // Names the timeline can tell apart.
+  await rename(cast.host, 'Ana Costa')
+  await rename(cast.staff, 'Kim Staff')
   onRequest = await createListing(
     stack,
     cast.host,
     { title: 'Villa on Lake Como', instantBook: false, cancellationPolicy: 'moderate' },
     { publish: true },
   )
+  worker = await startWorker(stack)
   browser = await launchChromium()
 }, 180_000)
 afterAll(async () => {
   await browser?.close()
+  await worker?.stop()
   await stack?.stop()
+  await stripe?.close()
 }, 120_000)
 
 /** A request from the guest, on dates nobody else uses, `daysAhead` from today. */
 type Quote = { total: number; currency: string; cleaningFee: number; serviceFee: number; taxes: number }
-async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote: Quote }> {
+async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote: Quote; checkIn: string; checkOut: string }> {
   const checkIn = addDays(today, daysAhead)
   const res = await rest(stack, 'POST', '/api/bookings', {
     token: cast.guest.token,
@@ -48,6 +66,9 @@ async function request(daysAhead = 40 + 7 * week++): Promise<{ id: number; quote
   if (res.status !== 201) throw new Error(`booking failed ${res.status}: ${JSON.stringify(res.body)}`)
   return res.body.doc
 }
+
+/** `text` as a regular expression that matches exactly it. */
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 const statusOf = async (id: number) => (await rest(stack, 'GET', `/api/bookings/${id}?depth=0`, { token: cast.staff.token })).body
 
@@ -145,4 +166,75 @@ describe('a booking in the admin panel', () => {
     })
     expect(await statusOf(booking.id)).toMatchObject({ status: 'cancelled', cancelledBy: 'guest' })
   }, 120_000)
+
+  it('names the booking as people do, and shows its timeline — who did what, when — with the payment and its refund', async () => {
+    // Requested by the guest, accepted by the host, paid (Stripe's webhook), cancelled by staff and refunded.
+    const booking = await request(20)
+    expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/accept`, { token: cast.host.token })).status).toBe(200)
+    const intent = (await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`, { token: cast.guest.token })).body
+    expect((await stripe.deliver(`${stack.url}/api/stripe/webhook`, stripe.succeed(intent.paymentIntentId))).status).toBe(200)
+    const detail = () => `worker:\n${worker?.output().slice(-3000)}`
+    await eventually('booking confirmed', async () => (await statusOf(booking.id)).status === 'confirmed', { timeoutMs: 30_000, detail })
+    const cancel = await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, {
+      token: cast.staff.token,
+      body: { reason: 'The listing failed its safety inspection' },
+    })
+    expect(cancel.status).toBe(200)
+    const paymentOf = async () =>
+      (await rest(stack, 'GET', `/api/payments?where[booking][equals]=${booking.id}&depth=0`, { token: cast.staff.token })).body.docs[0]
+    await eventually('refunded', async () => (await paymentOf())?.status === 'refunded', { timeoutMs: 30_000, detail })
+    const payment = await paymentOf()
+
+    const title = bookingTitle({
+      guestName: 'Sam Lee',
+      listingTitle: 'Villa on Lake Como',
+      checkIn: booking.checkIn,
+      checkOut: booking.checkOut,
+    })
+    const when = String.raw`\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC`
+    const timelineOf = (page: Page) => page.getByRole('region', { name: 'Status' })
+    const stepsOf = async (page: Page) => (await timelineOf(page).locator('ol > li').allInnerTexts()).map((t) => t.split('\n'))
+    const openTimeline = <T>(who: TestUser, run: (page: Page) => Promise<T>) =>
+      adminPage(browser, stack, who, `/admin/collections/bookings/${booking.id}`, run, (page) =>
+        timelineOf(page).locator('.booking-timeline__payments').waitFor({ timeout: 30_000 }),
+      )
+
+    await openTimeline(cast.staff, async (page) => {
+      // The heading and the breadcrumb name the booking, not "ID: 12".
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title)
+      expect(await page.locator('.step-nav').innerText()).toContain(title)
+      const steps = await stepsOf(page)
+      expect(steps.slice(0, 4)).toEqual([
+        ['Requested', expect.stringMatching(new RegExp(`^${when} · Sam Lee \\(guest\\)$`))],
+        ['Awaiting payment', expect.stringMatching(new RegExp(`^${when} · Ana Costa \\(host\\)$`))],
+        ['Confirmed', expect.stringMatching(new RegExp(`^${when} · Staybase \\(automatic\\)$`))],
+        ['Cancelled', expect.stringMatching(new RegExp(`^${when} · Kim Staff \\(staff\\)$`)), 'The listing failed its safety inspection'],
+      ])
+      expect(steps).toHaveLength(4)
+      const money = (amount: number) => describeMoney(amount, payment.currency)
+      const payments = timelineOf(page).locator('.booking-timeline__payments > li')
+      expect(await payments.count()).toBe(1)
+      const link = payments.getByRole('link', { name: money(payment.amount) })
+      expect(await link.getAttribute('href')).toBe(`/admin/collections/payments/${payment.id}`)
+      expect((await payments.innerText()).split('\n')).toEqual([
+        `${money(payment.amount)} · Refunded · ${money(payment.amountRefunded)} refunded`,
+        expect.stringMatching(new RegExp(`^${when} · ${payment.stripePaymentIntentId}$`)),
+        expect.stringMatching(new RegExp(`^${literally(`Refund ${money(payment.refunds[0].amount)} · Succeeded`)} · ${when}$`)),
+      ])
+      // The raw history array is not shown as rows (Payload keeps a hidden input for it), nor the title as a field.
+      expect(await page.locator('[id^="field-history"]:visible, .array-field:visible, #field-title:visible').count()).toBe(0)
+      await screenshot(page, 'booking-timeline')
+    })
+
+    // The host reads who acted by role where it was staff: a staff member's account is not theirs to know.
+    await openTimeline(cast.host, async (page) => {
+      const steps = await stepsOf(page)
+      expect(steps[3]).toEqual([
+        'Cancelled',
+        expect.stringMatching(new RegExp(`^${when} · Staybase staff$`)),
+        'The listing failed its safety inspection',
+      ])
+      await screenshot(page, 'booking-timeline-host')
+    })
+  }, 180_000)
 })

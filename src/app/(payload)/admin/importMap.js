@@ -27,6 +27,7 @@ import { MoneyCell as MoneyCell_39ea8dc06299ad1b6711ce42a963f968 } from '../../.
 import { MoneyInput as MoneyInput_1151473a4c1784f4652e8334bd9d9f4d } from '../../../components/MoneyInput'
 import { BookingActions as BookingActions_ed5a4e9af4d7785871ffa0b621eea291 } from '../../../components/BookingActions'
 import { StayDateInput as StayDateInput_cd260593c5e233acc0f34de2330d9753 } from '../../../components/StayDateInput'
+import { BookingTimeline as BookingTimeline_b5397c0878dc25b3d5ae5d8d7ecf29e0 } from '../../../components/BookingTimeline'
 import { BookingReceipt as BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c } from '../../../components/BookingReceipt'
 import { RunReconciliationButton as RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94 } from '../../../components/RunReconciliationButton'
 import { BrandIcon as BrandIcon_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
@@ -69,6 +70,7 @@ export const importMap = {
   "/components/MoneyInput#MoneyInput": MoneyInput_1151473a4c1784f4652e8334bd9d9f4d,
   "/components/BookingActions#BookingActions": BookingActions_ed5a4e9af4d7785871ffa0b621eea291,
   "/components/StayDateInput#StayDateInput": StayDateInput_cd260593c5e233acc0f34de2330d9753,
+  "/components/BookingTimeline#BookingTimeline": BookingTimeline_b5397c0878dc25b3d5ae5d8d7ecf29e0,
   "/components/BookingReceipt#BookingReceipt": BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c,
   "/components/RunReconciliationButton#RunReconciliationButton": RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94,
   "/components/Brand#BrandIcon": BrandIcon_42af45a2e169122dea8a98337d41efda,
