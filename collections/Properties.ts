@@ -42,7 +42,7 @@ export const Properties: CollectionConfig = {
   labels: { singular: 'Listing', plural: 'Listings' },
   admin: {
     useAsTitle: 'title',
-    defaultColumns: ['photos', 'title', 'address.city', 'address.country', 'host', '_status', 'pricing.nightlyRate', 'updatedAt'],
+    defaultColumns: ['title', 'photos', 'address.city', 'address.country', 'host', '_status', 'pricing.nightlyRate', 'updatedAt'],
     group: 'Hosting',
     listSearchableFields: ['title', 'slug', 'address.city'],
     // Hosts see their own listings in the panel (published ones of others are public, but not theirs to manage).

@@ -1,6 +1,4 @@
-import Link from 'next/link'
 import type { DefaultServerCellComponentProps, Payload } from 'payload'
-import { formatAdminURL } from 'payload/shared'
 import { cache } from 'react'
 
 import type { Media } from '@/payload-types'
@@ -64,32 +62,24 @@ const box = {
 /**
  * A listing's cover (its first photo) in the list view: the media's `thumbnail` size, cropped to a
  * small 4:3 box; a neutral box of the same size when the listing has no photo yet, so rows line up.
+ * Never a link: the title is the row's link (and selects the row in a relationship's list drawer).
  */
-export async function CoverCell({ cellData, rowData, payload, link, linkURL, collectionConfig }: DefaultServerCellComponentProps) {
+export async function CoverCell({ cellData, payload }: DefaultServerCellComponentProps) {
   const id = firstId(cellData)
   const cover = id === null ? null : await coversOf(payload)(id)
   const src = cover?.sizes?.thumbnail?.url ?? cover?.thumbnailURL ?? cover?.url
-  const image = src ? (
+  if (!src) {
+    return (
+      <span
+        aria-label="No photo"
+        className="cover-cell cover-cell--none"
+        role="img"
+        style={{ ...box, background: 'var(--theme-elevation-100)' }}
+      />
+    )
+  }
+  return (
     // biome-ignore lint/performance/noImgElement: a thumbnail the media collection already sized; next/image would resize it again
     <img alt={cover?.alt ?? ''} className="cover-cell" height={HEIGHT} src={src} style={{ ...box, objectFit: 'cover' }} width={WIDTH} />
-  ) : (
-    <span
-      aria-label="No photo"
-      className="cover-cell cover-cell--none"
-      role="img"
-      style={{ ...box, background: 'var(--theme-elevation-100)', border: '1px dashed var(--theme-elevation-250)' }}
-    />
-  )
-  if (!link) return image
-  const href =
-    linkURL ??
-    formatAdminURL({
-      adminRoute: payload.config.routes.admin,
-      path: `/collections/${collectionConfig.slug}/${encodeURIComponent(String((rowData as { id?: unknown }).id))}`,
-    })
-  return (
-    <Link href={href} prefetch={false}>
-      {image}
-    </Link>
   )
 }

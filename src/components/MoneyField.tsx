@@ -19,7 +19,8 @@ export function MoneyField({ field, path: pathFromProps, currencyPath = 'currenc
   // An <output> is labelable: the label names the amount for screen readers (and getByLabel).
   const id = `field-${path.replace(/\./g, '__')}`
   return (
-    <div className={`${fieldBaseClass} money-field read-only`}>
+    // In a row it takes its share of the width, as Payload's own fields without `admin.width` do.
+    <div className={`${fieldBaseClass} money-field read-only`} style={{ flex: '1 1 auto' }}>
       <FieldLabel htmlFor={id} label={field.label} path={path} />
       <output className="money-field__value" id={id}>
         {text}
