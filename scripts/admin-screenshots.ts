@@ -21,7 +21,7 @@ const base = (process.argv[2] ?? 'http://localhost:3000').replace(/\/$/, '')
 const out = path.resolve(process.argv[3] ?? 'tests/.artifacts/screenshots')
 
 type Screen = { name: string; url: string | null }
-type Viewer = { label: string; email: string; screens: (api: Api) => Promise<Screen[]> }
+type Viewer = { label: string; email: string; screens: (api: Api, me: number) => Promise<Screen[]> }
 type Api = <T = { docs: { id: number }[] }>(path: string) => Promise<T>
 
 /** The newest document `query` finds as this user, as a screen; null (skipped) when there is none. */
@@ -34,11 +34,12 @@ const VIEWERS: Viewer[] = [
   {
     label: 'host',
     email: 'maria.host@staybase.local',
-    screens: async (api) => [
+    screens: async (api, me) => [
       { name: 'dashboard', url: '/admin' },
       { name: 'calendar', url: '/admin/calendar' },
       { name: 'listings', url: '/admin/collections/properties' },
-      await first(api, 'listing', 'properties'),
+      // Their own (everyone's published listings are readable, but only their own are theirs to edit).
+      await first(api, 'listing', 'properties', `&where[host][equals]=${me}`),
       { name: 'bookings', url: '/admin/collections/bookings' },
       await first(api, 'booking-request', 'bookings', '&where[status][equals]=requested'),
       await first(api, 'booking-confirmed', 'bookings', '&where[status][equals]=confirmed'),
@@ -75,30 +76,31 @@ const VIEWERS: Viewer[] = [
   { label: 'guest', email: 'alex.guest@staybase.local', screens: async () => [{ name: 'not-for-guests', url: '/admin' }] },
 ]
 
-async function signIn(email: string): Promise<string> {
+async function signIn(email: string): Promise<{ token: string; id: number }> {
   const res = await fetch(`${base}/api/users/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: DEMO_PASSWORD }),
     signal: AbortSignal.timeout(30_000),
   })
-  const body = (await res.json()) as { token?: string }
-  if (!res.ok || !body.token) throw new Error(`signing in as ${email} failed (${res.status}); is this a quickstart with its demo data?`)
-  return body.token
+  const body = (await res.json()) as { token?: string; user?: { id: number } }
+  if (!res.ok || !body.token || !body.user)
+    throw new Error(`signing in as ${email} failed (${res.status}); is this a quickstart with its demo data?`)
+  return { token: body.token, id: body.user.id }
 }
 
 /** Waits for the page to settle: the network idle and Payload's "Loading..." placeholders gone. */
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => undefined)
+  await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined)
   await page
     .getByText('Loading...')
     .first()
-    .waitFor({ state: 'detached', timeout: 15_000 })
-    .catch(() => undefined)
+    .waitFor({ state: 'detached', timeout: 60_000 })
+    .catch(() => console.log(`  ${page.url()}: still loading after a minute; shot as it is`))
 }
 
 async function shoot(browser: Browser, viewer: Viewer): Promise<void> {
-  const token = await signIn(viewer.email)
+  const { token, id: me } = await signIn(viewer.email)
   const api: Api = async (apiPath) => {
     const res = await fetch(`${base}${apiPath}`, { headers: { authorization: `JWT ${token}` }, signal: AbortSignal.timeout(30_000) })
     return (res.ok ? await res.json() : { docs: [] }) as never
@@ -107,7 +109,7 @@ async function shoot(browser: Browser, viewer: Viewer): Promise<void> {
   await context.addCookies([{ name: 'payload-token', value: token, url: base }])
   const page = await context.newPage()
   try {
-    for (const screen of await viewer.screens(api)) {
+    for (const screen of await viewer.screens(api, me)) {
       const name = `${viewer.label}-${screen.name}`
       if (!screen.url) {
         console.log(`${name}: skipped (nothing to show)`)
@@ -132,7 +134,14 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true })
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
   try {
     for (const viewer of VIEWERS) await shoot(browser, viewer)
