@@ -15,7 +15,7 @@ export function MoneyField({ field, path: pathFromProps, currencyPath = 'currenc
   const { path, value } = useField<number | null>({ potentiallyStalePath: pathFromProps })
   const currency = useFormFields(([fields]) => fields[currencyPath]?.value)
   const text =
-    typeof value !== 'number' ? '—' : typeof currency === 'string' && currency ? describeMoney(value, currency) : `${value} (minor units)`
+    typeof value !== 'number' ? '' : typeof currency === 'string' && currency ? describeMoney(value, currency) : `${value} (minor units)`
   // An <output> is labelable: the label names the amount for screen readers (and getByLabel).
   const id = `field-${path.replace(/\./g, '__')}`
   return (
