@@ -75,6 +75,9 @@ describe('a booking in the admin panel', () => {
       // Server-owned dates look read-only: no clear button, no calendar to open.
       expect(await page.locator('.read-only .date-time-picker__input-wrapper').count()).toBeGreaterThan(0)
       expect(await page.locator('.date-time-picker__clear-button:visible, .date-time-picker__icon-wrap:visible').count()).toBe(0)
+      // An empty server-owned select (who cancelled: nobody yet) is an empty box, not "Select a value".
+      expect(await page.locator('.read-only .rs__placeholder').count()).toBeGreaterThan(0)
+      expect(await page.getByText('Select a value').filter({ visible: true }).count()).toBe(0)
       await screenshot(page, 'booking-request-host')
       await actions.getByRole('button', { name: 'Accept' }).click()
       // The page reloads with the new state: the request's buttons are gone, Cancel stays.
@@ -182,6 +185,8 @@ describe('a booking in the admin panel', () => {
         expect(await page.locator('#field-amountRefunded').textContent()).toBe(describeMoney(partly, currency))
         expect(await page.locator('#field-refunds__0__amount').textContent()).toBe(describeMoney(partly, currency))
         expect(await page.locator('.rs__indicators:visible, .clear-indicator:visible, .dropdown-indicator:visible').count()).toBe(0)
+        // Read-only relationships show who and what, as text.
+        await page.locator('.relationship--read-only').getByText('Sam Lee').waitFor({ timeout: 30_000 })
         await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
         await screenshot(page, 'payment-view')
       },
