@@ -89,14 +89,21 @@ async function signIn(email: string): Promise<{ token: string; id: number }> {
   return { token: body.token, id: body.user.id }
 }
 
-/** Waits for the page to settle: the network idle and Payload's "Loading..." placeholders gone. */
+/**
+ * Waits for the page to settle: the network idle and Payload's "Loading..." placeholders gone, twice.
+ * Under load the page can go idle before React has hydrated and asked for relationship labels; the
+ * second round (after a short pause, this is a tool not a test) waits for those answers too.
+ */
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined)
-  await page
-    .getByText('Loading...')
-    .first()
-    .waitFor({ state: 'detached', timeout: 60_000 })
-    .catch(() => console.log(`  ${page.url()}: still loading after a minute; shot as it is`))
+  for (const round of [1, 2]) {
+    await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined)
+    await page
+      .getByText('Loading...')
+      .first()
+      .waitFor({ state: 'detached', timeout: 60_000 })
+      .catch(() => console.log(`  ${page.url()}: still loading after a minute; shot as it is`))
+    if (round === 1) await page.waitForTimeout(1_500)
+  }
 }
 
 async function shoot(browser: Browser, viewer: Viewer): Promise<void> {
