@@ -157,7 +157,21 @@ export const Bookings: CollectionConfig = {
       admin: { readOnly: true, position: 'sidebar' },
     },
     { name: 'cancellationReason', type: 'textarea', access: serverOwned, admin: { readOnly: true } },
-    { name: 'refundAmount', type: 'number', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    // Shown as money in the booking's currency; the API keeps the integer in minor units.
+    {
+      name: 'refundAmount',
+      label: 'Refund',
+      type: 'number',
+      access: serverOwned,
+      admin: {
+        readOnly: true,
+        position: 'sidebar',
+        components: {
+          Field: { path: '/components/MoneyField#MoneyField', clientProps: { currencyPath: 'quote.currency' } },
+          Cell: '/components/MoneyCell#MoneyCell',
+        },
+      },
+    },
     // Set once the cancellation's refund (if owed) and mails were handed to the job queue. Reconciliation
     // hands over the cancellations without it (Redis was down), and never twice, long after the queue
     // has forgotten its jobs.

@@ -11,6 +11,8 @@ import { sameId } from '@/domain/ids'
 
 const options = (values: readonly string[]) => values.map((v) => ({ label: humanize(v), value: v }))
 const MONEY_CELL = '/components/MoneyCell#MoneyCell'
+// Amounts as money in the payment's currency, read-only; the API keeps integers in minor units.
+const MONEY_FIELD = { path: '/components/MoneyField#MoneyField', clientProps: { currencyPath: 'currency' } }
 const staffOnly = { read: isStaff }
 // Why a card failed, or why a guest disputed, is between the guest, Stripe and staff: not the host's.
 const guestAndStaff = {
@@ -56,7 +58,7 @@ export const Payments: CollectionConfig = {
           name: 'amount',
           type: 'number',
           required: true,
-          admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)', components: { Cell: MONEY_CELL } },
+          admin: { readOnly: true, description: 'Minor units (cents; yen for JPY)', components: { Cell: MONEY_CELL, Field: MONEY_FIELD } },
         },
         {
           name: 'currency',
@@ -65,7 +67,13 @@ export const Payments: CollectionConfig = {
           options: CURRENCY_CODES.map((c) => ({ label: c, value: c })),
           admin: { readOnly: true },
         },
-        { name: 'amountRefunded', type: 'number', defaultValue: 0, admin: { readOnly: true, components: { Cell: MONEY_CELL } } },
+        {
+          name: 'amountRefunded',
+          label: 'Refunded',
+          type: 'number',
+          defaultValue: 0,
+          admin: { readOnly: true, components: { Cell: MONEY_CELL, Field: MONEY_FIELD } },
+        },
       ],
     },
     {
@@ -89,7 +97,7 @@ export const Payments: CollectionConfig = {
       admin: { readOnly: true },
       fields: [
         { name: 'stripeRefundId', type: 'text', required: true, unique: true },
-        { name: 'amount', type: 'number', required: true },
+        { name: 'amount', type: 'number', required: true, admin: { components: { Field: MONEY_FIELD } } },
         { name: 'status', type: 'text' },
         { name: 'reason', type: 'text' },
         readOnlyDate('createdAt'),
@@ -103,7 +111,7 @@ export const Payments: CollectionConfig = {
       fields: [
         { name: 'stripeDisputeId', type: 'text' },
         { name: 'reason', type: 'text' },
-        { name: 'amount', type: 'number' },
+        { name: 'amount', type: 'number', admin: { components: { Field: MONEY_FIELD } } },
         readOnlyDate('openedAt'),
       ],
     },
@@ -111,6 +119,7 @@ export const Payments: CollectionConfig = {
     // were gone. Staff filter the list by this.
     {
       name: 'needsAttention',
+      label: 'Needs attention',
       type: 'checkbox',
       defaultValue: false,
       index: true,

@@ -28,6 +28,7 @@ import { type WithRoles, isStaffUser } from '@/domain/roles'
 import { listingAvailability, quoteListing } from '@/endpoints/listingCalendar'
 import { reinstateListing, unpublishListing } from '@/endpoints/moderateListing'
 import { searchListingsEndpoint } from '@/endpoints/searchListings'
+import { ownColumnLabels } from '@/lib/ownColumnLabels'
 import { moneyRule, numberRule, textRule } from '@/lib/validators'
 
 /** Prices typed in the currency's major unit ("160.00"), stored in minor units (16000). */
@@ -41,7 +42,7 @@ export const Properties: CollectionConfig = {
   labels: { singular: 'Listing', plural: 'Listings' },
   admin: {
     useAsTitle: 'title',
-    defaultColumns: ['title', 'address.city', 'host', '_status', 'pricing.nightlyRate', 'updatedAt'],
+    defaultColumns: ['title', 'photos', 'address.city', 'address.country', 'host', '_status', 'pricing.nightlyRate', 'updatedAt'],
     group: 'Hosting',
     listSearchableFields: ['title', 'slug', 'address.city'],
     // Hosts see their own listings in the panel (published ones of others are public, but not theirs to manage).
@@ -115,7 +116,7 @@ export const Properties: CollectionConfig = {
     {
       name: 'address',
       type: 'group',
-      fields: [
+      fields: ownColumnLabels([
         { name: 'line1', label: 'Address line 1', type: 'text', maxLength: 200 },
         { name: 'line2', label: 'Address line 2', type: 'text', maxLength: 200 },
         {
@@ -128,7 +129,7 @@ export const Properties: CollectionConfig = {
         {
           type: 'row',
           fields: [
-            { name: 'postalCode', type: 'text', maxLength: 20 },
+            { name: 'postalCode', label: 'Postal code', type: 'text', maxLength: 20 },
             {
               name: 'country',
               type: 'text',
@@ -140,7 +141,7 @@ export const Properties: CollectionConfig = {
             },
           ],
         },
-      ],
+      ]),
     },
     {
       name: 'location',
@@ -188,7 +189,11 @@ export const Properties: CollectionConfig = {
       relationTo: 'media',
       hasMany: true,
       maxRows: MAX_PHOTOS,
-      admin: { description: `Up to ${MAX_PHOTOS} photos; the first one is the cover.` },
+      // In the list, the cover's thumbnail.
+      admin: {
+        description: `Up to ${MAX_PHOTOS} photos; the first one is the cover.`,
+        components: { Cell: '/components/CoverCell#CoverCell' },
+      },
       // Hosts attach only their own uploads (enforced on save too, not only in the picker).
       filterOptions: ownMediaOnly,
     },
@@ -199,7 +204,7 @@ export const Properties: CollectionConfig = {
         description:
           'Prices as you would write them (160.00; yen without decimals). The API carries them in minor units: 16000 EUR = €160.00.',
       },
-      fields: [
+      fields: ownColumnLabels([
         // Inside the row on purpose: a required field directly in a group makes Payload's GraphQL update
         // input demand the whole group on every update.
         {
@@ -214,6 +219,7 @@ export const Properties: CollectionConfig = {
             },
             {
               name: 'nightlyRate',
+              label: 'Nightly rate',
               type: 'number',
               required: true,
               index: true,
@@ -222,12 +228,14 @@ export const Properties: CollectionConfig = {
             },
             {
               name: 'weekendRate',
+              label: 'Weekend rate',
               type: 'number',
               validate: moneyRule('Weekend rate', { min: 1 }),
               admin: { description: 'Friday and Saturday nights', components: { Field: MONEY_INPUT } },
             },
             {
               name: 'cleaningFee',
+              label: 'Cleaning fee',
               type: 'number',
               defaultValue: 0,
               validate: moneyRule('Cleaning fee'),
@@ -240,20 +248,28 @@ export const Properties: CollectionConfig = {
           fields: [
             {
               name: 'weeklyDiscountPercent',
+              label: 'Weekly discount (%)',
               type: 'number',
               defaultValue: 0,
               validate: numberRule({ label: 'Weekly discount', min: 0, max: 90, step: 0.01 }),
             },
             {
               name: 'monthlyDiscountPercent',
+              label: 'Monthly discount (%)',
               type: 'number',
               defaultValue: 0,
               validate: numberRule({ label: 'Monthly discount', min: 0, max: 90, step: 0.01 }),
             },
-            { name: 'taxPercent', type: 'number', defaultValue: 0, validate: numberRule({ label: 'Tax', min: 0, max: 30, step: 0.001 }) },
+            {
+              name: 'taxPercent',
+              label: 'Tax (%)',
+              type: 'number',
+              defaultValue: 0,
+              validate: numberRule({ label: 'Tax', min: 0, max: 30, step: 0.001 }),
+            },
           ],
         },
-      ],
+      ]),
     },
     {
       type: 'row',

@@ -34,7 +34,7 @@ export const ReconciliationReports: CollectionConfig = {
       options: ['scheduled', 'manual'].map((v) => ({ label: humanize(v), value: v })),
       admin: { readOnly: true },
     },
-    { name: 'requestedBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true } },
+    { name: 'requestedBy', label: 'Requested by', type: 'relationship', relationTo: 'users', admin: { readOnly: true } },
     {
       name: 'status',
       type: 'select',
@@ -46,15 +46,15 @@ export const ReconciliationReports: CollectionConfig = {
     {
       type: 'row',
       fields: [
-        { name: 'windowStart', type: 'date', required: true, admin: dateTime },
-        { name: 'windowEnd', type: 'date', required: true, admin: dateTime },
+        { name: 'windowStart', label: 'Window start', type: 'date', required: true, admin: dateTime },
+        { name: 'windowEnd', label: 'Window end', type: 'date', required: true, admin: dateTime },
       ],
     },
     {
       type: 'row',
       fields: [
-        { name: 'startedAt', type: 'date', required: true, index: true, admin: dateTime },
-        { name: 'finishedAt', type: 'date', admin: dateTime },
+        { name: 'startedAt', label: 'Started', type: 'date', required: true, index: true, admin: dateTime },
+        { name: 'finishedAt', label: 'Finished', type: 'date', admin: dateTime },
       ],
     },
     {
@@ -72,7 +72,7 @@ export const ReconciliationReports: CollectionConfig = {
           defaultValue: 0,
           admin: { readOnly: true, description: 'Payments brought in line with Stripe (missed webhooks)' },
         },
-        { name: 'discrepancyCount', type: 'number', defaultValue: 0, admin: { readOnly: true } },
+        { name: 'discrepancyCount', label: 'Discrepancies', type: 'number', defaultValue: 0, admin: { readOnly: true } },
       ],
     },
     {

@@ -123,7 +123,14 @@ export const Reviews: CollectionConfig = {
       access: serverOwned,
       admin: { readOnly: true, position: 'sidebar' },
     },
-    { name: 'publishedAt', type: 'date', index: true, access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'hiddenReason', type: 'textarea', access: staffOrAuthor, admin: { readOnly: true, position: 'sidebar' } },
+    {
+      name: 'publishedAt',
+      label: 'Published',
+      type: 'date',
+      index: true,
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar' },
+    },
+    { name: 'hiddenReason', label: 'Why hidden', type: 'textarea', access: staffOrAuthor, admin: { readOnly: true, position: 'sidebar' } },
   ],
 }

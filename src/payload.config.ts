@@ -75,6 +75,8 @@ export default buildConfig({
   i18n: {
     translations: {
       en: {
+        // List columns read like the rest of the panel's labels ("Nightly rate"), not "Updated At".
+        general: { createdAt: 'Created', updatedAt: 'Updated' },
         error: {
           unauthorizedAdmin: 'This panel is for hosts and staff',
           notAllowedToAccessPage:

@@ -76,14 +76,16 @@ describe('planReconciliation', () => {
     const plan = planReconciliation({
       intents: [intent('pi_1', 'succeeded')],
       refunds: [
-        { id: 're_1', payment_intent: 'pi_1', amount: 300, status: 'succeeded' },
-        { id: 're_2', payment_intent: 'pi_1', amount: 200, status: 'succeeded' },
-        { id: 're_3', payment_intent: 'pi_x', amount: 100, status: 'succeeded' },
+        { id: 're_1', payment_intent: 'pi_1', amount: 300, currency: 'eur', status: 'succeeded' },
+        { id: 're_2', payment_intent: 'pi_1', amount: 200, currency: 'eur', status: 'succeeded' },
+        { id: 're_3', payment_intent: 'pi_x', amount: 100, currency: 'eur', status: 'succeeded' },
       ],
       payments: [payment(1, 'pi_1', 'succeeded')],
     })
     expect(plan.sync).toEqual([{ paymentId: 1, intentId: 'pi_1', reason: 'refund re_1 missing here' }])
     expect(plan.discrepancies.map((d) => [d.kind, d.stripeObjectId])).toEqual([['orphan_refund', 're_3']])
+    // Money as people write it, like the other discrepancies.
+    expect(plan.discrepancies[0]?.details).toBe('Stripe has a succeeded refund of €1.00 for pi_x, which has no payment here.')
     expect(plan.checked).toBe(4)
   })
 

@@ -10,7 +10,7 @@ export const DISCREPANCY_KINDS = ['amount_mismatch', 'orphan_intent', 'unconfirm
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number]
 
 export type StripeIntent = IntentState & { id: string; amount: number; currency: string; metadata?: Record<string, string> | null }
-export type StripeRefund = { id: string; payment_intent: string | null; amount: number; status: string | null }
+export type StripeRefund = { id: string; payment_intent: string | null; amount: number; currency: string; status: string | null }
 export type LocalPayment = {
   id: number
   stripePaymentIntentId: string
@@ -109,7 +109,7 @@ export function planReconciliation(input: {
       plan.discrepancies.push({
         kind: 'orphan_refund',
         stripeObjectId: refund.id,
-        details: `Stripe has a ${refund.status} refund of ${refund.amount} for ${refund.payment_intent ?? 'no PaymentIntent'}, which has no payment here.`,
+        details: `Stripe has a ${refund.status} refund of ${money(refund.amount, refund.currency)} for ${refund.payment_intent ?? 'no PaymentIntent'}, which has no payment here.`,
       })
     } else if (!payment.refundIds.includes(refund.id)) {
       sync(payment, payment.stripePaymentIntentId, `refund ${refund.id} missing here`)

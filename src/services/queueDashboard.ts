@@ -7,6 +7,7 @@ import { isStaffUser } from '@/domain/roles'
 import { env } from '@/lib/env'
 import { apiError, logErrorAnswer, sendError } from '@/lib/errorCodes'
 import { defaultCode } from '@/lib/errors'
+import { withoutExternalLinks } from '@/lib/offlinePage'
 import { BOOKING_LIFECYCLE_QUEUE, QUEUE_DASHBOARD_PATH, QUEUE_NAMES } from '@/jobs/registry'
 import { queue } from './queue'
 
@@ -27,8 +28,23 @@ export function queueDashboard(): Router {
   })
   const router = express.Router()
   router.use('/api', inApiErrorShape)
+  router.use(offlinePage)
   router.use(serverAdapter.getRouter() as Router)
   return router
+}
+
+/**
+ * bull-board's page links Google's fonts; served without them it loads nothing from the internet (the
+ * panel works offline and on networks that block Google), in the system's fonts.
+ */
+function offlinePage(_req: Request, res: Response, next: NextFunction): void {
+  const render = res.render.bind(res)
+  res.render = ((view: string, options?: object) =>
+    render(view, options ?? {}, (error: Error | null, html?: string) => {
+      if (error) return next(error)
+      res.send(withoutExternalLinks(html ?? ''))
+    })) as Response['render']
+  next()
 }
 
 /**

@@ -148,7 +148,13 @@ export async function reconcile(
     }
     const plan = planReconciliation({
       intents: [...intents, ...extra] as StripeIntent[],
-      refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, payment_intent: stripeId(r.payment_intent) })),
+      refunds: refunds.map((r) => ({
+        id: r.id,
+        amount: r.amount,
+        currency: r.currency,
+        status: r.status,
+        payment_intent: stripeId(r.payment_intent),
+      })),
       payments: local,
     })
 

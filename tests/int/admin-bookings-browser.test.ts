@@ -96,6 +96,9 @@ describe('a booking in the admin panel', () => {
       // Server-owned dates look read-only: no clear button, no calendar to open.
       expect(await page.locator('.read-only .date-time-picker__input-wrapper').count()).toBeGreaterThan(0)
       expect(await page.locator('.date-time-picker__clear-button:visible, .date-time-picker__icon-wrap:visible').count()).toBe(0)
+      // An empty server-owned select (who cancelled: nobody yet) is an empty box, not "Select a value".
+      expect(await page.locator('.read-only .rs__placeholder').count()).toBeGreaterThan(0)
+      expect(await page.getByText('Select a value').filter({ visible: true }).count()).toBe(0)
       await screenshot(page, 'booking-request-host')
       await actions.getByRole('button', { name: 'Accept' }).click()
       // The page reloads with the new state: the request's buttons are gone, Cancel stays.
@@ -139,6 +142,14 @@ describe('a booking in the admin panel', () => {
       await page.getByText('Cancelled', { exact: true }).waitFor({ timeout: 30_000 })
       await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
       await screenshot(page, 'booking-cancelled-host')
+      // The refund as money in the booking's currency, read-only.
+      expect(await page.getByLabel('Refund', { exact: true }).textContent()).toBe(refund)
+      // Server-owned selects and relationships (status, policy, guest, host) read as text: no chevron
+      // to open, no button to clear.
+      expect(await page.locator('.field-type.select.read-only').count()).toBeGreaterThanOrEqual(2)
+      expect(await page.locator('.relationship--read-only').count()).toBeGreaterThanOrEqual(2)
+      expect(await page.locator('.rs__indicators:visible, .clear-indicator:visible, .dropdown-indicator:visible').count()).toBe(0)
+      await screenshot(page, 'booking-cancelled-refund')
     })
     expect(await statusOf(booking.id)).toMatchObject({
       status: 'cancelled',
@@ -237,4 +248,41 @@ describe('a booking in the admin panel', () => {
       await screenshot(page, 'booking-timeline-host')
     })
   }, 180_000)
+
+  it('a payment reads as money: its amount, what was refunded and each refund, in its currency, read-only', async () => {
+    const booking = await request()
+    const { total, currency } = booking.quote
+    const partly = Math.round(total / 4)
+    // A payment as the webhook leaves it after a partial refund (Stripe itself is not needed to look at one).
+    const inserted = await queryDatabase(
+      stack,
+      `INSERT INTO payments (booking_id, guest_id, host_id, amount, amount_refunded, currency, status, stripe_payment_intent_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'partially_refunded', $7, now(), now()) RETURNING id`,
+      [booking.id, cast.guest.id, cast.host.id, total, partly, currency, `pi_admin_view_${booking.id}`],
+    )
+    const paymentId = inserted.rows[0].id as number
+    await queryDatabase(
+      stack,
+      `INSERT INTO payments_refunds (_order, _parent_id, id, stripe_refund_id, amount, status, reason, created_at)
+       VALUES (1, $1, $2, $3, $4, 'succeeded', 'requested_by_customer', now())`,
+      [paymentId, `refund-${paymentId}`, `re_admin_view_${booking.id}`, partly],
+    )
+    await adminPage(
+      browser,
+      stack,
+      cast.staff,
+      `/admin/collections/payments/${paymentId}`,
+      async (page) => {
+        expect(await page.locator('#field-amount').textContent()).toBe(describeMoney(total, currency))
+        expect(await page.locator('#field-amountRefunded').textContent()).toBe(describeMoney(partly, currency))
+        expect(await page.locator('#field-refunds__0__amount').textContent()).toBe(describeMoney(partly, currency))
+        expect(await page.locator('.rs__indicators:visible, .clear-indicator:visible, .dropdown-indicator:visible').count()).toBe(0)
+        // Read-only relationships show who and what, as text.
+        await page.locator('.relationship--read-only').getByText('Sam Lee').waitFor({ timeout: 30_000 })
+        await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
+        await screenshot(page, 'payment-view')
+      },
+      (page) => page.locator('#field-amount').waitFor({ timeout: 30_000 }),
+    )
+  }, 120_000)
 })

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 
-import { type Cast, rest, signUpCast } from '../helpers/api'
+import { describeMoney } from '@/domain/money'
+import { type Cast, rest, signUpCast, uploadImage } from '../helpers/api'
 import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
@@ -8,8 +9,9 @@ import { type Stack, startStack } from '../helpers/stack'
 
 /**
  * A listing's prices in the admin panel, in real Chromium as its host: typed in the currency's major
- * unit ("160.00") and stored in minor units (16000), read back through the API. Screenshots go to
- * tests/.artifacts/admin/ (not committed).
+ * unit ("160.00") and stored in minor units (16000), read back through the API; and the listings list,
+ * with human column labels and each listing's cover. Screenshots go to tests/.artifacts/admin/ (not
+ * committed).
  */
 let stack: Stack
 let cast: Cast
@@ -73,5 +75,43 @@ describe('prices in the admin panel', () => {
       expect([400, 'not sent']).toContain(status)
     })
     expect(await pricing(listing.id)).toMatchObject({ nightlyRate: before.nightlyRate })
+  }, 120_000)
+})
+
+describe('the listings list', () => {
+  it('heads its columns as people say them and shows each cover as a thumbnail, or a placeholder', async () => {
+    const photo = await uploadImage(stack, cast.host.token, { alt: 'The chalet seen from the lake' })
+    const pictured = await createListing(stack, cast.host, { title: 'Chalet with a view', photos: [photo.id] }, { publish: true })
+    await createListing(stack, cast.host, { title: 'Chalet without photos' }, { publish: true })
+    const { pricing } = (await rest(stack, 'GET', `/api/properties/${pictured.id}?depth=0`, { token: cast.host.token })).body
+    await adminPage(
+      browser,
+      stack,
+      cast.host,
+      '/admin/collections/properties',
+      async (page) => {
+        const headings = (await page.locator('thead .sort-column__label').allInnerTexts()).map((t) => t.trim())
+        expect(headings).toEqual(expect.arrayContaining(['City', 'Country', 'Nightly rate']))
+        // Payload's "Address > City", "Pricing > Nightly Rate" are gone.
+        expect(headings.filter((h) => h.includes('>'))).toEqual([])
+
+        const row = page.getByRole('row').filter({ hasText: 'Chalet with a view' })
+        const cover = row.getByRole('img', { name: 'The chalet seen from the lake' })
+        await cover.waitFor()
+        // The media's thumbnail size (not the original upload), loaded, in a small box.
+        expect(await cover.getAttribute('src')).toMatch(/-400x300\.webp$/)
+        await page.waitForFunction(
+          (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+          await cover.elementHandle(),
+        )
+        expect(await cover.boundingBox()).toMatchObject({ width: 64, height: 48 })
+        expect(await row.innerText()).toContain(describeMoney(pricing.nightlyRate, pricing.currency))
+
+        const bare = page.getByRole('row').filter({ hasText: 'Chalet without photos' })
+        expect(await bare.getByRole('img', { name: 'No photo' }).boundingBox()).toMatchObject({ width: 64, height: 48 })
+        await screenshot(page, 'listings-list')
+      },
+      (page) => page.getByRole('row').filter({ hasText: 'Chalet without photos' }).waitFor({ timeout: 30_000 }),
+    )
   }, 120_000)
 })

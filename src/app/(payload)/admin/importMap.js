@@ -23,12 +23,15 @@ import { StrikethroughFeatureClient as StrikethroughFeatureClient_e70f5e05f09f93
 import { UnderlineFeatureClient as UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { BoldFeatureClient as BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
 import { ItalicFeatureClient as ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864 } from '@payloadcms/richtext-lexical/client'
+import { OwnLabel as OwnLabel_141a52495a4281924dbede19d2fef9b6 } from '../../../components/OwnLabel'
+import { CoverCell as CoverCell_254cd58d006a335d995fd2582ab033cb } from '../../../components/CoverCell'
 import { MoneyCell as MoneyCell_39ea8dc06299ad1b6711ce42a963f968 } from '../../../components/MoneyCell'
 import { MoneyInput as MoneyInput_1151473a4c1784f4652e8334bd9d9f4d } from '../../../components/MoneyInput'
 import { BookingActions as BookingActions_ed5a4e9af4d7785871ffa0b621eea291 } from '../../../components/BookingActions'
 import { StayDateInput as StayDateInput_cd260593c5e233acc0f34de2330d9753 } from '../../../components/StayDateInput'
 import { BookingTimeline as BookingTimeline_b5397c0878dc25b3d5ae5d8d7ecf29e0 } from '../../../components/BookingTimeline'
 import { BookingReceipt as BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c } from '../../../components/BookingReceipt'
+import { MoneyField as MoneyField_63f5f818812d527f75ca1d040f6ec8dc } from '../../../components/MoneyField'
 import { RunReconciliationButton as RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94 } from '../../../components/RunReconciliationButton'
 import { BrandIcon as BrandIcon_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
 import { BrandLogo as BrandLogo_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
@@ -66,12 +69,15 @@ export const importMap = {
   "@payloadcms/richtext-lexical/client#UnderlineFeatureClient": UnderlineFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#BoldFeatureClient": BoldFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
   "@payloadcms/richtext-lexical/client#ItalicFeatureClient": ItalicFeatureClient_e70f5e05f09f93e00b997edb1ef0c864,
+  "/components/OwnLabel#OwnLabel": OwnLabel_141a52495a4281924dbede19d2fef9b6,
+  "/components/CoverCell#CoverCell": CoverCell_254cd58d006a335d995fd2582ab033cb,
   "/components/MoneyCell#MoneyCell": MoneyCell_39ea8dc06299ad1b6711ce42a963f968,
   "/components/MoneyInput#MoneyInput": MoneyInput_1151473a4c1784f4652e8334bd9d9f4d,
   "/components/BookingActions#BookingActions": BookingActions_ed5a4e9af4d7785871ffa0b621eea291,
   "/components/StayDateInput#StayDateInput": StayDateInput_cd260593c5e233acc0f34de2330d9753,
   "/components/BookingTimeline#BookingTimeline": BookingTimeline_b5397c0878dc25b3d5ae5d8d7ecf29e0,
   "/components/BookingReceipt#BookingReceipt": BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c,
+  "/components/MoneyField#MoneyField": MoneyField_63f5f818812d527f75ca1d040f6ec8dc,
   "/components/RunReconciliationButton#RunReconciliationButton": RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94,
   "/components/Brand#BrandIcon": BrandIcon_42af45a2e169122dea8a98337d41efda,
   "/components/Brand#BrandLogo": BrandLogo_42af45a2e169122dea8a98337d41efda,
