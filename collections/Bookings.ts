@@ -146,9 +146,19 @@ export const Bookings: CollectionConfig = {
       name: 'confirmedAt',
       type: 'date',
       access: serverOwned,
-      admin: { readOnly: true, position: 'sidebar', description: 'When the payment went through' },
+      admin: {
+        readOnly: true,
+        position: 'sidebar',
+        description: 'When the payment went through',
+        date: { pickerAppearance: 'dayAndTime' },
+      },
     },
-    { name: 'cancelledAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    {
+      name: 'cancelledAt',
+      type: 'date',
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
     {
       name: 'cancelledBy',
       type: 'select',

@@ -109,6 +109,8 @@ describe('the listings list', () => {
 
         const bare = page.getByRole('row').filter({ hasText: 'Chalet without photos' })
         expect(await bare.getByRole('img', { name: 'No photo' }).boundingBox()).toMatchObject({ width: 64, height: 48 })
+        // The host column names the host once Payload has fetched the related users.
+        await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
         await screenshot(page, 'listings-list')
       },
       (page) => page.getByRole('row').filter({ hasText: 'Chalet without photos' }).waitFor({ timeout: 30_000 }),
