@@ -5,16 +5,15 @@ import { redirect } from 'next/navigation'
 import type { AdminViewServerProps, Payload, TypedUser } from 'payload'
 import type { ReactNode } from 'react'
 
-import { daysFrom, formatMonth, monthOf, monthWeeks, nightsInMonth, parseMonth, place, shiftMonth } from '@/domain/calendar'
+import { daysFrom, formatMonth, monthOf, monthWeeks, nightsInMonth, parseMonth, shiftMonth } from '@/domain/calendar'
 import { parseId, sameId } from '@/domain/ids'
-import { humanize } from '@/domain/listing'
 import { formatMoneyShort, isCurrency } from '@/domain/money'
 import { isWeekendNight, priceOfNight } from '@/domain/pricing'
 import { isStaffUser } from '@/domain/roles'
-import { formatStay, utcDate, weekday } from '@/domain/stayDates'
+import { utcDate, weekday } from '@/domain/stayDates'
 import { NO_LISTINGS, calendarListings, readCalendar } from './calendarData'
 import { Legend, MonthCalendar } from './MonthCalendar'
-import { StayBar } from './StayBar'
+import { StayBars, calendarBars } from './StayBar'
 
 type Query = Record<string, string | string[] | undefined>
 const one = (q: Query | undefined, key: string): string | undefined => {
@@ -213,44 +212,16 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
                   style={{ gridRow: 1, gridColumn: i + 2 }}
                 />
               ))}
-              {bookings
-                .filter((b) => b.property === listing.id)
-                .map((b) => {
-                  const at = place(b, nights[0]!, days)
-                  return (
-                    at && (
-                      <StayBar
-                        key={`b${b.id}`}
-                        at={at}
-                        row={1}
-                        columnOffset={2}
-                        kind={b.status}
-                        label={b.guestName}
-                        title={`${b.guestName} · ${formatStay(b.start, b.end)} · ${humanize(b.status)}`}
-                        href={`/admin/collections/bookings/${b.id}`}
-                      />
-                    )
-                  )
-                })}
-              {blocks
-                .filter((b) => b.property === listing.id)
-                .map((b) => {
-                  const at = place(b, nights[0]!, days)
-                  return (
-                    at && (
-                      <StayBar
-                        key={`k${b.id}`}
-                        at={at}
-                        row={1}
-                        columnOffset={2}
-                        kind="blocked"
-                        label={humanize(b.reason)}
-                        title={`Blocked · ${formatStay(b.start, b.end)}${b.note ? ` · ${b.note}` : ''}`}
-                        href={`/admin/calendar/${listing.id}?month=${monthOf(b.start < month ? `${month}-01` : b.start)}`}
-                      />
-                    )
-                  )
-                })}
+              <StayBars
+                bars={calendarBars(
+                  bookings.filter((b) => b.property === listing.id),
+                  blocks.filter((b) => b.property === listing.id),
+                )}
+                from={nights[0]!}
+                days={days}
+                row={1}
+                columnOffset={2}
+              />
             </div>
           ))}
         </section>

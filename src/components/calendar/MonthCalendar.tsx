@@ -5,13 +5,13 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { type KeyboardEvent, useRef, useState } from 'react'
 
-import { holds, pickedNights, place } from '@/domain/calendar'
+import { holds, pickedNights } from '@/domain/calendar'
 import { humanize } from '@/domain/listing'
 import { addDays, formatDay, formatStay, nightsBetween } from '@/domain/stayDates'
 import { actionCall } from '../actionCall'
 import { ReasonField } from '../ReasonField'
 import type { CalendarBlock, CalendarBooking } from './calendarData'
-import { StayBar } from './StayBar'
+import { StayBars, calendarBars, stayTitle } from './StayBar'
 
 export type CalendarDay = { date: string; day: number; inMonth: boolean; past: boolean; price: string; weekend: boolean }
 
@@ -50,6 +50,7 @@ export function MonthCalendar({
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const cells = useRef(new Map<string, HTMLButtonElement>())
+  const bars = calendarBars(bookings, blocks)
 
   const bookingOn = (night: string) => bookings.find((b) => holds(b, night))
   const blockOn = (night: string) => blocks.find((b) => holds(b, night))
@@ -163,16 +164,7 @@ export function MonthCalendar({
                 )
               })}
               {/* The bars repeat what each night's label says, for the eye only. */}
-              {bookings.map((b) => {
-                const at = place(b, week[0]!.date, 7)
-                return at && <StayBar key={`b${b.id}`} cell at={at} row={2} kind={b.status} label={b.guestName} title={stayTitle(b)} />
-              })}
-              {blocks.map((b) => {
-                const at = place(b, week[0]!.date, 7)
-                return (
-                  at && <StayBar key={`k${b.id}`} cell at={at} row={2} kind="blocked" label={humanize(b.reason)} title={blockTitle(b)} />
-                )
-              })}
+              <StayBars bars={bars} from={week[0]!.date} days={7} row={2} cell />
             </tr>
           ))}
         </tbody>
@@ -253,10 +245,6 @@ const nights = (range: { start: string; end: string }) => {
   const n = nightsBetween(range.start, range.end)
   return `${n} night${n === 1 ? '' : 's'}`
 }
-const stayTitle = (b: CalendarBooking) =>
-  `${b.guestName} · ${formatStay(b.start, b.end)} · ${b.guests} guest${b.guests === 1 ? '' : 's'} · ${humanize(b.status)}`
-const blockTitle = (b: CalendarBlock) => `Blocked · ${formatStay(b.start, b.end)} · ${humanize(b.reason)}${b.note ? ` · ${b.note}` : ''}`
-
 /** What the colours mean. */
 export function Legend() {
   return (

@@ -1,51 +1,83 @@
-import type { Placement } from '@/domain/calendar'
+import { monthOf, type Placement, place } from '@/domain/calendar'
+import { humanize } from '@/domain/listing'
+import { formatStay } from '@/domain/stayDates'
+import type { CalendarBlock, CalendarBooking } from './calendarData'
+
+/** What the calendars draw over the nights: a booking (coloured by its status) or a block. */
+export type Bar = { key: string; start: string; end: string; kind: string; label: string; title: string; href: string }
+
+export const stayTitle = (b: CalendarBooking) =>
+  `${b.guestName} · ${formatStay(b.start, b.end)} · ${b.guests} guest${b.guests === 1 ? '' : 's'} · ${humanize(b.status)}`
+export const blockTitle = (b: CalendarBlock) =>
+  `Blocked · ${formatStay(b.start, b.end)} · ${humanize(b.reason)}${b.note ? ` · ${b.note}` : ''}`
+
+/** The bars of some bookings and blocks: a booking links to its page, a block to its listing's month. */
+export function calendarBars(bookings: readonly CalendarBooking[], blocks: readonly CalendarBlock[]): Bar[] {
+  return [
+    ...bookings.map((b) => ({
+      key: `b${b.id}`,
+      start: b.start,
+      end: b.end,
+      kind: b.status,
+      label: b.guestName,
+      title: stayTitle(b),
+      href: `/admin/collections/bookings/${b.id}`,
+    })),
+    ...blocks.map((b) => ({
+      key: `k${b.id}`,
+      start: b.start,
+      end: b.end,
+      kind: 'blocked',
+      label: humanize(b.reason),
+      title: blockTitle(b),
+      href: `/admin/calendar/${b.property}?month=${monthOf(b.start)}`,
+    })),
+  ]
+}
 
 /**
- * A stay or a block drawn over a row of day columns (a week in the month grid, a listing's row in the
- * multi-calendar): it starts in the column of its first night and spans its nights; a square end says
- * it continues beyond the row. The colour is the booking's status, or "blocked". As a `cell` it is a
- * table cell of the month grid, hidden from assistive technology (each night's button says the same).
+ * Bars over a row of `days` day columns from `from` (a week in the month grid, a listing's row in the
+ * multi-calendar): each starts in the column of its first night and spans its nights; a square end says
+ * it continues beyond the row. In the month grid (`cell`) each is a table cell hidden from assistive
+ * technology — every night's button says the same — and not a link (the nights under it are buttons);
+ * in the multi-calendar each is a link.
  */
-export function StayBar({
-  at,
+export function StayBars({
+  bars,
+  from,
+  days,
   row,
-  kind,
-  label,
-  title,
-  href,
-  cell = false,
   columnOffset = 1,
+  cell = false,
 }: {
-  at: Placement
+  bars: readonly Bar[]
+  from: string
+  days: number
   row: number
-  kind: string
-  label: string
-  title: string
-  href?: string
-  cell?: boolean
   columnOffset?: number
+  cell?: boolean
 }) {
+  return bars.map((bar) => {
+    const at = place(bar, from, days)
+    return at && <StayBar key={bar.key} bar={bar} at={at} row={row} columnOffset={columnOffset} cell={cell} />
+  })
+}
+
+function StayBar({ bar, at, row, columnOffset, cell }: { bar: Bar; at: Placement; row: number; columnOffset: number; cell: boolean }) {
   const className = [
     'sb-cal__bar',
-    `sb-cal__bar--${kind}`,
+    `sb-cal__bar--${bar.kind}`,
     at.continuesBefore ? 'sb-cal__bar--from-before' : '',
     at.continuesAfter ? 'sb-cal__bar--goes-on' : '',
   ].join(' ')
   const style = { gridColumn: `${at.offset + columnOffset} / span ${at.length}`, gridRow: row }
-  if (cell) {
-    return (
-      <td aria-hidden="true" className={className} style={style} title={title}>
-        {label}
-      </td>
-    )
-  }
-  return href ? (
-    <a className={className} style={style} title={title} href={href}>
-      {label}
-    </a>
+  return cell ? (
+    <td aria-hidden="true" className={className} style={style} title={bar.title}>
+      {bar.label}
+    </td>
   ) : (
-    <span className={className} style={style} title={title}>
-      {label}
-    </span>
+    <a className={className} style={style} title={bar.title} href={bar.href}>
+      {bar.label}
+    </a>
   )
 }
