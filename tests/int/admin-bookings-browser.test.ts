@@ -277,8 +277,10 @@ describe('a booking in the admin panel', () => {
         expect(await page.locator('#field-amountRefunded').textContent()).toBe(describeMoney(partly, currency))
         expect(await page.locator('#field-refunds__0__amount').textContent()).toBe(describeMoney(partly, currency))
         expect(await page.locator('.rs__indicators:visible, .clear-indicator:visible, .dropdown-indicator:visible').count()).toBe(0)
-        // Read-only relationships show who and what, as text.
-        await page.locator('.relationship--read-only').getByText('Sam Lee').waitFor({ timeout: 30_000 })
+        // Read-only relationships show who and what, as text: the guest, and the booking by its title.
+        const related = page.locator('.relationship--read-only')
+        await related.getByText('Sam Lee', { exact: true }).waitFor({ timeout: 30_000 })
+        await related.getByText(/^Sam Lee · Villa on Lake Como · /).waitFor({ timeout: 30_000 })
         await page.getByText('Loading...').first().waitFor({ state: 'detached', timeout: 30_000 })
         await screenshot(page, 'payment-view')
       },
