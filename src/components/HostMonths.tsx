@@ -1,12 +1,13 @@
 import Link from 'next/link'
 import type { Payload, TypedUser, Where } from 'payload'
 
+import { formatMonthShort } from '@/domain/calendar'
+import { storedId } from '@/domain/ids'
 import { formatMoney, isCurrency, type Currency } from '@/domain/money'
 import {
   EARNING_STATUSES,
   type MonthFigures,
   type OccupancyReport,
-  formatMonth,
   formatOccupancy,
   occupancyReport,
   twoMonthsFrom,
@@ -58,7 +59,7 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
           checkIn: true,
           checkOut: true,
           refundAmount: true,
-          quote: { currency: true, nightlySubtotal: true, discount: true, cleaningFee: true, perNight: true },
+          quote: { currency: true, nightlySubtotal: true, discount: true, cleaningFee: true, total: true, perNight: true },
         },
         ...asHost,
       })
@@ -72,6 +73,23 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
       })
       .then((r) => r.docs),
   ])
+  // What was refunded of these stays' payments (a refund at Stripe, a lost dispute). Hosts do not read
+  // payments; the sums are read for the host's own stays just read through their access, and only the
+  // sums reach the page.
+  const refunded = new Map<number, number>()
+  if (stays.length > 0) {
+    const payments = await payload.find({
+      collection: 'payments',
+      where: { and: [{ booking: { in: stays.map((b) => b.id) } }, { amountRefunded: { greater_than: 0 } }] },
+      select: { booking: true, amountRefunded: true },
+      depth: 0,
+      pagination: false,
+    })
+    for (const p of payments.docs) {
+      const booking = storedId(p.booking)
+      if (booking !== null) refunded.set(booking, (refunded.get(booking) ?? 0) + (p.amountRefunded ?? 0))
+    }
+  }
   const idOf = (v: unknown) => (typeof v === 'object' && v ? (v as { id: number }).id : (v as number))
   return occupancyReport({
     months,
@@ -86,7 +104,7 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
       checkIn: b.checkIn,
       checkOut: b.checkOut,
       quote: b.quote,
-      refundAmount: b.refundAmount,
+      refunded: refunded.get(b.id) ?? b.refundAmount,
     })),
     blocks: blocks.map((b) => ({ listing: idOf(b.property), startDate: b.startDate, endDate: b.endDate })),
   })
@@ -140,7 +158,7 @@ export function HostMonths({ report }: { report: OccupancyReport }) {
               {[0, 1].flatMap((group) =>
                 months.map((m) => (
                   <th key={`${group}-${m}`} scope="col" style={{ ...HEAD, textAlign: 'right' }}>
-                    {formatMonth(m)}
+                    {formatMonthShort(m)}
                   </th>
                 )),
               )}

@@ -30,6 +30,18 @@ export function shiftMonth(month: string, n: number): string {
 /** Nights in the month: 28 to 31. */
 export const nightsInMonth = (month: string): number => nightsBetween(firstNight(month), firstNight(shiftMonth(month, 1)))
 
+/** The month as a half-open range of dates: its first day and the first day of the next. */
+export const monthRange = (month: string): { start: string; end: string } => ({
+  start: firstNight(month),
+  end: firstNight(shiftMonth(month, 1)),
+})
+
+/** "Jan 2027", where space is short (a table's column). */
+export function formatMonthShort(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number]
+  return `${MONTH_NAMES[m - 1]!.slice(0, 3)} ${year}`
+}
+
 /** "January 2027". */
 export function formatMonth(month: string): string {
   const [year, m] = month.split('-').map(Number) as [number, number]

@@ -3,15 +3,13 @@ import {
   type OccupancyListing,
   type OccupancyStay,
   allocate,
-  formatMonth,
   formatOccupancy,
   hostShare,
-  monthRange,
   nightlyShares,
-  nightsInMonth,
   occupancyReport,
   twoMonthsFrom,
 } from './occupancy'
+import { formatMonthShort, monthRange, nightsInMonth } from './calendar'
 import { nightsOf } from './stayDates'
 
 /** A stay at a flat rate (or the rates given, one per night), no discount or cleaning unless given. */
@@ -26,7 +24,9 @@ function stay(
     rates?: number[]
     discount?: number
     cleaningFee?: number
-    refundAmount?: number
+    /** Service fee and taxes on top of the host's share. */
+    fees?: number
+    refunded?: number
   } = {},
 ): OccupancyStay {
   const nights = nightsOf(checkIn, checkOut)
@@ -41,9 +41,10 @@ function stay(
       nightlySubtotal: rates.reduce((a, b) => a + b, 0),
       discount: o.discount ?? 0,
       cleaningFee: o.cleaningFee ?? 0,
+      total: rates.reduce((a, b) => a + b, 0) - (o.discount ?? 0) + (o.cleaningFee ?? 0) + (o.fees ?? 0),
       perNight: nights.map((date, i) => ({ date, rate: rates[i]! })),
     },
-    refundAmount: o.refundAmount ?? null,
+    refunded: o.refunded ?? null,
   }
 }
 const block = (listing: number, startDate: string, endDate: string): OccupancyBlock => ({ listing, startDate, endDate })
@@ -64,7 +65,7 @@ describe('months', () => {
 
   it('this month and next span both, across a year end', () => {
     expect(twoMonthsFrom('2026-12-15')).toEqual({ months: ['2026-12', '2027-01'], start: '2026-12-01', end: '2027-02-01' })
-    expect(formatMonth('2027-01')).toBe('Jan 2027')
+    expect(formatMonthShort('2027-01')).toBe('Jan 2027')
   })
 })
 
@@ -87,8 +88,16 @@ describe('allocate: exact integer split in proportion', () => {
 describe("the host's share", () => {
   it.each([
     ['subtotal − discount + cleaning', stay(1, '2027-01-04', '2027-01-11', { rate: 10_000, discount: 7_000, cleaningFee: 5_000 }), 68_000],
-    ['less the refund', stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, refundAmount: 5_000 }), 15_000],
-    ['never below zero', stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, refundAmount: 30_000 }), 0],
+    ['less the refund', stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, refunded: 5_000 }), 15_000],
+    // Half the total back to the guest (fees and taxes included) takes half the host's share.
+    [
+      'less the host’s part of a refund of the whole',
+      stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, fees: 4_000, refunded: 12_000 }),
+      10_000,
+    ],
+    ['the host’s part rounds half up', stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, fees: 4_000, refunded: 1 }), 19_999],
+    ['a full refund leaves nothing', stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, fees: 4_000, refunded: 24_000 }), 0],
+    ['never below zero', stay(1, '2027-01-04', '2027-01-06', { rate: 10_000, refunded: 30_000 }), 0],
     ['no quote, nothing', { ...stay(1, '2027-01-04', '2027-01-06'), quote: null }, 0],
   ])('%s', (_, s, expected) => expect(hostShare(s)).toBe(expected))
 
@@ -156,7 +165,7 @@ describe('occupancyReport', () => {
     ],
     [
       'a refund comes off the stay, spread with it',
-      [stay(1, '2027-01-31', '2027-02-02', { rate: 10_000, refundAmount: 5_000 })],
+      [stay(1, '2027-01-31', '2027-02-02', { rate: 10_000, refunded: 5_000 })],
       [],
       { booked: 1, blocked: 0, occupancy: 1 / 31, earnings: { EUR: 7_500 } },
       { booked: 1, blocked: 0, occupancy: 1 / 28, earnings: { EUR: 7_500 } },

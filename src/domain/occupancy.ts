@@ -1,5 +1,6 @@
+import { monthOf, monthRange, nightsInMonth, shiftMonth } from './calendar'
 import { type Currency, isCurrency } from './money'
-import { dayNumber, nightsOf } from './stayDates'
+import { nightsOf } from './stayDates'
 
 /**
  * A host's month in figures: how full each listing is and what it earned.
@@ -7,9 +8,11 @@ import { dayNumber, nightsOf } from './stayDates'
  * - Occupancy = booked nights ÷ (nights in the month − blocked nights). A listing blocked the whole
  *   month has nothing to fill: its occupancy is null (shown as "—"), never a division by zero.
  * - Earnings are the host's share of a stay: nightly subtotal − discount + cleaning fee (the service fee
- *   and taxes are not the host's), less what was refunded (booking.refundAmount), never below zero.
- *   Refunds are taken from the host's share whole, not split with the fee and taxes: what the guest got
- *   back is money the host does not keep.
+ *   and taxes are not the host's), less the host's part of what was refunded to the guest, never below
+ *   zero. A refund is of the whole payment (fees and taxes included), so the host's part of it is in
+ *   proportion to their share of the total: refunding half the total takes half the host's share.
+ *   `refunded` is what the payment records as refunded (a refund made at Stripe on a confirmed stay, a
+ *   lost dispute), or the booking's refundAmount.
  * - Each night counts in the month it falls in (the night of 31 Jan is January's, whatever the
  *   check-out), and so does its part of the share: the share is spread over the stay's nights in
  *   proportion to their nightly rates (quote.perNight), so a weekend night carries more than a weeknight
@@ -36,9 +39,11 @@ export type OccupancyStay = {
     nightlySubtotal?: number | null
     discount?: number | null
     cleaningFee?: number | null
+    total?: number | null
     perNight?: { date?: string | null; rate?: number | null }[] | null
   } | null
-  refundAmount?: number | null
+  /** Minor units refunded to the guest, of the quote's total. */
+  refunded?: number | null
 }
 
 export type OccupancyBlock = { listing: number; startDate: string; endDate: string }
@@ -63,31 +68,16 @@ export type CurrencyTotal = { currency: Currency; months: MonthFigures[] }
 
 export type OccupancyReport = { months: string[]; listings: ListingFigures[]; totals: CurrencyTotal[] }
 
-/** The month a date falls in, `YYYY-MM`. */
-export const monthOf = (date: string): string => date.slice(0, 7)
-
-/** The first day of a month and the first day of the next: the month as a half-open range. */
-export function monthRange(month: string): { start: string; end: string } {
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  const start = `${month}-01`
-  const end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`
-  return { start, end }
-}
-
-export const nightsInMonth = (month: string): number => {
-  const { start, end } = monthRange(month)
-  return dayNumber(end)! - dayNumber(start)!
-}
-
-/** The month after `month`. */
-export const nextMonth = (month: string): string => monthOf(monthRange(month).end)
-
 /** The host's share of a stay before it is spread over nights; 0 when it has no quote. */
 export function hostShare(stay: OccupancyStay): number {
   const q = stay.quote
   if (!q) return 0
-  const share = (q.nightlySubtotal ?? 0) - (q.discount ?? 0) + (q.cleaningFee ?? 0) - (stay.refundAmount ?? 0)
-  return Math.max(0, share)
+  const share = (q.nightlySubtotal ?? 0) - (q.discount ?? 0) + (q.cleaningFee ?? 0)
+  const refunded = Math.max(0, stay.refunded ?? 0)
+  const total = q.total ?? 0
+  // The host's part of the refund, rounded half up; without a total to divide, all of it.
+  const hostsPart = total > 0 ? Math.min(share, Math.floor((refunded * share * 2 + total) / (2 * total))) : refunded
+  return Math.max(0, share - hostsPart)
 }
 
 /**
@@ -219,15 +209,9 @@ export function occupancyReport(input: {
 /** "This month and next" of a day: its month and the one after, and the dates both span. */
 export function twoMonthsFrom(today: string): { months: [string, string]; start: string; end: string } {
   const first = monthOf(today)
-  const second = nextMonth(first)
+  const second = shiftMonth(first, 1)
   return { months: [first, second], start: monthRange(first).start, end: monthRange(second).end }
 }
 
 /** Occupancy as people read it: "67%", or "—" when nothing could be booked. */
 export const formatOccupancy = (occupancy: number | null): string => (occupancy === null ? '—' : `${Math.round(occupancy * 100)}%`)
-
-/** A month as a column heading: "Jan 2027". */
-export function formatMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number]
-  return `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1]} ${y}`
-}

@@ -69,9 +69,11 @@ export function stackQueues(stack: Stack): StackQueues {
     return eventually(
       `job ${id} in ${name} to be ${state}`,
       async () => {
-        const job = await queue(name).getJob(id)
-        last = job ? await job.getState() : 'no such job'
-        return last === state ? job : null
+        // The state first, then the job as it is now: a job read before its state could still be the
+        // attempt that was running (attemptsMade not yet counted) when the state already says delayed.
+        last = await queue(name).getJobState(id)
+        if (last !== state) return null
+        return (await queue(name).getJob(id)) ?? null
       },
       { timeoutMs, intervalMs: 100, detail: () => `last state: ${last}` },
     )

@@ -2,14 +2,14 @@ import type { Browser, Page } from 'playwright-core'
 
 import { BOOKING_LIFECYCLE_QUEUE } from '@/jobs/registry'
 import { formatMoney } from '@/domain/money'
-import { formatMonth, monthRange, nextMonth, nightsInMonth } from '@/domain/occupancy'
+import { formatMonthShort, monthRange, nightsInMonth, shiftMonth } from '@/domain/calendar'
 import { addDays, nightsBetween, utcDate } from '@/domain/stayDates'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
 import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'
-import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
+import { type Stack, type WorkerProcess, queryDatabase, startStack, startWorker } from '../helpers/stack'
 import { eventually as waitFor } from '../helpers/wait'
 import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
 
@@ -75,7 +75,7 @@ const flatRate = (title: string) => ({
 describe("the host's month and the next", () => {
   it('shows occupancy and earnings of a confirmed stay across the month end and a block, per listing and in total', async () => {
     const thisMonth = today.slice(0, 7)
-    const next = nextMonth(thisMonth)
+    const next = shiftMonth(thisMonth, 1)
     const nextStart = monthRange(next).start
     // Across the month end when there is still time (two nights each side), else as soon as possible.
     const checkIn = [addDays(today, 1), addDays(nextStart, -2)].sort()[1]!
@@ -87,7 +87,7 @@ describe("the host's month and the next", () => {
     const flat = await createListing(stack, cast.host, { ...flatRate('Flat in Bellagio'), instantBook: false }, { publish: true })
     const elsewhere = await createListing(stack, cast.otherHost, flatRate('Someone else’s loft'), { publish: true })
     await paidStay(villa, checkIn, checkOut)
-    await paidStay(elsewhere, checkIn, checkOut)
+    const elsewhereStay = await paidStay(elsewhere, checkIn, checkOut)
     // A request is not a stay: it counts for nothing.
     await rest(stack, 'POST', '/api/bookings', {
       token: cast.guest.token,
@@ -109,7 +109,7 @@ describe("the host's month and the next", () => {
       const section = page.getByRole('region', { name: 'This month and next' })
       await section.waitFor({ timeout: 30_000 })
       const headers = await section.getByRole('columnheader').allInnerTexts()
-      expect(headers).toEqual(['Listing', 'Occupancy', 'Earnings', ...[thisMonth, next, thisMonth, next].map(formatMonth)])
+      expect(headers).toEqual(['Listing', 'Occupancy', 'Earnings', ...[thisMonth, next, thisMonth, next].map(formatMonthShort)])
       const cells = async (name: string) =>
         (
           await section
@@ -139,6 +139,23 @@ describe("the host's month and the next", () => {
       expect(await section.innerText()).not.toContain('Someone else')
       await section.scrollIntoViewIfNeeded()
       await screenshot(page, 'dashboard-host-month')
+    })
+
+    // Half of the other host's payment goes back to the guest at Stripe (the stay stays confirmed): half
+    // the total, fees included, takes half the host's share — €55 a night instead of €110.
+    const paid = await queryDatabase(stack, 'SELECT id, amount FROM payments WHERE booking_id = $1', [elsewhereStay.id])
+    const { id: paymentId, amount } = paid.rows[0] as { id: number; amount: string }
+    expect(Number(amount) % 2).toBe(0)
+    await queryDatabase(stack, `UPDATE payments SET amount_refunded = $2, status = 'partially_refunded' WHERE id = $1`, [
+      paymentId,
+      Number(amount) / 2,
+    ])
+    await dashboard(cast.otherHost, async (page) => {
+      const section = page.getByRole('region', { name: 'This month and next' })
+      await section.waitFor({ timeout: 30_000 })
+      const row = section.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Someone else’s loft' }) })
+      const cells = (await row.getByRole('cell').allInnerTexts()).map((t) => t.trim())
+      expect(cells.slice(2)).toEqual([formatMoney(5_500 * nightsThis, 'EUR'), formatMoney(5_500 * nightsNext, 'EUR')])
     })
   }, 240_000)
 })
