@@ -163,7 +163,11 @@ export async function seedBooking(payload: Payload, plan: Plan): Promise<'create
       data: {
         ...next,
         title: bookingTitle({ guestName: guest.name, listingTitle: listing.title, ...moved }),
-        history: [...(booking.history ?? []), ...steps.map(entry)],
+        // Read as the guest, the first entry has no `by` (staff read it): it is the guest's own.
+        history: [
+          ...(booking.history ?? []).map((h) => ({ ...h, by: h.actor === 'guest' ? guest.id : (h.by ?? null) })),
+          ...steps.map(entry),
+        ],
       },
       overrideAccess: true,
     })
