@@ -1,6 +1,7 @@
 import type { DefaultServerCellComponentProps, Payload } from 'payload'
 import { cache } from 'react'
 
+import { storedId } from '@/domain/ids'
 import type { Media } from '@/payload-types'
 
 const WIDTH = 64
@@ -46,9 +47,7 @@ const coversOf = cache((payload: Payload) => {
 })
 
 const firstId = (photos: unknown): number | null => {
-  const first = Array.isArray(photos) ? photos[0] : photos
-  const id = typeof first === 'object' && first !== null ? (first as { id?: unknown }).id : first
-  return typeof id === 'number' ? id : null
+  return storedId(Array.isArray(photos) ? photos[0] : photos)
 }
 
 const box = {

@@ -90,7 +90,6 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
       if (booking !== null) refunded.set(booking, (refunded.get(booking) ?? 0) + (p.amountRefunded ?? 0))
     }
   }
-  const idOf = (v: unknown) => (typeof v === 'object' && v ? (v as { id: number }).id : (v as number))
   return occupancyReport({
     months,
     listings: listings.map((l) => ({
@@ -98,15 +97,16 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
       title: l.title,
       currency: isCurrency(l.pricing?.currency) ? l.pricing.currency : 'EUR',
     })),
-    stays: stays.map((b) => ({
-      listing: idOf(b.property),
-      status: b.status ?? '',
-      checkIn: b.checkIn,
-      checkOut: b.checkOut,
-      quote: b.quote,
-      refunded: refunded.get(b.id) ?? b.refundAmount,
-    })),
-    blocks: blocks.map((b) => ({ listing: idOf(b.property), startDate: b.startDate, endDate: b.endDate })),
+    stays: stays.flatMap((b) => {
+      const listing = storedId(b.property)
+      if (listing === null) return []
+      const refund = refunded.get(b.id) ?? b.refundAmount
+      return [{ listing, status: b.status ?? '', checkIn: b.checkIn, checkOut: b.checkOut, quote: b.quote, refunded: refund }]
+    }),
+    blocks: blocks.flatMap((b) => {
+      const listing = storedId(b.property)
+      return listing === null ? [] : [{ listing, startDate: b.startDate, endDate: b.endDate }]
+    }),
   })
 }
 

@@ -3,6 +3,7 @@ import type { Payload, TypedUser } from 'payload'
 import type { ReactNode } from 'react'
 
 import { QUEUE_DASHBOARD_PATH, QUEUE_NAMES, type QueueName } from '@/jobs/registry'
+import { storedId } from '@/domain/ids'
 import { humanize } from '@/domain/listing'
 import { describeMoney } from '@/domain/money'
 import { isOnModerationHold } from '@/domain/moderation'
@@ -143,7 +144,6 @@ const STAFF_SHORTCUTS = [
 ] as const
 
 const nameOf = (v: unknown) => (typeof v === 'object' && v ? (v as User).name || (v as User).email : `#${v}`)
-const idOf = (v: unknown) => (typeof v === 'object' && v ? (v as { id: number }).id : (v as number | null | undefined))
 
 /** An instant as staff read it in a list: "Sat 28 Nov, 10:45 UTC". */
 function formatInstant(iso: string | number): string {
@@ -169,7 +169,7 @@ function PaymentRow({
 }: {
   payment: Pick<Payment, 'id' | 'booking' | 'amount' | 'currency' | 'status' | 'attentionReason' | 'updatedAt'>
 }) {
-  const booking = idOf(p.booking)
+  const booking = storedId(p.booking)
   return (
     <tr style={ROW}>
       <td style={CELL}>
@@ -209,7 +209,7 @@ function ReportSummary({ report }: { report: ReconciliationReport }) {
           </thead>
           <tbody>
             {found.slice(0, SHOWN_DISCREPANCIES).map((d, i) => {
-              const payment = idOf(d.payment)
+              const payment = storedId(d.payment)
               return (
                 <tr key={d.id ?? i} style={ROW}>
                   <td style={{ ...CELL, whiteSpace: 'nowrap' }}>{humanize(d.kind)}</td>
