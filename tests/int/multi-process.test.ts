@@ -413,11 +413,18 @@ describe('a worker stopped (SIGTERM) in the middle of a job', () => {
       rescuer = (await startWorkers(1))[0]!
       workers = [rescuer]
       expect(await doomed!.stop()).toBe(0)
+      const exitedAt = performance.now()
       expect(doomed!.output()).toMatch(/handed back to the queue/)
       // The doomed worker hung up before the SMTP server answered: that message never arrived. The
       // rescuer sends it again, and is held in turn.
-      await eventually('the doomed worker’s message to be dropped', async () => hold.dropped() === 1)
-      await eventually('the rescuer to be sending the mail', async () => hold.waiting() === 1, { detail: whatTheWorkersSaid })
+      await eventually('the doomed worker’s message to be dropped', async () => hold.dropped() === 1, { intervalMs: 20 })
+      await eventually('the rescuer to be sending the mail', async () => hold.waiting() === 1, {
+        intervalMs: 20,
+        detail: whatTheWorkersSaid,
+      })
+      console.log(
+        `handed-back mail job resent by the rescuer ${Math.round(performance.now() - exitedAt)} ms after the doomed worker exited`,
+      )
     } finally {
       hold.release()
     }
