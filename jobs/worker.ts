@@ -131,6 +131,13 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
  */
 async function handBack(running: Map<Job, string>): Promise<boolean> {
   const jobs = [...running]
+  if (jobs.length === 0) {
+    logger.error(
+      { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+      'no job was running, yet the workers did not close in time (is Redis reachable?); exiting',
+    )
+    return false
+  }
   const results = await Promise.allSettled(
     jobs.map(([job, token]) =>
       Promise.race([job.moveToWait(token), delay(2_000).then(() => Promise.reject(new Error('no answer from Redis')))]),
