@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq'
+import { type Job, Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { getPayload } from 'payload'
 
@@ -63,10 +63,20 @@ async function main(): Promise<void> {
     logger,
   )
 
+  // The jobs this process is running, with the token of their lock, to hand back at the shutdown deadline.
+  const running = new Map<Job, string>()
   const workers = Object.entries(ACTIVE).map(([name, { run, concurrency }]) => {
     // A crashed worker's jobs are taken over once their lock (renewed every half period) runs out.
     const lock = env.JOB_LOCK_SECONDS * 1000
-    const worker = new Worker(name, (job) => run(payload, job), {
+    const processor = async (job: Job, token?: string) => {
+      running.set(job, token ?? '')
+      try {
+        return await run(payload, job)
+      } finally {
+        running.delete(job)
+      }
+    }
+    const worker = new Worker(name, processor, {
       connection,
       prefix,
       concurrency,
@@ -92,19 +102,57 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down')
-    // Running jobs get SHUTDOWN_TIMEOUT_MS to finish. A job still running then is left: its lock expires
-    // and a worker takes it over as stalled, which is safe because every processor may run twice.
+    // Whatever hangs (Redis unreachable while closing) does not keep the process alive.
     setTimeout(() => {
-      logger.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'jobs still running at the shutdown deadline; exiting, they will be taken over')
+      logger.error('shutdown did not finish in time; exiting')
       process.exit(1)
-    }, env.SHUTDOWN_TIMEOUT_MS).unref()
-    await Promise.all(workers.map((w) => w.close()))
+    }, env.SHUTDOWN_TIMEOUT_MS + 5_000).unref()
+    const closing = Promise.all(workers.map((w) => w.close()))
+    const finished = await Promise.race([closing.then(() => true), delay(env.SHUTDOWN_TIMEOUT_MS).then(() => false)])
+    if (!finished) process.exit((await handBack(running)) ? 0 : 1)
     await Promise.all([bookingQueue.close(), paymentsQueue.close(), closeQueues()])
     await connection.quit().catch(() => connection.disconnect())
     process.exit(0)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
   process.once('SIGINT', () => void shutdown('SIGINT'))
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
+
+/**
+ * The jobs still running at the shutdown deadline go back to the queue (BullMQ's moveToWait, under each
+ * job's lock token, so a job this worker no longer holds is left to whoever does) and another worker
+ * starts them at once, without an attempt counted. Left locked, they would wait JOB_LOCK_SECONDS for the
+ * lock to run out and then count as stalled, and BullMQ fails a job for good the second time it stalls.
+ * The caller exits right after: what this process was doing stops, and a step it was about to finish
+ * runs again elsewhere, which is safe because every processor may run twice. True when every job was
+ * handed back; one that was not (Redis gone) is taken over as stalled once its lock runs out.
+ */
+async function handBack(running: Map<Job, string>): Promise<boolean> {
+  const jobs = [...running]
+  if (jobs.length === 0) {
+    logger.error(
+      { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+      'no job was running, yet the workers did not close in time (is Redis reachable?); exiting',
+    )
+    return false
+  }
+  const results = await Promise.allSettled(
+    jobs.map(([job, token]) =>
+      Promise.race([job.moveToWait(token), delay(2_000).then(() => Promise.reject(new Error('no answer from Redis')))]),
+    ),
+  )
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ jobId: jobs[i]![0].id, err: r.reason as Error }] : []))
+  logger.warn(
+    {
+      timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      handedBack: jobs.filter((_, i) => results[i]!.status === 'fulfilled').map(([job]) => job.id),
+      failed,
+    },
+    'jobs still running at the shutdown deadline; handed back to the queue, exiting',
+  )
+  return failed.length === 0
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { cors } from './lib/cors'
 import { poolShares } from './lib/databasePools'
 import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
+import { drainConnections } from './lib/drainConnections'
 import { createLogger } from './lib/logger'
 import { limitBodySize } from './middleware/limitBodySize'
 import { fastBookings } from './fastBookings'
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s))
   })
+  const connections = drainConnections(server)
   // Node closes an idle keep-alive connection after 5 s. A client (or proxy) that picks that connection
   // for its next request just as it closes gets a reset — the request never arrives (fetch: "EPIPE",
   // "other side closed"). Clients reuse a connection until shortly before the server's advertised
@@ -184,21 +186,8 @@ async function main(): Promise<void> {
       process.exit(1)
     }, deadline + 5_000).unref()
 
-    await new Promise<void>((resolve) => {
-      // Keep-alive connections become idle as their last request finishes; close each one then,
-      // or server.close() would wait for the client to hang up.
-      const sweeper = setInterval(() => server.closeIdleConnections(), 100)
-      const forceClose = setTimeout(() => {
-        logger.warn('in-flight requests still open at the deadline; closing them')
-        server.closeAllConnections()
-      }, deadline)
-      server.close(() => {
-        clearInterval(sweeper)
-        clearTimeout(forceClose)
-        resolve()
-      })
-      server.closeIdleConnections()
-    })
+    // New connections are refused from here on; what is under way finishes (SHUTDOWN_TIMEOUT_MS at most).
+    if ((await connections.drain(deadline)) === 'forced') logger.warn('in-flight requests still open at the deadline; closed them')
 
     await Promise.allSettled([
       bounded(closePayload(), 3_000),

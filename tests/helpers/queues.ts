@@ -54,10 +54,16 @@ export function stackQueues(stack: Stack): StackQueues {
         // the ms), which getDelayedCount(cutoff) reads. Not job.timestamp + job.delay: a retry after a
         // failed attempt is due at (time of failure) + backoff, yet keeps the job's creation timestamp.
         const soon = await q.getDelayedCount(Date.now() + horizonMs + 1)
-        // The delayed set is in due order, so its first jobs are the ones due soon.
-        if (soon > 0)
+        // The delayed set is in due order, so its first jobs are the ones due soon. A job scheduler's next
+        // run (a repeatable job not yet tried) is always due within one period: it is the schedule, not
+        // work left over, and with a period shorter than the horizon the queues would never be quiet.
+        const due = soon > 0 ? (await q.getDelayed(0, soon - 1)).filter((job) => !(job.repeatJobKey && job.attemptsMade === 0)) : []
+        if (due.length > 0)
           found.push(
-            `${name}: ${soon} delayed and due soon (${(await q.getDelayed(0, Math.min(soon, 5) - 1)).map((job) => `${job.name} ${job.id}`).join(', ')})`,
+            `${name}: ${due.length} delayed and due soon (${due
+              .slice(0, 5)
+              .map((job) => `${job.name} ${job.id}`)
+              .join(', ')})`,
           )
       }
     }

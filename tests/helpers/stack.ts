@@ -113,6 +113,42 @@ export async function startStack(
     MEDIA_DIR: mediaDir,
     ...options.env,
   }
+  let mailWorker: WorkerProcess | null = null
+  let server: ServerProcess
+  const cleanUp = async () => {
+    await mailWorker?.stop()
+    await mail.close()
+    await sql?.close()
+    await dropDatabase(pgServer, database).catch(() => {})
+    rmSync(mediaDir, { recursive: true, force: true })
+  }
+  try {
+    server = await spawnServer(env)
+  } catch (error) {
+    await cleanUp()
+    throw error
+  }
+  const stop = async (): Promise<number | null> => {
+    const code = await server.stop()
+    await cleanUp()
+    return code
+  }
+  const stack: Stack = { url, mail, databaseUrl, mediaDir, env, process: server.process, mailWorker, sql, output: server.output, stop }
+  if (options.mailWorker !== false) {
+    try {
+      mailWorker = stack.mailWorker = await startWorker(stack, { WORKER_QUEUES: 'mail' })
+    } catch (error) {
+      await stop()
+      throw error
+    }
+  }
+  return stack
+}
+
+type ServerProcess = { process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
+
+/** The built server (`dist/server.js`) with `env`, in its own process group, once /healthz answers. */
+async function spawnServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...serverNodeArgs(env), 'dist/server.js'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,18 +160,8 @@ export async function startStack(
   // 'close', not 'exit': it comes after the child's stdout and stderr are read to the end, so output()
   // is complete once stop() resolves (counting log lines is then exact).
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
-
-  let mailWorker: WorkerProcess | null = null
-  const stop = async (): Promise<number | null> => {
-    await stopProcessGroup(child, exited)
-    await mailWorker?.stop()
-    await mail.close()
-    await sql?.close()
-    await dropDatabase(pgServer, database).catch(() => {})
-    rmSync(mediaDir, { recursive: true, force: true })
-    return child.exitCode
-  }
-
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => stopProcessGroup(child, exited, signal)
+  const url = `http://${env.HOST}:${env.PORT}`
   const deadline = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) {
@@ -154,16 +180,21 @@ export async function startStack(
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  const stack: Stack = { url, mail, databaseUrl, mediaDir, env, process: child, mailWorker, sql, output: () => output, stop }
-  if (options.mailWorker !== false) {
-    try {
-      mailWorker = stack.mailWorker = await startWorker(stack, { WORKER_QUEUES: 'mail' })
-    } catch (error) {
-      await stop()
-      throw error
-    }
-  }
-  return stack
+  return { process: child, output: () => output, stop }
+}
+
+/**
+ * One more server process of a running stack, as a deployment runs several behind a load balancer: the
+ * same database, Redis, mail and environment (SERVER_URL too, the public address they share), its own
+ * port; `env` overrides settings of this server only. What it returns is the stack as seen through this
+ * server — `url`, `process`, `output` are its own, so every helper (rest, gql, answeredBy) talks to it —
+ * and its `stop()` stops this server alone (SIGTERM by default), resolving with its exit code. The
+ * stack's own stop() does not stop it: stop it first.
+ */
+export async function startServer(stack: Stack, env: Record<string, string> = {}): Promise<Stack & { stop: ServerProcess['stop'] }> {
+  const port = await freePort()
+  const server = await spawnServer({ ...stack.env, PORT: String(port), ...env })
+  return { ...stack, url: `http://${stack.env.HOST}:${port}`, process: server.process, output: server.output, stop: server.stop }
 }
 
 export type WorkerProcess = { process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
