@@ -128,6 +128,10 @@ export const env = cleanEnv(source, {
   // Applied by whoever starts the server (node --max-old-space-size, src/lib/serverHeap.ts); checked here.
   SERVER_HEAP_MB: serverHeap({ default: DEFAULT_SERVER_HEAP_MB, desc: "The web server's V8 heap ceiling in MB" }),
   DATABASE_POOL_MAX: positiveInt({ default: 10, desc: 'Connections per process in the Payload pool' }),
+  MIGRATE_ON_START: bool({
+    default: true,
+    desc: 'Apply pending migrations when the web server starts (npm start, the Docker CMD); false where a release step runs them once (scripts/deploy.sh)',
+  }),
   DATABASE_PUSH: bool({
     default: false,
     desc: 'Let Payload push schema changes without migrations (throw-away local databases only)',
