@@ -44,6 +44,7 @@ EXPOSE 3000
 VOLUME ["/app/media"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Pending migrations first, then the server (exec: it receives SIGTERM directly for a graceful stop).
+# Pending migrations first (unless MIGRATE_ON_START=false: a deployment's release step applies them once,
+# scripts/deploy.sh), then the server (exec: it receives SIGTERM directly for a graceful stop).
 # --conditions=production: see scripts/migrate.ts.
-CMD ["sh", "-c", "node --conditions=production dist/migrate.js && exec node \"--max-old-space-size=${SERVER_HEAP_MB:-256}\" dist/server.js"]
+CMD ["sh", "-c", "node --conditions=production dist/migrate.js --on-start && exec node \"--max-old-space-size=${SERVER_HEAP_MB:-256}\" dist/server.js"]

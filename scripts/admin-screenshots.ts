@@ -140,7 +140,7 @@ async function shoot(browser: Browser, viewer: Viewer): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true })
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -1,6 +1,8 @@
 /**
  * Applies pending migrations: `npm run migrate` (and `npm start`, the Docker image, quickstart and the
- * test set-up). Bundled by `npm run build` into dist/migrate.js with the migrations compiled in, and run
+ * test set-up). With `--on-start` (how `npm start` and the image's CMD call it) it does nothing when
+ * MIGRATE_ON_START=false: a deployment with several processes migrates once, as a release step
+ * (scripts/deploy.sh), instead of every starting process racing to. Bundled by `npm run build` into dist/migrate.js with the migrations compiled in, and run
  * as `node --conditions=production dist/migrate.js`.
  *
  * Why the condition: every process that loads the Payload config outside Next (migrations, the worker,
@@ -13,9 +15,14 @@
 import { getPayload } from 'payload'
 
 import { migrations } from '../migrations'
+import { env } from '@/lib/env'
 import config from '@/payload.config'
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--on-start') && !env.MIGRATE_ON_START) {
+    console.log('migrations: skipped at start (MIGRATE_ON_START=false; the release step applies them)')
+    return
+  }
   const payload = await getPayload({ config })
   const before = await payload.find({ collection: 'payload-migrations', limit: 0, depth: 0 }).catch(() => ({ totalDocs: 0 }))
   // The generated index types its entries more narrowly than the adapter's Migration type.

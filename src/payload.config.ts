@@ -7,6 +7,7 @@ import { s3Storage } from '@payloadcms/storage-s3'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import type * as GraphQL from 'graphql'
 import { type GraphQLExtension, buildConfig } from 'payload'
+import type { Logger } from 'pino'
 import sharp from 'sharp'
 
 import { AvailabilityBlocks } from '../collections/AvailabilityBlocks'
@@ -30,7 +31,8 @@ import { addErrorCode, clientErrorLoggedByHook, loggingLevels } from './lib/erro
 import { argumentRules } from './lib/graphqlArguments'
 import { completePermissionQueries } from './lib/graphqlPermissions'
 import { payloadCors } from './lib/cors'
-import { payloadPoolMax } from './lib/databasePools'
+import { payloadPoolMax, replicaPoolMax } from './lib/databasePools'
+import { listViewsFromReplica, redactedUrl, withReadReplicas } from './lib/readReplicas'
 import { useCachedSessions } from './lib/cachedSessions'
 import { allowedOrigins, env } from './lib/env'
 import { createLogger } from './lib/logger'
@@ -39,6 +41,8 @@ import { stayDatesAsDateColumns } from './lib/stayDateColumns'
 import { withStayDateComparisons } from './lib/stayDateGraphQL'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
+// Made when a replica first fails, so processes without replicas make none.
+let replicaLogger: Logger | undefined
 
 // Timestamps are added by Payload while it sanitizes; they are made server-owned on the result.
 export default buildConfig({
@@ -63,9 +67,10 @@ export default buildConfig({
     },
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports].map(
-    withInputGuard,
-  ),
+  // Admin list views may read a replica (src/lib/readReplicas.ts).
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports]
+    .map(withInputGuard)
+    .map(listViewsFromReplica),
   // Routes outside any one collection: Stripe's webhook, the staff's reconciliation trigger, and the
   // published contract (/api/openapi.json, /api/docs).
   endpoints: [stripeWebhook, runReconciliation, ...contractEndpoints],
@@ -85,15 +90,26 @@ export default buildConfig({
       },
     },
   },
-  db: postgresAdapter({
-    // DATABASE_POOL_MAX, shared with the public read fast path in the web process (src/lib/databasePools.ts).
-    pool: { connectionString: env.DATABASE_URL, max: payloadPoolMax() },
-    // Schema comes from committed migrations only; push is an explicit opt-in for throw-away databases.
-    push: env.DATABASE_PUSH,
-    migrationDir: path.resolve(dirname, '../migrations'),
-    // Stay dates are `date` columns behind `YYYY-MM-DD` text fields (src/lib/stayDateField.ts).
-    afterSchemaInit: [stayDatesAsDateColumns],
-  }),
+  // Replicas answer only the reads that may lag (src/lib/readReplicas.ts); without URLs, the adapter as is.
+  db: withReadReplicas(
+    postgresAdapter({
+      // DATABASE_POOL_MAX, shared with the public read fast path in the web process (src/lib/databasePools.ts).
+      pool: { connectionString: env.DATABASE_URL, max: payloadPoolMax() },
+      // Schema comes from committed migrations only; push is an explicit opt-in for throw-away databases.
+      push: env.DATABASE_PUSH,
+      migrationDir: path.resolve(dirname, '../migrations'),
+      // Stay dates are `date` columns behind `YYYY-MM-DD` text fields (src/lib/stayDateField.ts).
+      afterSchemaInit: [stayDatesAsDateColumns],
+    }),
+    {
+      urls: env.DATABASE_REPLICA_URLS,
+      poolMax: replicaPoolMax(),
+      onError: (error, url) => {
+        replicaLogger ??= createLogger('db-replicas', env.LOG_LEVEL, env.LOG_FORMAT)
+        replicaLogger.warn({ err: error, replica: redactedUrl(url) }, 'read replica failed; the primary answered')
+      },
+    },
+  ),
   email: nodemailerAdapter({
     defaultFromAddress: env.MAIL_FROM,
     defaultFromName: env.MAIL_FROM_NAME,

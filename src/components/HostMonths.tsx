@@ -12,6 +12,7 @@ import {
   occupancyReport,
   twoMonthsFrom,
 } from '@/domain/occupancy'
+import { fromReplica } from '@/lib/readReplicas'
 import { CELL, HEAD, MUTED, NUMBER, ROW, Section, TABLE } from './dashboardParts'
 
 // A group heading over its two month columns, ruled so it reads as spanning them.
@@ -20,7 +21,7 @@ const GROUP_RULE = { borderBottom: '1px solid var(--theme-elevation-150)', paddi
 
 type Listing = { id: number; title: string; pricing?: { currency?: string | null } | null }
 
-/** The host's listings (title and currency), as the host, by title. */
+/** The host's listings (title and currency), as the host, by title; a report's read (a replica may answer). */
 export async function hostListings(payload: Payload, user: TypedUser): Promise<Listing[]> {
   const { docs } = await payload.find({
     collection: 'properties',
@@ -32,6 +33,7 @@ export async function hostListings(payload: Payload, user: TypedUser): Promise<L
     pagination: false,
     user,
     overrideAccess: false,
+    ...fromReplica,
   })
   return docs
 }
@@ -40,12 +42,13 @@ export async function hostListings(payload: Payload, user: TypedUser): Promise<L
  * The figures of a host's month and the next (src/domain/occupancy.ts has the rules), from only the rows
  * that overlap the two months: confirmed and completed stays of the host, and their blocks, read as the
  * host through the access rules. Both reads are index ranges (bookings_host_earning_stays_idx,
- * availability_blocks_host_end_date_idx; plans in the migration dashboard_indexes).
+ * availability_blocks_host_end_date_idx; plans in the migration dashboard_indexes). A report: its reads
+ * may come from a read replica, seconds behind (src/lib/readReplicas.ts).
  */
 export async function hostMonthsReport(payload: Payload, user: TypedUser, today: string, listings: Listing[]): Promise<OccupancyReport> {
   const { months, start, end } = twoMonthsFrom(today)
   const mine: Where = { host: { equals: user.id } }
-  const asHost = { user, overrideAccess: false, depth: 0, pagination: false } as const
+  const asHost = { user, overrideAccess: false, depth: 0, pagination: false, ...fromReplica } as const
   const [stays, blocks] = await Promise.all([
     payload
       .find({
@@ -84,6 +87,7 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
       select: { booking: true, amountRefunded: true },
       depth: 0,
       pagination: false,
+      ...fromReplica,
     })
     for (const p of payments.docs) {
       const booking = storedId(p.booking)

@@ -9,12 +9,16 @@ import { describeMoney } from '@/domain/money'
 import { isOnModerationHold } from '@/domain/moderation'
 import { formatDay } from '@/domain/stayDates'
 import type { Payment, ReconciliationReport, User } from '@/payload-types'
+import { fromReplica } from '@/lib/readReplicas'
 import { queue } from '@/services/queue'
 import { CELL, DashboardPage, HEAD, LIST, MUTED, NUMBER, ROW, Section, TABLE } from './dashboardParts'
 
-/** What the staff dashboard shows, read as `user` (also run by scripts/explainDashboard.ts). */
+/**
+ * What the staff dashboard shows, read as `user` (also run by scripts/explainDashboard.ts). A report: its
+ * reads may come from a read replica, seconds behind (src/lib/readReplicas.ts).
+ */
 export async function staffDashboardData(payload: Payload, user: TypedUser) {
-  const asStaff = { user, overrideAccess: false, pagination: false } as const
+  const asStaff = { user, overrideAccess: false, pagination: false, ...fromReplica } as const
   const [held, published, payments, reports, jobs] = await Promise.all([
     payload
       .find({

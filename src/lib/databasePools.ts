@@ -17,3 +17,12 @@ export function poolShares(max: number = env.DATABASE_POOL_MAX): { payload: numb
 export function payloadPoolMax(): number {
   return poolShares().payload
 }
+
+/**
+ * Connections per read replica in each process that reads reports or list views (DATABASE_REPLICA_URLS,
+ * opened on first use): half of DATABASE_POOL_MAX, at least one. Those reads are few and short, and the
+ * replica's max_connections is shared by every process.
+ */
+export function replicaPoolMax(max: number = env.DATABASE_POOL_MAX): number {
+  return Math.max(1, Math.floor(max / 2))
+}

@@ -25,6 +25,18 @@ const postgresUrl = makeValidator<string>((value) => {
   return value
 })
 
+/** Comma-separated postgres:// URLs (read replicas); empty = none. */
+const postgresUrlList = makeValidator<string[]>((value) => {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  for (const item of items) {
+    if (!/^postgres(ql)?:\/\//.test(item)) throw new Error(`"${item.replace(/\/\/[^@/]*@/, '//…@')}" is not a postgres:// connection URL`)
+  }
+  return items
+})
+
 const redisUrl = makeValidator<string>((value) => {
   if (!/^rediss?:\/\//.test(value)) throw new Error('must be a redis:// or rediss:// URL')
   return value
@@ -128,6 +140,14 @@ export const env = cleanEnv(source, {
   // Applied by whoever starts the server (node --max-old-space-size, src/lib/serverHeap.ts); checked here.
   SERVER_HEAP_MB: serverHeap({ default: DEFAULT_SERVER_HEAP_MB, desc: "The web server's V8 heap ceiling in MB" }),
   DATABASE_POOL_MAX: positiveInt({ default: 10, desc: 'Connections per process in the Payload pool' }),
+  DATABASE_REPLICA_URLS: postgresUrlList({
+    default: [],
+    desc: 'Read replicas for the reports and admin list views only (src/lib/readReplicas.ts); empty = all reads on the primary',
+  }),
+  MIGRATE_ON_START: bool({
+    default: true,
+    desc: 'Apply pending migrations when the web server starts (npm start, the Docker CMD); false where a release step runs them once (scripts/deploy.sh)',
+  }),
   DATABASE_PUSH: bool({
     default: false,
     desc: 'Let Payload push schema changes without migrations (throw-away local databases only)',

@@ -1,13 +1,14 @@
 import { type Browser, type Page, chromium } from 'playwright-core'
 
 /**
- * Debian's headless Chromium as the browser tests use it (.ci/run installs it at /usr/bin/chromium).
+ * Debian's headless Chromium as the browser tests use it (.ci/run installs it at /usr/bin/chromium);
+ * CHROMIUM_PATH points at another build, where a CI runner has one elsewhere.
  * Background networking, component updates and sync stay off: this machine's network is closed, and
  * their failing connections would only add noise.
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
       '--no-sandbox',
       '--headless',
