@@ -33,7 +33,7 @@ export async function hostListings(payload: Payload, user: TypedUser): Promise<L
     pagination: false,
     user,
     overrideAccess: false,
-    ...fromReplica,
+    ...fromReplica(),
   })
   return docs
 }
@@ -48,7 +48,7 @@ export async function hostListings(payload: Payload, user: TypedUser): Promise<L
 export async function hostMonthsReport(payload: Payload, user: TypedUser, today: string, listings: Listing[]): Promise<OccupancyReport> {
   const { months, start, end } = twoMonthsFrom(today)
   const mine: Where = { host: { equals: user.id } }
-  const asHost = { user, overrideAccess: false, depth: 0, pagination: false, ...fromReplica } as const
+  const asHost = { user, overrideAccess: false, depth: 0, pagination: false } as const
   const [stays, blocks] = await Promise.all([
     payload
       .find({
@@ -65,6 +65,7 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
           quote: { currency: true, nightlySubtotal: true, discount: true, cleaningFee: true, total: true, perNight: true },
         },
         ...asHost,
+        ...fromReplica(),
       })
       .then((r) => r.docs),
     payload
@@ -73,6 +74,7 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
         where: { and: [mine, { endDate: { greater_than: start } }, { startDate: { less_than: end } }] },
         select: { property: true, startDate: true, endDate: true },
         ...asHost,
+        ...fromReplica(),
       })
       .then((r) => r.docs),
   ])
@@ -87,7 +89,7 @@ export async function hostMonthsReport(payload: Payload, user: TypedUser, today:
       select: { booking: true, amountRefunded: true },
       depth: 0,
       pagination: false,
-      ...fromReplica,
+      ...fromReplica(),
     })
     for (const p of payments.docs) {
       const booking = storedId(p.booking)

@@ -18,7 +18,7 @@ import { CELL, DashboardPage, HEAD, LIST, MUTED, NUMBER, ROW, Section, TABLE } f
  * reads may come from a read replica, seconds behind (src/lib/readReplicas.ts).
  */
 export async function staffDashboardData(payload: Payload, user: TypedUser) {
-  const asStaff = { user, overrideAccess: false, pagination: false, ...fromReplica } as const
+  const asStaff = { user, overrideAccess: false, pagination: false } as const
   const [held, published, payments, reports, jobs] = await Promise.all([
     payload
       .find({
@@ -31,6 +31,7 @@ export async function staffDashboardData(payload: Payload, user: TypedUser) {
         depth: 1,
         populate: { users: { name: true, email: true } },
         ...asStaff,
+        ...fromReplica(),
       })
       .then((r) => r.docs.filter((p) => isOnModerationHold(p.moderation)).slice(0, 10)),
     payload
@@ -43,6 +44,7 @@ export async function staffDashboardData(payload: Payload, user: TypedUser) {
         depth: 1,
         populate: { users: { name: true, email: true } },
         ...asStaff,
+        ...fromReplica(),
       })
       .then((r) => r.docs),
     payload
@@ -54,9 +56,12 @@ export async function staffDashboardData(payload: Payload, user: TypedUser) {
         select: { booking: true, amount: true, currency: true, status: true, attentionReason: true, updatedAt: true },
         depth: 0,
         ...asStaff,
+        ...fromReplica(),
       })
       .then((r) => r.docs),
-    payload.find({ collection: 'reconciliation-reports', sort: '-startedAt', limit: 1, depth: 0, ...asStaff }).then((r) => r.docs),
+    payload
+      .find({ collection: 'reconciliation-reports', sort: '-startedAt', limit: 1, depth: 0, ...asStaff, ...fromReplica() })
+      .then((r) => r.docs),
     failedJobs(),
   ])
   return { held, published, payments, report: reports[0], jobs }

@@ -33,8 +33,14 @@ import type {
 const FROM_REPLICA = 'staybase.fromReplica'
 const LIST_VIEW_QUERIES = 'staybase.listViewQueries'
 
-/** Options for a Local API read that may come from a replica: `payload.find({ ..., ...fromReplica })`. */
-export const fromReplica: { context: RequestContext } = { context: { [FROM_REPLICA]: true } }
+/**
+ * Options for a Local API read that may come from a replica: `payload.find({ ..., ...fromReplica() })`.
+ * A new object each call: Payload uses a Local API call's `context` as its request's context itself (not
+ * a copy) when there is no `req`, and hooks write flags into it, which would leak into every later call.
+ */
+export function fromReplica(): { context: RequestContext } {
+  return { context: { [FROM_REPLICA]: true } }
+}
 
 /** Longer than replication normally lags behind on a healthy replica (well under a second). */
 export const READ_YOUR_WRITES_MS = 5_000
