@@ -55,6 +55,7 @@ async function create(req: PayloadRequest, data: CreateBookingBody, depth: numbe
   }
   // The INSERT committed on its own (one statement, no transaction): the booking exists from here on.
   metrics().bookingsCreated.inc()
+  req.payload.logger.info({ bookingId: written.id, property: booking.property, status: booking.status }, 'booking created')
   const doc = builtBookingDoc(req, depth, booking, client, written, context)
   return answerWritten(req, written.id, depth, { ...data, ...booking }, doc)
 }
