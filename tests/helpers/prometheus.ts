@@ -40,8 +40,10 @@ export function parseExposition(text: string): Exposition {
     const match = SAMPLE.exec(line)
     if (!match) throw fail('not a sample')
     const [, name, , rawLabels = '', rawValue] = match
-    const value = rawValue === '+Inf' ? Number.POSITIVE_INFINITY : rawValue === '-Inf' ? Number.NEGATIVE_INFINITY : Number(rawValue)
-    if (Number.isNaN(value) && rawValue !== 'NaN') throw fail('value is not a number')
+    // Prometheus reads values with Go's ParseFloat: NaN and Inf in any case (prom-client writes `Nan`).
+    const special = /^(nan|[+-]?inf(inity)?)$/i.test(rawValue!)
+    const value = special ? (/nan/i.test(rawValue!) ? Number.NaN : rawValue!.startsWith('-') ? -Infinity : Infinity) : Number(rawValue)
+    if (!special && (rawValue!.trim() === '' || Number.isNaN(value))) throw fail('value is not a number')
     const labels: Record<string, string> = {}
     LABEL.lastIndex = 0
     while (LABEL.lastIndex < rawLabels.length) {

@@ -9,6 +9,7 @@ import { createListing } from '../helpers/listings'
 import { type Exposition, hasSample, parseExposition, sampleValue, seriesNames } from '../helpers/prometheus'
 import { type Stack, type WorkerProcess, answeredBy, startStack, startWorker } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
+import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
 
 /**
  * Monitoring (src/lib/metrics.ts): GET /metrics on the web server and on each worker, behind
@@ -18,6 +19,10 @@ import { eventually } from '../helpers/wait'
  */
 const TOKEN = randomBytes(24).toString('hex')
 let stack: Stack
+/** A second server on the same database and queues, without METRICS_TOKEN, whose bookings hold their dates for 3 s. */
+let bare: Stack
+let stripe: StripeStandIn
+let admin: TestUser
 let host: TestUser
 let guest: TestUser
 let listing: { id: number }
@@ -48,10 +53,19 @@ const linesWith = (output: string, fields: Record<string, unknown>) =>
     .filter((line) => Object.entries(fields).every(([k, v]) => line[k] === v))
 
 beforeAll(async () => {
-  stack = await startStack({
-    env: { METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info', LOG_FORMAT: 'json', BOOKING_HOLD_MINUTES: '0.05' },
+  stripe = await startStripeStandIn()
+  stack = await startStack({ env: { ...stripe.env, METRICS_TOKEN: TOKEN, LOG_LEVEL: 'info', LOG_FORMAT: 'json' } })
+  bare = await startStack({
+    mailWorker: false,
+    env: {
+      DATABASE_URL: stack.databaseUrl,
+      SERVER_URL: stack.url,
+      MEDIA_DIR: stack.mediaDir,
+      REDIS_PREFIX: stack.env.REDIS_PREFIX!,
+      BOOKING_HOLD_MINUTES: '0.05',
+    },
   })
-  await signUp(stack, { label: 'admin' }) // the first account is the admin
+  admin = await signUp(stack, { label: 'admin' }) // the first account is the admin
   host = await signUp(stack, { label: 'host', roles: ['host'] })
   guest = await signUp(stack, { label: 'guest' })
   listing = await createListing(stack, host, { instantBook: true }, { publish: true })
@@ -59,8 +73,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop()
+  await bare?.stop()
   await stack?.stop()
-})
+  await stripe?.close()
+}, 120_000)
 
 describe('GET /metrics on the web server', () => {
   it('refuses without the token: 401 with WWW-Authenticate, in the API error shape; never logs the token', async () => {
@@ -77,15 +93,10 @@ describe('GET /metrics on the web server', () => {
   })
 
   it('answers 404 when METRICS_TOKEN is unset, as if there were no such route (not handed to Next)', async () => {
-    const bare = await startStack({ mailWorker: false })
-    try {
-      for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }] as Record<string, string>[]) {
-        const res = await fetch(`${bare.url}/metrics`, { headers })
-        expect(res.status).toBe(404)
-        expect(await res.json()).toEqual({ errors: [{ message: expect.any(String), code: 'NOT_FOUND' }] })
-      }
-    } finally {
-      await bare.stop()
+    for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }] as Record<string, string>[]) {
+      const res = await fetch(`${bare.url}/metrics`, { headers })
+      expect(res.status).toBe(404)
+      expect(await res.json()).toEqual({ errors: [{ message: expect.any(String), code: 'NOT_FOUND' }] })
     }
   })
 
@@ -180,41 +191,105 @@ describe('GET /metrics on the web server', () => {
   })
 })
 
+describe('payments, in the web process and the worker', () => {
+  it('counts webhooks received (web), events processed, payments succeeded, refunds and reconciliation (worker)', async () => {
+    const payments = await startWorker(stack, { WORKER_QUEUES: 'payments' })
+    try {
+      const webBefore = await scrape(stack.url)
+      const webhookUrl = `${stack.url}/api/stripe/webhook`
+      const booking = (await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: stay() })).body.doc
+      const intent = await rest(stack, 'POST', `/api/bookings/${booking.id}/payment-intent`, { token: guest.token })
+      expect(intent.status).toBe(200)
+      const succeeded = stripe.succeed(intent.body.paymentIntentId)
+      expect((await stripe.deliver(webhookUrl, succeeded)).status).toBe(200)
+      expect((await stripe.deliver(webhookUrl, succeeded)).status).toBe(200)
+      expect((await stripe.deliver(webhookUrl, succeeded, { secret: 'whsec_not_the_endpoints_secret_0000' })).status).toBe(400)
+      await eventually('the booking to be confirmed', async () => {
+        const { body } = await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token: guest.token })
+        return body.status === 'confirmed'
+      })
+      expect((await rest(stack, 'POST', `/api/bookings/${booking.id}/cancel`, { token: guest.token, body: {} })).status).toBe(200)
+      const orphan = stripe.createIntentDirect({ amount: 4200, currency: 'eur', status: 'succeeded' })
+      expect(orphan.id).toBeTruthy()
+
+      const refunded = await eventually(
+        'the refund',
+        async () => {
+          const m = await scrape(payments.metricsUrl)
+          return sampleValue(m, 'staybase_refunds_total', { kind: 'cancellation' }) >= 1 ? m : null
+        },
+        { detail: () => payments.output().slice(-3000) },
+      )
+      expect(
+        sampleValue(refunded, 'staybase_stripe_events_processed_total', { type: 'payment_intent.succeeded', outcome: 'processed' }),
+      ).toBe(1)
+      expect((await rest(stack, 'POST', '/api/reconciliation/run', { token: admin.token })).status).toBe(202)
+      // The run staff started after the orphan was made at Stripe (a scheduled one may run before it).
+      const reconciled = await eventually(
+        'a reconciliation run to find the orphan intent',
+        async () => {
+          const m = await scrape(payments.metricsUrl)
+          return sampleValue(m, 'staybase_reconciliation_discrepancies_total', { kind: 'orphan_intent' }) >= 1 ? m : null
+        },
+        { detail: () => payments.output().slice(-3000) },
+      )
+      expect(sampleValue(reconciled, 'staybase_reconciliation_runs_total', { result: 'completed' })).toBeGreaterThanOrEqual(1)
+
+      const web = await scrape(stack.url)
+      const webDelta = (name: string, labels: Record<string, string>) =>
+        sampleValue(web, name, labels) - sampleValue(webBefore, name, labels)
+      expect(webDelta('staybase_stripe_webhooks_received_total', { type: 'payment_intent.succeeded', outcome: 'stored' })).toBe(1)
+      expect(webDelta('staybase_stripe_webhooks_received_total', { type: 'payment_intent.succeeded', outcome: 'duplicate' })).toBe(1)
+      expect(webDelta('staybase_stripe_webhooks_received_total', { type: 'unverified', outcome: 'invalid_signature' })).toBe(1)
+      // Taken once, wherever the sync ran (the worker here), however often it ran.
+      const succeededCount =
+        sampleValue(web, 'staybase_payments_succeeded_total') + sampleValue(reconciled, 'staybase_payments_succeeded_total')
+      expect(succeededCount - sampleValue(webBefore, 'staybase_payments_succeeded_total')).toBe(1)
+    } finally {
+      await payments.stop()
+    }
+  })
+})
+
 describe('the worker', () => {
   it('serves /healthz and /metrics on its own port, and logs each job with its job id, queue and booking', async () => {
-    const before = await scrape(stack.url)
+    // Two bookings whose holds (3 s on `bare`) wait in the booking-lifecycle queue for a worker.
+    const ids: number[] = []
+    for (let i = 0; i < 2; i++) {
+      const res = await rest(bare, 'POST', '/api/bookings', { token: guest.token, body: stay() })
+      expect(res.status).toBe(201)
+      ids.push(res.body.doc.id)
+    }
     worker = await startWorker(stack, { WORKER_QUEUES: 'booking-lifecycle' })
     const health = await fetch(`${worker.metricsUrl}/healthz`)
     expect(health.status).toBe(200)
     expect((await fetch(`${worker.metricsUrl}/metrics`)).status).toBe(401)
     expect((await fetch(`${worker.metricsUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401)
 
-    // The delayed holds (BOOKING_HOLD_MINUTES=0.05) expire now that a worker runs their queue.
-    const expiring = sampleValue(before, 'staybase_queue_jobs', { queue: 'booking-lifecycle', state: 'delayed' })
-    const expired = await eventually(
-      'the holds to expire',
-      async () => {
-        const lines = linesWith(worker!.output(), { msg: 'booking expired', queue: 'booking-lifecycle' })
-        return lines.length >= expiring ? lines : null
-      },
-      { timeoutMs: 60_000, detail: () => worker!.output().slice(-3000) },
-    )
-    // Written by Payload's logger inside the job (an expiry job, or the sweep if it came first): the job's ids come from its log context.
-    for (const line of expired) expect(line.jobId).toEqual(expect.any(String))
-    const done = await eventually(
-      'the expiry jobs to finish',
-      async () => {
-        const lines = linesWith(worker!.output(), { msg: 'job done', job: 'expire-hold', queue: 'booking-lifecycle' })
-        return lines.length >= expiring ? lines : null
-      },
-      { detail: () => worker!.output().slice(-3000) },
-    )
-    for (const line of done) expect(line.jobId).toBe(`booking-${line.bookingId}-expire-hold-${String(line.jobId).split('-').pop()}`)
+    // Written by Payload's logger inside the job that expired each hold (its expiry job, or the sweep if
+    // that came first): the job's id and queue come from the job's log context.
+    for (const bookingId of ids) {
+      const line = await eventually(
+        `booking ${bookingId} to expire`,
+        async () => linesWith(worker!.output(), { msg: 'booking expired', bookingId })[0],
+        { timeoutMs: 60_000, detail: () => worker!.output().slice(-3000) },
+      )
+      expect(line.queue).toBe('booking-lifecycle')
+      expect(line.jobId).toEqual(expect.any(String))
+      // The expiry job's own line: the booking from its payload.
+      const done = await eventually(
+        `the expiry job of booking ${bookingId}`,
+        async () => linesWith(worker!.output(), { msg: 'job done', job: 'expire-hold', bookingId })[0],
+        { detail: () => worker!.output().slice(-3000) },
+      )
+      expect(done.queue).toBe('booking-lifecycle')
+      expect(done.jobId).toMatch(new RegExp(`^booking-${bookingId}-expire-hold-\\d+$`))
+    }
     const metrics = await eventually(
       'the worker to count the jobs',
       async () => {
         const m = await scrape(worker!.metricsUrl)
-        return sampleValue(m, 'staybase_jobs_total', { queue: 'booking-lifecycle', result: 'completed' }) >= expiring ? m : null
+        return sampleValue(m, 'staybase_jobs_total', { queue: 'booking-lifecycle', result: 'completed' }) >= 2 ? m : null
       },
       { detail: () => worker!.output().slice(-3000) },
     )
