@@ -249,6 +249,29 @@ describe('payments, in the web process and the worker', () => {
       await payments.stop()
     }
   })
+
+  it('the worker’s /healthz answers 503 while it shuts down (a job still running), 200 before', async () => {
+    const payments = await startWorker(stack, { WORKER_QUEUES: 'payments' })
+    // The reconciliation job's first call to Stripe gets no answer until released: the job is running.
+    const hold = stripe.holdAnswers((r) => r.method === 'GET' && r.path.startsWith('/v1/payment_intents'))
+    let stopped: Promise<number | null> | null = null
+    try {
+      expect((await fetch(`${payments.metricsUrl}/healthz`)).status).toBe(200)
+      expect((await rest(stack, 'POST', '/api/reconciliation/run', { token: admin.token })).status).toBe(202)
+      await eventually('the reconciliation job to wait on Stripe', async () => hold.held.length > 0, {
+        detail: () => payments.output().slice(-3000),
+      })
+      stopped = payments.stop()
+      const health = await eventually('/healthz to say the worker is shutting down', async () => {
+        const res = await fetch(`${payments.metricsUrl}/healthz`)
+        return res.status === 503 ? res : null
+      })
+      expect(await health.json()).toEqual({ status: 'stopping' })
+    } finally {
+      hold.release()
+      expect(await (stopped ?? payments.stop())).toBe(0)
+    }
+  })
 })
 
 describe('the worker', () => {
