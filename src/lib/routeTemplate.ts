@@ -29,11 +29,10 @@ type Unlisted = Exclude<keyof Config['collections'], (typeof COLLECTIONS)[number
 const everyCollectionListed: [Unlisted] extends [never] ? true : Unlisted = true
 void everyCollectionListed
 
-/** Payload's own routes one level under a collection (auth, versions, counts, uploads). */
-const PAYLOAD_COLLECTION_WORDS = [
-  'count',
-  'versions',
-  'access',
+/** Payload's own routes one level under every collection. */
+const PAYLOAD_COLLECTION_WORDS = ['count', 'versions', 'access']
+/** Payload's routes of the auth collection and the upload collection. */
+const AUTH_WORDS = [
   'init',
   'login',
   'logout',
@@ -44,9 +43,8 @@ const PAYLOAD_COLLECTION_WORDS = [
   'reset-password',
   'verify',
   'unlock',
-  'file',
-  'paste-url',
 ]
+const UPLOAD_WORDS = ['file', 'paste-url']
 /** Payload's own routes under one document (`/api/<slug>/:id/duplicate`). */
 const PAYLOAD_DOCUMENT_WORDS = ['duplicate']
 
@@ -70,9 +68,11 @@ const EXACT = [
 
 const collectionSet = new Set<string>(COLLECTIONS)
 const exact = new Set(EXACT)
-/** `/api/<slug>/<word>` and `/api/<slug>/:id/<word>` of the contract's operations, with Payload's own. */
-const collectionWords = new Set(PAYLOAD_COLLECTION_WORDS)
-const documentWords = new Set(PAYLOAD_DOCUMENT_WORDS)
+/** Per collection, `/api/<slug>/<word>` and `/api/<slug>/:id/<word>`: Payload's own and the contract's operations. */
+const collectionWords = new Map<string, Set<string>>(COLLECTIONS.map((slug) => [slug, new Set(PAYLOAD_COLLECTION_WORDS)]))
+const documentWords = new Map<string, Set<string>>(COLLECTIONS.map((slug) => [slug, new Set(PAYLOAD_DOCUMENT_WORDS)]))
+for (const word of AUTH_WORDS) collectionWords.get('users')!.add(word)
+for (const word of UPLOAD_WORDS) collectionWords.get('media')!.add(word)
 for (const { path } of OPERATIONS) {
   const segments = path.split('/').filter(Boolean)
   const [api, slug, second, third] = segments
@@ -81,8 +81,8 @@ for (const { path } of OPERATIONS) {
     exact.add(path)
     continue
   }
-  if (second && !second.startsWith('{')) collectionWords.add(second)
-  else if (third) documentWords.add(third)
+  if (second && !second.startsWith('{')) collectionWords.get(slug)!.add(second)
+  else if (third) documentWords.get(slug)!.add(third)
 }
 
 export const OTHER_ROUTE = 'other'
@@ -101,10 +101,22 @@ export function routeTemplate(url: string): string {
   if (first !== 'api' || !second || !collectionSet.has(second)) return OTHER_ROUTE
   const base = `/api/${second}`
   if (third === undefined) return base
-  if (collectionWords.has(third)) return fourth === undefined ? `${base}/${third}` : `${base}/${third}/*`
+  if (collectionWords.get(second)!.has(third)) return fourth === undefined ? `${base}/${third}` : `${base}/${third}/*`
   if (fourth === undefined) return `${base}/:id`
-  if (segments.length === 4 && documentWords.has(fourth)) return `${base}/:id/${fourth}`
+  if (segments.length === 4 && documentWords.get(second)!.has(fourth)) return `${base}/:id/${fourth}`
   return `${base}/:id/*`
+}
+
+/** Every template routeTemplate can answer: the bound on the HTTP histogram's `route` label. */
+export function allRouteTemplates(): Set<string> {
+  const all = new Set([...exact, '/_next/*', '/admin/*', '/admin/queues/*', '/api/docs/*', OTHER_ROUTE])
+  for (const slug of COLLECTIONS) {
+    const base = `/api/${slug}`
+    for (const template of [base, `${base}/:id`, `${base}/:id/*`]) all.add(template)
+    for (const word of collectionWords.get(slug)!) all.add(`${base}/${word}`).add(`${base}/${word}/*`)
+    for (const word of documentWords.get(slug)!) all.add(`${base}/:id/${word}`)
+  }
+  return all
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
