@@ -1,15 +1,28 @@
+import { type Server, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
 import { type Job, Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { getPayload } from 'payload'
 
 import { env } from '@/lib/env'
 import { atMostEvery, createLogger } from '@/lib/logger'
+import { withLogContext } from '@/lib/logContext'
+import { metrics, metricsResponse, watchQueues } from '@/lib/metrics'
 import config from '@/payload.config'
-import { closeQueues } from '@/services/queue'
+import { closeQueues, queue } from '@/services/queue'
 import { processBookingJob } from './processors/bookingLifecycle'
 import { processMailJob } from './processors/mail'
 import { onPaymentsJobGaveUp, processPaymentsJob } from './processors/payments'
-import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, type Processor, type QueueName, bullPrefix } from '@/jobs/registry'
+import {
+  BOOKING_LIFECYCLE_QUEUE,
+  MAIL_QUEUE,
+  PAYMENTS_QUEUE,
+  type Processor,
+  QUEUE_NAMES,
+  type QueueName,
+  bullPrefix,
+} from '@/jobs/registry'
 import { keepSchedules } from './schedules'
 
 /**
@@ -18,6 +31,10 @@ import { keepSchedules } from './schedules'
  * connection, a failed lock renewal) are logged through pino like everything else. Any number of
  * workers may run; BullMQ hands each job to one of them, and every processor is safe to run twice.
  * SIGTERM/SIGINT: finish running jobs (for at most SHUTDOWN_TIMEOUT_MS), then exit.
+ *
+ * Its own HTTP server on WORKER_METRICS_PORT: `GET /metrics` (src/lib/metrics.ts; the web server's
+ * METRICS_TOKEN rules) and `GET /healthz` (no token: 200 while its queues run, 503 while starting or
+ * shutting down — the container's healthcheck).
  */
 const logger = createLogger('worker', env.LOG_LEVEL, env.LOG_FORMAT)
 
@@ -35,7 +52,71 @@ const unknown = wanted.filter((q) => !(q in PROCESSORS))
 if (unknown.length > 0) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(', ')}`)
 const ACTIVE = Object.fromEntries(Object.entries(PROCESSORS).filter(([name]) => wanted.length === 0 || wanted.includes(name)))
 
+type Health = 'starting' | 'running' | 'stopping'
+let health: Health = 'starting'
+
+/** /metrics and /healthz of this worker. Started first, so a healthcheck sees "starting" rather than nothing. */
+async function startMetricsServer(): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const status = health === 'running' ? 200 : 503
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+      res.end(JSON.stringify({ status: health === 'running' ? 'ok' : health }))
+      return
+    }
+    if (path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+      res.end(JSON.stringify({ errors: [{ message: 'The worker serves /metrics and /healthz only.', code: 'NOT_FOUND' }] }))
+      return
+    }
+    metricsResponse(req.method, req.headers.authorization, env.METRICS_TOKEN)
+      .then(({ status, headers, body }) => {
+        res.writeHead(status, headers)
+        res.end(req.method === 'HEAD' ? undefined : body)
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'metrics scrape failed')
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+        res.end(JSON.stringify({ errors: [{ message: 'Something went wrong.', code: 'INTERNAL_ERROR' }] }))
+      })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(env.WORKER_METRICS_PORT, env.HOST, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  logger.info({ metricsPort: port }, `worker metrics listening on ${env.HOST}:${port}`)
+  return server
+}
+
+/** The ids a job's log lines carry: its own, its queue, and the booking it is about (when its payload names one). */
+function jobContext(queueName: string, job: Job) {
+  const bookingId = (job.data as { bookingId?: unknown } | undefined)?.bookingId
+  return { jobId: job.id, queue: queueName, ...(typeof bookingId === 'number' ? { bookingId } : {}) }
+}
+
+/** One attempt of a job, in its log context, timed and counted. */
+async function runJob(queueName: string, run: Processor, payload: Awaited<ReturnType<typeof getPayload>>, job: Job): Promise<string> {
+  const { jobs, jobDuration } = metrics()
+  const stop = jobDuration.startTimer({ queue: queueName })
+  try {
+    const result = await withLogContext(jobContext(queueName, job), () => run(payload, job))
+    jobs.inc({ queue: queueName, result: 'completed' })
+    return result
+  } catch (error) {
+    jobs.inc({ queue: queueName, result: 'failed' })
+    throw error
+  } finally {
+    stop()
+  }
+}
+
 async function main(): Promise<void> {
+  const metricsServer = await startMetricsServer()
+  // Every process reads the same counts; through the producers' fail-fast connection, so a scrape
+  // during a Redis outage is answered without them instead of waiting for a reconnect.
+  watchQueues(() => Object.fromEntries(QUEUE_NAMES.map((name) => [name, queue(name)])))
   const payload = await getPayload({ config })
   // Workers block on Redis; BullMQ requires maxRetriesPerRequest: null on their connection.
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null })
@@ -71,7 +152,7 @@ async function main(): Promise<void> {
     const processor = async (job: Job, token?: string) => {
       running.set(job, token ?? '')
       try {
-        return await run(payload, job)
+        return await runJob(name, run, payload, job)
       } finally {
         running.delete(job)
       }
@@ -84,9 +165,11 @@ async function main(): Promise<void> {
       stalledInterval: lock,
     })
     worker.on('error', logError(name))
-    worker.on('completed', (job, result) => logger.info({ queue: name, job: job.name, jobId: job.id, result }, 'job done'))
+    worker.on('completed', (job, result) => withLogContext(jobContext(name, job), () => logger.info({ job: job.name, result }, 'job done')))
     worker.on('failed', (job, error) => {
-      logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed')
+      withLogContext(job ? jobContext(name, job) : { queue: name }, () =>
+        logger.warn({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+      )
       // Gave up: every attempt used, or BullMQ failed it for stalling too often (its workers died).
       const gaveUp = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled more than allowable limit/.test(error.message))
       if (gaveUp && name === PAYMENTS_QUEUE) {
@@ -98,9 +181,11 @@ async function main(): Promise<void> {
     return worker
   })
   await Promise.all(workers.map((w) => w.waitUntilReady()))
+  health = 'running'
   logger.info({ queues: Object.keys(ACTIVE) }, 'worker ready')
 
   const shutdown = async (signal: string) => {
+    health = 'stopping'
     logger.info({ signal }, 'worker shutting down')
     // Whatever hangs (Redis unreachable while closing) does not keep the process alive.
     setTimeout(() => {
@@ -112,6 +197,8 @@ async function main(): Promise<void> {
     if (!finished) process.exit((await handBack(running)) ? 0 : 1)
     await Promise.all([bookingQueue.close(), paymentsQueue.close(), closeQueues()])
     await connection.quit().catch(() => connection.disconnect())
+    metricsServer.closeAllConnections()
+    await new Promise((resolve) => metricsServer.close(resolve))
     process.exit(0)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))

@@ -15,12 +15,16 @@ import { allowedOrigins, env, trustProxySetting } from './lib/env'
 import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { drainConnections } from './lib/drainConnections'
 import { createLogger } from './lib/logger'
+import { withLogContext } from './lib/logContext'
+import { metrics, metricsAccess, watchPool, watchQueues } from './lib/metrics'
+import { methodLabel, routeTemplate } from './lib/routeTemplate'
 import { limitBodySize } from './middleware/limitBodySize'
 import { fastBookings } from './fastBookings'
 import { fastSearch } from './fastSearch'
 import { publicReads } from './publicReads'
 import { securityHeaders } from './middleware/securityHeaders'
-import { closeQueues } from './services/queue'
+import { closeQueues, queue } from './services/queue'
+import { QUEUE_NAMES } from './jobs/registry'
 import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
 import { checkReadiness } from './services/readiness'
 import { requestGuard } from './lib/requestGuard'
@@ -48,6 +52,10 @@ async function main(): Promise<void> {
   readinessPool.on('error', (error) => logger.warn({ err: error }, 'readiness pool error'))
   const fastReadsPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: poolShares().fastReads, connectionTimeoutMillis: 5_000 })
   fastReadsPool.on('error', (error) => logger.warn({ err: error }, 'fast read pool error'))
+  watchPool('readiness', readinessPool)
+  watchPool('fast_reads', fastReadsPool)
+  // Every process reads the same counts from Redis; the web server's are there while no worker runs.
+  watchQueues(() => Object.fromEntries(QUEUE_NAMES.map((name) => [name, queue(name)])))
   const redis = sharedRedis()
   let shuttingDown = false
 
@@ -55,6 +63,7 @@ async function main(): Promise<void> {
   app.disable('x-powered-by')
   app.set('trust proxy', trustProxySetting())
   app.use(closeIfBodyUnread)
+  app.use(countRequests)
 
   app.use((req, res, nextMiddleware) => {
     const incoming = req.get('x-request-id')
@@ -64,7 +73,8 @@ async function main(): Promise<void> {
     // Only this server decides who the client is; Payload's rate limits read this header.
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown'
     res.setHeader('x-content-type-options', 'nosniff')
-    nextMiddleware()
+    // Everything that runs for this request from here on, Next and Payload's hooks included, logs its id.
+    withLogContext({ reqId: id }, nextMiddleware)
   })
   app.use(
     pinoHttp({
@@ -76,7 +86,9 @@ async function main(): Promise<void> {
       // Which answers express gave itself rather than Next (the fast paths): `"answeredBy":"express"`.
       customProps: (_req, res) =>
         (res as unknown as { locals?: { answeredBy?: string } }).locals?.answeredBy ? { answeredBy: 'express' } : {},
-      autoLogging: { ignore: (req) => req.url === '/healthz' || Boolean(req.url?.startsWith('/_next/static/')) },
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/metrics' || Boolean(req.url?.startsWith('/_next/static/')),
+      },
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
@@ -98,6 +110,23 @@ async function main(): Promise<void> {
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
+  })
+
+  // Prometheus's scrape (src/lib/metrics.ts). Answered here for every method, never handed to Next.
+  app.all('/metrics', async (req, res) => {
+    const access = metricsAccess(req.get('authorization'), env.METRICS_TOKEN)
+    if (access === 'disabled') return sendError(req, res, apiError('NOT_FOUND', 'There is no route /metrics.'))
+    if (access === 'unauthorized') {
+      res.setHeader('www-authenticate', 'Bearer realm="metrics"')
+      return sendError(req, res, apiError('UNAUTHORIZED', 'Send Authorization: Bearer <METRICS_TOKEN>.'))
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD')
+      return sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'Metrics are read with GET.'))
+    }
+    const registry = metrics().registry
+    res.setHeader('cache-control', 'no-store')
+    res.type(registry.contentType).send(await registry.metrics())
   })
 
   app.get('/readyz', async (_req, res) => {
@@ -202,6 +231,32 @@ async function main(): Promise<void> {
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))
   process.once('SIGINT', () => void shutdown('SIGINT'))
+}
+
+/** Probes and scrapes are not counted: they would dominate an idle server's rate and say nothing about users. */
+const UNCOUNTED = new Set(['/healthz', '/readyz', '/metrics'])
+
+/**
+ * Every request into `staybase_http_request_duration_seconds` when its answer is finished (or 499
+ * when the client hung up first), under its route template — never its raw path (src/lib/routeTemplate.ts).
+ */
+function countRequests(req: express.Request, res: express.Response, nextMiddleware: express.NextFunction): void {
+  const started = performance.now()
+  const { httpDuration } = metrics()
+  let finished = false
+  const observe = (status: number) => {
+    const route = routeTemplate(req.originalUrl)
+    if (UNCOUNTED.has(route)) return
+    httpDuration.observe({ method: methodLabel(req.method), route, status: String(status) }, (performance.now() - started) / 1000)
+  }
+  res.once('finish', () => {
+    finished = true
+    observe(res.statusCode)
+  })
+  res.once('close', () => {
+    if (!finished) observe(499)
+  })
+  nextMiddleware()
 }
 
 function bounded(promise: Promise<unknown>, ms: number): Promise<unknown> {

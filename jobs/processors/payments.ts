@@ -7,6 +7,7 @@ import { recordDispute, syncPayment } from '@/services/payments/sync'
 import { reconcile } from '@/services/reconciliation'
 import { stripeId } from '@/services/stripe'
 import { PAYMENTS_QUEUE, isJob, processorOf } from '@/jobs/registry'
+import { metrics } from '@/lib/metrics'
 
 class Retry extends Error {}
 
@@ -46,7 +47,14 @@ async function processStripeEvent(payload: Payload, eventId: string): Promise<st
   const stored = await storedEvent(payload, eventId)
   if (!stored) return 'not in the inbox'
   if (stored.status === 'processed' || stored.status === 'ignored') return `already ${stored.status}`
-  const outcome = await handle(payload, stored.payload as unknown as Stripe.Event)
+  let outcome: Awaited<ReturnType<typeof handle>>
+  try {
+    outcome = await handle(payload, stored.payload as unknown as Stripe.Event)
+  } catch (error) {
+    metrics().stripeEventsProcessed.inc({ type: stored.type, outcome: 'failed' })
+    throw error
+  }
+  metrics().stripeEventsProcessed.inc({ type: stored.type, outcome })
   await payload.update({
     collection: 'stripe-events',
     id: stored.id,

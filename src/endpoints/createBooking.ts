@@ -7,6 +7,7 @@ import type { BookingAnswer, CreateBookingBody } from '@/contract/types'
 import { HttpError, badRequest, conflict, unauthorized } from '@/lib/errors'
 import { clientErrorResponse } from '@/lib/errorCodes'
 import { isOverlapViolation } from '@/lib/constraints'
+import { metrics } from '@/lib/metrics'
 import { type KeyClaim, claimKey, recordResponse, releaseKey, requestHash } from '@/services/idempotency'
 import { builtBookingDoc } from '@/services/bookingAnswer'
 import { type WrittenBooking, datesUnavailable, decideNewBooking, insertBooking } from '@/services/newBooking'
@@ -46,9 +47,15 @@ async function create(req: PayloadRequest, data: CreateBookingBody, depth: numbe
   try {
     written = await insertBooking(req, booking, client, claim)
   } catch (error) {
-    if (isOverlapViolation(error)) throw datesUnavailable()
+    if (isOverlapViolation(error)) {
+      metrics().bookingConflicts.inc()
+      throw datesUnavailable()
+    }
     throw error
   }
+  // The INSERT committed on its own (one statement, no transaction): the booking exists from here on.
+  metrics().bookingsCreated.inc()
+  req.payload.logger.info({ bookingId: written.id, property: booking.property, status: booking.status }, 'booking created')
   const doc = builtBookingDoc(req, depth, booking, client, written, context)
   return answerWritten(req, written.id, depth, { ...data, ...booking }, doc)
 }

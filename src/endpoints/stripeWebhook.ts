@@ -5,6 +5,7 @@ import { PAYMENTS_QUEUE, paymentJobIds } from '@/jobs/registry'
 import { redactStripeObject } from '@/domain/payments'
 import { env } from '@/lib/env'
 import { HttpError, badRequest } from '@/lib/errors'
+import { metrics } from '@/lib/metrics'
 import { enqueue } from '@/services/queue'
 import { paymentsConfigured, stripe } from '@/services/stripe'
 
@@ -66,19 +67,24 @@ export const stripeWebhook: Endpoint = {
     try {
       event = stripe().webhooks.constructEvent(raw, signature, env.STRIPE_WEBHOOK_SECRET)
     } catch (error) {
+      metrics().webhooksReceived.inc({ type: 'unverified', outcome: 'invalid_signature' })
       throw badRequest(`Webhook signature verification failed: ${error instanceof Error ? error.message : 'invalid signature'}`)
     }
     if (typeof event?.id !== 'string' || typeof event.type !== 'string') throw badRequest('Not a Stripe event.')
 
     const stored = await store(req, event)
+    // The type is Stripe's (the signature is checked): a bounded set of names, fit for a label.
+    const counted = (outcome: string) => metrics().webhooksReceived.inc({ type: event.type, outcome })
     if (stored.status === 'pending') {
       try {
         await enqueue(PAYMENTS_QUEUE, 'stripe-event', { eventId: event.id }, { jobId: paymentJobIds.stripeEvent(event.id), attempts: 8 })
       } catch (error) {
+        counted('not_queued')
         req.payload.logger.warn({ err: error, eventId: event.id, msg: 'stored a Stripe event but could not queue it' })
         throw unavailable('Stored, but could not be queued; deliver again.')
       }
     }
+    counted(stored.duplicate ? 'duplicate' : 'stored')
     return Response.json({ received: true, duplicate: stored.duplicate })
   },
 }

@@ -71,6 +71,21 @@ const nonNegativeInt = makeValidator<number>((value) => {
   return n
 })
 
+/** A port to listen on, where 0 asks the system for a free one (tests run several workers at once). */
+const listenPort = makeValidator<number>((value) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('must be a port number from 0 (any free port) to 65535')
+  return n
+})
+
+/** The bearer token of /metrics: long and without spaces (it travels in a header); empty turns /metrics off. */
+const metricsToken = makeValidator<string>((value) => {
+  if (value === '') return value
+  if (!/^[\x21-\x7e]{16,}$/.test(value))
+    throw new Error('must be at least 16 visible ASCII characters without spaces (e.g. `openssl rand -hex 24`)')
+  return value
+})
+
 const positiveNumber = makeValidator<number>((value) => {
   const n = Number(value)
   if (!Number.isFinite(n) || n <= 0) throw new Error('must be a positive number')
@@ -250,6 +265,14 @@ export const env = cleanEnv(source, {
   REFUND_RECOVERY_DAYS: positiveInt({
     default: 120,
     desc: 'Reconciliation refunds cancellations (and money taken for lost bookings) whose refund never reached Stripe for this many days; Stripe refunds card charges up to 180 days old',
+  }),
+  METRICS_TOKEN: metricsToken({
+    default: '',
+    desc: 'Bearer token of GET /metrics on the web server and the worker; empty: /metrics answers 404',
+  }),
+  WORKER_METRICS_PORT: listenPort({
+    default: 9464,
+    desc: "Port of the worker's /metrics and /healthz (0: any free port, logged at start)",
   }),
   LOG_LEVEL: str({
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],

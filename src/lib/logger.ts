@@ -1,9 +1,13 @@
 import { pino, type Logger } from 'pino'
 import { build as prettyStream } from 'pino-pretty'
 
+import { currentLogContext } from './logContext'
+
 /**
  * One logger factory for the web server, Payload and the worker: JSON lines in production (what log
- * shippers expect), human-readable lines in development and tests.
+ * shippers expect), human-readable lines in development and tests. Every line carries the request id
+ * (`reqId`) of the request it was written for, or the `jobId`, `queue` and `bookingId` of the job
+ * (src/lib/logContext.ts); a field the call names itself wins.
  */
 export function createLogger(
   name: string,
@@ -21,6 +25,8 @@ export function createLogger(
         return method.apply(this, args)
       },
     },
+    // A copy: pino merges the line's own fields into the object the mixin returns.
+    mixin: () => ({ ...currentLogContext() }),
     level,
     enabled: process.env.DISABLE_LOGGING !== 'true',
     timestamp: pino.stdTimeFunctions.isoTime,

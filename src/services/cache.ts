@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 
 import { env } from '@/lib/env'
 import { atMostEvery, createLogger } from '@/lib/logger'
+import { metrics } from '@/lib/metrics'
 import { afterCommit } from './afterCommit'
 import { sharedRedis, withTimeout } from './redis'
 
@@ -57,18 +58,12 @@ const BUMP_RETRY_MS = 1_000
 /** Version counters outlive every entry by far; they only need to outlive the TTL. */
 const VERSION_TTL_SECONDS = 24 * 60 * 60
 
-const counters = { hits: 0, misses: 0, bypasses: 0, errors: 0, bumps: 0 }
 const warnNow = atMostEvery(60_000)
 let distrustUntil = 0
 const inFlight = new Map<string, Promise<string | null>>()
 /** Counters whose bump failed, bumped again by a retry timer. */
 const unbumped = new Set<string>()
 let bumpRetry: NodeJS.Timeout | null = null
-
-/** Hits, misses and bypasses since the process started (for /metrics). */
-export function cacheStats(): Readonly<typeof counters> {
-  return { ...counters }
-}
 
 export function cacheEnabled(): boolean {
   return env.CACHE_ENABLED
@@ -81,7 +76,7 @@ const lockKey = (name: string) => `${prefix()}cache:lock:${name}`
 
 /** A Redis failure: counted and logged; `distrust` when a bump may have been missed (see the module comment). */
 function redisError(error: unknown, what: string, { distrust = false } = {}): void {
-  counters.errors += 1
+  metrics().cacheRedisErrors.inc()
   if (distrust) distrustUntil = Date.now() + env.CACHE_TTL_SECONDS * 1000
   if (warnNow()) {
     logger.warn({ err: error }, `cache: Redis ${what} failed; reading from the database (logged at most once a minute)`)
@@ -135,7 +130,7 @@ export async function cachedText(
 ): Promise<{ text: string | null; outcome: CacheOutcome }> {
   const redis = Date.now() < distrustUntil ? null : usableRedis()
   if (!redis) {
-    counters.bypasses += 1
+    metrics().cacheLookups.inc({ outcome: 'bypass' })
     return { text: await load(), outcome: 'bypass' }
   }
   let found: Lookup
@@ -143,14 +138,14 @@ export async function cachedText(
     found = await lookup(redis, name, depNames)
   } catch (error) {
     redisError(error, 'read')
-    counters.bypasses += 1
+    metrics().cacheLookups.inc({ outcome: 'bypass' })
     return { text: await load(), outcome: 'bypass' }
   }
   if (found.body !== null) {
-    counters.hits += 1
+    metrics().cacheLookups.inc({ outcome: 'hit' })
     return { text: found.body, outcome: 'hit' }
   }
-  counters.misses += 1
+  metrics().cacheLookups.inc({ outcome: 'miss' })
   // One load per key and versions in this process; the first caller stores, the others share its answer.
   const flightKey = `${name}\n${found.stamp}`
   let flight = inFlight.get(flightKey)
@@ -231,7 +226,6 @@ export async function bumpVersions(depNames: readonly string[]): Promise<void> {
     for (const dep of new Set(depNames)) pipeline.incr(versionKey(dep)).expire(versionKey(dep), VERSION_TTL_SECONDS)
     const results = await withTimeout(pipeline.exec(), BUMP_TIMEOUT_MS)
     for (const [error] of results ?? []) if (error) throw error
-    counters.bumps += 1
   } catch (error) {
     redisError(error, 'invalidation', { distrust: true })
     for (const dep of depNames) unbumped.add(dep)

@@ -6,6 +6,7 @@ import { PAYMENTS_QUEUE, paymentJobIds } from '@/jobs/registry'
 import type { PaymentStatus } from '@/domain/payments'
 import { type LocalPayment, type StripeIntent, planReconciliation } from '@/domain/reconciliation'
 import { env } from '@/lib/env'
+import { metrics } from '@/lib/metrics'
 import { nextKey } from '@/lib/keyset'
 import { handOverCancellations, requeueMissingRefunds } from './payments/refunds'
 import { syncPayment } from './payments/sync'
@@ -195,8 +196,11 @@ export async function reconcile(
       depth: 0,
       overrideAccess: true,
     })
+    metrics().reconciliationRuns.inc({ result: 'completed' })
+    for (const d of plan.discrepancies) metrics().reconciliationDiscrepancies.inc({ kind: d.kind })
     return `report ${report.id}: checked ${plan.checked}, fixed ${fixed}, ${plan.discrepancies.length} discrepancies, requeued ${requeuedEvents} events, ${handedOver} cancellations and ${requeuedRefunds} refunds`
   } catch (error) {
+    metrics().reconciliationRuns.inc({ result: 'failed' })
     await payload.update({
       collection: 'reconciliation-reports',
       id: report.id,

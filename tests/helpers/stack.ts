@@ -197,15 +197,25 @@ export async function startServer(stack: Stack, env: Record<string, string> = {}
   return { ...stack, url: `http://${stack.env.HOST}:${port}`, process: server.process, output: server.output, stop: server.stop }
 }
 
-export type WorkerProcess = { process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
+export type WorkerProcess = {
+  process: ChildProcess
+  output: () => string
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+  /** Where this worker serves /metrics and /healthz (http://127.0.0.1:<port>). */
+  metricsUrl: string
+}
 
-/** A background worker for a stack (the bundled jobs/worker.ts, as `npm run worker`), ready when it says so. */
+/**
+ * A background worker for a stack (the bundled jobs/worker.ts, as `npm run worker`), ready when it says
+ * so. Its /metrics server takes a free port of the system's choosing (WORKER_METRICS_PORT=0; its log says
+ * which), so any number of workers run side by side.
+ */
 export async function startWorker(stack: Stack, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--conditions=production', 'dist/worker.js'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Running jobs get 20 s to finish on SIGTERM (the worker's own bound), however loaded the machine.
-    env: { ...stack.env, SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+    env: { ...stack.env, SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info', LOG_FORMAT: 'json', WORKER_METRICS_PORT: '0', ...env },
   })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
@@ -225,7 +235,12 @@ export async function startWorker(stack: Stack, env: Record<string, string> = {}
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { process: child, output: () => output, stop }
+  const port = /"metricsPort":(\d+)/.exec(output)?.[1]
+  if (!port) {
+    await stop('SIGKILL')
+    throw new Error(`worker did not log its metrics port:\n${output}`)
+  }
+  return { process: child, output: () => output, stop, metricsUrl: `http://127.0.0.1:${port}` }
 }
 
 /**

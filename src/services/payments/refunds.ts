@@ -5,6 +5,7 @@ import { parseId } from '@/domain/ids'
 import { fromStripeRefund, owedRefunds } from '@/domain/paymentSync'
 import { type RefundKind, bookingRef, stripeKeys } from '@/domain/payments'
 import { env } from '@/lib/env'
+import { metrics } from '@/lib/metrics'
 import { nextKey } from '@/lib/keyset'
 import { sqlExecutor } from '@/services/sqlExecutor'
 import { stripe } from '@/services/stripe'
@@ -55,6 +56,7 @@ export async function refundBooking(
     },
     { idempotencyKey: stripeKeys.refund(bookingRef(booking), kind, attempt, after) },
   )
+  metrics().refunds.inc({ kind })
   await syncPayment(payload, payment.stripePaymentIntentId)
   return 'refunded'
 }

@@ -6,13 +6,14 @@ import { planPaymentSync } from '@/domain/paymentSync'
 import type { PaymentStatus } from '@/domain/payments'
 import { parseId } from '@/domain/ids'
 import { env } from '@/lib/env'
+import { metrics } from '@/lib/metrics'
 import type { Booking, Payment } from '@/payload-types'
 import { applyTransition } from '@/services/bookingLifecycle'
 import { lockListingCalendar } from '@/services/reservations'
 import { listAll, stripe, stripeId } from '@/services/stripe'
 import { inTransaction } from '@/services/transaction'
 import { queueSyncEffects } from './effects'
-import { findPaymentByIntent, lockBookingPayment } from './store'
+import { CAPTURED, findPaymentByIntent, lockBookingPayment } from './store'
 
 /**
  * Bringing a payment in line with Stripe. The rule: ask Stripe for the current truth (the
@@ -37,7 +38,7 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
   const [intent, stripeRefunds] = await Promise.all([stripe().paymentIntents.retrieve(intentId), refundsAtStripe(intentId)])
   const bookingId = parseId(local.booking)!
   const req = await createLocalReq({}, payload)
-  const { plan, booking, confirmed } = await inTransaction(req, async () => {
+  const { plan, booking, confirmed, tookMoney } = await inTransaction(req, async () => {
     await lockBookingPayment(req, bookingId)
     const payment = (await payload.findByID({ collection: 'payments', id: local.id, depth: 0, overrideAccess: true, req })) as Payment
     // The booking as it is under its listing's calendar lock, the lock that expiry and cancellation take.
@@ -59,8 +60,11 @@ export async function syncPayment(payload: Payload, intentId: string, options: {
         )
       : null
     if (plan.patch) await payload.update({ collection: 'payments', id: payment.id, data: plan.patch, depth: 0, overrideAccess: true, req })
-    return { plan, booking, confirmed }
+    // Under the payment's lock, so of two syncs at once only the first sees the money arrive.
+    const tookMoney = !CAPTURED.includes(payment.status as PaymentStatus) && CAPTURED.includes(plan.status)
+    return { plan, booking, confirmed, tookMoney }
   })
+  if (tookMoney) metrics().paymentsSucceeded.inc()
   // After commit: effects that live outside the database.
   const effects = [...(confirmed ? ['booking confirmed'] : []), ...(await queueSyncEffects(booking, plan))]
   return { paymentId: local.id, status: plan.status, changed: plan.changed, effects }

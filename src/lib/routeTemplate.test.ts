@@ -1,0 +1,96 @@
+import fc from 'fast-check'
+
+import { OPERATIONS } from '@/contract/operations'
+import { OTHER_ROUTE, allRouteTemplates, methodLabel, routeTemplate } from './routeTemplate'
+
+describe('routeTemplate', () => {
+  it.each([
+    ['/api/bookings', '/api/bookings'],
+    ['/api/bookings/', '/api/bookings'],
+    ['/api/bookings?depth=0', '/api/bookings'],
+    ['/api/bookings/42', '/api/bookings/:id'],
+    ['/api/bookings/42/cancel', '/api/bookings/:id/cancel'],
+    ['/api/bookings/42/cancellation-preview?x=1', '/api/bookings/:id/cancellation-preview'],
+    ['/api/bookings/42/whatever', '/api/bookings/:id/*'],
+    ['/api/bookings/42/cancel/again', '/api/bookings/:id/*'],
+    ['/api/properties/search?city=Paris', '/api/properties/search'],
+    ['/api/properties/7/quote', '/api/properties/:id/quote'],
+    ['/api/properties/some-slug', '/api/properties/:id'],
+    ['/api/properties/7/duplicate', '/api/properties/:id/duplicate'],
+    ['/api/users/login', '/api/users/login'],
+    ['/api/users/me', '/api/users/me'],
+    ['/api/users/verify/abc123', '/api/users/verify/*'],
+    ['/api/media/file/photo.jpg', '/api/media/file/*'],
+    ['/api/graphql', '/api/graphql'],
+    ['/api/stripe/webhook', '/api/stripe/webhook'],
+    ['/api/reconciliation/run', '/api/reconciliation/run'],
+    ['/api/docs/swagger-ui.css', '/api/docs/*'],
+    ['/api/openapi.json', '/api/openapi.json'],
+    ['/api', '/api'],
+    ['/api/nothing-here', OTHER_ROUTE],
+    ['/admin', '/admin/*'],
+    ['/admin/collections/bookings/12', '/admin/*'],
+    ['/admin/queues/api/queues', '/admin/queues/*'],
+    ['/_next/static/chunks/abc.js', '/_next/*'],
+    ['/account/verify?token=x', '/account/verify'],
+    ['/healthz', '/healthz'],
+    ['/metrics', '/metrics'],
+    ['/', '/'],
+    ['/wp-login.php', OTHER_ROUTE],
+    ['', '/'],
+  ])('%s → %s', (path, template) => {
+    expect(routeTemplate(path)).toBe(template)
+  })
+
+  it('names every operation of the contract by its own template', () => {
+    for (const { path } of OPERATIONS) {
+      const template = path.replace(/\{(\w+)\}/g, ':$1')
+      expect(routeTemplate(path.replace(/\{\w+\}/g, '123'))).toBe(template)
+    }
+  })
+
+  it('keeps the set of templates bounded whatever the paths (1,000 random ones add none)', () => {
+    const all = allRouteTemplates()
+    // 178 today: a few per collection, the operations, the server's own routes.
+    expect(all.size).toBeLessThan(250)
+    const segment = fc.oneof(
+      fc.string(),
+      fc.stringMatching(/^[\w.~%-]{1,20}$/),
+      fc.constantFrom(
+        'api',
+        'bookings',
+        'properties',
+        'admin',
+        'queues',
+        'users',
+        'media',
+        '_next',
+        'docs',
+        '..',
+        'file',
+        'cancel',
+        'search',
+      ),
+    )
+    let outside: string[] = []
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), fc.string(), (segments, query) => {
+        const template = routeTemplate(`/${segments.join('/')}?${query}`)
+        if (!all.has(template)) outside = [...outside, template]
+      }),
+      { numRuns: 1_000 },
+    )
+    expect(outside).toEqual([])
+  })
+})
+
+describe('methodLabel', () => {
+  it.each([
+    ['GET', 'GET'],
+    ['POST', 'POST'],
+    ['PROPFIND', 'OTHER'],
+    [undefined, 'OTHER'],
+  ])('%s → %s', (method, label) => {
+    expect(methodLabel(method)).toBe(label)
+  })
+})
