@@ -332,11 +332,14 @@ describe('the restore drill', () => {
       ),
     ).toBe(0)
 
-    const database = await emptyDatabase()
+    // A database that does not exist yet (restore creates it) and an empty media folder.
+    const database = `staybase_test_restore_${randomBytes(5).toString('hex')}`
+    extraDatabases.push(database)
     const mediaDir = mkdtempSync(path.join(work, 'media-'))
     const started = Date.now()
     const run = await npmRun('restore', target(database, mediaDir), [backupName])
     expect({ code: run.code, output: run.output }).toMatchObject({ code: 0 })
+    expect(run.output).toContain(`created database ${database}`)
     console.log(`restore of the drill's data: ${Date.now() - started} ms`)
     for (const step of ['verify checksums', 'pg_restore', 'extract media', 'verify restored rows', 'analyze'])
       expect(run.output).toMatch(new RegExp(`"step":"${step}","ms":\\d+`))
@@ -475,6 +478,38 @@ describe('restore refuses', () => {
     expect(await tablesIn(database)).toBe(0)
     expect(readdirSync(mediaDir)).toEqual([])
   })
+
+  it('local media when the app reads S3; with S3 the backup records the bucket instead of archiving files', async () => {
+    const empty = await emptyDatabase()
+    const mediaDir = mkdtempSync(path.join(work, 'media-'))
+    const refused = await npmRun('restore', { ...target(empty, mediaDir), S3_BUCKET: 'staybase-photos' }, [backupName])
+    expect(refused.code).toBe(1)
+    expect(refused.output).toMatch(/the backup holds local media .* but S3_BUCKET=staybase-photos is set/)
+    expect(await tablesIn(empty)).toBe(0)
+
+    const s3 = { S3_BUCKET: 'staybase-photos', S3_PREFIX: 'prod/', S3_REGION: 'eu-central-1' }
+    const database = new URL(restored!.databaseUrl).pathname.slice(1)
+    const s3Backups = path.join(work, 's3-backups')
+    const dump = await npmRun('backup', { ...target(database, restored!.mediaDir), ...s3, BACKUP_DIR: s3Backups })
+    expect({ code: dump.code, output: dump.output }).toMatchObject({ code: 0 })
+    const [name] = readdirSync(s3Backups)
+    expect(readdirSync(path.join(s3Backups, name!)).sort()).toEqual(['database.dump', 'manifest.json'])
+    const parsed = parseManifest(readFileSync(path.join(s3Backups, name!, 'manifest.json'), 'utf8'))
+    expect(parsed).toMatchObject({
+      ok: true,
+      manifest: { media: { mode: 's3', bucket: 'staybase-photos', prefix: 'prod/', region: 'eu-central-1' } },
+    })
+
+    // Restored under the same bucket: the media folder is left alone. Under none: restored, with a warning.
+    const load = await npmRun('restore', { ...target(empty, mediaDir), ...s3, BACKUP_DIR: s3Backups }, [name!])
+    expect({ code: load.code, output: load.output }).toMatchObject({ code: 0 })
+    expect(load.output).toContain('uploads stay in the S3 bucket the backup recorded (s3://staybase-photos/prod/)')
+    expect(readdirSync(mediaDir)).toEqual([])
+    const other = await emptyDatabase()
+    const warned = await npmRun('restore', { ...target(other, mediaDir), BACKUP_DIR: s3Backups }, [name!])
+    expect({ code: warned.code, output: warned.output }).toMatchObject({ code: 0 })
+    expect(warned.output).toMatch(/the backup's media is in s3:\/\/staybase-photos\/prod\/, but the app is configured for local files/)
+  }, 120_000)
 
   it('a pg_dump or pg_restore of another major version, saying which one is needed', async () => {
     const major = await onDatabase('postgres', async (c) =>
