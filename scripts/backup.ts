@@ -8,7 +8,7 @@
  * The database is dumped before the media folder is archived: an upload made meanwhile is at worst an
  * extra file nothing points to, never a row whose file is missing.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { DATABASE_FILE, MANIFEST_FILE, MEDIA_ARCHIVE, type Manifest, BACKUP_FORMAT, backupName, partialName } from '@/backup/manifest'
@@ -147,7 +147,12 @@ async function main(): Promise<void> {
         files,
       }
       writeFileSync(path.join(workDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+      // On disk before the folder gets its final name, so a crash (power, kernel) cannot leave a
+      // backup-named folder with files that were never written out.
+      for (const file of [...fileNames, MANIFEST_FILE]) syncToDisk(path.join(workDir, file))
+      syncToDisk(workDir)
       renameSync(workDir, finalDir)
+      syncToDisk(backupDir)
     } catch (error) {
       rmSync(workDir, { recursive: true, force: true })
       throw error
@@ -156,6 +161,15 @@ async function main(): Promise<void> {
     await client.end().catch(() => {})
   }
   logger.info({ backup: finalDir, ms: Math.round(performance.now() - started) }, `backup complete: ${finalDir}`)
+}
+
+function syncToDisk(file: string): void {
+  const fd = openSync(file, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /**

@@ -105,15 +105,21 @@ async function connectOrCreate(url: string): Promise<pg.Client> {
   }
 }
 
-async function dropSchemas(client: pg.Client): Promise<string[]> {
+async function dropSchemas(client: pg.Client, serverMajor: number): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT nspname AS name FROM pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
   )
   await client.query('BEGIN')
   for (const { name } of rows) await client.query(`DROP SCHEMA "${name.replace(/"/g, '""')}" CASCADE`)
-  // As CREATE DATABASE makes it (PostgreSQL 15+: owned by the database owner, usable by everyone).
-  await client.query('CREATE SCHEMA public AUTHORIZATION pg_database_owner')
-  await client.query('GRANT USAGE ON SCHEMA public TO PUBLIC')
+  // `public` as CREATE DATABASE makes it: from PostgreSQL 15 owned by the database owner and usable by
+  // everyone; before, writable by everyone.
+  if (serverMajor >= 15) {
+    await client.query('CREATE SCHEMA public AUTHORIZATION pg_database_owner')
+    await client.query('GRANT USAGE ON SCHEMA public TO PUBLIC')
+  } else {
+    await client.query('CREATE SCHEMA public')
+    await client.query('GRANT ALL ON SCHEMA public TO PUBLIC')
+  }
   await client.query('COMMIT')
   return rows.map((r) => r.name)
 }
@@ -180,7 +186,7 @@ async function main(): Promise<void> {
       await step(
         logger,
         'drop schemas (--force)',
-        () => dropSchemas(client),
+        () => dropSchemas(client, server.major),
         (schemas) => ({ schemas }),
       )
     }
