@@ -33,12 +33,19 @@ ENV NODE_ENV=production \
     PORT=3000
 RUN groupadd --system --gid 10001 staybase \
  && useradd --system --uid 10001 --gid staybase --home-dir /app --shell /usr/sbin/nologin staybase
+# pg_dump/pg_restore for `npm run backup`/`npm run restore` (dist/backup.js, dist/restore.js): their major
+# must be the server's, and bookworm's client is 15, the PostgreSQL of docker-compose.yml.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build --chown=staybase:staybase /app/.next ./.next
 COPY --from=build /app/dist ./dist
 # dist/ holds the server, the worker and the migrations as bundled JavaScript; no TypeScript at run time.
 COPY package.json package-lock.json next.config.mjs ./
 RUN mkdir -p media && chown staybase:staybase media
+# Where `npm run backup` writes by default (BACKUP_DIR); mount a volume here to keep backups off the container.
+RUN mkdir -p backups && chown staybase:staybase backups
 USER staybase
 EXPOSE 3000
 VOLUME ["/app/media"]

@@ -15,6 +15,7 @@ import * as migration_20261127_195653_worker_indexes from './20261127_195653_wor
 import * as migration_20261128_105210_booking_title_and_history from './20261128_105210_booking_title_and_history'
 import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_dashboard_indexes'
 import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes'
+import * as migration_20261128_150000_earth_index_restorable from './20261128_150000_earth_index_restorable'
 
 export const migrations = [
   {
@@ -101,5 +102,10 @@ export const migrations = [
     up: migration_20261128_114000_calendar_indexes.up,
     down: migration_20261128_114000_calendar_indexes.down,
     name: '20261128_114000_calendar_indexes',
+  },
+  {
+    up: migration_20261128_150000_earth_index_restorable.up,
+    down: migration_20261128_150000_earth_index_restorable.down,
+    name: '20261128_150000_earth_index_restorable',
   },
 ]

@@ -17,7 +17,25 @@ import { build } from 'esbuild'
 const root = process.cwd()
 const HASH_FILE = path.join(root, '.next', 'staybase-build.hash')
 const INPUT_DIRS = ['src', 'collections', 'hooks', 'jobs', 'migrations']
-const INPUT_FILES = ['next.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/migrate.ts']
+const INPUT_FILES = [
+  'next.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+  'scripts/migrate.ts',
+  'scripts/backup.ts',
+  'scripts/restore.ts',
+  'scripts/lib/backupRuntime.ts',
+  'scripts/lib/database.ts',
+]
+/** The bundled processes; `backup` and `restore` are the operations scripts (`npm run backup`, `npm run restore`). */
+const PROCESSES = {
+  server: 'src/server.ts',
+  worker: 'jobs/worker.ts',
+  migrate: 'scripts/migrate.ts',
+  backup: 'scripts/backup.ts',
+  restore: 'scripts/restore.ts',
+}
+const OPERATIONS = ['backup', 'restore'] as const
 
 function* walk(dir: string): Generator<string> {
   if (!existsSync(dir)) return
@@ -42,12 +60,13 @@ function inputHash(except: string[] = []): string {
 }
 
 /**
- * The processes that run outside Next — the server, the worker, migrations — as plain JavaScript, so
- * they start fast and never depend on a TypeScript loader at run time (see scripts/migrate.ts).
+ * The processes that run outside Next — the server, the worker, migrations, backup and restore — as
+ * plain JavaScript, so they start fast and never depend on a TypeScript loader at run time (see
+ * scripts/migrate.ts); the Docker image has dist/ but not scripts/.
  */
-async function bundleProcesses(): Promise<void> {
+async function bundleProcesses(only?: readonly (keyof typeof PROCESSES)[]): Promise<void> {
   await build({
-    entryPoints: { server: 'src/server.ts', worker: 'jobs/worker.ts', migrate: 'scripts/migrate.ts' },
+    entryPoints: only ? Object.fromEntries(only.map((name) => [name, PROCESSES[name]])) : PROCESSES,
     outdir: 'dist',
     bundle: true,
     platform: 'node',
@@ -68,12 +87,18 @@ async function main(): Promise<void> {
     await bundleProcesses()
     return
   }
+  // `npm run backup`/`restore` in a clone: only their own bundles, so a server or worker bundle that
+  // is running or about to be started is never rewritten under it.
+  if (process.argv.includes('--operations-only')) {
+    await bundleProcesses(OPERATIONS)
+    return
+  }
   const ifStale = process.argv.includes('--if-stale')
   const hash = inputHash()
   const built =
     existsSync(HASH_FILE) &&
     existsSync(path.join(root, '.next', 'BUILD_ID')) &&
-    ['server', 'worker', 'migrate'].every((name) => existsSync(path.join(root, 'dist', `${name}.js`))) &&
+    Object.keys(PROCESSES).every((name) => existsSync(path.join(root, 'dist', `${name}.js`))) &&
     readFileSync(HASH_FILE, 'utf8').trim() === hash
   if (ifStale && built) {
     console.log('build is up to date')

@@ -77,8 +77,10 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
   if (amenitiesOk && available) where.push(sql`CASE WHEN ${amenitiesOk} THEN ${available} ELSE false END`)
   else if (amenitiesOk) where.push(amenitiesOk)
   else if (available) where.push(available)
-  const here = c.point ? sql`ll_to_earth(${c.point.lat}::float8, ${c.point.lng}::float8)` : null
-  const there = sql`ll_to_earth(p.location_latitude::float8, p.location_longitude::float8)`
+  // ll_to_earth_qualified: earthdistance's ll_to_earth with schema-qualified names, the expression of the
+  // GiST index (migrations/20261128_150000_earth_index_restorable.ts: a restore can rebuild it).
+  const here = c.point ? sql`ll_to_earth_qualified(${c.point.lat}::float8, ${c.point.lng}::float8)` : null
+  const there = sql`ll_to_earth_qualified(p.location_latitude::float8, p.location_longitude::float8)`
   if (c.point && here) {
     const metres = c.point.radiusKm * 1000
     where.push(sql`earth_box(${here}, ${metres}::float8) @> ${there} AND earth_distance(${here}, ${there}) <= ${metres}::float8`)

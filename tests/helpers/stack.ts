@@ -79,15 +79,20 @@ export async function startStack(
      * tests/helpers/statementBudget.ts, faults with `cutNext`). `databaseUrl` stays direct.
      */
     countStatements?: boolean
+    /**
+     * Run on this database of the test server and this media folder (a restored backup) instead of a
+     * fresh clone of the template; stop() drops and removes them like its own.
+     */
+    existing?: { database: string; mediaDir: string }
   } = {},
 ): Promise<Stack> {
   const pgServer = required('STAYBASE_TEST_PG_SERVER')
-  const database = `staybase_test_${randomBytes(5).toString('hex')}`
-  await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
+  const database = options.existing?.database ?? `staybase_test_${randomBytes(5).toString('hex')}`
+  if (!options.existing) await createDatabase(pgServer, database, required('STAYBASE_TEST_TEMPLATE_DB'))
   const databaseUrl = withDatabase(pgServer, database)
   const sql = options.countStatements ? await startSqlCounter(pgServer) : null
 
-  const mediaDir = mkdtempSync(path.join(tmpdir(), 'staybase-media-'))
+  const mediaDir = options.existing?.mediaDir ?? mkdtempSync(path.join(tmpdir(), 'staybase-media-'))
   const mail = await startSmtpSink()
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
