@@ -13,6 +13,13 @@ import { BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE } from '@/jobs/registry'
  * - `reconcile` (payments queue) every RECONCILE_EVERY_MINUTES when Stripe is configured; without
  *   Stripe keys it is removed, so a worker started without them stops an earlier schedule.
  */
+/**
+ * What Redis keeps of the scheduled runs: a day of completed ones (bull-board shows recent sweeps and
+ * reconciliations), a month of failed ones. Each run is a new job, so without a bound every run of every
+ * schedule would stay in Redis for good (35,000 reconciliations a year at the default period).
+ */
+const KEEP_RUNS = { removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } }
+
 export async function keepSchedules(
   queues: { [BOOKING_LIFECYCLE_QUEUE]?: Queue; [PAYMENTS_QUEUE]?: Queue },
   logger: Logger,
@@ -22,7 +29,7 @@ export async function keepSchedules(
     await booking.upsertJobScheduler(
       'booking-sweep',
       { every: Math.round(env.BOOKING_SWEEP_MINUTES * 60_000) },
-      { name: 'sweep', data: {} },
+      { name: 'sweep', data: {}, opts: KEEP_RUNS },
     )
   const payments = queues[PAYMENTS_QUEUE]
   if (!payments) return
@@ -30,7 +37,7 @@ export async function keepSchedules(
     await payments.upsertJobScheduler(
       'reconcile',
       { every: Math.round(env.RECONCILE_EVERY_MINUTES * 60_000) },
-      { name: 'reconcile', data: { trigger: 'scheduled' }, opts: { attempts: 1 } },
+      { name: 'reconcile', data: { trigger: 'scheduled' }, opts: { attempts: 1, ...KEEP_RUNS } },
     )
   } else {
     await payments.removeJobScheduler('reconcile')

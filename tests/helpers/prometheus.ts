@@ -89,3 +89,16 @@ export function seriesNames(exposition: Exposition): Set<string> {
   }
   return names
 }
+
+/**
+ * GET <url>/metrics with the bearer token: the exposition as sent (`text`) and parsed (throws on a
+ * refusal, a wrong content type or a line that does not parse).
+ */
+export async function scrapeMetrics(url: string, token: string): Promise<Exposition & { text: string }> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) })
+  const text = await res.text()
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${text}`)
+  const type = res.headers.get('content-type') ?? ''
+  if (!/^text\/plain; version=0\.0\.4/.test(type)) throw new Error(`/metrics answered with content-type ${type}`)
+  return { ...parseExposition(text), text }
+}

@@ -6,7 +6,7 @@ import { parse } from 'yaml'
 import { addDays, utcDate } from '@/domain/stayDates'
 import { type TestUser, gql, rest, signUp } from '../helpers/api'
 import { createListing } from '../helpers/listings'
-import { type Exposition, hasSample, parseExposition, sampleValue, seriesNames } from '../helpers/prometheus'
+import { type Exposition, hasSample, sampleValue, scrapeMetrics, seriesNames } from '../helpers/prometheus'
 import { type Stack, type WorkerProcess, answeredBy, startStack, startWorker } from '../helpers/stack'
 import { eventually } from '../helpers/wait'
 import { type StripeStandIn, startStripeStandIn } from '../stripe/standIn'
@@ -36,13 +36,7 @@ const stay = () => {
 }
 const CREATE_BOOKING = 'mutation($data: mutationBookingInput!) { createBooking(data: $data) { id } }'
 
-async function scrape(url: string, token = TOKEN): Promise<Exposition> {
-  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) })
-  const text = await res.text()
-  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${text}`)
-  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
-  return parseExposition(text)
-}
+const scrape = (url: string, token = TOKEN): Promise<Exposition> => scrapeMetrics(url, token)
 
 /** The JSON log lines of a process whose fields include `fields`. */
 const linesWith = (output: string, fields: Record<string, unknown>) =>
