@@ -56,7 +56,7 @@ type Health = 'starting' | 'running' | 'stopping'
 let health: Health = 'starting'
 
 /** /metrics and /healthz of this worker. Started first, so a healthcheck sees "starting" rather than nothing. */
-async function startMetricsServer(): Promise<Server> {
+async function startMetricsServer(): Promise<Server | null> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -81,10 +81,21 @@ async function startMetricsServer(): Promise<Server> {
         res.end(JSON.stringify({ errors: [{ message: 'Something went wrong.', code: 'INTERNAL_ERROR' }] }))
       })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(env.WORKER_METRICS_PORT, env.HOST, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(env.WORKER_METRICS_PORT, env.HOST, () => resolve())
+    })
+  } catch (error) {
+    // A second worker on one host (two `npm run worker`) finds the port taken: it works on without a
+    // metrics server rather than not at all. Give each its own WORKER_METRICS_PORT to scrape them all.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+    logger.warn(
+      { metricsPort: env.WORKER_METRICS_PORT },
+      `WORKER_METRICS_PORT ${env.WORKER_METRICS_PORT} is taken (another worker on this host?): this worker runs without /metrics and /healthz; give each worker its own port`,
+    )
+    return null
+  }
   const { port } = server.address() as AddressInfo
   logger.info({ metricsPort: port }, `worker metrics listening on ${env.HOST}:${port}`)
   return server
@@ -197,8 +208,10 @@ async function main(): Promise<void> {
     if (!finished) process.exit((await handBack(running)) ? 0 : 1)
     await Promise.all([bookingQueue.close(), paymentsQueue.close(), closeQueues()])
     await connection.quit().catch(() => connection.disconnect())
-    metricsServer.closeAllConnections()
-    await new Promise((resolve) => metricsServer.close(resolve))
+    if (metricsServer) {
+      metricsServer.closeAllConnections()
+      await new Promise((resolve) => metricsServer.close(resolve))
+    }
     process.exit(0)
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'))

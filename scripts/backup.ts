@@ -180,7 +180,14 @@ function syncToDisk(file: string): void {
 async function archiveMedia(mediaDir: string, archive: string): Promise<Extract<Manifest['media'], { mode: 'local' }>> {
   const size = folderSize(mediaDir)
   // An app that never stored an upload may have no folder yet: its archive is empty.
-  await run('tar', existsSync(mediaDir) ? ['-czf', archive, '-C', mediaDir, '.'] : ['-czf', archive, '-T', '/dev/null'])
+  // A live site may take an upload while tar reads the folder: GNU tar then exits 1 ("file changed as we
+  // read it"), which is success here — that upload is at worst a file no dumped row points to.
+  await run(
+    'tar',
+    existsSync(mediaDir) ? ['--warning=no-file-changed', '-czf', archive, '-C', mediaDir, '.'] : ['-czf', archive, '-T', '/dev/null'],
+    {},
+    [1],
+  )
   return { mode: 'local', file: MEDIA_ARCHIVE, files: size.files, bytes: size.bytes }
 }
 

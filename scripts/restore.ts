@@ -8,7 +8,7 @@
  * anything dropped or written. Afterwards the restored row counts and migrations are compared with the
  * manifest, and the tables analysed (pg_restore brings no planner statistics).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -167,7 +167,11 @@ async function main(): Promise<void> {
     )
     if (!plan.ok) throw new Stop(`nothing was restored:\n- ${plan.problems.join('\n- ')}`)
     if (plan.clearMedia) {
-      const unsafe = unsafeMediaDir(mediaDir, process.cwd())
+      // Real paths: a MEDIA_DIR that is (or runs through) a symlink is judged by where it leads.
+      if (lstatSync(mediaDir).isSymbolicLink())
+        throw new Stop(`MEDIA_DIR ${mediaDir} is a symlink; restore refuses to empty it: point MEDIA_DIR at the folder itself`)
+      const real = (p: string) => (existsSync(p) ? realpathSync(p) : path.resolve(p))
+      const unsafe = unsafeMediaDir(real(mediaDir), real(process.cwd()), [real(dir), real(settings.BACKUP_DIR)])
       if (unsafe) throw new Stop(unsafe)
     }
     const others = (
@@ -190,12 +194,6 @@ async function main(): Promise<void> {
         (schemas) => ({ schemas }),
       )
     }
-    if (plan.clearMedia) {
-      await step(logger, 'empty media folder (--force)', async () => {
-        for (const entry of readdirSync(mediaDir)) rmSync(path.join(mediaDir, entry), { recursive: true, force: true })
-      })
-    }
-
     const connection = libpqConnection(settings.DATABASE_URL)
     await step(
       logger,
@@ -223,6 +221,12 @@ async function main(): Promise<void> {
     if (manifest.media.mode === 'local' && media.action === 'extract') {
       const archive = path.join(dir, manifest.media.file)
       const expected = manifest.media.files
+      // Emptied only now that the database is back: a restore that fails before this leaves the media as it was.
+      if (plan.clearMedia) {
+        await step(logger, 'empty media folder (--force)', async () => {
+          for (const entry of readdirSync(mediaDir)) rmSync(path.join(mediaDir, entry), { recursive: true, force: true })
+        })
+      }
       await step(
         logger,
         'extract media',

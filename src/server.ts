@@ -17,7 +17,7 @@ import { drainConnections } from './lib/drainConnections'
 import { createLogger } from './lib/logger'
 import { withLogContext } from './lib/logContext'
 import { metrics, metricsAccess, watchPool, watchQueues } from './lib/metrics'
-import { methodLabel, routeTemplate } from './lib/routeTemplate'
+import { httpLabels } from './lib/routeTemplate'
 import { limitBodySize } from './middleware/limitBodySize'
 import { fastBookings } from './fastBookings'
 import { fastSearch } from './fastSearch'
@@ -245,9 +245,9 @@ function countRequests(req: express.Request, res: express.Response, nextMiddlewa
   const { httpDuration } = metrics()
   let finished = false
   const observe = (status: number) => {
-    const route = routeTemplate(req.originalUrl)
-    if (UNCOUNTED.has(route)) return
-    httpDuration.observe({ method: methodLabel(req.method), route, status: String(status) }, (performance.now() - started) / 1000)
+    const labels = httpLabels(req.method, req.originalUrl, status)
+    if (UNCOUNTED.has(labels.route)) return
+    httpDuration.observe(labels, (performance.now() - started) / 1000)
   }
   res.once('finish', () => {
     finished = true

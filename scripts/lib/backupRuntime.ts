@@ -102,7 +102,13 @@ export function findTool(tool: PgTool, server: { major: number; version: string 
 }
 
 /** Runs a command to its end; rejects with its exit code and the end of its stderr. */
-export function run(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+export function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  /** Exit codes besides 0 that mean success for this command. */
+  alsoOk: number[] = [],
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
@@ -111,7 +117,7 @@ export function run(command: string, args: string[], env: Record<string, string>
     })
     child.on('error', (error) => reject(new Stop(`${path.basename(command)} could not run: ${error.message}`)))
     child.on('close', (code, signal) => {
-      if (code === 0) resolve()
+      if (code === 0 || (code !== null && alsoOk.includes(code))) resolve()
       else reject(new Stop(`${path.basename(command)} failed (${signal ? `signal ${signal}` : `exit ${code}`}):\n${stderr.trim()}`))
     })
   })

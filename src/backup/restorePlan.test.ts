@@ -83,4 +83,14 @@ describe('media of the backup under the current settings', () => {
   ])('emptying %s from %s is refused: %s', (dir, cwd, refused) => {
     expect(unsafeMediaDir(dir, cwd) !== null).toBe(refused)
   })
+
+  it.each([
+    ['BACKUP_DIR inside the media folder', '/data', ['/data/backups'], true],
+    ['the backup being restored inside it', '/srv/media', ['/backups', '/srv/media/old/staybase-20261128T141500Z'], true],
+    ['the media folder is BACKUP_DIR', '/backups', ['/backups'], true],
+    ['backups beside it', '/data/media', ['/data/backups', '/data/backups/staybase-20261128T141500Z'], false],
+    ['a name that only starts the same', '/data/media', ['/data/media-backups'], false],
+  ])('%s: refused %s', (_, dir, backups, refused) => {
+    expect(unsafeMediaDir(dir, '/app', backups) !== null).toBe(refused)
+  })
 })

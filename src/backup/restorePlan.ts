@@ -81,15 +81,22 @@ export function mediaPlan(
 }
 
 /**
- * `--force` empties MEDIA_DIR: never a folder that holds the app or is the root of the filesystem (a
- * MEDIA_DIR of `.` or `..` by mistake would otherwise delete the deployment itself).
+ * `--force` empties MEDIA_DIR: never the root of the filesystem, a folder that holds the app (a MEDIA_DIR
+ * of `.` or `..` by mistake would otherwise delete the deployment itself), or one that holds a backup —
+ * the one being restored or BACKUP_DIR (MEDIA_DIR=/data with BACKUP_DIR=/data/backups on one volume
+ * would delete the backups). Paths are compared as given: the caller passes real paths (symlinks
+ * resolved), so a link cannot lead the emptying elsewhere.
  */
-export function unsafeMediaDir(mediaDir: string, cwd: string): string | null {
+export function unsafeMediaDir(mediaDir: string, cwd: string, backups: string[] = []): string | null {
   const normal = (p: string) => p.replace(/\/+$/, '') || '/'
   const dir = normal(mediaDir)
-  const here = normal(cwd)
-  if (dir === '/' || dir === here || here.startsWith(`${dir}/`)) {
-    return `MEDIA_DIR ${mediaDir} is the root or contains the working directory (${cwd}); restore refuses to empty it`
+  const holds = (other: string) => {
+    const inner = normal(other)
+    return dir === '/' || dir === inner || inner.startsWith(`${dir}/`)
   }
+  if (holds(cwd)) return `MEDIA_DIR ${mediaDir} is the root or contains the working directory (${cwd}); restore refuses to empty it`
+  const backup = backups.find(holds)
+  if (backup)
+    return `MEDIA_DIR ${mediaDir} contains backups (${backup}); restore refuses to empty it: keep backups outside the media folder`
   return null
 }

@@ -30,3 +30,12 @@ export function withLogContext<T>(context: LogContext, fn: () => T): T {
 export function currentLogContext(): LogContext {
   return storage().getStore() ?? {}
 }
+
+/**
+ * Run `fn` outside any request or job. For what outlives the request that happens to create it — a
+ * Redis connection opened on first use: its socket's events (errors, reconnects) run in the context of
+ * its creation, and would carry that first request's id on every line for the life of the process.
+ */
+export function withoutLogContext<T>(fn: () => T): T {
+  return storage().exit(fn)
+}

@@ -109,7 +109,9 @@ function createMetrics() {
       labelNames: ['queue', 'state'],
       registers: [registry],
       async collect() {
-        this.reset()
+        // Read first, then reset and set in one synchronous step: two scrapes at once (two Prometheus
+        // servers) would otherwise reset each other's half-set gauge and answer without some queues.
+        const read: [string, Record<string, number>][] = []
         await Promise.all(
           Object.entries(queues()).map(async ([name, queue]) => {
             let timer: NodeJS.Timeout | undefined
@@ -120,7 +122,7 @@ function createMetrics() {
                   timer = setTimeout(() => reject(new Error('timeout')), QUEUE_COUNTS_TIMEOUT_MS)
                 }),
               ])
-              for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0)
+              read.push([name, counts])
             } catch {
               queueScrapeErrors.inc({ queue: name })
             } finally {
@@ -128,6 +130,8 @@ function createMetrics() {
             }
           }),
         )
+        this.reset()
+        for (const [name, counts] of read) for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts[state] ?? 0)
       },
     }),
     queueScrapeErrors,

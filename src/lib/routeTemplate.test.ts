@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 
 import { OPERATIONS } from '@/contract/operations'
-import { OTHER_ROUTE, allRouteTemplates, methodLabel, routeTemplate } from './routeTemplate'
+import { OTHER_ROUTE, allRouteTemplates, httpLabels, methodLabel, routeTemplate, statusLabel } from './routeTemplate'
 
 describe('routeTemplate', () => {
   it.each([
@@ -92,5 +92,44 @@ describe('methodLabel', () => {
     [undefined, 'OTHER'],
   ])('%s → %s', (method, label) => {
     expect(methodLabel(method)).toBe(label)
+  })
+})
+
+describe('statusLabel and httpLabels', () => {
+  it.each([
+    [201, '201'],
+    [409, '409'],
+    [499, '499'],
+    [418, '4xx'],
+    [431, '4xx'],
+    [507, '5xx'],
+  ])('status %s → %s', (status, label) => {
+    expect(statusLabel(status)).toBe(label)
+  })
+
+  it.each([
+    ['a route keeps method and status', 'POST', '/api/bookings', 409, { method: 'POST', route: '/api/bookings', status: '409' }],
+    ['an odd method on a route', 'PROPFIND', '/api/bookings', 405, { method: 'OTHER', route: '/api/bookings', status: '405' }],
+    ['unknown paths keep only the class', 'DELETE', '/wp-login.php', 404, { method: 'OTHER', route: OTHER_ROUTE, status: '4xx' }],
+    ['unknown paths, a server error', 'GET', '/../../etc/passwd', 500, { method: 'OTHER', route: OTHER_ROUTE, status: '5xx' }],
+  ])('%s', (_, method, path, status, labels) => {
+    expect(httpLabels(method, path, status)).toEqual(labels)
+  })
+
+  it('bounds the label sets a client can provoke: any method, path and status', () => {
+    const seen = new Set<string>()
+    fc.assert(
+      fc.property(fc.string(), fc.webPath(), fc.integer({ min: 100, max: 599 }), (method, path, status) => {
+        const { method: m, route, status: s } = httpLabels(method, path, status)
+        seen.add(`${m} ${route} ${s}`)
+      }),
+      { numRuns: 2_000 },
+    )
+    const templates = allRouteTemplates().size
+    // At most every template × 8 method labels × the statuses and classes, and `other` by class alone.
+    expect(seen.size).toBeLessThanOrEqual(templates * 8 * 30)
+    expect([...seen].filter((labels) => labels.includes(` ${OTHER_ROUTE} `)).every((labels) => /^OTHER other \dxx$/.test(labels))).toBe(
+      true,
+    )
   })
 })

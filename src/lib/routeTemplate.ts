@@ -123,3 +123,25 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /** The method label: the standard ones, anything else (node accepts ~35 methods) as OTHER. */
 export const methodLabel = (method: string | undefined): string => (method && METHODS.has(method) ? method : 'OTHER')
+
+/**
+ * The statuses Staybase answers on purpose (src/lib/errorCodes.ts), each its own label value; any other
+ * becomes its class (`4xx`, `5xx`), and 499 (the client hung up first) stays 499. A client picks the
+ * status of what it sends — hanging up, a huge body, a bad method — so without this bound every route
+ * could grow a series per status a scanner provokes.
+ */
+const STATUSES = new Set([
+  200, 201, 204, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 499, 500, 502, 503, 504,
+])
+
+export const statusLabel = (status: number): string => (STATUSES.has(status) ? String(status) : `${Math.floor(status / 100)}xx`)
+
+/**
+ * The labels of one answered request. What fits no route (`other`: scanners, typos, fuzzers) keeps only
+ * its status class, whatever the method and exact status, so unknown traffic adds at most a few series.
+ */
+export function httpLabels(method: string | undefined, path: string, status: number): { method: string; route: string; status: string } {
+  const route = routeTemplate(path)
+  if (route === OTHER_ROUTE) return { method: 'OTHER', route, status: `${Math.floor(status / 100)}xx` }
+  return { method: methodLabel(method), route, status: statusLabel(status) }
+}

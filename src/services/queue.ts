@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 
 import { type JobName, type QueueName, type Registry, bullPrefix } from '@/jobs/registry'
 import { env } from '@/lib/env'
+import { withoutLogContext } from '@/lib/logContext'
 import { atMostEvery, createLogger } from '@/lib/logger'
 
 const logger = createLogger('queue', env.LOG_LEVEL, env.LOG_FORMAT)
@@ -20,7 +21,8 @@ type Holder = { [KEY]?: { queues: Map<string, Queue>; connection: Redis } }
  */
 export function queue(name: QueueName): Queue {
   const holder = globalThis as Holder
-  holder[KEY] ??= (() => {
+  // Outside the log context of the request or job that enqueues first: the connection lives on.
+  holder[KEY] ??= withoutLogContext(() => {
     const connection = new Redis(env.REDIS_URL, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -29,11 +31,11 @@ export function queue(name: QueueName): Queue {
     })
     connection.on('error', () => {})
     return { queues: new Map(), connection }
-  })()
+  })
   const held = holder[KEY]
   let q = held.queues.get(name)
   if (!q) {
-    q = new Queue(name, { connection: held.connection, prefix: bullPrefix(env.REDIS_PREFIX) })
+    q = withoutLogContext(() => new Queue(name, { connection: held.connection, prefix: bullPrefix(env.REDIS_PREFIX) }))
     q.on('error', (error: Error) => {
       if (warnNow())
         logger.warn(

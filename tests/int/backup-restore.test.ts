@@ -1,6 +1,18 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -451,6 +463,36 @@ describe('restore refuses', () => {
     ).toBe('0')
     expect(filesOf(mediaDir)).toEqual(before.files)
   }, 240_000)
+
+  it.each([
+    [
+      'a media folder that holds the backups (MEDIA_DIR=/data with BACKUP_DIR=/data/backups)',
+      () => work,
+      /MEDIA_DIR .* contains backups .*restore refuses to empty it/,
+    ],
+    [
+      'a media folder that is a symlink',
+      () => {
+        const real = mkdtempSync(path.join(work, 'media-real-'))
+        writeFileSync(path.join(real, 'kept.jpg'), 'kept')
+        const link = path.join(work, `media-link-${randomBytes(3).toString('hex')}`)
+        symlinkSync(real, link)
+        return link
+      },
+      /MEDIA_DIR .* is a symlink; restore refuses to empty it/,
+    ],
+  ])('--force into %s: refused before anything is dropped or deleted', async (_, mediaDirOf, message) => {
+    const mediaDir = mediaDirOf()
+    const database = await emptyDatabase()
+    await onDatabase(database, (c) => c.query('CREATE TABLE keep_me (id int)'))
+    const files = readdirSync(mediaDir).sort()
+    const run = await npmRun('restore', target(database, mediaDir), [backupName, '--force'])
+    expect(run.code).toBe(1)
+    expect(run.output).toMatch(message)
+    expect(await tablesIn(database)).toBe(1)
+    expect(readdirSync(mediaDir).sort()).toEqual(files)
+    expect(existsSync(path.join(backupDir, backupName, 'manifest.json'))).toBe(true)
+  })
 
   it.each([
     ['a changed dump', (dir: string) => flipByte(path.join(dir, 'database.dump')), /database\.dump does not match its SHA-256/],

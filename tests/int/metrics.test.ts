@@ -282,6 +282,17 @@ describe('the worker', () => {
     expect(health.status).toBe(200)
     expect((await fetch(`${worker.metricsUrl}/metrics`)).status).toBe(401)
     expect((await fetch(`${worker.metricsUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401)
+    // A second worker told to use the same port (two `npm run worker` on one host) runs without a
+    // metrics server, and says so, rather than not at all.
+    const taken = new URL(worker.metricsUrl).port
+    const beside = await startWorker(stack, { WORKER_QUEUES: 'mail', WORKER_METRICS_PORT: taken })
+    try {
+      expect(linesWith(beside.output(), { level: 40, metricsPort: Number(taken) })).toHaveLength(1)
+      expect(beside.output()).toContain('worker ready')
+    } finally {
+      expect(await beside.stop()).toBe(0)
+    }
+    expect((await fetch(`${worker.metricsUrl}/healthz`)).status).toBe(200)
 
     // Written by Payload's logger inside the job that expired each hold (its expiry job, or the sweep if
     // that came first): the job's id and queue come from the job's log context.
@@ -335,7 +346,8 @@ describe('docs/monitoring', () => {
         'StaybaseQueueBacklog',
         'StaybaseFailedJobs',
         'StaybaseReconciliationDiscrepancies',
-        'StaybaseWebhookFailures',
+        'StaybaseWebhookNotQueued',
+        'StaybaseWebhookSignaturesFailing',
         'StaybaseDatabasePoolExhausted',
         'StaybaseTargetDown',
       ]),
