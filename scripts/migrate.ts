@@ -2,8 +2,8 @@
  * Applies pending migrations: `npm run migrate` (and `npm start`, the Docker image, quickstart and the
  * test set-up). With `--on-start` (how `npm start` and the image's CMD call it) it does nothing when
  * MIGRATE_ON_START=false: a deployment with several processes migrates once, as a release step
- * (scripts/deploy.sh), instead of every starting process racing to. Bundled by `npm run build` into dist/migrate.js with the migrations compiled in, and run
- * as `node --conditions=production dist/migrate.js`.
+ * (scripts/deploy.sh), instead of every starting process racing to. Bundled by `npm run build` into
+ * dist/migrate.js with the migrations compiled in, and run as `node --conditions=production dist/migrate.js`.
  *
  * Why the condition: every process that loads the Payload config outside Next (migrations, the worker,
  * the seed, the Payload CLI) imports lexical. Under Node's default "node" export condition lexical and
