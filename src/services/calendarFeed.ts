@@ -33,11 +33,12 @@ export async function storedCalendarToken(payload: Payload, propertyId: number):
 /** A new token for the listing, in its row and in its saved versions (a draft read must not show the old one). */
 export async function replaceCalendarToken(payload: Payload, propertyId: number): Promise<string | null> {
   const token = newCalendarToken()
-  const executor = await sqlExecutor(payload)
-  const { rows } = await executor.execute(sql`UPDATE properties SET calendar_token = ${token} WHERE id = ${propertyId} RETURNING id`)
-  if (rows.length === 0) return null
-  await executor.execute(sql`UPDATE _properties_v SET version_calendar_token = ${token} WHERE parent_id = ${propertyId}`)
-  return token
+  // One statement, so the listing and its versions never disagree about which token is current.
+  const { rows } = await (await sqlExecutor(payload)).execute(sql`
+    WITH listing AS (UPDATE properties SET calendar_token = ${token} WHERE id = ${propertyId} RETURNING id),
+      versions AS (UPDATE _properties_v SET version_calendar_token = ${token} WHERE parent_id IN (SELECT id FROM listing))
+    SELECT id FROM listing`)
+  return rows.length === 0 ? null : token
 }
 
 /**
