@@ -3,6 +3,7 @@ import { keepRatingsCurrent } from '../hooks/properties/keepRatingsCurrent'
 import { SUB_RATINGS } from '@/domain/reviews'
 import type { CollectionConfig, Where } from 'payload'
 
+import { assignCalendarToken } from '../hooks/properties/assignCalendarToken'
 import { assignHost } from '../hooks/properties/assignHost'
 import { deriveSlug } from '../hooks/properties/deriveSlug'
 import { invalidateDeletedListingCache, invalidateListingCache } from '../hooks/properties/invalidateListingCache'
@@ -25,6 +26,7 @@ import { isCountryCode } from '@/domain/countries'
 import { AMENITIES, CANCELLATION_POLICIES, MAX_PHOTOS, PROPERTY_TYPES, humanize, isClockTime } from '@/domain/listing'
 import { CURRENCY_CODES } from '@/domain/money'
 import { type WithRoles, isStaffUser } from '@/domain/roles'
+import { calendarExport, regenerateCalendarToken } from '@/endpoints/calendarExport'
 import { listingAvailability, quoteListing } from '@/endpoints/listingCalendar'
 import { reinstateListing, unpublishListing } from '@/endpoints/moderateListing'
 import { searchListingsEndpoint } from '@/endpoints/searchListings'
@@ -61,11 +63,19 @@ export const Properties: CollectionConfig = {
     update: or(isAdmin, ownedBy('host')),
     delete: or(isAdmin, ownedBy('host')),
   },
-  endpoints: [searchListingsEndpoint, quoteListing, listingAvailability, unpublishListing, reinstateListing],
+  endpoints: [
+    searchListingsEndpoint,
+    quoteListing,
+    listingAvailability,
+    unpublishListing,
+    reinstateListing,
+    calendarExport,
+    regenerateCalendarToken,
+  ],
   hooks: {
     beforeOperation: [nullGroupsAreAbsent, duplicateOwnListingsOnly],
     beforeValidate: [deriveSlug],
-    beforeChange: [keepServerOwnedFields, keepRatingsCurrent, assignHost, stampPublishedAt, respectModerationHold],
+    beforeChange: [keepServerOwnedFields, keepRatingsCurrent, assignHost, assignCalendarToken, stampPublishedAt, respectModerationHold],
     afterChange: [moveCalendarWithHost, invalidateListingCache],
     beforeDelete: [preventDeleteWithBookings],
     afterDelete: [invalidateDeletedListingCache],
@@ -329,6 +339,19 @@ export const Properties: CollectionConfig = {
       fields: SUB_RATINGS.map((key) => ({ name: key, type: 'number' as const, admin: { readOnly: true } })),
     },
     { name: 'publishedAt', type: 'date', access: serverOwned, admin: { position: 'sidebar', readOnly: true } },
+    // The secret of the listing's iCal feed (GET /api/properties/:id/calendar.ics?token=…): whoever has it
+    // reads the listing's booked nights, so only its host and staff see it; renewed by POST …/calendar-token.
+    {
+      name: 'calendarToken',
+      type: 'text',
+      access: { ...serverOwned, read: or(isStaff, isListingHost) },
+      admin: {
+        position: 'sidebar',
+        readOnly: true,
+        description:
+          'Secret of this listing’s calendar feed: /api/properties/<id>/calendar.ics?token=<this>. Share it only with other booking sites.',
+      },
+    },
     {
       name: 'moderation',
       type: 'group',

@@ -16,6 +16,7 @@ import * as migration_20261128_105210_booking_title_and_history from './20261128
 import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_dashboard_indexes'
 import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes'
 import * as migration_20261128_150000_earth_index_restorable from './20261128_150000_earth_index_restorable'
+import * as migration_20261128_155218_calendar_token from './20261128_155218_calendar_token'
 
 export const migrations = [
   {
@@ -107,5 +108,10 @@ export const migrations = [
     up: migration_20261128_150000_earth_index_restorable.up,
     down: migration_20261128_150000_earth_index_restorable.down,
     name: '20261128_150000_earth_index_restorable',
+  },
+  {
+    up: migration_20261128_155218_calendar_token.up,
+    down: migration_20261128_155218_calendar_token.down,
+    name: '20261128_155218_calendar_token',
   },
 ]

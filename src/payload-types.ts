@@ -340,6 +340,10 @@ export interface Property {
     value?: number | null;
   };
   publishedAt?: string | null;
+  /**
+   * Secret of this listing’s calendar feed: /api/properties/<id>/calendar.ics?token=<this>. Share it only with other booking sites.
+   */
+  calendarToken?: string | null;
   moderation?: {
     unpublishedAt?: string | null;
     unpublishedBy?: (number | null) | User;
@@ -728,6 +732,7 @@ export interface PropertiesSelect<T extends boolean = true> {
         value?: T;
       };
   publishedAt?: T;
+  calendarToken?: T;
   moderation?:
     | T
     | {

@@ -27,6 +27,7 @@ import { closeQueues, queue } from './services/queue'
 import { QUEUE_NAMES } from './jobs/registry'
 import { QUEUE_DASHBOARD_PATH, queueDashboard, requireStaffSession } from './services/queueDashboard'
 import { checkReadiness } from './services/readiness'
+import { redactUrl } from './lib/redactUrl'
 import { requestGuard } from './lib/requestGuard'
 import { closeSharedRedis, sharedRedis } from './services/redis'
 
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
           ip: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -2,7 +2,7 @@ import type { CollectionBeforeChangeHook } from 'payload'
 
 // Fields only the server (or staff, for host) writes. Field access strips them from a caller's data.
 // Ratings are not here: keepRatingsCurrent sets them from the live row on every write.
-const SERVER_OWNED = ['host', 'slug', 'publishedAt', 'moderation'] as const
+const SERVER_OWNED = ['host', 'slug', 'publishedAt', 'moderation', 'calendarToken'] as const
 
 /**
  * Some writes rebuild the whole document from what the caller may write — restoring an old version as

@@ -454,6 +454,35 @@ function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query
   })
 }
 
+/**
+ * The listing's iCal feed (src/endpoints/calendarExport.ts): REST only, and its answer is text/calendar,
+ * which the registry (JSON answers, mirrored in GraphQL) does not describe.
+ */
+function calendarFeedPath(doc: OpenApiDocument) {
+  doc.paths['/api/properties/{id}/calendar.ics'] = {
+    get: {
+      operationId: 'listingCalendarFeed',
+      summary: 'The listing’s booked and blocked nights as an iCal (RFC 5545) feed',
+      description:
+        'For other booking sites to import. One all-day event per active booking ("Booked") and block ("Blocked") from 90 days ago on, with stable UIDs `staybase-booking-<id>-<createdAt ms>@<host>` / `staybase-block-…`; no guest data. The token (`calendarToken`, read by the listing’s host and staff; renewed by POST /api/properties/{id}/calendar-token) is the only credential. An unknown listing and a wrong, old or missing token all answer the same 404.',
+      tags: ['properties'],
+      security: [{}],
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'The listing id.' },
+        { name: 'token', in: 'query', required: true, schema: { type: 'string' }, description: 'The listing’s calendarToken.' },
+      ],
+      responses: {
+        '200': {
+          description: 'The calendar',
+          headers: { 'Cache-Control': { schema: { type: 'string' }, description: '`private, max-age=300`' } },
+          content: { 'text/calendar': { schema: { type: 'string' } } },
+        },
+        ...errorResponses(['NOT_FOUND']),
+      },
+    },
+  }
+}
+
 /** One custom operation from the registry, with its schemas as zod says them. */
 export function operationPath(operation: Operation, doc: OpenApiDocument) {
   const prefix = `${operation.operationId.charAt(0).toUpperCase()}${operation.operationId.slice(1)}`
@@ -554,6 +583,7 @@ export async function buildOpenApiDocument(config: SanitizedConfig, operations: 
   for (const collection of collections) await collectionPaths(collection, doc)
   // A custom operation on a generated route (e.g. POST /api/bookings with Idempotency-Key) replaces it.
   for (const operation of operations) operationPath(operation, doc)
+  calendarFeedPath(doc)
   const tags = new Set(doc.tags.map((t) => t.name))
   for (const operation of operations) {
     for (const tag of operation.tags) {

@@ -125,6 +125,22 @@ export const reinstateListing = {
   graphql: { type: 'mutation' },
 } satisfies Operation
 
+export const regenerateCalendarToken = {
+  operationId: 'regenerateCalendarToken',
+  method: 'post',
+  path: '/api/properties/{id}/calendar-token',
+  summary: 'A new secret for the listing’s iCal feed',
+  description:
+    'The listing’s host or staff. The feed GET /api/properties/{id}/calendar.ics?token=… answers the new token only; the old URL is 404 at once. Anyone else gets 404, as if the listing did not exist.',
+  tags: ['properties'],
+  auth: 'user',
+  params: s.idParams,
+  status: 200,
+  response: s.calendarTokenAnswer,
+  errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+  graphql: { type: 'mutation' },
+} satisfies Operation
+
 export const createBooking = {
   operationId: 'createBooking',
   method: 'post',
@@ -290,6 +306,7 @@ export const OPERATIONS: Operation[] = [
   listingAvailability,
   unpublishListing,
   reinstateListing,
+  regenerateCalendarToken,
   createBooking,
   acceptBooking,
   declineBooking,

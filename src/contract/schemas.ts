@@ -334,6 +334,11 @@ export const paymentIntentResponse = z.object({
 // Listing moderation
 
 export const unpublishListingBody = z.object({ reason: text('reason', 3, 1000, 'Give a reason (3 to 1000 characters).') })
+export const calendarTokenAnswer = z.object({
+  property: z.int(),
+  calendarToken: z.string().meta({ description: 'The secret of GET /api/properties/{id}/calendar.ics?token=…' }),
+})
+
 export const listingAnswer = z.object({ message: z.string(), doc: propertyDocument })
 
 // ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { unauthorized } from '@/lib/errors'
 import { accountMutations } from './accountRequests'
 import { acceptBookingOperation, cancelBookingOperation, cancellationPreviewOperation, declineBookingOperation } from './bookingTransitions'
 import { runCreateBooking } from './createBooking'
+import { regenerateCalendarTokenOperation } from './calendarExport'
 import { listingAvailabilityOperation, listingQuoteOperation } from './listingCalendar'
 import { reinstateListingOperation, unpublishListingOperation } from './moderateListing'
 import { type Implementation, graphqlInput } from './operation'
@@ -59,6 +60,7 @@ const IMPLEMENTATIONS: GraphQLOperation[] = [
   graphqlOperation(unhideReviewOperation),
   graphqlOperation(unpublishListingOperation),
   graphqlOperation(reinstateListingOperation),
+  graphqlOperation(regenerateCalendarTokenOperation),
   graphqlOperation(runReconciliationOperation),
 ]
 

@@ -42,6 +42,8 @@ export const deps = {
   listings: 'listings',
   /** Bookings and blocks: which listings are free on which nights (search). */
   availability: 'availability',
+  /** One listing's bookings and blocks (its exported iCal feed); bumped together with `availability`. */
+  calendar: (propertyId: number | string) => `c:${propertyId}`,
   /** Documents embedded in listings at depth ≥ 1: hosts' public profiles and photos. */
   related: 'related',
 } as const

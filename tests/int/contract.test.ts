@@ -394,6 +394,7 @@ const CASES: Record<string, Case> = {
   unpublishListing: ({ listing }) =>
     rest(stack, 'POST', `/api/properties/${listing.id}/unpublish`, { token: cast.staff.token, body: { reason: 'Photos do not match' } }),
   reinstateListing: ({ listing }) => rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: cast.staff.token }),
+  regenerateCalendarToken: ({ listing }) => rest(stack, 'POST', `/api/properties/${listing.id}/calendar-token`, { token: cast.host.token }),
   runReconciliation: () => rest(stack, 'POST', '/api/reconciliation/run', { token: cast.staff.token, body: {} }),
 }
 

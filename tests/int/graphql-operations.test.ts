@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+
 import { addDays, utcDate } from '@/domain/stayDates'
 import { type ApiResponse, type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
@@ -411,6 +413,22 @@ const CASES: Case[] = [
       staff: 'ok',
     },
     check: (data, id) => expect(data.reinstateListing).toEqual({ id }),
+  },
+  {
+    name: 'regenerateCalendarToken',
+    target: () => createListing(stack, cast.host, { title: `Synced flat ${randomUUID().slice(0, 8)}` }, { publish: true }),
+    rest: (id) => ({ method: 'POST', path: `/api/properties/${id}/calendar-token` }),
+    gql: (id) => ({ query: `mutation { regenerateCalendarToken(id: ${id}) { property calendarToken } }` }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: '404 NOT_FOUND',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: 'ok',
+    },
+    check: (data, id) =>
+      expect(data.regenerateCalendarToken).toEqual({ property: id, calendarToken: expect.stringMatching(/^[0-9a-f]{64}$/) }),
   },
   {
     name: 'reinstateListing of a listing that is not held',
