@@ -1,11 +1,5 @@
-import { randomBytes } from 'node:crypto'
-
-import { drizzle } from '@payloadcms/db-postgres/drizzle/node-postgres'
-import pg from 'pg'
-
+import { migrationUnderTest } from '../helpers/migrationUnderTest'
 import { bookingTitle } from '@/domain/bookingTitle'
-import { migrations } from '../../migrations'
-import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
 
 /**
  * The booking_title_and_history migration on a database with bookings in every state, written before
@@ -14,29 +8,7 @@ import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/da
  * confirmedAt, the cancellation with its time, actor and reason, and declined / expired / completed at
  * updatedAt, saying that this is the best-known time. Then down and up again.
  */
-const NAME = 'booking_title_and_history'
-const index = migrations.findIndex((m) => m.name.endsWith(NAME)) // beforeAll checks it is found
-const server = process.env.STAYBASE_TEST_PG_SERVER!
-const database = `staybase_test_migration_${randomBytes(4).toString('hex')}`
-let pool: pg.Pool
-let db: ReturnType<typeof drizzle>
-
-type Args = Parameters<(typeof migrations)[number]['up']>[0]
-const run = (step: 'up' | 'down', migration: (typeof migrations)[number]) =>
-  db.transaction((tx) => migration[step]({ db: tx, payload: undefined, req: undefined } as unknown as Args))
-const query = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows
-
-beforeAll(async () => {
-  expect(index).toBeGreaterThan(0)
-  await createDatabase(server, database)
-  pool = new pg.Pool({ connectionString: withDatabase(server, database), max: 2 })
-  db = drizzle(pool)
-  for (const migration of migrations.slice(0, index)) await run('up', migration)
-})
-afterAll(async () => {
-  await pool?.end()
-  await dropDatabase(server, database)
-})
+const { up, down, query } = migrationUnderTest('booking_title_and_history')
 
 const T = (iso: string) => new Date(iso)
 const BEST_KNOWN = 'Recorded before status history was kept: the time is when the booking last changed.'
@@ -123,7 +95,7 @@ it('existing bookings get their title and the history their columns record; down
     [instant, created, updated],
   )
 
-  await run('up', migrations[index]!)
+  await up()
 
   const titles = Object.fromEntries(
     (await query(`SELECT id, title FROM bookings`)).map((r) => [r.id as number, r.title as string]),
@@ -202,10 +174,10 @@ it('existing bookings get their title and the history their columns record; down
   ])
 
   // Down removes both; up again gives the same answers.
-  await run('down', migrations[index]!)
+  await down()
   expect(await query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'bookings' AND column_name = 'title'`)).toEqual([])
   expect(await query(`SELECT to_regclass('bookings_history') AS t`)).toEqual([{ t: null }])
-  await run('up', migrations[index]!)
+  await up()
   expect((await query(`SELECT title FROM bookings WHERE id = $1`, [ids.awaiting])).map((r) => r.title)).toEqual([
     'Sam Lee · Villa on Lake Como · 11–15 Jan 2027',
   ])

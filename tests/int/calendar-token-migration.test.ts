@@ -1,39 +1,11 @@
-import { randomBytes } from 'node:crypto'
-
-import { drizzle } from '@payloadcms/db-postgres/drizzle/node-postgres'
-import pg from 'pg'
-
-import { migrations } from '../../migrations'
-import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
+import { migrationUnderTest } from '../helpers/migrationUnderTest'
 
 /**
  * The calendar_token migration on a database with listings and their versions: each existing listing
  * gets its own 64-hex token, its versions carry it, the column refuses duplicates, and a row written
  * outside Payload still gets one. Then down and up again.
  */
-const NAME = 'calendar_token'
-const index = migrations.findIndex((m) => m.name.endsWith(NAME))
-const server = process.env.STAYBASE_TEST_PG_SERVER!
-const database = `staybase_test_migration_${randomBytes(4).toString('hex')}`
-let pool: pg.Pool
-let db: ReturnType<typeof drizzle>
-
-type Args = Parameters<(typeof migrations)[number]['up']>[0]
-const run = (step: 'up' | 'down', migration: (typeof migrations)[number]) =>
-  db.transaction((tx) => migration[step]({ db: tx, payload: undefined, req: undefined } as unknown as Args))
-const query = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows
-
-beforeAll(async () => {
-  expect(index).toBeGreaterThan(0)
-  await createDatabase(server, database)
-  pool = new pg.Pool({ connectionString: withDatabase(server, database), max: 2 })
-  db = drizzle(pool)
-  for (const migration of migrations.slice(0, index)) await run('up', migration)
-})
-afterAll(async () => {
-  await pool?.end()
-  await dropDatabase(server, database)
-})
+const { up, down, query } = migrationUnderTest('calendar_token')
 
 it('gives every existing listing (and its versions) its own token, unique, and new rows one too', async () => {
   const [{ id: userId }] = await query(`INSERT INTO users (name, email) VALUES ('Old Host', 'old-host@example.test') RETURNING id`)
@@ -43,7 +15,7 @@ it('gives every existing listing (and its versions) its own token, unique, and n
     await query(`INSERT INTO _properties_v (parent_id, version_title) VALUES ($1, $2)`, [id, title])
     listings.push(id)
   }
-  await run('up', migrations[index]!)
+  await up()
 
   const tokens = await query(`SELECT id, calendar_token FROM properties ORDER BY id`)
   expect(tokens.map((r) => r.id)).toEqual(listings)
@@ -60,7 +32,7 @@ it('gives every existing listing (and its versions) its own token, unique, and n
     /properties_calendar_token_idx/,
   )
 
-  await run('down', migrations[index]!)
-  await run('up', migrations[index]!)
+  await down()
+  await up()
   expect((await query(`SELECT count(DISTINCT calendar_token) AS n FROM properties`))[0].n).toBe('4')
 })

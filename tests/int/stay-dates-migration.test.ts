@@ -1,10 +1,4 @@
-import { randomBytes } from 'node:crypto'
-
-import { drizzle } from '@payloadcms/db-postgres/drizzle/node-postgres'
-import pg from 'pg'
-
-import { migrations } from '../../migrations'
-import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/database'
+import { migrationUnderTest } from '../helpers/migrationUnderTest'
 
 /**
  * The stay_dates_as_calendar_dates migration on a database that has bookings and blocks written the old
@@ -12,29 +6,7 @@ import { createDatabase, dropDatabase, withDatabase } from '../../scripts/lib/da
  * calendar (stay_reservations) is unchanged, and the triggers and the exclusion constraint still guard
  * it. Then down and up again.
  */
-const NAME = 'stay_dates_as_calendar_dates'
-const index = migrations.findIndex((m) => m.name.endsWith(NAME)) // beforeAll checks it is found
-const server = process.env.STAYBASE_TEST_PG_SERVER!
-const database = `staybase_test_migration_${randomBytes(4).toString('hex')}`
-let pool: pg.Pool
-let db: ReturnType<typeof drizzle>
-
-type Args = Parameters<(typeof migrations)[number]['up']>[0]
-const run = (step: 'up' | 'down', migration: (typeof migrations)[number]) =>
-  db.transaction((tx) => migration[step]({ db: tx, payload: undefined, req: undefined } as unknown as Args))
-const query = async (text: string, params: unknown[] = []) => (await pool.query(text, params)).rows
-
-beforeAll(async () => {
-  expect(index).toBeGreaterThan(0)
-  await createDatabase(server, database)
-  pool = new pg.Pool({ connectionString: withDatabase(server, database), max: 2 })
-  db = drizzle(pool)
-  for (const migration of migrations.slice(0, index)) await run('up', migration)
-})
-afterAll(async () => {
-  await pool?.end()
-  await dropDatabase(server, database)
-})
+const { up, down, query } = migrationUnderTest('stay_dates_as_calendar_dates')
 
 it('old timestamps read as the same calendar days after the migration, and the calendar still holds', async () => {
   const [{ id: userId }] = await query(`INSERT INTO users (name, email) VALUES ('Old Host', 'old-host@example.test') RETURNING id`)
@@ -61,7 +33,7 @@ it('old timestamps read as the same calendar days after the migration, and the c
   const before = await query(calendar)
   expect(before.map((r) => r.nights)).toEqual(['[2027-04-24,2027-04-27)', '[2027-05-01,2027-05-03)', '[2027-06-10,2027-06-14)'])
 
-  await run('up', migrations[index]!)
+  await up()
 
   const types = await query(`SELECT table_name, column_name, data_type FROM information_schema.columns
     WHERE column_name IN ('check_in', 'check_out', 'start_date', 'end_date') AND table_name IN ('bookings', 'availability_blocks') ORDER BY 1, 2`)
@@ -96,7 +68,7 @@ it('old timestamps read as the same calendar days after the migration, and the c
   expect(await query(`SELECT id FROM bookings WHERE check_in NOT ILIKE $1`, ['%2027-04%'])).toEqual([{ id: ids[1] }])
 
   // Down restores noon-UTC timestamps and the old triggers; up again gives the same days.
-  await run('down', migrations[index]!)
+  await down()
   expect((await query(`SELECT check_in FROM bookings WHERE id = $1`, [ids[0]]))[0].check_in.toISOString()).toBe('2027-04-24T12:00:00.000Z')
   await expect(
     query(
@@ -104,6 +76,6 @@ it('old timestamps read as the same calendar days after the migration, and the c
       [propertyId],
     ),
   ).rejects.toMatchObject({ code: '23P01' })
-  await run('up', migrations[index]!)
+  await up()
   expect((await query(`SELECT check_in::text AS ci FROM bookings ORDER BY id`)).map((r) => r.ci)).toEqual(stays.map((s) => s.days[0]))
 })
