@@ -1,13 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
-import { storedId } from '@/domain/ids'
-import { bumpAfterCommit, deps } from '@/services/cache'
-
-/** Search pages depend on every listing's nights; a listing's iCal feed only on its own. */
-const nightsOf = (doc: { property?: unknown }) => {
-  const property = storedId(doc.property)
-  return property === null ? [deps.availability] : [deps.availability, deps.calendar(property)]
-}
+import { bumpAfterCommit, nightsDeps } from '@/services/cache'
 
 /**
  * A booking that is created, changes status (accepted, declined, cancelled, expired — in the web process
@@ -15,10 +8,10 @@ const nightsOf = (doc: { property?: unknown }) => {
  * listing's calendar feed are stale. Other booking updates (payment bookkeeping) leave availability as it was.
  */
 export const invalidateAvailabilityCache: CollectionAfterChangeHook = async ({ doc, previousDoc, operation, req }) => {
-  if (operation === 'create' || previousDoc?.status !== doc.status) await bumpAfterCommit(req, nightsOf(doc))
+  if (operation === 'create' || previousDoc?.status !== doc.status) await bumpAfterCommit(req, nightsDeps(doc))
   return doc
 }
 
 export const invalidateAvailabilityCacheOnDelete: CollectionAfterDeleteHook = async ({ doc, req }) => {
-  await bumpAfterCommit(req, nightsOf(doc))
+  await bumpAfterCommit(req, nightsDeps(doc))
 }

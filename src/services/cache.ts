@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 
 import type { Redis } from 'ioredis'
 
+import { storedId } from '@/domain/ids'
 import { env } from '@/lib/env'
 import { atMostEvery, createLogger } from '@/lib/logger'
 import { metrics } from '@/lib/metrics'
@@ -47,6 +48,15 @@ export const deps = {
   /** Documents embedded in listings at depth ≥ 1: hosts' public profiles and photos. */
   related: 'related',
 } as const
+
+/**
+ * What a booking or block taking or freeing nights makes stale: search (every listing's nights) and the
+ * calendar feed of each listing the documents are on (a block moved to another listing: both).
+ */
+export function nightsDeps(...docs: ({ property?: unknown } | null | undefined)[]): string[] {
+  const properties = new Set(docs.map((doc) => storedId(doc?.property)).filter((id) => id !== null))
+  return [deps.availability, ...[...properties].map(deps.calendar)]
+}
 
 const logger = createLogger('cache', env.LOG_LEVEL, env.LOG_FORMAT)
 const LOCK_MS = 2_000
