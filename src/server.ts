@@ -16,7 +16,7 @@ import { apiError, expressErrorHandler, sendError } from './lib/errorCodes'
 import { drainConnections } from './lib/drainConnections'
 import { createLogger } from './lib/logger'
 import { withLogContext } from './lib/logContext'
-import { metrics, metricsAccess, watchPool, watchQueues } from './lib/metrics'
+import { metrics, metricsRefusal, watchPool, watchQueues } from './lib/metrics'
 import { httpLabels } from './lib/routeTemplate'
 import { limitBodySize } from './middleware/limitBodySize'
 import { fastBookings } from './fastBookings'
@@ -115,15 +115,10 @@ async function main(): Promise<void> {
 
   // Prometheus's scrape (src/lib/metrics.ts). Answered here for every method, never handed to Next.
   app.all('/metrics', async (req, res) => {
-    const access = metricsAccess(req.get('authorization'), env.METRICS_TOKEN)
-    if (access === 'disabled') return sendError(req, res, apiError('NOT_FOUND', 'There is no route /metrics.'))
-    if (access === 'unauthorized') {
-      res.setHeader('www-authenticate', 'Bearer realm="metrics"')
-      return sendError(req, res, apiError('UNAUTHORIZED', 'Send Authorization: Bearer <METRICS_TOKEN>.'))
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD')
-      return sendError(req, res, apiError('METHOD_NOT_ALLOWED', 'Metrics are read with GET.'))
+    const refusal = metricsRefusal(req.method, req.get('authorization'), env.METRICS_TOKEN)
+    if (refusal) {
+      for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value)
+      return sendError(req, res, apiError(refusal.code, refusal.message))
     }
     const registry = metrics().registry
     res.setHeader('cache-control', 'no-store')

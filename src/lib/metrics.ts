@@ -256,25 +256,44 @@ export function metricsAccess(authorization: string | undefined, token: string):
   return timingSafeEqual(digest(match[1]!), digest(token)) ? 'ok' : 'unauthorized'
 }
 
-/** The answer of a /metrics route (web server and worker alike), in the API's error shape when refused. */
+/**
+ * Why a /metrics request is refused, if it is: the one decision of the web server's route (which answers
+ * it through the API's error handling) and the worker's (metricsResponse).
+ */
+export function metricsRefusal(
+  method: string | undefined,
+  authorization: string | undefined,
+  token: string,
+): { status: number; code: 'NOT_FOUND' | 'UNAUTHORIZED' | 'METHOD_NOT_ALLOWED'; message: string; headers: Record<string, string> } | null {
+  const access = metricsAccess(authorization, token)
+  if (access === 'disabled') return { status: 404, code: 'NOT_FOUND', message: 'There is no route /metrics.', headers: {} }
+  if (access === 'unauthorized') {
+    return {
+      status: 401,
+      code: 'UNAUTHORIZED',
+      message: 'Send Authorization: Bearer <METRICS_TOKEN>.',
+      headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+    }
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    return { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Metrics are read with GET.', headers: { allow: 'GET, HEAD' } }
+  }
+  return null
+}
+
+/** The answer of the worker's /metrics route, in the API's error shape when refused. */
 export async function metricsResponse(
   method: string | undefined,
   authorization: string | undefined,
   token: string,
 ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }
-  const refusal = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
-    status,
-    headers: { ...json, ...headers },
-    body: JSON.stringify({ errors: [{ message, code }] }),
-  })
-  const access = metricsAccess(authorization, token)
-  if (access === 'disabled') return refusal(404, 'NOT_FOUND', 'Not found.')
-  if (access === 'unauthorized') {
-    return refusal(401, 'UNAUTHORIZED', 'Send Authorization: Bearer <METRICS_TOKEN>.', { 'www-authenticate': 'Bearer realm="metrics"' })
-  }
-  if (method !== 'GET' && method !== 'HEAD') {
-    return refusal(405, 'METHOD_NOT_ALLOWED', 'Metrics are read with GET.', { allow: 'GET, HEAD' })
+  const refusal = metricsRefusal(method, authorization, token)
+  if (refusal) {
+    return {
+      status: refusal.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...refusal.headers },
+      body: JSON.stringify({ errors: [{ message: refusal.message, code: refusal.code }] }),
+    }
   }
   const registry = metrics().registry
   return { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }, body: await registry.metrics() }
