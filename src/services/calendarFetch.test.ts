@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import https from 'node:https'
 import { createServer } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 
@@ -264,6 +266,55 @@ describe('fetchCalendar: internal addresses (allowPrivate false)', () => {
     const result = await fetchCalendar(publicUrl('/evil'), asPublic)
     expect(result).toMatchObject({ ok: false, code: 'FEED_URL_PRIVATE' })
     expect(server.requests('/evil')).toBeGreaterThan(0)
+  })
+})
+
+describe('fetchCalendar: https to the pinned address', () => {
+  const tls = (name: string) => readFileSync(path.join(process.cwd(), 'tests/fixtures/tls', name), 'utf8')
+  const ca = tls('public-test.crt')
+  let secure: https.Server
+  let port: number
+  let seen: { sni: string | false | null | undefined; host: string | undefined } | undefined
+  beforeAll(async () => {
+    secure = https.createServer({ key: tls('public-test.key'), cert: ca }, (req, res) => {
+      if (req.url === '/downgrade') {
+        res.writeHead(302, { location: server.url('/airbnb.ics') }).end()
+        return
+      }
+      seen = { sni: (req.socket as TLSSocket).servername, host: req.headers.host }
+      res.writeHead(200, { 'content-type': 'text/calendar' }).end(airbnb)
+    })
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve))
+    port = (secure.address() as { port: number }).port
+  })
+  afterAll(async () => {
+    secure.closeAllConnections()
+    await new Promise<void>((resolve) => secure.close(() => resolve()))
+  })
+
+  it('connects to the checked address while TLS (SNI, certificate) and Host keep the name', async () => {
+    const result = await fetchCalendar(`https://public.test:${port}/feed.ics`, { ...asPublic, ca })
+    expect(result).toMatchObject({ ok: true, body: airbnb, status: 200 })
+    expect(seen).toEqual({ sni: 'public.test', host: `public.test:${port}` })
+  })
+
+  it('a certificate for another name is FEED_UNREACHABLE', async () => {
+    const other: LookupAll = async () => [{ address: '127.0.0.1', family: 4 }]
+    const result = await fetchCalendar(`https://other.test:${port}/feed.ics`, { ...asPublic, lookup: other, ca })
+    expect(result).toEqual({ ok: false, code: 'FEED_UNREACHABLE', message: "The calendar site's certificate does not match its name." })
+  })
+
+  it('an untrusted certificate is FEED_UNREACHABLE', async () => {
+    expect(await fetchCalendar(`https://public.test:${port}/feed.ics`, asPublic)).toMatchObject({ ok: false, code: 'FEED_UNREACHABLE' })
+  })
+
+  it('a redirect from https to http is refused', async () => {
+    const result = await fetchCalendar(`https://public.test:${port}/downgrade`, { allowPrivate: true, lookup, ca })
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'FEED_URL_INVALID',
+      message: expect.stringMatching(/https:\/\/ to insecure http:\/\//),
+    })
   })
 })
 

@@ -50,6 +50,8 @@ export type CalendarFetchOptions = {
   lookup?: LookupAll
   /** Which resolved addresses are refused (default isInternalAddress). Tests only: a fixture server on 127.0.0.1 can then stand for a public site. */
   isInternal?: (ip: string) => boolean
+  /** Certificate authorities to trust instead of Node's (tests only: a self-signed fixture certificate). */
+  ca?: string
 }
 
 export const MAX_REDIRECTS = 5
@@ -116,7 +118,12 @@ async function resolveChecked(
   return addresses[0]!
 }
 
-function request(target: URL, to: { address: string; family: number }, signal: AbortSignal): Promise<IncomingMessage> {
+function request(
+  target: URL,
+  to: { address: string; family: number },
+  signal: AbortSignal,
+  ca: string | undefined,
+): Promise<IncomingMessage> {
   const secure = target.protocol === 'https:'
   const name = target.hostname.replace(/^\[(.*)\]$/, '$1')
   return new Promise((resolve, reject) => {
@@ -134,6 +141,7 @@ function request(target: URL, to: { address: string; family: number }, signal: A
           'accept-encoding': 'gzip, deflate',
         },
         ...(secure && !isIP(name) ? { servername: name } : {}),
+        ...(secure && ca ? { ca } : {}),
         agent: false,
         signal,
       },
@@ -230,7 +238,7 @@ export async function fetchCalendar(url: string, opts: CalendarFetchOptions = {}
       if (!checked.ok) return fail(checked.code, checked.message)
       const target = new URL(checked.url)
       const address = await resolveChecked(target.hostname, allowPrivate, lookup, opts.isInternal ?? isInternalAddress, signal)
-      const res = await request(target, address, signal)
+      const res = await request(target, address, signal, opts.ca)
       const status = res.statusCode ?? 0
 
       if (REDIRECTS.has(status)) {
