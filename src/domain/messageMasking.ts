@@ -38,7 +38,10 @@ const KEEP = [
 const SPELLED_DIGITS = String.raw`\b${DIGIT_WORD}(?:[\s,.\-/]+${DIGIT_WORD}){${MIN_PHONE_DIGITS - 1},}\b`
 const PHONE = String.raw`(?:\+|\b00)?\(?\p{Nd}(?:[\s().\-/]{0,3}\p{Nd})+`
 
-const PATTERN = new RegExp(`(?<email>${EMAIL}|${SPELLED_EMAIL})|(?<keep>${KEEP.join('|')})|(?<spelled>${SPELLED_DIGITS})|(?<phone>${PHONE})`, 'giu')
+const PATTERN = new RegExp(
+  `(?<email>${EMAIL}|${SPELLED_EMAIL})|(?<keep>${KEEP.join('|')})|(?<spelled>${SPELLED_DIGITS})|(?<phone>${PHONE})`,
+  'giu',
+)
 
 const digitCount = (text: string) => text.replace(/\D/gu, '').length
 

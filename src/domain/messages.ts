@@ -26,7 +26,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function messageTextProblem(text: string): string | null {
   if (text.trim() === '') return 'text must not be empty.'
   // PostgreSQL text cannot hold NUL, nor UTF-8 an unpaired surrogate: refused rather than silently changed.
-  if (text.includes('\u0000') || LONE_SURROGATE.test(text)) return 'text contains characters that are not text (NUL or an unpaired surrogate).'
+  if (text.includes('\u0000') || LONE_SURROGATE.test(text))
+    return 'text contains characters that are not text (NUL or an unpaired surrogate).'
   if ([...text].length > MESSAGE_MAX_CHARS) return `text can be at most ${MESSAGE_MAX_CHARS} characters.`
   return null
 }

@@ -108,6 +108,8 @@ export function builtBookingDoc(
     refundAmount: null,
     // As PostgreSQL stored it: a lone UTF-16 surrogate cannot be stored and comes back as U+FFFD.
     messageToHost: client.messageToHost === null ? null : client.messageToHost.replace(LONE_SURROGATE, '\uFFFD'),
+    // The guest's own unread messages (collections/Bookings.ts): the host cannot have written yet.
+    unreadMessages: 0,
     updatedAt: written.createdAt,
     createdAt: written.createdAt,
   }
