@@ -82,7 +82,8 @@ export async function readConversation(
   const db = await sqlExecutor(req.payload, req)
   const side = sideOf(party)
   const { rows: counts } = await db.execute(sql`
-    SELECT count(*)::int AS total, count(*) FILTER (WHERE from_role = ${side ? otherSide(side) : 'none'} AND read_at IS NULL)::int AS unread
+    SELECT count(*)::int AS total,
+      count(*) FILTER (WHERE ${side ? sql`from_role = ${otherSide(side)}` : sql`false`} AND read_at IS NULL)::int AS unread
     FROM messages WHERE booking_id = ${booking.id}`)
   const total = Number(counts[0]?.total ?? 0)
   const page = conversationPage(total, options.limit, options.page)

@@ -290,6 +290,38 @@ const CASES: Case[] = [
       }),
   },
   {
+    name: 'bookingMessages',
+    target: () => booking(instant),
+    rest: (id) => ({ method: 'GET', path: `/api/bookings/${id}/messages` }),
+    gql: (id) => ({ query: `query { bookingMessages(booking: ${id}) { totalDocs page unread canSend docs { text } } }` }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: 'ok',
+    },
+    check: (data) => expect(data.bookingMessages).toMatchObject({ totalDocs: expect.any(Number), page: 1, docs: expect.any(Array) }),
+  },
+  {
+    name: 'sendBookingMessage',
+    target: () => booking(instant),
+    rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/messages`, body: { text: 'Is there a cot for the baby?' } }),
+    gql: (id) => ({
+      query: `mutation { sendBookingMessage(booking: ${id}, text: "Is there a cot for the baby?") { message doc { fromRole text } } }`,
+    }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: '403 FORBIDDEN',
+    },
+    check: (data) => expect(data.sendBookingMessage.doc.text).toBe('Is there a cot for the baby?'),
+  },
+  {
     name: 'cancelBooking with a reason of 1001 characters',
     target: () => booking(instant),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/cancel`, body: { reason: 'x'.repeat(1001) } }),
