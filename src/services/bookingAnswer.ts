@@ -108,10 +108,10 @@ export function builtBookingDoc(
     refundAmount: null,
     // As PostgreSQL stored it: a lone UTF-16 surrogate cannot be stored and comes back as U+FFFD.
     messageToHost: client.messageToHost === null ? null : client.messageToHost.replace(LONE_SURROGATE, '\uFFFD'),
-    // The guest's own unread messages (collections/Bookings.ts): the host cannot have written yet.
-    unreadMessages: 0,
     updatedAt: written.createdAt,
     createdAt: written.createdAt,
+    // The guest's unread messages, added after Payload's read (hooks/bookings/countUnreadMessages.ts): the host cannot have written yet.
+    unreadMessages: 0,
   }
   return doc as Booking
 }

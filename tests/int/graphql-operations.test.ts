@@ -126,6 +126,8 @@ type Case = {
 }
 
 let previewTarget: Promise<{ id: number }> | undefined
+// One booking serves every role of both message operations: sending changes nothing else about it, and new bookings take dates further ahead.
+let messagesTarget: Promise<{ id: number }> | undefined
 const stayAhead = (days: number) => ({ checkIn: addDays(today, days), checkOut: addDays(today, days + 3) })
 
 const CASES: Case[] = [
@@ -291,7 +293,7 @@ const CASES: Case[] = [
   },
   {
     name: 'bookingMessages',
-    target: () => booking(instant),
+    target: () => (messagesTarget ??= booking(instant)),
     rest: (id) => ({ method: 'GET', path: `/api/bookings/${id}/messages` }),
     gql: (id) => ({ query: `query { bookingMessages(booking: ${id}) { totalDocs page unread canSend docs { text } } }` }),
     expected: {
@@ -306,7 +308,7 @@ const CASES: Case[] = [
   },
   {
     name: 'sendBookingMessage',
-    target: () => booking(instant),
+    target: () => (messagesTarget ??= booking(instant)),
     rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/messages`, body: { text: 'Is there a cot for the baby?' } }),
     gql: (id) => ({
       query: `mutation { sendBookingMessage(booking: ${id}, text: "Is there a cot for the baby?") { message doc { fromRole text } } }`,
