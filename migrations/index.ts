@@ -17,6 +17,7 @@ import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_
 import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes'
 import * as migration_20261128_150000_earth_index_restorable from './20261128_150000_earth_index_restorable'
 import * as migration_20261128_155218_calendar_token from './20261128_155218_calendar_token'
+import * as migration_20261128_172530_messages from './20261128_172530_messages'
 
 export const migrations = [
   {
@@ -113,5 +114,10 @@ export const migrations = [
     up: migration_20261128_155218_calendar_token.up,
     down: migration_20261128_155218_calendar_token.down,
     name: '20261128_155218_calendar_token',
+  },
+  {
+    up: migration_20261128_172530_messages.up,
+    down: migration_20261128_172530_messages.down,
+    name: '20261128_172530_messages',
   },
 ]

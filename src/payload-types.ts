@@ -76,6 +76,7 @@ export interface Config {
     payments: Payment;
     'stripe-events': StripeEvent;
     'reconciliation-reports': ReconciliationReport;
+    messages: Message;
     'payload-kv': PayloadKv;
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
@@ -91,6 +92,7 @@ export interface Config {
     payments: PaymentsSelect<false> | PaymentsSelect<true>;
     'stripe-events': StripeEventsSelect<false> | StripeEventsSelect<true>;
     'reconciliation-reports': ReconciliationReportsSelect<false> | ReconciliationReportsSelect<true>;
+    messages: MessagesSelect<false> | MessagesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
     'payload-migrations': PayloadMigrationsSelect<false> | PayloadMigrationsSelect<true>;
@@ -415,6 +417,7 @@ export interface Booking {
    */
   cancellationQueuedAt?: string | null;
   messageToHost?: string | null;
+  unreadMessages?: number | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -576,6 +579,21 @@ export interface ReconciliationReport {
       }[]
     | null;
   error?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages".
+ */
+export interface Message {
+  id: number;
+  booking: number | Booking;
+  sender?: (number | null) | User;
+  fromRole: 'guest' | 'host';
+  text: string;
+  readAt?: string | null;
+  mailedAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -798,6 +816,7 @@ export interface BookingsSelect<T extends boolean = true> {
   refundAmount?: T;
   cancellationQueuedAt?: T;
   messageToHost?: T;
+  unreadMessages?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -980,6 +999,20 @@ export interface ReconciliationReportsSelect<T extends boolean = true> {
         id?: T;
       };
   error?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages_select".
+ */
+export interface MessagesSelect<T extends boolean = true> {
+  booking?: T;
+  sender?: T;
+  fromRole?: T;
+  text?: T;
+  readAt?: T;
+  mailedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

@@ -13,6 +13,7 @@ import sharp from 'sharp'
 import { AvailabilityBlocks } from '../collections/AvailabilityBlocks'
 import { Bookings } from '../collections/Bookings'
 import { Media } from '../collections/Media'
+import { Messages } from '../collections/Messages'
 import { Properties } from '../collections/Properties'
 import { Payments } from '../collections/Payments'
 import { ReconciliationReports } from '../collections/ReconciliationReports'
@@ -68,7 +69,7 @@ export default buildConfig({
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
   // Admin list views may read a replica (src/lib/readReplicas.ts).
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports]
+  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports, Messages]
     .map(withInputGuard)
     .map(listViewsFromReplica),
   // Routes outside any one collection: Stripe's webhook, the staff's reconciliation trigger, and the

@@ -88,6 +88,8 @@ export type AccountMailJob =
 export type MailJobs = {
   send: { kind: MailKind; bookingId: number; recipient: 'guest' | 'host'; failureMessage?: string }
   account: AccountMailJob
+  /** The unread messages of one side's burst in a booking's conversation, to the other side (first = the burst's first message id). */
+  messages: { bookingId: number; recipient: 'guest' | 'host'; firstMessageId: number }
 }
 export type MailJobName = keyof MailJobs
 
@@ -104,6 +106,10 @@ export const paymentJobIds = {
 }
 export const mailJobId = (kind: MailKind, ref: string, recipient: 'guest' | 'host', discriminator?: string) =>
   ['mail', kind, `booking-${ref}`, recipient, discriminator].filter(Boolean).join('-')
+
+/** One mail per burst: the burst is named by its first message, so later messages of it enqueue nothing new. */
+export const messageMailJobId = (ref: string, recipient: 'guest' | 'host', firstMessageId: number) =>
+  `mail-messages-booking-${ref}-${recipient}-${firstMessageId}`
 
 /**
  * Account mail job ids. A job id is a business key: the account and what the mail is about (the lock's
