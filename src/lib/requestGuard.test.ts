@@ -30,6 +30,11 @@ describe('requestGuard: ids in the path', () => {
     ['/api/bookings/abc/cancel', 'NOT_FOUND'],
     ['/api/bookings/1%20OR%201=1/cancel', 'NOT_FOUND'],
     ['/api/properties/versions/abc', 'NOT_FOUND'],
+    ['/api/properties/versions', null],
+    ['/api/bookings/versions', 'NOT_FOUND'], // no versions: Payload would answer 500
+    ['/api/bookings/versions/1', 'NOT_FOUND'],
+    ['/api/messages/versions', 'NOT_FOUND'],
+    ['/api/users/versions/1', 'NOT_FOUND'],
     ['/api/users/access/1x', 'NOT_FOUND'],
     ['/api/users/access', 'NOT_FOUND'],
     ['/api/users/access/3', null],

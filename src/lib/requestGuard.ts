@@ -34,6 +34,13 @@ const fail = (code: ErrorCode, message: string, field?: string): GuardError => (
   ...(field ? { field } : {}),
 })
 
+/**
+ * The collections with versions (drafts and history). Payload routes `/api/<slug>/versions` for every
+ * collection and answers 500 for one without them; here that is a 404. Kept equal to the config's
+ * collections with `versions` by tests/int/no-500-graphql.test.ts, which loads the config.
+ */
+export const VERSIONED_COLLECTIONS: ReadonlySet<string> = new Set(['properties'])
+
 /** Route names followed by a further segment that is not a document id. */
 const TWO_PART_ROUTES = new Set(['versions', 'access', 'file', 'verify', 'paste-url'])
 const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT'])
@@ -99,6 +106,9 @@ export function checkApiRequest({ method, url: originalUrl, contentType, hasBody
     }
   }
   if (!collection || NOT_COLLECTIONS.has(collection) || first === undefined) return null
+  if (first === 'versions' && !VERSIONED_COLLECTIONS.has(collection)) {
+    return fail('NOT_FOUND', `${collection} keeps no versions: /api/${collection}/versions does not exist.`)
+  }
   if (first === 'versions' || first === 'access') {
     if (second !== undefined && !isIdValue(second)) return notAnId(collection, second)
     if (first === 'access' && second === undefined && method === 'GET') {

@@ -20,6 +20,7 @@ import pg from 'pg'
 import { type ApiResponse, type TestUser, gql, rest, signUpCast } from '../helpers/api'
 import { createListing } from '../helpers/listings'
 import { type Stack, startStack } from '../helpers/stack'
+import { VERSIONED_COLLECTIONS } from '@/lib/requestGuard'
 
 /**
  * "No 500 from any input", GraphQL half: a table of operations that used to answer "Something went
@@ -33,6 +34,8 @@ let host: TestUser
 let guest: TestUser
 let staff: TestUser
 let listingId: number
+/** The slugs of the config's collections with versions. */
+let versioned: string[] = []
 
 beforeAll(async () => {
   // The schema comes from the config (production builds turn introspection off); the config module
@@ -45,6 +48,7 @@ beforeAll(async () => {
     })
     const { configToSchema } = await import('@payloadcms/graphql')
     const config = await (await import('@/payload.config')).default
+    versioned = config.collections.filter((c) => Boolean(c.versions)).map((c) => c.slug)
     return configToSchema(config).schema
   }
   // Not in parallel with the stack: compiling and loading the config blocks this process's event loop
@@ -410,6 +414,13 @@ describe.each(ROLES)('as %s', (role) => {
     const res = await gql(stack, '{ Properties(limit: 100, page: 1) { totalDocs docs { id } } }', {}, { token: tokenOf(role) })
     expect(res.body.errors).toBeUndefined()
     expect(res.body.data.Properties.totalDocs).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('REST versions routes', () => {
+  it("the request guard's list of collections with versions is the config's (the others' /versions would be a 500)", () => {
+    expect(versioned.length).toBeGreaterThan(0)
+    expect([...VERSIONED_COLLECTIONS].sort()).toEqual([...versioned].sort())
   })
 })
 

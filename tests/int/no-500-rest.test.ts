@@ -271,6 +271,18 @@ const cases: Case[] = [
     code: 'NOT_FOUND',
   },
   { name: 'listing version abc', who: 'host', method: 'GET', path: () => '/api/properties/versions/abc', status: 404, code: 'NOT_FOUND' },
+  // Payload routes /versions for every collection and answers 500 for one that keeps none.
+  { name: 'GET /api/bookings/versions', who: 'staff', method: 'GET', path: () => '/api/bookings/versions', status: 404, code: 'NOT_FOUND' },
+  { name: 'GET /api/users/versions/1', who: 'guest', method: 'GET', path: () => '/api/users/versions/1', status: 404, code: 'NOT_FOUND' },
+  {
+    name: 'restore a booking version',
+    who: 'staff',
+    method: 'POST',
+    path: () => '/api/bookings/versions/1',
+    body: {},
+    status: 404,
+    code: 'NOT_FOUND',
+  },
   { name: 'GET /api/users/access', who: 'anonymous', method: 'GET', path: () => '/api/users/access', status: 404, code: 'NOT_FOUND' },
   { name: 'GET /api/users/access/abc', who: 'guest', method: 'GET', path: () => '/api/users/access/abc', status: 404, code: 'NOT_FOUND' },
 
