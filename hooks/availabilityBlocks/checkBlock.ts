@@ -29,7 +29,9 @@ export const checkBlock: CollectionBeforeChangeHook = async ({ collection, data,
   if (nightsBetween(start, end) > 366) throw badRequest('A block can cover at most 366 nights.', { field: 'endDate' })
 
   await lockListingCalendar(req, propertyId)
-  if (await isBooked(req, propertyId, start, end, operation === 'update' ? { blockId: originalDoc?.id } : {})) {
+  // Imported nights do not stop a block: both only say "not bookable here" (README "Calendar import").
+  const ignore = { imports: false, ...(operation === 'update' ? { blockId: originalDoc?.id } : {}) }
+  if (await isBooked(req, propertyId, start, end, ignore)) {
     throw conflict('Those dates overlap a booking or another block on this listing.', { code: 'DATES_UNAVAILABLE', field: 'startDate' })
   }
   return { ...data, property: propertyId, host: listing.host }

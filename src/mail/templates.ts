@@ -220,3 +220,33 @@ function cancellationLines(f: BookingMailFacts, to: 'guest' | 'host'): string[] 
   if (to === 'host') lines.push('The dates are open on your calendar again.')
   return lines
 }
+
+export type CalendarConflictFacts = {
+  hostName?: string | null
+  listingTitle: string
+  feedName: string
+  startDate: string
+  endDate: string
+  bookingId: number
+  bookingNights: string
+  link: string | null
+}
+
+/** An imported calendar says nights of one of our bookings are taken elsewhere too (src/services/calendarSync.ts). */
+export function calendarConflictMail(f: CalendarConflictFacts): MailMessage {
+  const title = `Double booking at ${f.listingTitle}?`
+  const paragraphs = [
+    `The calendar “${f.feedName}” you imported has nights ${f.startDate} to ${f.endDate} taken, and they overlap Staybase booking #${f.bookingId} (${f.bookingNights}).`,
+    'The Staybase booking stands: nothing was moved or cancelled. Please settle it with the other site (cancel or move the stay there, or contact the guest).',
+  ]
+  const greeting = f.hostName ? `Hi ${f.hostName},` : 'Hi,'
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:560px;margin:auto">
+<h1 style="font-size:20px">${escapeHtml(title)}</h1>
+<p>${escapeHtml(greeting)}</p>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${f.link ? `<p><a href="${escapeHtml(f.link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">View the booking</a></p>` : ''}
+<p>— Staybase</p>
+</body></html>`
+  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...(f.link ? [`View the booking: ${f.link}`, ''] : []), '— Staybase'].join('\n')
+  return { subject: title, html, text }
+}
