@@ -278,6 +278,22 @@ export const env = cleanEnv(source, {
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',
   }),
+  CALENDAR_SYNC_MINUTES: positiveNumber({
+    default: 15,
+    desc: 'How often the worker fetches every imported calendar feed (minutes, may be fractional)',
+  }),
+  CALENDAR_FETCH_TIMEOUT_MS: positiveInt({
+    default: 10_000,
+    desc: 'Longest time one feed fetch may take, redirects, headers and body together (src/services/calendarFetch.ts)',
+  }),
+  CALENDAR_MAX_BYTES: positiveInt({
+    default: 2_097_152,
+    desc: 'Largest feed body read (after decompression); a bigger feed fails with FEED_TOO_LARGE',
+  }),
+  CALENDAR_FEEDS_ALLOW_PRIVATE: bool({
+    default: false,
+    desc: 'Let feed URLs point at localhost and private addresses (tests serving fixtures on 127.0.0.1 only); refused in production',
+  }),
   SHUTDOWN_TIMEOUT_MS: num({ default: 10_000, desc: 'How long in-flight requests (web) and running jobs (worker) may finish on SIGTERM' }),
 })
 
@@ -285,6 +301,18 @@ export const env = cleanEnv(source, {
 // request would be signed out. Refused at start, in envalid's words, instead.
 const cookieProblem = sameSiteProblem(env.COOKIE_SAMESITE, env.COOKIE_SECURE)
 if (cookieProblem) defaultReporter({ errors: { COOKIE_SAMESITE: new EnvError(cookieProblem) }, env })
+
+// A feed URL is fetched by the server, so letting it reach internal addresses would let any host probe
+// the deployment's own network (cloud metadata, Redis, admin ports). Only tests may turn the check off.
+const privateFeedsProblem = allowPrivateFeedsProblem(env.NODE_ENV, env.CALENDAR_FEEDS_ALLOW_PRIVATE)
+if (privateFeedsProblem) defaultReporter({ errors: { CALENDAR_FEEDS_ALLOW_PRIVATE: new EnvError(privateFeedsProblem) }, env })
+
+export function allowPrivateFeedsProblem(nodeEnv: string, allowPrivate: boolean): string | null {
+  if (nodeEnv === 'production' && allowPrivate) {
+    return 'must not be true in production: calendar feeds would be fetched from localhost and private networks (it is for tests serving fixtures on 127.0.0.1)'
+  }
+  return null
+}
 
 export function sameSiteProblem(sameSite: string, secure: boolean): string | null {
   if (sameSite === 'none' && !secure) {
