@@ -9,6 +9,7 @@ import { never } from '@/access/never'
 import { or } from '@/access/or'
 import { ownedBy } from '@/access/ownedBy'
 import { FEED_STATUSES } from '@/domain/calendarImport'
+import { MAX_FEED_URL_LENGTH } from '@/domain/feedUrl'
 
 const serverOwned = { create: never, update: never }
 
@@ -60,7 +61,7 @@ export const CalendarFeeds: CollectionConfig = {
       name: 'url',
       type: 'text',
       required: true,
-      maxLength: 2000,
+      maxLength: MAX_FEED_URL_LENGTH,
       admin: { description: 'The other site’s iCal export address (http or https).' },
     },
     {

@@ -33,6 +33,7 @@ export const checkFeed: CollectionBeforeChangeHook = async ({ data, operation, o
     if (typeof data.url !== 'string') throw badRequest('url must be the calendar’s address.', { field: 'url', code: 'FEED_URL_INVALID' })
     const checked = checkFeedUrl(data.url, env.CALENDAR_FEEDS_ALLOW_PRIVATE)
     if (!checked.ok) throw badRequest(checked.message, { field: 'url', code: checked.code })
+    next.url = checked.url
     // A changed address is a new calendar: what the old one said no longer stands until the next sync.
     if (operation === 'update') Object.assign(next, { lastStatus: 'pending', lastError: null })
   }
