@@ -1,5 +1,6 @@
 import { parseFeedUid } from './calendarFeed'
-import { type ActiveBooking, type FeedConflict, type ImportedEvent, classifyEvents, mergeConflicts } from './calendarImport'
+import { type ActiveBooking, type FeedConflict, classifyEvents, mergeConflicts } from './calendarImport'
+import type { ImportedEvent } from './icalImport'
 
 const HOST = 'stay.example'
 const ev = (uid: string, start: string, end: string): ImportedEvent => ({ uid, start, end, summary: null })

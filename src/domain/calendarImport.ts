@@ -1,4 +1,5 @@
 import { parseFeedUid } from './calendarFeed'
+import type { ImportedEvent } from './icalImport'
 import { staysOverlap } from './stayDates'
 
 /**
@@ -14,7 +15,6 @@ import { staysOverlap } from './stayDates'
 export const FEED_STATUSES = ['pending', 'ok', 'error'] as const
 export type FeedStatus = (typeof FEED_STATUSES)[number]
 
-export type ImportedEvent = { uid: string; start: string; end: string; summary?: string | null }
 export type ActiveBooking = { id: number; checkIn: string; checkOut: string }
 
 export type ClassifiedEvent = ImportedEvent & {

@@ -220,6 +220,40 @@ describe('each sync mirrors the feed', () => {
     expect((await book(id, night(31), night(34))).status).toBe(201)
   })
 
+  it('recurring events take every occurrence; timed events in a time zone take their local nights', async () => {
+    const id = await listing()
+    const stamp = (date: string, time: string) => `${compact(date)}T${time}`
+    feeds.set(
+      '/kinds.ics',
+      ics([
+        // Every week for three weeks: three stays of two nights.
+        { uid: 'weekly@x.test', start: night(140), end: night(142), extra: ['RRULE:FREQ=WEEKLY;COUNT=3'] },
+        { uid: 'allday@x.test', start: night(160), end: night(161) },
+      ]).replace(
+        'END:VCALENDAR',
+        [
+          'BEGIN:VEVENT',
+          'UID:tz@x.test',
+          'DTSTAMP:20260101T000000Z',
+          `DTSTART;TZID=Europe/Zurich:${stamp(night(170), '150000')}`,
+          `DTEND;TZID=Europe/Zurich:${stamp(night(172), '100000')}`,
+          'SUMMARY:Timed',
+          'END:VEVENT',
+          'END:VCALENDAR',
+        ].join('\r\n'),
+      ),
+    )
+    const feed = await createFeed(id, '/kinds.ics')
+    expect(feed).toMatchObject({ lastStatus: 'ok', eventCount: 5 })
+    expect(await freeNights(id, night(140), night(156))).toEqual([
+      ...nightsBetweenDays(142, 147),
+      ...nightsBetweenDays(149, 154),
+      ...nightsBetweenDays(156, 156),
+    ])
+    expect(await freeNights(id, night(159), night(163))).toEqual([night(159), night(161), night(162)])
+    expect(await freeNights(id, night(169), night(173))).toEqual([night(169), night(172)])
+  })
+
   it('deleting a feed frees its nights', async () => {
     const id = await listing()
     feeds.set('/delete.ics', ics([{ uid: 'd-1@x.test', start: night(50), end: night(52) }]))
