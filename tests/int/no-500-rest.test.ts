@@ -21,6 +21,7 @@ let cast: Cast
 let listing: { id: number }
 let booking: { id: number }
 let block: { id: number }
+let feed: { id: number }
 let media: { id: number; filename: string }
 
 const day = (offset: number) => addDays(utcDate(new Date()), offset)
@@ -42,6 +43,12 @@ beforeAll(async () => {
   })
   expect(blocked.status).toBe(201)
   block = blocked.body.doc
+  const imported = await rest(stack, 'POST', '/api/calendar-feeds', {
+    token: cast.host.token,
+    body: { property: listing.id, name: 'Airbnb', url: 'https://calendar.example.com/no-500.ics' },
+  })
+  expect(imported.status).toBe(201)
+  feed = imported.body.doc
   const uploaded = await upload(cast.host, await makeImage(64, 48), 'avatar.jpg', { alt: 'The host, smiling' })
   expect(uploaded.status).toBe(201)
   media = uploaded.body.doc
@@ -72,7 +79,19 @@ async function upload(who: TestUser, file: Buffer, name: string, fields: Record<
 }
 
 /** A cheap fingerprint of everything a request could write: row counts and last change per table. */
-const TABLES = ['users', 'properties', '_properties_v', 'bookings', 'availability_blocks', 'media', 'reviews', 'payments', 'stripe_events']
+const TABLES = [
+  'users',
+  'properties',
+  '_properties_v',
+  'bookings',
+  'availability_blocks',
+  'calendar_feeds',
+  'calendar_events',
+  'media',
+  'reviews',
+  'payments',
+  'stripe_events',
+]
 async function fingerprint(): Promise<string> {
   const parts = TABLES.map((t) => `(select count(*) || ':' || coalesce(max(updated_at)::text, '') from ${t}) as "${t}"`)
   const { rows } = await queryDatabase(stack, `select ${parts.join(', ')}`)
@@ -105,6 +124,8 @@ const COLLECTIONS = [
   'properties',
   'bookings',
   'availability-blocks',
+  'calendar-feeds',
+  'calendar-events',
   'media',
   'reviews',
   'payments',
@@ -1130,6 +1151,20 @@ const BODY_FAMILIES: Family[] = [
     path: () => `/api/availability-blocks/${block.id}`,
     keys: ['startDate', 'endDate', 'reason', 'note', 'property'],
   },
+  {
+    name: 'add calendar feed',
+    who: 'host',
+    method: 'POST',
+    path: () => '/api/calendar-feeds',
+    keys: ['property', 'name', 'url', 'lastStatus', 'conflicts'],
+  },
+  {
+    name: 'update calendar feed',
+    who: 'host',
+    method: 'PATCH',
+    path: () => `/api/calendar-feeds/${feed.id}`,
+    keys: ['property', 'name', 'url', 'eventCount'],
+  },
   { name: 'log in', who: 'anonymous', method: 'POST', path: () => '/api/users/login', keys: ['email', 'password'] },
   { name: 'reset password', who: 'anonymous', method: 'POST', path: () => '/api/users/reset-password', keys: ['token', 'password'] },
 ]
@@ -1159,6 +1194,8 @@ describe('fuzz (seeded, bounded): no 5xx, and no write on a 4xx', () => {
     '/api/bookings',
     '/api/reviews',
     '/api/availability-blocks',
+    '/api/calendar-feeds',
+    '/api/calendar-events',
     '/api/media',
     '/api/properties/count',
     '/api/properties/versions',
