@@ -37,10 +37,7 @@ export const CalendarEvents: CollectionConfig = {
     { name: 'uid', type: 'text', required: true, admin: { readOnly: true } },
     {
       type: 'row',
-      fields: [
-        stayDateField('startDate', 'First night'),
-        stayDateField('endDate', 'Free again from'),
-      ],
+      fields: [stayDateField('startDate', 'First night'), stayDateField('endDate', 'Free again from')],
     },
     { name: 'summary', type: 'text', admin: { readOnly: true } },
     {

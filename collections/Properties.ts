@@ -363,7 +363,8 @@ export const Properties: CollectionConfig = {
       access: { read: or(isStaff, isListingHost) },
       admin: {
         defaultColumns: ['name', 'lastStatus', 'lastSyncedAt', 'eventCount', 'lastError'],
-        description: 'Airbnb, Booking.com, Vrbo…: paste their calendar export link to take the nights booked there. Synced every few minutes.',
+        description:
+          'Airbnb, Booking.com, Vrbo…: paste their calendar export link to take the nights booked there. Synced every few minutes.',
       },
     },
     {

@@ -1,23 +1,23 @@
-import * as migration_20261125_224022_initial from './20261125_224022_initial';
-import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media';
-import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks';
-import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks';
-import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys';
-import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules';
-import * as migration_20261126_011717_payments from './20261126_011717_payments';
-import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles';
-import * as migration_20261126_020942_reviews from './20261126_020942_reviews';
-import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change';
-import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at';
-import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates';
-import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes';
-import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes';
-import * as migration_20261128_105210_booking_title_and_history from './20261128_105210_booking_title_and_history';
-import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_dashboard_indexes';
-import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes';
-import * as migration_20261128_150000_earth_index_restorable from './20261128_150000_earth_index_restorable';
-import * as migration_20261128_155218_calendar_token from './20261128_155218_calendar_token';
-import * as migration_20261128_172345_calendar_import from './20261128_172345_calendar_import';
+import * as migration_20261125_224022_initial from './20261125_224022_initial'
+import * as migration_20261125_230410_listings_and_media from './20261125_230410_listings_and_media'
+import * as migration_20261125_232652_moderation_reinstate_and_no_locks from './20261125_232652_moderation_reinstate_and_no_locks'
+import * as migration_20261125_233838_bookings_and_blocks from './20261125_233838_bookings_and_blocks'
+import * as migration_20261125_234327_booking_idempotency_keys from './20261125_234327_booking_idempotency_keys'
+import * as migration_20261126_000849_listing_delete_rules from './20261126_000849_listing_delete_rules'
+import * as migration_20261126_011717_payments from './20261126_011717_payments'
+import * as migration_20261126_014227_reconciliation_report_titles from './20261126_014227_reconciliation_report_titles'
+import * as migration_20261126_020942_reviews from './20261126_020942_reviews'
+import * as migration_20261127_130405_pending_email_change from './20261127_130405_pending_email_change'
+import * as migration_20261127_131706_booking_cancellation_queued_at from './20261127_131706_booking_cancellation_queued_at'
+import * as migration_20261127_161602_stay_dates_as_calendar_dates from './20261127_161602_stay_dates_as_calendar_dates'
+import * as migration_20261127_195101_search_indexes from './20261127_195101_search_indexes'
+import * as migration_20261127_195653_worker_indexes from './20261127_195653_worker_indexes'
+import * as migration_20261128_105210_booking_title_and_history from './20261128_105210_booking_title_and_history'
+import * as migration_20261128_111141_dashboard_indexes from './20261128_111141_dashboard_indexes'
+import * as migration_20261128_114000_calendar_indexes from './20261128_114000_calendar_indexes'
+import * as migration_20261128_150000_earth_index_restorable from './20261128_150000_earth_index_restorable'
+import * as migration_20261128_155218_calendar_token from './20261128_155218_calendar_token'
+import * as migration_20261128_172345_calendar_import from './20261128_172345_calendar_import'
 
 export const migrations = [
   {
@@ -118,6 +118,6 @@ export const migrations = [
   {
     up: migration_20261128_172345_calendar_import.up,
     down: migration_20261128_172345_calendar_import.down,
-    name: '20261128_172345_calendar_import'
+    name: '20261128_172345_calendar_import',
   },
-];
+]

@@ -14,10 +14,22 @@ import type { Property, User } from '@/payload-types'
  * event and the booking, so a conflict seen at every sync is mailed once.
  */
 export async function sendCalendarConflictMail(payload: Payload, data: MailJobs['calendar-conflict'], jobId: string): Promise<string> {
-  const feed = await payload.findByID({ collection: 'calendar-feeds', id: data.feedId, depth: 1, overrideAccess: true, disableErrors: true })
+  const feed = await payload.findByID({
+    collection: 'calendar-feeds',
+    id: data.feedId,
+    depth: 1,
+    overrideAccess: true,
+    disableErrors: true,
+  })
   const conflict = feed?.conflicts?.find((c) => c.uid === data.uid && parseId(c.booking) === data.bookingId)
   if (!feed || !conflict) return 'conflict gone'
-  const booking = await payload.findByID({ collection: 'bookings', id: data.bookingId, depth: 0, overrideAccess: true, disableErrors: true })
+  const booking = await payload.findByID({
+    collection: 'bookings',
+    id: data.bookingId,
+    depth: 0,
+    overrideAccess: true,
+    disableErrors: true,
+  })
   const host = feed.host as User | null
   if (!booking || !host?.email) return 'no host address'
   const message = calendarConflictMail({

@@ -9,7 +9,16 @@ import { CELL, HEAD, MUTED, ROW, Section, TABLE } from './dashboardParts'
 /** How many conflicted feeds a dashboard lists (each with all its conflicts). */
 const FEEDS_SHOWN = 20
 
-type ConflictRow = { key: string; feedId: number; feedName: string; listing: string; uid: string; booking: number; nights: string; firstSeen: string }
+type ConflictRow = {
+  key: string
+  feedId: number
+  feedName: string
+  listing: string
+  uid: string
+  booking: number
+  nights: string
+  firstSeen: string
+}
 
 /**
  * Imported calendar events that overlap a Staybase booking (README "Calendar import (iCal)"), read as
@@ -33,7 +42,8 @@ export async function calendarConflicts(payload: Payload, user: TypedUser): Prom
       key: `${feed.id}-${c.id}`,
       feedId: feed.id,
       feedName: feed.name,
-      listing: typeof feed.property === 'object' && feed.property ? (feed.property as Property).title : `Listing ${storedId(feed.property)}`,
+      listing:
+        typeof feed.property === 'object' && feed.property ? (feed.property as Property).title : `Listing ${storedId(feed.property)}`,
       uid: c.uid,
       booking: storedId(c.booking) ?? 0,
       nights: formatStay(c.startDate, c.endDate),

@@ -13,7 +13,11 @@ describe('parseFeedUid', () => {
   it.each([
     ['our booking', 'staybase-booking-7-1798000000000@stay.example', { kind: 'booking', id: 7, createdAtMs: 1798000000000 }],
     ['our block', 'staybase-block-3-1798000000001@stay.example', { kind: 'block', id: 3, createdAtMs: 1798000000001 }],
-    ['case changed by the other site', 'STAYBASE-BOOKING-7-1798000000000@STAY.EXAMPLE', { kind: 'booking', id: 7, createdAtMs: 1798000000000 }],
+    [
+      'case changed by the other site',
+      'STAYBASE-BOOKING-7-1798000000000@STAY.EXAMPLE',
+      { kind: 'booking', id: 7, createdAtMs: 1798000000000 },
+    ],
     ['another deployment', 'staybase-booking-7-1798000000000@other.example', null],
     ['someone else', 'abc123@airbnb.com', null],
     ['a recurrence of our UID is not ours', 'staybase-booking-7-1798000000000@stay.example#2027-03-01', null],
@@ -25,19 +29,39 @@ describe('parseFeedUid', () => {
 describe('classifyEvents', () => {
   it.each([
     ['plain: no booking near', ev('a@x', '2027-05-01', '2027-05-03'), { echo: false, echoOf: null, conflictsWith: [] }],
-    ['echo by our booking UID', ev('staybase-booking-7-1@stay.example', '2027-03-01', '2027-03-04'), { echo: true, echoOf: 7, conflictsWith: [] }],
+    [
+      'echo by our booking UID',
+      ev('staybase-booking-7-1@stay.example', '2027-03-01', '2027-03-04'),
+      { echo: true, echoOf: 7, conflictsWith: [] },
+    ],
     [
       'echo by UID even when the other site moved it',
       ev('staybase-booking-7-1@stay.example', '2027-03-02', '2027-03-05'),
       { echo: true, echoOf: 7, conflictsWith: [] },
     ],
-    ['echo by UID of a booking no longer active', ev('staybase-booking-8-1@stay.example', '2027-04-01', '2027-04-02'), { echo: true, echoOf: null, conflictsWith: [] }],
-    ['echo by UID of our block', ev('staybase-block-2-1@stay.example', '2027-03-01', '2027-03-02'), { echo: true, echoOf: null, conflictsWith: [] }],
+    [
+      'echo by UID of a booking no longer active',
+      ev('staybase-booking-8-1@stay.example', '2027-04-01', '2027-04-02'),
+      { echo: true, echoOf: null, conflictsWith: [] },
+    ],
+    [
+      'echo by UID of our block',
+      ev('staybase-block-2-1@stay.example', '2027-03-01', '2027-03-02'),
+      { echo: true, echoOf: null, conflictsWith: [] },
+    ],
     ['echo by exact nights', ev('zz@booking.com', '2027-03-10', '2027-03-12'), { echo: true, echoOf: 9, conflictsWith: [] }],
     ['conflict: overlaps one night', ev('a@x', '2027-03-03', '2027-03-06'), { echo: false, echoOf: null, conflictsWith: [7] }],
     ['conflict: spans two bookings', ev('a@x', '2027-03-02', '2027-03-11'), { echo: false, echoOf: null, conflictsWith: [7, 9] }],
-    ['touching is no overlap (check-out day = check-in day)', ev('a@x', '2027-03-04', '2027-03-10'), { echo: false, echoOf: null, conflictsWith: [] }],
-    ['same start, other end: a conflict, not an echo', ev('a@x', '2027-03-01', '2027-03-03'), { echo: false, echoOf: null, conflictsWith: [7] }],
+    [
+      'touching is no overlap (check-out day = check-in day)',
+      ev('a@x', '2027-03-04', '2027-03-10'),
+      { echo: false, echoOf: null, conflictsWith: [] },
+    ],
+    [
+      'same start, other end: a conflict, not an echo',
+      ev('a@x', '2027-03-01', '2027-03-03'),
+      { echo: false, echoOf: null, conflictsWith: [7] },
+    ],
   ])('%s', (_, event, expected) => {
     expect(classifyEvents([event], bookings, HOST)[0]).toEqual({ ...event, ...expected })
   })

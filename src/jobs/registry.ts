@@ -130,7 +130,8 @@ export const calendarJobIds = {
   /** `why`: the scheduled slot (`slot-<start ms>`), a change of the feed (`changed-<updatedAt ms>`), a host's "Sync now" (`manual-<minute>`). */
   syncFeed: (feedId: number, why: string) => `calendar-feed-${feedId}-sync-${why}`,
   /** One mail per feed, event and booking: a conflict seen at every sync is mailed once. */
-  conflictMail: (feedId: number, uidHash: string, bookingRef: string) => `mail-calendar-conflict-feed-${feedId}-${uidHash}-booking-${bookingRef}`,
+  conflictMail: (feedId: number, uidHash: string, bookingRef: string) =>
+    `mail-calendar-conflict-feed-${feedId}-${uidHash}-booking-${bookingRef}`,
 }
 
 /** Every queue with its jobs' payloads: enqueue() and the processors are typed by it. */
@@ -141,7 +142,12 @@ export type Registry = {
   [CALENDAR_SYNC_QUEUE]: CalendarSyncJobs
 }
 export type QueueName = keyof Registry
-export const QUEUE_NAMES = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE, CALENDAR_SYNC_QUEUE] as const satisfies readonly QueueName[]
+export const QUEUE_NAMES = [
+  BOOKING_LIFECYCLE_QUEUE,
+  PAYMENTS_QUEUE,
+  MAIL_QUEUE,
+  CALENDAR_SYNC_QUEUE,
+] as const satisfies readonly QueueName[]
 export type JobName<Q extends QueueName> = keyof Registry[Q] & string
 
 /** A job of queue Q named N, as its handler receives it. */

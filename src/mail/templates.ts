@@ -247,6 +247,14 @@ ${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${f.link ? `<p><a href="${escapeHtml(f.link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">View the booking</a></p>` : ''}
 <p>— Staybase</p>
 </body></html>`
-  const text = [title, '', greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...(f.link ? [`View the booking: ${f.link}`, ''] : []), '— Staybase'].join('\n')
+  const text = [
+    title,
+    '',
+    greeting,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    ...(f.link ? [`View the booking: ${f.link}`, ''] : []),
+    '— Staybase',
+  ].join('\n')
   return { subject: title, html, text }
 }
