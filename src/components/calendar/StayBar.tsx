@@ -22,7 +22,17 @@ export function calendarBars(
   blocks: readonly CalendarBlock[],
   imported: readonly CalendarImported[] = [],
 ): Bar[] {
+  // Imported nights first: where one overlaps a booking (a conflict), the booking's bar is drawn over it.
   return [
+    ...imported.map((e) => ({
+      key: `i${e.id}`,
+      start: e.start,
+      end: e.end,
+      kind: 'imported',
+      label: e.feedName,
+      title: importedTitle(e),
+      href: `/admin/collections/calendar-feeds/${e.feed}`,
+    })),
     ...bookings.map((b) => ({
       key: `b${b.id}`,
       start: b.start,
@@ -40,15 +50,6 @@ export function calendarBars(
       label: humanize(b.reason),
       title: blockTitle(b),
       href: `/admin/calendar/${b.property}?month=${monthOf(b.start)}`,
-    })),
-    ...imported.map((e) => ({
-      key: `i${e.id}`,
-      start: e.start,
-      end: e.end,
-      kind: 'imported',
-      label: e.feedName,
-      title: importedTitle(e),
-      href: `/admin/collections/calendar-feeds/${e.feed}`,
     })),
   ]
 }
