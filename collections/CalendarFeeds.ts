@@ -4,6 +4,7 @@ import { checkFeed } from '../hooks/calendarFeeds/checkFeed'
 import { syncNewFeed } from '../hooks/calendarFeeds/syncNewFeed'
 import { invalidateFeedNights } from '../hooks/calendarFeeds/invalidateFeedNights'
 import { isHostOrStaff } from '@/access/isHost'
+import { syncCalendarFeed } from '@/endpoints/syncCalendarFeed'
 import { isStaff } from '@/access/isStaff'
 import { never } from '@/access/never'
 import { or } from '@/access/or'
@@ -34,6 +35,7 @@ export const CalendarFeeds: CollectionConfig = {
     update: or(isStaff, ownedBy('host')),
     delete: or(isStaff, ownedBy('host')),
   },
+  endpoints: [syncCalendarFeed],
   hooks: {
     beforeChange: [checkFeed],
     afterChange: [syncNewFeed],

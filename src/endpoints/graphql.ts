@@ -12,6 +12,7 @@ import { accountMutations } from './accountRequests'
 import { acceptBookingOperation, cancelBookingOperation, cancellationPreviewOperation, declineBookingOperation } from './bookingTransitions'
 import { runCreateBooking } from './createBooking'
 import { regenerateCalendarTokenOperation } from './calendarExport'
+import { syncCalendarFeedOperation } from './syncCalendarFeed'
 import { listingAvailabilityOperation, listingQuoteOperation } from './listingCalendar'
 import { reinstateListingOperation, unpublishListingOperation } from './moderateListing'
 import { type Implementation, graphqlInput } from './operation'
@@ -61,6 +62,7 @@ const IMPLEMENTATIONS: GraphQLOperation[] = [
   graphqlOperation(unpublishListingOperation),
   graphqlOperation(reinstateListingOperation),
   graphqlOperation(regenerateCalendarTokenOperation),
+  graphqlOperation(syncCalendarFeedOperation),
   graphqlOperation(runReconciliationOperation),
 ]
 

@@ -510,3 +510,33 @@ describe('access', () => {
     expect((await readFeed(feed.id)).lastSyncedAt).not.toBe('2000-01-01T00:00:00.000Z')
   }, 120_000)
 })
+
+describe('Sync now', () => {
+  it('POST /api/calendar-feeds/:id/sync (and GraphQL syncCalendarFeed): host and staff, 202, one job a minute; others 404, anonymous 401', async () => {
+    const id = await listing()
+    feeds.set('/now.ics', ics([]))
+    const feed = await createFeed(id, '/now.ics')
+    feeds.set('/now.ics', ics([{ uid: 'now-1@x.test', start: night(180), end: night(182) }]))
+    const first = await rest(stack, 'POST', `/api/calendar-feeds/${feed.id}/sync`, { token: cast.host.token })
+    expect(first.status).toBe(202)
+    expect(first.body).toMatchObject({ feed: feed.id, jobId: expect.stringMatching(/^calendar-feed-\d+-sync-manual-\d+$/) })
+    const again = await rest(stack, 'POST', `/api/calendar-feeds/${feed.id}/sync`, { token: cast.staff.token })
+    expect(again.status).toBe(202)
+    // Within the same minute the second click is the same job (a minute boundary in between makes a second one).
+    const sameMinute = again.body.jobId === first.body.jobId
+    await queues.waitForJobState(CALENDAR_SYNC_QUEUE, first.body.jobId, 'completed')
+    if (!sameMinute) await queues.waitForJobState(CALENDAR_SYNC_QUEUE, again.body.jobId, 'completed')
+    expect(await readFeed(feed.id)).toMatchObject({ lastStatus: 'ok', eventCount: 1 })
+    const viaGraphql = await gql(stack, `mutation { syncCalendarFeed(id: ${feed.id}) { feed jobId } }`, {}, { token: cast.host.token })
+    expect(viaGraphql.body.data?.syncCalendarFeed?.feed).toBe(feed.id)
+    for (const [who, user, status] of [
+      ['anonymous', null, 401],
+      ['guest', cast.guest, 404],
+      ['other host', cast.otherHost, 404],
+    ] as const) {
+      const res = await rest(stack, 'POST', `/api/calendar-feeds/${feed.id}/sync`, { token: user?.token })
+      expect({ who, status: res.status }).toEqual({ who, status })
+    }
+    expect((await rest(stack, 'POST', '/api/calendar-feeds/999999/sync', { token: cast.host.token })).status).toBe(404)
+  })
+})
