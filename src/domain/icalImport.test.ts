@@ -65,6 +65,31 @@ describe('parseCalendar: the channels', () => {
   })
 })
 
+describe('parseCalendar: one feed over three syncs (created, moved, cancelled)', () => {
+  const A = '1418fb94e984-5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a@airbnb.com'
+  const B = '1418fb94e984-6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b@airbnb.com'
+  it.each([
+    [
+      'sync-1-created.ics',
+      [
+        [A, '2031-10-01', '2031-10-04'],
+        [B, '2031-10-10', '2031-10-12'],
+      ],
+    ],
+    [
+      'sync-2-moved.ics',
+      [
+        [A, '2031-10-02', '2031-10-06'],
+        [B, '2031-10-10', '2031-10-12'],
+      ],
+    ],
+    ['sync-3-cancelled.ics', [[A, '2031-10-02', '2031-10-06']]],
+  ])('%s', (name, expected) => {
+    const result = parse(name)
+    expect(result.ok && nights(result.events)).toEqual(expected)
+  })
+})
+
 describe('parseCalendar: time zones (each event read in its own zone)', () => {
   const result = parse('timezones.ics')
   const byUid = new Map(result.ok ? result.events.map((e) => [e.uid, [e.start, e.end]]) : [])
