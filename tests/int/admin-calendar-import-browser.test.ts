@@ -6,7 +6,8 @@ import { CALENDAR_SYNC_QUEUE, calendarJobIds } from '@/jobs/registry'
 import { type Cast, type TestUser, rest, signUpCast } from '../helpers/api'
 import { adminPage, screenshot } from '../helpers/adminBrowser'
 import { launchChromium } from '../helpers/browser'
-import { type FeedServer, ics, startFeedServer } from '../helpers/calendarFeeds'
+import { ics } from '../helpers/calendarFeeds'
+import { type IcalServer, startIcalServer } from '../helpers/icalServer'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'
 import { type Stack, type WorkerProcess, startStack, startWorker } from '../helpers/stack'
@@ -22,7 +23,7 @@ let worker: WorkerProcess
 let queues: StackQueues
 let cast: Cast
 let browser: Browser
-let feeds: FeedServer
+let feeds: IcalServer
 let listingId: number
 let feedId: number
 let bookingId: number
@@ -30,7 +31,7 @@ const month = shiftMonth(monthOf(utcDate(new Date())), 1)
 const night = (day: number) => `${month}-${String(day).padStart(2, '0')}`
 
 beforeAll(async () => {
-  feeds = await startFeedServer()
+  feeds = await startIcalServer()
   const env = { CALENDAR_FEEDS_ALLOW_PRIVATE: 'true', CALENDAR_SYNC_MINUTES: '60' }
   stack = await startStack({ env })
   worker = await startWorker(stack, env)
@@ -44,7 +45,7 @@ beforeAll(async () => {
   })
   expect(booked.status).toBe(201)
   bookingId = booked.body.doc.id
-  feeds.set(
+  feeds.setFeed(
     '/airbnb.ics',
     ics([
       { uid: 'hm-1@airbnb.test', start: night(3), end: night(6), summary: 'Reserved' },

@@ -1,9 +1,8 @@
-import type { ServerResponse } from 'node:http'
-
 import { addDays, utcDate } from '@/domain/stayDates'
 import { CALENDAR_SYNC_QUEUE, calendarJobIds } from '@/jobs/registry'
 import { type Cast, type TestUser, gql, rest, signUpCast } from '../helpers/api'
-import { type FeedServer, compact, ics, startFeedServer } from '../helpers/calendarFeeds'
+import { compact, ics } from '../helpers/calendarFeeds'
+import { type IcalServer, startIcalServer } from '../helpers/icalServer'
 import { createListing } from '../helpers/listings'
 import { type StackQueues, stackQueues } from '../helpers/queues'
 import { type Stack, type WorkerProcess, queryDatabase, startServer, startStack, startWorker } from '../helpers/stack'
@@ -18,12 +17,12 @@ let stack: Stack
 let cast: Cast
 let worker: WorkerProcess
 let queues: StackQueues
-let feeds: FeedServer
+let feeds: IcalServer
 const today = utcDate(new Date())
 const night = (n: number) => addDays(today, n)
 
 beforeAll(async () => {
-  feeds = await startFeedServer()
+  feeds = await startIcalServer()
   // Scheduled rounds every hour: the tests start each sync themselves. Fetches give up after 2 s and 200 kB.
   const env = {
     CALENDAR_FEEDS_ALLOW_PRIVATE: 'true',
@@ -122,7 +121,7 @@ const nightsBetweenDays = (from: number, to: number) => Array.from({ length: to 
 describe('a feed takes the nights booked elsewhere', () => {
   it('REST create → synced at once → its nights are taken on every path; free nights stay free', async () => {
     const id = await listing()
-    feeds.set('/take.ics', ics([{ uid: 'take-1@airbnb.test', start: night(10), end: night(13) }]))
+    feeds.setFeed('/take.ics', ics([{ uid: 'take-1@airbnb.test', start: night(10), end: night(13) }]))
     const feed = await createFeed(id, '/take.ics')
     expect(feed).toMatchObject({ lastStatus: 'ok', lastError: null, eventCount: 1, conflicts: [] })
     expect(feed.lastSyncedAt).toBeTruthy()
@@ -147,7 +146,7 @@ describe('a feed takes the nights booked elsewhere', () => {
 
   it('GraphQL create works the same', async () => {
     const id = await listing()
-    feeds.set('/gql.ics', ics([{ uid: 'gql-1@vrbo.test', start: night(20), end: night(22) }]))
+    feeds.setFeed('/gql.ics', ics([{ uid: 'gql-1@vrbo.test', start: night(20), end: night(22) }]))
     const res = await gql(
       stack,
       'mutation($data: mutationCalendarFeedInput!) { createCalendarFeed(data: $data) { id updatedAt lastStatus } }',
@@ -169,7 +168,7 @@ describe('a feed takes the nights booked elsewhere', () => {
 describe('each sync mirrors the feed', () => {
   it('a moved event moves its nights; a cancelled or removed one frees them', async () => {
     const id = await listing()
-    feeds.set(
+    feeds.setFeed(
       '/mirror.ics',
       ics([
         { uid: 'm-1@x.test', start: night(30), end: night(33) },
@@ -180,7 +179,7 @@ describe('each sync mirrors the feed', () => {
     expect(feed.eventCount).toBe(2)
     expect(await freeNights(id, night(30), night(34))).toEqual([night(33)])
 
-    feeds.set(
+    feeds.setFeed(
       '/mirror.ics',
       ics([
         { uid: 'm-1@x.test', start: night(31), end: night(35) },
@@ -191,7 +190,7 @@ describe('each sync mirrors the feed', () => {
     expect(await freeNights(id, night(30), night(36))).toEqual([night(30), night(35)])
     expect(await freeNights(id, night(40), night(42))).toEqual([night(40), night(41)])
 
-    feeds.set('/mirror.ics', ics([]))
+    feeds.setFeed('/mirror.ics', ics([]))
     expect(await sync(feed.id)).toMatchObject({ lastStatus: 'ok', eventCount: 0 })
     expect(await freeNights(id, night(30), night(36))).toEqual(nightsBetweenDays(30, 36))
     expect((await book(id, night(31), night(34))).status).toBe(201)
@@ -200,7 +199,7 @@ describe('each sync mirrors the feed', () => {
   it('recurring events take every occurrence; timed events in a time zone take their local nights', async () => {
     const id = await listing()
     const stamp = (date: string, time: string) => `${compact(date)}T${time}`
-    feeds.set(
+    feeds.setFeed(
       '/kinds.ics',
       ics([
         // Every week for three weeks: three stays of two nights.
@@ -233,7 +232,7 @@ describe('each sync mirrors the feed', () => {
 
   it('deleting a feed frees its nights', async () => {
     const id = await listing()
-    feeds.set('/delete.ics', ics([{ uid: 'd-1@x.test', start: night(50), end: night(52) }]))
+    feeds.setFeed('/delete.ics', ics([{ uid: 'd-1@x.test', start: night(50), end: night(52) }]))
     const feed = await createFeed(id, '/delete.ics')
     expect((await quote(id, night(50), night(51))).status).toBe(409)
     expect((await rest(stack, 'DELETE', `/api/calendar-feeds/${feed.id}`, { token: cast.host.token })).status).toBe(200)
@@ -245,20 +244,21 @@ describe('each sync mirrors the feed', () => {
 describe('bad feeds', () => {
   it('malformed, huge and slow feeds → lastStatus error with the reason, their events kept, the listing’s other feed unaffected', async () => {
     const id = await listing()
-    feeds.set('/good.ics', ics([{ uid: 'g-1@x.test', start: night(60), end: night(61) }]))
-    feeds.set('/flaky.ics', ics([{ uid: 'f-1@x.test', start: night(62), end: night(63) }]))
+    feeds.setFeed('/good.ics', ics([{ uid: 'g-1@x.test', start: night(60), end: night(61) }]))
+    feeds.setFeed('/flaky.ics', ics([{ uid: 'f-1@x.test', start: night(62), end: night(63) }]))
     const good = await createFeed(id, '/good.ics', 'Booking.com')
     const flaky = await createFeed(id, '/flaky.ics', 'Airbnb')
     expect(flaky.eventCount).toBe(1)
-    const huge = `BEGIN:VCALENDAR\r\n${`X-PAD:${'y'.repeat(70)}\r\n`.repeat(10_000)}END:VCALENDAR\r\n`
-    const bad: [string, string | ((res: ServerResponse) => void)][] = [
-      ['malformed', 'this is not a calendar at all'],
-      ['huge', huge],
-      ['slow', (res) => void setTimeout(() => res.writeHead(200).end(ics([])), 5_000).unref()],
-      ['not found', (res) => void res.writeHead(404).end('gone')],
+    // CALENDAR_MAX_BYTES is 200 kB and CALENDAR_FETCH_TIMEOUT_MS 2 s on this stack.
+    const bad: [string, () => void][] = [
+      ['malformed', () => feeds.setFeed('/flaky.ics', 'this is not a calendar at all')],
+      ['huge', () => feeds.huge('/flaky.ics', 1_000_000)],
+      ['huge, chunked', () => feeds.huge('/flaky.ics', 1_000_000, { contentLength: false })],
+      ['slow', () => feeds.slow('/flaky.ics', { delayMs: 5_000 })],
+      ['not found', () => feeds.setFeed('/flaky.ics', 'gone', { status: 404 })],
     ]
-    for (const [what, body] of bad) {
-      feeds.set('/flaky.ics', body)
+    for (const [what, serve] of bad) {
+      serve()
       const after = await sync(flaky.id)
       expect({ what, status: after.lastStatus, hasError: typeof after.lastError === 'string' && after.lastError.length > 0 }).toEqual({
         what,
@@ -281,7 +281,7 @@ describe('echoes and conflicts', () => {
     expect(a.status).toBe(201)
     const token = (await rest(stack, 'GET', `/api/properties/${id}?depth=0`, { token: cast.host.token })).body.calendarToken
     const exported = await fetch(`${stack.url}/api/properties/${id}/calendar.ics?token=${token}`).then((r) => r.text())
-    feeds.set('/echo-uid.ics', exported)
+    feeds.setFeed('/echo-uid.ics', exported)
     const feed = await createFeed(id, '/echo-uid.ics')
     expect(feed).toMatchObject({ lastStatus: 'ok', eventCount: 1, conflicts: [] })
     const events = await rest(stack, 'GET', `/api/calendar-events?where[feed][equals]=${feed.id}&depth=0`, { token: cast.host.token })
@@ -304,7 +304,7 @@ describe('echoes and conflicts', () => {
     const id = await listing()
     const a = await book(id, night(80), night(83))
     expect(a.status).toBe(201)
-    feeds.set('/echo-nights.ics', ics([{ uid: 'rewritten-123@booking.test', start: night(80), end: night(83) }]))
+    feeds.setFeed('/echo-nights.ics', ics([{ uid: 'rewritten-123@booking.test', start: night(80), end: night(83) }]))
     const feed = await createFeed(id, '/echo-nights.ics')
     expect(feed.conflicts).toEqual([])
     const events = await rest(stack, 'GET', `/api/calendar-events?where[feed][equals]=${feed.id}&depth=0`, { token: cast.host.token })
@@ -315,7 +315,7 @@ describe('echoes and conflicts', () => {
     const id = await listing()
     const a = await book(id, night(90), night(93))
     expect(a.status).toBe(201)
-    feeds.set('/conflict.ics', ics([{ uid: 'dbl-1@airbnb.test', start: night(92), end: night(95) }]))
+    feeds.setFeed('/conflict.ics', ics([{ uid: 'dbl-1@airbnb.test', start: night(92), end: night(95) }]))
     const feed = await createFeed(id, '/conflict.ics', 'Airbnb')
     expect(feed.conflicts).toEqual([
       expect.objectContaining({ uid: 'dbl-1@airbnb.test', booking: a.body.doc.id, startDate: night(92), endDate: night(95) }),
@@ -332,7 +332,7 @@ describe('echoes and conflicts', () => {
     expect(booking.body).toMatchObject({ status: a.body.doc.status, checkIn: night(90), checkOut: night(93) })
     // The imported nights beyond the booking are taken; the conflict is gone once the event is.
     expect((await quote(id, night(93), night(95))).status).toBe(409)
-    feeds.set('/conflict.ics', ics([]))
+    feeds.setFeed('/conflict.ics', ics([]))
     expect((await sync(feed.id)).conflicts).toEqual([])
   })
 
@@ -340,9 +340,9 @@ describe('echoes and conflicts', () => {
     const outcomes: string[] = []
     for (let round = 0; round < 4; round++) {
       const id = await listing()
-      feeds.set(`/race-${round}.ics`, ics([]))
+      feeds.setFeed(`/race-${round}.ics`, ics([]))
       const feed = await createFeed(id, `/race-${round}.ics`)
-      feeds.set(`/race-${round}.ics`, ics([{ uid: `race-${round}@x.test`, start: night(100), end: night(103) }]))
+      feeds.setFeed(`/race-${round}.ics`, ics([{ uid: `race-${round}@x.test`, start: night(100), end: night(103) }]))
       const [booked, synced] = await Promise.all([book(id, night(101), night(102)), sync(feed.id)])
       expect([201, 409]).toContain(booked.status)
       if (booked.status === 201) expect(synced.conflicts.map((c) => c.booking)).toEqual([booked.body.doc.id])
@@ -402,7 +402,7 @@ describe('feed URLs the server must not fetch', () => {
 describe('access', () => {
   it('feeds and events: the listing’s host and staff only; clients write no server-owned field', async () => {
     const id = await listing()
-    feeds.set('/access.ics', ics([{ uid: 'acc-1@x.test', start: night(110), end: night(112) }]))
+    feeds.setFeed('/access.ics', ics([{ uid: 'acc-1@x.test', start: night(110), end: night(112) }]))
     const feed = await createFeed(id, '/access.ics')
     const readers: [string, TestUser | null, boolean][] = [
       ['anonymous', null, false],
@@ -514,9 +514,9 @@ describe('access', () => {
 describe('Sync now', () => {
   it('POST /api/calendar-feeds/:id/sync (and GraphQL syncCalendarFeed): host and staff, 202, one job a minute; others 404, anonymous 401', async () => {
     const id = await listing()
-    feeds.set('/now.ics', ics([]))
+    feeds.setFeed('/now.ics', ics([]))
     const feed = await createFeed(id, '/now.ics')
-    feeds.set('/now.ics', ics([{ uid: 'now-1@x.test', start: night(180), end: night(182) }]))
+    feeds.setFeed('/now.ics', ics([{ uid: 'now-1@x.test', start: night(180), end: night(182) }]))
     const first = await rest(stack, 'POST', `/api/calendar-feeds/${feed.id}/sync`, { token: cast.host.token })
     expect(first.status).toBe(202)
     expect(first.body).toMatchObject({ feed: feed.id, jobId: expect.stringMatching(/^calendar-feed-\d+-sync-manual-\d+$/) })
