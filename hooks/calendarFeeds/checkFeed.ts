@@ -1,10 +1,9 @@
 import type { CollectionBeforeChangeHook } from 'payload'
 
 import { checkFeedUrl } from '@/domain/feedUrl'
-import { parseId, sameId } from '@/domain/ids'
-import { isStaffUser } from '@/domain/roles'
 import { env } from '@/lib/env'
-import { badRequest, forbidden, notFound } from '@/lib/errors'
+import { badRequest } from '@/lib/errors'
+import { ownListing } from '../shared/ownListing'
 
 /**
  * Hosts attach feeds to their own listings only (by create, and by moving a feed with an update of
@@ -14,21 +13,8 @@ import { badRequest, forbidden, notFound } from '@/lib/errors'
  * the listing's host, which its access rules read.
  */
 export const checkFeed: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
-  const propertyId = parseId(data.property ?? originalDoc?.property)
-  if (propertyId === null) throw badRequest('property must be a listing id.', { field: 'property' })
-  const listing = await req.payload.findByID({
-    collection: 'properties',
-    id: propertyId,
-    depth: 0,
-    overrideAccess: true,
-    disableErrors: true,
-    req,
-  })
-  if (!listing) throw notFound('This listing does not exist.', { field: 'property' })
-  if (req.user && !isStaffUser(req.user) && !sameId(listing.host, req.user)) {
-    throw forbidden('You can import calendars only into your own listings.')
-  }
-  const next: Record<string, unknown> = { ...data, property: propertyId, host: listing.host }
+  const listing = await ownListing(req, data.property ?? originalDoc?.property, 'You can import calendars only into your own listings.')
+  const next: Record<string, unknown> = { ...data, property: listing.id, host: listing.host }
   if (operation === 'create' || (data.url !== undefined && data.url !== originalDoc?.url)) {
     if (typeof data.url !== 'string') throw badRequest('url must be the calendar’s address.', { field: 'url', code: 'FEED_URL_INVALID' })
     const checked = checkFeedUrl(data.url, env.CALENDAR_FEEDS_ALLOW_PRIVATE)
