@@ -99,7 +99,8 @@ export const CalendarFeeds: CollectionConfig = {
       collection: 'calendar-events',
       on: 'feed',
       defaultLimit: 50,
-      admin: { defaultColumns: ['startDate', 'endDate', 'summary', 'echo'] },
+      // Events are the sync's: the panel lists them, nobody adds one.
+      admin: { allowCreate: false, defaultColumns: ['startDate', 'endDate', 'summary', 'echo'] },
     },
   ],
 }

@@ -98,11 +98,15 @@ it('the feed shows its status, its conflict and its events', async () => {
     (page) => page.getByRole('heading', { name: 'Airbnb' }).first().waitFor({ timeout: 60_000 }),
     async (page) => {
       await page.getByText('Conflict 01').waitFor({ timeout: 30_000 })
+      // The events' table and the relationship fields load after the form.
+      await page.locator('.relationship-table').filter({ hasText: 'Reserved' }).first().waitFor({ timeout: 30_000 })
+      await page.waitForLoadState('networkidle')
       // Read-only fields keep their values in (disabled) inputs.
       const values = await page.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
-      expect(values).toEqual(expect.arrayContaining(['hm-2@airbnb.test', 'ok']))
-      await page.getByText('Events').last().scrollIntoViewIfNeeded()
+      expect(values).toEqual(expect.arrayContaining(['hm-2@airbnb.test', night(12), night(15)]))
       await screenshot(page, 'calendar-import-feed')
+      // The status select shows its value beside its label.
+      await expect(page.locator('.field-type.select').filter({ hasText: 'Last Status' }).innerText()).resolves.toMatch(/Last Status\s+ok/)
     },
   )
 })
