@@ -241,6 +241,40 @@ describe('each sync mirrors the feed', () => {
   })
 })
 
+describe('a feed’s address or listing changes', () => {
+  it('a new url is synced at once, and its calendar replaces the old one’s', async () => {
+    const id = await listing()
+    feeds.setFeed('/old.ics', ics([{ uid: 'old-1@x.test', start: night(190), end: night(192) }]))
+    feeds.setFeed('/new.ics', ics([{ uid: 'new-1@x.test', start: night(195), end: night(197) }]))
+    const feed = await createFeed(id, '/old.ics')
+    const moved = await rest(stack, 'PATCH', `/api/calendar-feeds/${feed.id}`, {
+      token: cast.host.token,
+      body: { url: feeds.url('/new.ics') },
+    })
+    expect(moved.status).toBe(200)
+    await queues.waitForJobState(
+      CALENDAR_SYNC_QUEUE,
+      calendarJobIds.syncFeed(feed.id, `changed-${Date.parse(moved.body.doc.updatedAt)}`),
+      'completed',
+    )
+    expect(await freeNights(id, night(190), night(192))).toEqual([night(190), night(191)])
+    expect((await quote(id, night(195), night(196))).status).toBe(409)
+  })
+
+  it('deleting the listing deletes its feeds and their events', async () => {
+    const id = await listing()
+    feeds.setFeed('/gone.ics', ics([{ uid: 'gone-1@x.test', start: night(200), end: night(202) }]))
+    const feed = await createFeed(id, '/gone.ics')
+    expect((await rest(stack, 'DELETE', `/api/properties/${id}`, { token: cast.host.token })).status).toBe(200)
+    const left = await queryDatabase(
+      stack,
+      'SELECT (SELECT count(*) FROM calendar_feeds WHERE id = $1)::int AS feeds, (SELECT count(*) FROM calendar_events WHERE feed_id = $1)::int AS events',
+      [feed.id],
+    )
+    expect(left.rows[0]).toEqual({ feeds: 0, events: 0 })
+  })
+})
+
 describe('bad feeds', () => {
   it('malformed, huge and slow feeds → lastStatus error with the reason, their events kept, the listing’s other feed unaffected', async () => {
     const id = await listing()
