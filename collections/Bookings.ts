@@ -2,6 +2,7 @@ import type { CollectionConfig, Field } from 'payload'
 
 import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { invalidateAvailabilityCache, invalidateAvailabilityCacheOnDelete } from '../hooks/bookings/invalidateAvailabilityCache'
+import { countUnreadMessages } from '../hooks/bookings/countUnreadMessages'
 import { keepPaidBookings } from '../hooks/bookings/keepPaidBookings'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
 import { scheduleExpiry } from '../hooks/bookings/scheduleExpiry'
@@ -18,6 +19,7 @@ import { CURRENCY_CODES } from '@/domain/money'
 import { numberRule } from '@/lib/validators'
 import { stayDateField } from '@/lib/stayDateField'
 import { acceptBooking, cancelBooking, cancellationPreview, declineBooking } from '@/endpoints/bookingTransitions'
+import { bookingMessages, sendBookingMessage } from '@/endpoints/bookingMessages'
 import { createBooking } from '@/endpoints/createBooking'
 import { createPaymentIntent } from '@/endpoints/paymentIntent'
 
@@ -41,13 +43,23 @@ export const Bookings: CollectionConfig = {
     delete: isAdmin,
   },
   // createBooking replaces Payload's POST /api/bookings to add Idempotency-Key support.
-  endpoints: [createBooking, acceptBooking, declineBooking, cancelBooking, cancellationPreview, createPaymentIntent],
+  endpoints: [
+    createBooking,
+    acceptBooking,
+    declineBooking,
+    cancelBooking,
+    cancellationPreview,
+    createPaymentIntent,
+    bookingMessages,
+    sendBookingMessage,
+  ],
   hooks: {
     beforeOperation: [nullGroupsAreAbsent],
     beforeChange: [prepareBooking],
     afterChange: [scheduleExpiry, invalidateAvailabilityCache],
     beforeDelete: [keepPaidBookings],
     afterDelete: [invalidateAvailabilityCacheOnDelete],
+    afterOperation: [countUnreadMessages],
   },
   lockDocuments: false,
   disableDuplicate: true,
@@ -196,6 +208,17 @@ export const Bookings: CollectionConfig = {
         date: { pickerAppearance: 'dayAndTime' },
       },
     },
-    { name: 'messageToHost', type: 'textarea', maxLength: 1000, access: fixedAfterCreate },
+    // The guest's first words to the host; also the conversation's first message (collections/Messages.ts).
+    { name: 'messageToHost', type: 'textarea', maxLength: 1000, access: fixedAfterCreate, admin: { hidden: true } },
+    // The conversation between guest and host (GET/POST /api/bookings/:id/messages), read by staff.
+    { name: 'conversation', type: 'ui', admin: { components: { Field: '/components/BookingConversation#BookingConversation' } } },
+    // For the reader: the other side's messages they have not read (null for staff), filled by countUnreadMessages.
+    {
+      name: 'unreadMessages',
+      type: 'number',
+      virtual: true,
+      access: serverOwned,
+      admin: { hidden: true },
+    },
   ],
 }

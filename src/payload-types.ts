@@ -78,6 +78,7 @@ export interface Config {
     payments: Payment;
     'stripe-events': StripeEvent;
     'reconciliation-reports': ReconciliationReport;
+    messages: Message;
     'payload-kv': PayloadKv;
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
@@ -102,6 +103,7 @@ export interface Config {
     payments: PaymentsSelect<false> | PaymentsSelect<true>;
     'stripe-events': StripeEventsSelect<false> | StripeEventsSelect<true>;
     'reconciliation-reports': ReconciliationReportsSelect<false> | ReconciliationReportsSelect<true>;
+    messages: MessagesSelect<false> | MessagesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
     'payload-migrations': PayloadMigrationsSelect<false> | PayloadMigrationsSelect<true>;
@@ -477,6 +479,7 @@ export interface Booking {
    */
   cancellationQueuedAt?: string | null;
   messageToHost?: string | null;
+  unreadMessages?: number | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -661,6 +664,21 @@ export interface ReconciliationReport {
       }[]
     | null;
   error?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages".
+ */
+export interface Message {
+  id: number;
+  booking: number | Booking;
+  sender?: (number | null) | User;
+  fromRole: 'guest' | 'host';
+  text: string;
+  readAt?: string | null;
+  mailedAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -884,6 +902,7 @@ export interface BookingsSelect<T extends boolean = true> {
   refundAmount?: T;
   cancellationQueuedAt?: T;
   messageToHost?: T;
+  unreadMessages?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1110,6 +1129,20 @@ export interface ReconciliationReportsSelect<T extends boolean = true> {
         id?: T;
       };
   error?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages_select".
+ */
+export interface MessagesSelect<T extends boolean = true> {
+  booking?: T;
+  sender?: T;
+  fromRole?: T;
+  text?: T;
+  readAt?: T;
+  mailedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

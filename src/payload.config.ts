@@ -15,6 +15,7 @@ import { CalendarEvents } from '../collections/CalendarEvents'
 import { CalendarFeeds } from '../collections/CalendarFeeds'
 import { Bookings } from '../collections/Bookings'
 import { Media } from '../collections/Media'
+import { Messages } from '../collections/Messages'
 import { Properties } from '../collections/Properties'
 import { Payments } from '../collections/Payments'
 import { ReconciliationReports } from '../collections/ReconciliationReports'
@@ -82,6 +83,7 @@ export default buildConfig({
     Payments,
     StripeEvents,
     ReconciliationReports,
+    Messages,
   ]
     .map(withInputGuard)
     .map(listViewsFromReplica),

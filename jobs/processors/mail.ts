@@ -8,6 +8,7 @@ import { env } from '@/lib/env'
 import { MAIL_QUEUE, type MailJobs, processorOf } from '@/jobs/registry'
 import { processAccountMailJob } from './accountMail'
 import { sendCalendarConflictMail } from './calendarConflictMail'
+import { sendMessageMail } from './messageMail'
 
 /**
  * Transactional mail about bookings and payments. The job reads the booking as it is now and sends
@@ -75,4 +76,5 @@ export const processMailJob = processorOf(MAIL_QUEUE, {
   send: (payload, job) => sendBookingMail(payload, job.data, String(job.id)),
   account: (payload, job) => processAccountMailJob(payload, job.data, String(job.id)),
   'calendar-conflict': (payload, job) => sendCalendarConflictMail(payload, job.data, String(job.id)),
+  messages: (payload, job) => sendMessageMail(payload, job.data, String(job.id)),
 })

@@ -225,6 +225,42 @@ export const cancellationPreview = {
   graphql: { type: 'query' },
 } satisfies Operation
 
+const CONVERSATION_ACCESS =
+  'The booking’s guest and the listing’s host; staff read it (read only). Anyone else signed in gets 404, as if the booking did not exist.'
+
+export const bookingMessages = {
+  operationId: 'bookingMessages',
+  method: 'get',
+  path: '/api/bookings/{booking}/messages',
+  summary: 'The conversation of a booking, a page at a time',
+  description: `${CONVERSATION_ACCESS} Pages hold the oldest messages first; without \`page\` the last (newest) page. The guest or host reading a page marks the other side’s messages on it read; \`unread\` is their count of unread messages before this read. Until the booking is confirmed, email addresses and phone numbers in the texts are hidden.`,
+  tags: ['bookings'],
+  auth: 'user',
+  params: s.bookingParams,
+  query: s.bookingMessagesQuery,
+  status: 200,
+  response: s.bookingMessagesResponse,
+  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'NOT_FOUND'],
+  graphql: { type: 'query' },
+} satisfies Operation
+
+export const sendBookingMessage = {
+  operationId: 'sendBookingMessage',
+  method: 'post',
+  path: '/api/bookings/{booking}/messages',
+  summary: 'Write in the conversation of a booking',
+  description: `The booking’s guest or the listing’s host; staff get 403 (they read conversations, they do not write in them); anyone else signed in 404, as if the booking did not exist. 409 once the conversation is closed: declined and expired bookings, and 14 days after check-out or cancellation. The other side is mailed once per burst, after MESSAGE_MAIL_DELAY_MINUTES, with the messages they have not read by then. At most MESSAGE_RATE_LIMIT_PER_MINUTE messages a minute per sender (429 RATE_LIMITED with Retry-After).`,
+  tags: ['bookings'],
+  auth: 'user',
+  params: s.bookingParams,
+  body: s.sendBookingMessageBody,
+  status: 201,
+  response: s.sentBookingMessage,
+  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED'],
+  responseHeaders: [{ name: 'Retry-After', description: 'With 429: seconds until the sender may write again.' }],
+  graphql: { type: 'mutation' },
+} satisfies Operation
+
 export const createPaymentIntent = {
   operationId: 'createPaymentIntent',
   method: 'post',
@@ -328,6 +364,8 @@ export const OPERATIONS: Operation[] = [
   declineBooking,
   cancelBooking,
   cancellationPreview,
+  bookingMessages,
+  sendBookingMessage,
   createPaymentIntent,
   respondToReview,
   hideReview,

@@ -7,6 +7,7 @@ import { REVIEW_STATUSES, REVIEW_SUBJECTS, RESPONSE_MAX } from '@/domain/reviews
 import { MAX_RADIUS_KM, MAX_SEARCH_LIMIT, SEARCH_COUNT_CAP, SEARCH_SORTS } from '@/domain/searchParams'
 import { isCalendarDate } from '@/domain/stayDates'
 import { INT4_MAX } from '@/domain/ids'
+import { MESSAGE_MAX_CHARS, MESSAGES_MAX_PER_PAGE, MESSAGES_PER_PAGE, MESSAGE_SIDES, messageTextProblem } from '@/domain/messages'
 
 /**
  * The input and output schemas of Staybase's custom operations (src/contract/operations.ts lists them),
@@ -340,6 +341,71 @@ export const calendarTokenAnswer = z.object({
 })
 
 export const listingAnswer = z.object({ message: z.string(), doc: propertyDocument })
+
+// ---------------------------------------------------------------------------------------------------
+// Booking messages (a conversation per booking, src/endpoints/bookingMessages.ts)
+
+/** The booking in the path of its conversation (GraphQL: the `booking` argument). Not an id: 404, as for any booking one may not see. */
+export const bookingParams = z.object({ booking: idParams.shape.id.meta({ description: 'The booking id.' }) })
+
+export const bookingMessagesQuery = z.object({
+  page: queryInt('page', 1, 100_000)
+    .optional()
+    .meta({ description: 'Page 1 holds the oldest messages. Default: the last page (the newest messages), where a chat opens.' }),
+  limit: queryInt('limit', 1, MESSAGES_MAX_PER_PAGE)
+    .optional()
+    .meta({ description: `Messages per page, 1…${MESSAGES_MAX_PER_PAGE}. Default ${MESSAGES_PER_PAGE}.` }),
+})
+
+export const sendBookingMessageBody = z.object({
+  text: z
+    .string({ error: 'text must be text.' })
+    .superRefine((value, ctx) => {
+      const problem = messageTextProblem(value)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
+    .meta({
+      description: `1…${MESSAGE_MAX_CHARS} characters (Unicode code points), not only whitespace; stored as written (not trimmed), shown as text (never HTML). No NUL or unpaired surrogates.`,
+    }),
+})
+
+export const bookingMessage = named(
+  z.object({
+    id: z.int(),
+    fromRole: z.enum(MESSAGE_SIDES).meta({ description: 'Which side wrote it: the booking’s guest or its host.' }),
+    text: z.string().meta({
+      description:
+        'As written — except that until the booking is confirmed, email addresses and phone numbers read as "[hidden until the booking is confirmed]" (the stored text is unchanged).',
+    }),
+    createdAt: z.string().meta({ description: 'UTC, ISO 8601.' }),
+    readAt: z.string().nullable().meta({
+      description:
+        'When the other side first read it (UTC), null while unread. In the answer that reads a message for the first time it is still null: the answer shows the page as it was.',
+    }),
+  }),
+  'BookingMessage',
+)
+
+export const bookingMessagesResponse = named(
+  z.object({
+    docs: z.array(bookingMessage).meta({ description: 'Oldest first: the newest message is the last.' }),
+    totalDocs: count(),
+    page: z.int(),
+    totalPages: z.int(),
+    hasNextPage: z.boolean(),
+    hasPrevPage: z.boolean(),
+    limit: z.int(),
+    unread: count().nullable().meta({
+      description:
+        'How many of the other side’s messages the caller (guest or host) had not read before this request — in the whole conversation, not only this page. Reading a page marks the other side’s messages on it read. Null for staff, whose reading marks nothing.',
+    }),
+    side: z.enum(MESSAGE_SIDES).nullable().meta({ description: 'The caller’s side in the conversation: guest or host; null for staff.' }),
+    canSend: z.boolean().meta({ description: 'Whether the caller may write in the conversation now.' }),
+  }),
+  'BookingMessages',
+)
+
+export const sentBookingMessage = named(z.object({ message: z.string(), doc: bookingMessage }), 'SentBookingMessage')
 
 // ---------------------------------------------------------------------------------------------------
 // Reviews

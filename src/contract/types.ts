@@ -30,6 +30,13 @@ export type BookingDocument = z.output<typeof s.bookingDocument>
 export type CreateBookingBody = z.output<typeof s.createBookingBody>
 export type CancelBookingBody = z.input<typeof s.cancelBookingBody>
 
+/** GET /api/bookings/:id/messages · GraphQL `bookingMessages`; POST …/messages (201) · `sendBookingMessage` */
+export type BookingMessagesResponse = z.output<typeof s.bookingMessagesResponse>
+export type BookingMessage = z.output<typeof s.bookingMessage>
+export type BookingMessagesQuery = z.input<typeof s.bookingMessagesQuery>
+export type SentBookingMessage = z.output<typeof s.sentBookingMessage>
+export type SendBookingMessageBody = z.input<typeof s.sendBookingMessageBody>
+
 /** POST /api/bookings/:id/payment-intent · GraphQL `createPaymentIntent` */
 export type PaymentIntentResponse = z.output<typeof s.paymentIntentResponse>
 

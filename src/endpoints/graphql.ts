@@ -10,6 +10,7 @@ import { parseInput } from '@/contract/validate'
 import { unauthorized } from '@/lib/errors'
 import { accountMutations } from './accountRequests'
 import { acceptBookingOperation, cancelBookingOperation, cancellationPreviewOperation, declineBookingOperation } from './bookingTransitions'
+import { bookingMessagesOperation, sendBookingMessageOperation } from './bookingMessages'
 import { runCreateBooking } from './createBooking'
 import { regenerateCalendarTokenOperation } from './calendarExport'
 import { syncCalendarFeedOperation } from './syncCalendarFeed'
@@ -55,6 +56,8 @@ const IMPLEMENTATIONS: GraphQLOperation[] = [
   graphqlOperation(declineBookingOperation),
   graphqlOperation(cancelBookingOperation),
   graphqlOperation(cancellationPreviewOperation),
+  graphqlOperation(bookingMessagesOperation),
+  graphqlOperation(sendBookingMessageOperation),
   graphqlOperation(createPaymentIntentOperation),
   graphqlOperation(respondToReviewOperation),
   graphqlOperation(hideReviewOperation),

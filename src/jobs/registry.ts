@@ -90,6 +90,8 @@ export type MailJobs = {
   account: AccountMailJob
   /** An imported event overlaps one of our bookings (src/services/calendarSync.ts): tell the listing's host, once. */
   'calendar-conflict': { feedId: number; uid: string; bookingId: number }
+  /** The unread messages of one side's burst in a booking's conversation, to the other side (first = the burst's first message id). */
+  messages: { bookingId: number; recipient: 'guest' | 'host'; firstMessageId: number }
 }
 export type MailJobName = keyof MailJobs
 
@@ -106,6 +108,10 @@ export const paymentJobIds = {
 }
 export const mailJobId = (kind: MailKind, ref: string, recipient: 'guest' | 'host', discriminator?: string) =>
   ['mail', kind, `booking-${ref}`, recipient, discriminator].filter(Boolean).join('-')
+
+/** One mail per burst: the burst is named by its first message, so later messages of it enqueue nothing new. */
+export const messageMailJobId = (ref: string, recipient: 'guest' | 'host', firstMessageId: number) =>
+  `mail-messages-booking-${ref}-${recipient}-${firstMessageId}`
 
 /**
  * Account mail job ids. A job id is a business key: the account and what the mail is about (the lock's

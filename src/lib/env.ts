@@ -257,6 +257,14 @@ export const env = cleanEnv(source, {
     desc: 'How long a job stays claimed by a worker that stopped answering (a crash) before another takes it over',
   }),
   REVIEW_WINDOW_DAYS: positiveInt({ default: 14, desc: 'Days after check-out during which guest and host may review each other' }),
+  MESSAGE_MAIL_DELAY_MINUTES: positiveNumber({
+    default: 5,
+    desc: 'A new booking message mails the other side after this many minutes (may be fractional), with every message of the burst they have not read',
+  }),
+  MESSAGE_RATE_LIMIT_PER_MINUTE: positiveInt({
+    default: 10,
+    desc: 'Booking messages one user may send per minute (429 RATE_LIMITED beyond)',
+  }),
   RECONCILE_EVERY_MINUTES: positiveNumber({ default: 15, desc: 'How often the worker reconciles payments with Stripe' }),
   RECONCILE_LOOKBACK_HOURS: positiveNumber({
     default: 72,

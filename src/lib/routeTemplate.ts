@@ -23,6 +23,7 @@ const COLLECTIONS = [
   'payments',
   'stripe-events',
   'reconciliation-reports',
+  'messages',
   'payload-kv',
   'payload-preferences',
   'payload-migrations',

@@ -261,3 +261,41 @@ export function calendarConflictMail(f: CalendarConflictFacts): MailMessage {
     f.link,
   )
 }
+
+// --- Booking messages (one mail per burst, jobs/processors/messageMail.ts) -------------------------------
+
+export type MessageMailFacts = {
+  recipientName?: string | null
+  senderName?: string | null
+  /** 'guest' or 'host': who wrote (the other side of the recipient). */
+  from: 'guest' | 'host'
+  listingTitle: string
+  checkIn: string
+  checkOut: string
+  bookingId: number
+  /** The burst's texts, oldest first, as the recipient may read them (masked while unconfirmed). */
+  texts: string[]
+  link: string | null
+}
+
+/** The texts as text, never as markup: the HTML part escapes every character a message could use to be HTML. */
+export function messageMail(f: MessageMailFacts): MailMessage {
+  const who = f.senderName ?? (f.from === 'guest' ? 'Your guest' : 'Your host')
+  const title =
+    f.texts.length === 1
+      ? `New message from ${who} about ${f.listingTitle}`
+      : `${f.texts.length} new messages from ${who} about ${f.listingTitle}`
+  const greeting = f.recipientName ? `Hi ${f.recipientName},` : 'Hi,'
+  const stay = `Booking #${f.bookingId}, ${f.checkIn} to ${f.checkOut}.`
+  const reply = f.link ? `Read and answer: ${f.link}` : 'Read and answer in your Staybase account.'
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:560px;margin:auto">
+<h1 style="font-size:20px">${escapeHtml(title)}</h1>
+<p>${escapeHtml(greeting)}</p>
+${f.texts.map((t) => `<blockquote style="white-space:pre-wrap;margin:0 0 12px;padding:8px 12px;border-left:3px solid #0f766e;background:#f5f7fa">${escapeHtml(t)}</blockquote>`).join('\n')}
+<p style="font-size:13px;color:#52606d">${escapeHtml(stay)}</p>
+${f.link ? `<p><a href="${escapeHtml(f.link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">Read and answer</a></p>` : `<p>${escapeHtml(reply)}</p>`}
+<p>— Staybase</p>
+</body></html>`
+  const text = [title, '', greeting, '', ...f.texts.flatMap((t) => [t, '']), stay, '', reply, '', '— Staybase'].join('\n')
+  return { subject: title, html, text }
+}

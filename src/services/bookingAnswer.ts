@@ -110,6 +110,8 @@ export function builtBookingDoc(
     messageToHost: client.messageToHost === null ? null : client.messageToHost.replace(LONE_SURROGATE, '\uFFFD'),
     updatedAt: written.createdAt,
     createdAt: written.createdAt,
+    // The guest's unread messages, added after Payload's read (hooks/bookings/countUnreadMessages.ts): the host cannot have written yet.
+    unreadMessages: 0,
   }
   return doc as Booking
 }

@@ -384,6 +384,13 @@ const CASES: Record<string, Case> = {
     rest(stack, 'GET', `/api/bookings/${await newBooking(listing, '2027-09-20', '2027-09-22')}/cancellation-preview`, {
       token: cast.guest.token,
     }),
+  bookingMessages: async ({ listing }) =>
+    rest(stack, 'GET', `/api/bookings/${await newBooking(listing, '2027-09-24', '2027-09-26')}/messages`, { token: cast.host.token }),
+  sendBookingMessage: async ({ listing }) =>
+    rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-28', '2027-09-30')}/messages`, {
+      token: cast.guest.token,
+      body: { text: 'Can we bring a dog?' },
+    }),
   createPaymentIntent: async ({ listing }) =>
     rest(stack, 'POST', `/api/bookings/${await newBooking(listing, '2027-09-15', '2027-09-17')}/payment-intent`, {
       token: cast.guest.token,

@@ -126,6 +126,8 @@ type Case = {
 }
 
 let previewTarget: Promise<{ id: number }> | undefined
+// One booking serves every role of both message operations: sending changes nothing else about it, and new bookings take dates further ahead.
+let messagesTarget: Promise<{ id: number }> | undefined
 const stayAhead = (days: number) => ({ checkIn: addDays(today, days), checkOut: addDays(today, days + 3) })
 
 const CASES: Case[] = [
@@ -288,6 +290,38 @@ const CASES: Case[] = [
         policy: expect.any(String),
         rule: 'Nothing has been paid for this booking, so nothing is refunded.',
       }),
+  },
+  {
+    name: 'bookingMessages',
+    target: () => (messagesTarget ??= booking(instant)),
+    rest: (id) => ({ method: 'GET', path: `/api/bookings/${id}/messages` }),
+    gql: (id) => ({ query: `query { bookingMessages(booking: ${id}) { totalDocs page unread canSend docs { text } } }` }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: 'ok',
+    },
+    check: (data) => expect(data.bookingMessages).toMatchObject({ totalDocs: expect.any(Number), page: 1, docs: expect.any(Array) }),
+  },
+  {
+    name: 'sendBookingMessage',
+    target: () => (messagesTarget ??= booking(instant)),
+    rest: (id) => ({ method: 'POST', path: `/api/bookings/${id}/messages`, body: { text: 'Is there a cot for the baby?' } }),
+    gql: (id) => ({
+      query: `mutation { sendBookingMessage(booking: ${id}, text: "Is there a cot for the baby?") { message doc { fromRole text } } }`,
+    }),
+    expected: {
+      anonymous: '401 UNAUTHORIZED',
+      guest: 'ok',
+      otherGuest: '404 NOT_FOUND',
+      host: 'ok',
+      otherHost: '404 NOT_FOUND',
+      staff: '403 FORBIDDEN',
+    },
+    check: (data) => expect(data.sendBookingMessage.doc.text).toBe('Is there a cot for the baby?'),
   },
   {
     name: 'cancelBooking with a reason of 1001 characters',

@@ -91,6 +91,7 @@ const TABLES = [
   'reviews',
   'payments',
   'stripe_events',
+  'messages',
 ]
 async function fingerprint(): Promise<string> {
   const parts = TABLES.map((t) => `(select count(*) || ':' || coalesce(max(updated_at)::text, '') from ${t}) as "${t}"`)
@@ -1165,6 +1166,20 @@ const BODY_FAMILIES: Family[] = [
     path: () => `/api/calendar-feeds/${feed.id}`,
     keys: ['property', 'name', 'url', 'eventCount'],
   },
+  {
+    name: 'send a booking message',
+    who: 'guest',
+    method: 'POST',
+    path: () => `/api/bookings/${booking.id}/messages`,
+    keys: ['text', 'fromRole', 'readAt', 'booking', 'sender', 'createdAt'],
+  },
+  {
+    name: 'create a message through the generic route',
+    who: 'host',
+    method: 'POST',
+    path: () => '/api/messages',
+    keys: ['text', 'fromRole', 'booking', 'sender', 'readAt'],
+  },
   { name: 'log in', who: 'anonymous', method: 'POST', path: () => '/api/users/login', keys: ['email', 'password'] },
   { name: 'reset password', who: 'anonymous', method: 'POST', path: () => '/api/users/reset-password', keys: ['token', 'password'] },
 ]
@@ -1200,10 +1215,14 @@ describe('fuzz (seeded, bounded): no 5xx, and no write on a 4xx', () => {
     '/api/properties/count',
     '/api/properties/versions',
     '/api/properties/search',
+    '/api/messages',
+    // The booking made in beforeAll (its id is known only then).
+    '/api/bookings/{booking}/messages',
   ]
   it.each(READ_PATHS)(
     'GET %s?…',
-    async (path) => {
+    async (template) => {
+      const path = template.replace('{booking}', String(booking.id))
       await fc.assert(
         fc.asyncProperty(queryString, who, async (query, as) => {
           counts.query++

@@ -63,8 +63,11 @@ const stay = () => {
  * - Public listing reads, anonymous, at depth 1 by id, at the default depth (2) by slug and a city's
  *   first page: 1 = the listings with their arrays, hosts and photos, and the count of matches when
  *   the page is full, in one statement (src/listingDocument.ts); 0 on a cache hit.
+ * - A guest's bookings list (REST and GraphQL, 10 bookings): whatever Payload's find costs, plus exactly
+ *   one statement for the unread message counts of the whole page (hooks/bookings/countUnreadMessages.ts),
+ *   never one per booking.
  */
-const BUDGET = { booking: 3, bookingWithKey: 6, graphqlBooking: 3, search: 2, listingRead: 1 }
+const BUDGET = { booking: 3, bookingWithKey: 6, graphqlBooking: 3, search: 2, listingRead: 1, unreadCountsPerList: 1 }
 
 describe('statement budgets', () => {
   it('POST /api/bookings', async () => {
@@ -86,6 +89,20 @@ describe('statement budgets', () => {
     await gql(stack, mutation, { data: stay() }, { token: guest.token })
     const statements = await statementsOf(stack, () => gql(stack, mutation, { data: stay() }, { token: guest.token }), 200)
     withinBudget('GraphQL createBooking', statements, BUDGET.graphqlBooking)
+  })
+
+  it.each([
+    ['REST', () => rest(stack, 'GET', '/api/bookings?limit=10&depth=0', { token: guest.token })],
+    ['GraphQL', () => gql(stack, '{ Bookings(limit: 10) { docs { id unreadMessages } } }', {}, { token: guest.token })],
+  ])('a bookings list on %s counts unread messages in one statement', async (what, read) => {
+    while (((await rest(stack, 'GET', '/api/bookings?limit=1&depth=0', { token: guest.token })).body.totalDocs ?? 0) < 10)
+      await rest(stack, 'POST', '/api/bookings', { token: guest.token, body: { ...stay(), messageToHost: 'Hello' } })
+    await read()
+    const statements = await statementsOf(stack, read, 200)
+    const unreadCounts = statements.filter((s) => /FROM messages/i.test(s))
+    withinBudget(`bookings list (${what}): unread counts`, unreadCounts, BUDGET.unreadCountsPerList)
+    expect(unreadCounts).toHaveLength(1)
+    console.log(`bookings list (${what}): ${statements.length} SQL statements in all`)
   })
 
   it('search with dates', async () => {

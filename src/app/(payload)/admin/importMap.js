@@ -32,6 +32,7 @@ import { StayDateInput as StayDateInput_cd260593c5e233acc0f34de2330d9753 } from 
 import { BookingTimeline as BookingTimeline_b5397c0878dc25b3d5ae5d8d7ecf29e0 } from '../../../components/BookingTimeline'
 import { BookingReceipt as BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c } from '../../../components/BookingReceipt'
 import { MoneyField as MoneyField_63f5f818812d527f75ca1d040f6ec8dc } from '../../../components/MoneyField'
+import { BookingConversation as BookingConversation_ad1970c4b79b2e02e04dd435995a1860 } from '../../../components/BookingConversation'
 import { RunReconciliationButton as RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94 } from '../../../components/RunReconciliationButton'
 import { BrandIcon as BrandIcon_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
 import { BrandLogo as BrandLogo_42af45a2e169122dea8a98337d41efda } from '../../../components/Brand'
@@ -78,6 +79,7 @@ export const importMap = {
   "/components/BookingTimeline#BookingTimeline": BookingTimeline_b5397c0878dc25b3d5ae5d8d7ecf29e0,
   "/components/BookingReceipt#BookingReceipt": BookingReceipt_16c030c98e43ac2c3f3e708780a4d75c,
   "/components/MoneyField#MoneyField": MoneyField_63f5f818812d527f75ca1d040f6ec8dc,
+  "/components/BookingConversation#BookingConversation": BookingConversation_ad1970c4b79b2e02e04dd435995a1860,
   "/components/RunReconciliationButton#RunReconciliationButton": RunReconciliationButton_1ef99db6ab8f38166a458d47ff227e94,
   "/components/Brand#BrandIcon": BrandIcon_42af45a2e169122dea8a98337d41efda,
   "/components/Brand#BrandLogo": BrandLogo_42af45a2e169122dea8a98337d41efda,
