@@ -352,6 +352,21 @@ export const Properties: CollectionConfig = {
           'Secret of this listing’s calendar feed: /api/properties/<id>/calendar.ics?token=<this>. Share it only with other booking sites.',
       },
     },
+    // Calendars of other booking sites imported into this listing (collections/CalendarFeeds.ts).
+    {
+      name: 'calendarFeeds',
+      label: 'Imported calendars',
+      type: 'join',
+      collection: 'calendar-feeds',
+      on: 'property',
+      defaultLimit: 20,
+      access: { read: or(isStaff, isListingHost) },
+      admin: {
+        defaultColumns: ['name', 'lastStatus', 'lastSyncedAt', 'eventCount', 'lastError'],
+        description:
+          'Airbnb, Booking.com, Vrbo…: paste their calendar export link to take the nights booked there. Synced every few minutes.',
+      },
+    },
     {
       name: 'moderation',
       type: 'group',

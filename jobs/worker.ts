@@ -12,10 +12,12 @@ import { metrics, metricsResponse, watchQueues } from '@/lib/metrics'
 import config from '@/payload.config'
 import { closeQueues, queue } from '@/services/queue'
 import { processBookingJob } from './processors/bookingLifecycle'
+import { processCalendarSyncJob } from './processors/calendarSync'
 import { processMailJob } from './processors/mail'
 import { onPaymentsJobGaveUp, processPaymentsJob } from './processors/payments'
 import {
   BOOKING_LIFECYCLE_QUEUE,
+  CALENDAR_SYNC_QUEUE,
   MAIL_QUEUE,
   PAYMENTS_QUEUE,
   type Processor,
@@ -26,7 +28,8 @@ import {
 import { keepSchedules } from './schedules'
 
 /**
- * The background worker: `npm run worker`. Processes every queue (booking lifecycle, payments, mail)
+ * The background worker: `npm run worker`. Processes every queue (booking lifecycle, payments, mail,
+ * calendar sync)
  * and keeps the repeatable jobs scheduled (jobs/schedules.ts). Errors BullMQ reports (a lost Redis
  * connection, a failed lock renewal) are logged through pino like everything else. Any number of
  * workers may run; BullMQ hands each job to one of them, and every processor is safe to run twice.
@@ -42,6 +45,8 @@ const PROCESSORS: Record<QueueName, { run: Processor; concurrency: number }> = {
   [BOOKING_LIFECYCLE_QUEUE]: { run: processBookingJob, concurrency: 4 },
   [PAYMENTS_QUEUE]: { run: processPaymentsJob, concurrency: 4 },
   [MAIL_QUEUE]: { run: processMailJob, concurrency: 2 },
+  // Feeds are fetched from other sites: a few at a time, so one slow feed cannot hold the others.
+  [CALENDAR_SYNC_QUEUE]: { run: processCalendarSyncJob, concurrency: 4 },
 }
 
 /** WORKER_QUEUES picks some queues (e.g. a mail-only worker); empty means all of them. */
@@ -144,13 +149,16 @@ async function main(): Promise<void> {
   }
   const bookingQueue = new Queue(BOOKING_LIFECYCLE_QUEUE, { connection, prefix })
   const paymentsQueue = new Queue(PAYMENTS_QUEUE, { connection, prefix })
+  const calendarQueue = new Queue(CALENDAR_SYNC_QUEUE, { connection, prefix })
   bookingQueue.on('error', logError(BOOKING_LIFECYCLE_QUEUE))
   paymentsQueue.on('error', logError(PAYMENTS_QUEUE))
+  calendarQueue.on('error', logError(CALENDAR_SYNC_QUEUE))
   // Each worker schedules the repeatable jobs of the queues it runs.
   await keepSchedules(
     {
       ...(BOOKING_LIFECYCLE_QUEUE in ACTIVE && { [BOOKING_LIFECYCLE_QUEUE]: bookingQueue }),
       ...(PAYMENTS_QUEUE in ACTIVE && { [PAYMENTS_QUEUE]: paymentsQueue }),
+      ...(CALENDAR_SYNC_QUEUE in ACTIVE && { [CALENDAR_SYNC_QUEUE]: calendarQueue }),
     },
     logger,
   )
@@ -206,7 +214,7 @@ async function main(): Promise<void> {
     const closing = Promise.all(workers.map((w) => w.close()))
     const finished = await Promise.race([closing.then(() => true), delay(env.SHUTDOWN_TIMEOUT_MS).then(() => false)])
     if (!finished) process.exit((await handBack(running)) ? 0 : 1)
-    await Promise.all([bookingQueue.close(), paymentsQueue.close(), closeQueues()])
+    await Promise.all([bookingQueue.close(), paymentsQueue.close(), calendarQueue.close(), closeQueues()])
     await connection.quit().catch(() => connection.disconnect())
     if (metricsServer) {
       metricsServer.closeAllConnections()

@@ -18,6 +18,7 @@ import * as migration_20261128_114000_calendar_indexes from './20261128_114000_c
 import * as migration_20261128_150000_earth_index_restorable from './20261128_150000_earth_index_restorable'
 import * as migration_20261128_155218_calendar_token from './20261128_155218_calendar_token'
 import * as migration_20261128_172530_messages from './20261128_172530_messages'
+import * as migration_20261128_182326_calendar_import from './20261128_182326_calendar_import'
 
 export const migrations = [
   {
@@ -119,5 +120,10 @@ export const migrations = [
     up: migration_20261128_172530_messages.up,
     down: migration_20261128_172530_messages.down,
     name: '20261128_172530_messages',
+  },
+  {
+    up: migration_20261128_182326_calendar_import.up,
+    down: migration_20261128_182326_calendar_import.down,
+    name: '20261128_182326_calendar_import',
   },
 ]

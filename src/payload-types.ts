@@ -71,6 +71,8 @@ export interface Config {
     properties: Property;
     bookings: Booking;
     'availability-blocks': AvailabilityBlock;
+    'calendar-feeds': CalendarFeed;
+    'calendar-events': CalendarEvent;
     media: Media;
     reviews: Review;
     payments: Payment;
@@ -81,12 +83,21 @@ export interface Config {
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
   };
-  collectionsJoins: {};
+  collectionsJoins: {
+    properties: {
+      calendarFeeds: 'calendar-feeds';
+    };
+    'calendar-feeds': {
+      events: 'calendar-events';
+    };
+  };
   collectionsSelect: {
     users: UsersSelect<false> | UsersSelect<true>;
     properties: PropertiesSelect<false> | PropertiesSelect<true>;
     bookings: BookingsSelect<false> | BookingsSelect<true>;
     'availability-blocks': AvailabilityBlocksSelect<false> | AvailabilityBlocksSelect<true>;
+    'calendar-feeds': CalendarFeedsSelect<false> | CalendarFeedsSelect<true>;
+    'calendar-events': CalendarEventsSelect<false> | CalendarEventsSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     reviews: ReviewsSelect<false> | ReviewsSelect<true>;
     payments: PaymentsSelect<false> | PaymentsSelect<true>;
@@ -346,6 +357,14 @@ export interface Property {
    * Secret of this listing’s calendar feed: /api/properties/<id>/calendar.ics?token=<this>. Share it only with other booking sites.
    */
   calendarToken?: string | null;
+  /**
+   * Airbnb, Booking.com, Vrbo…: paste their calendar export link to take the nights booked there. Synced every few minutes.
+   */
+  calendarFeeds?: {
+    docs?: (number | CalendarFeed)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
   moderation?: {
     unpublishedAt?: string | null;
     unpublishedBy?: (number | null) | User;
@@ -356,6 +375,49 @@ export interface Property {
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
+}
+/**
+ * Calendars of other booking sites imported into a listing: their nights are taken here.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "calendar-feeds".
+ */
+export interface CalendarFeed {
+  id: number;
+  property: number | Property;
+  host?: (number | null) | User;
+  /**
+   * Where the calendar comes from, e.g. “Airbnb” — shown on the listing’s calendar.
+   */
+  name: string;
+  /**
+   * The other site’s iCal export address (http or https).
+   */
+  url: string;
+  lastStatus?: ('pending' | 'ok' | 'error') | null;
+  lastSyncedAt?: string | null;
+  lastError?: string | null;
+  eventCount?: number | null;
+  /**
+   * Imported events that overlap a Staybase booking. The booking stays; settle it with the other site.
+   */
+  conflicts?:
+    | {
+        uid: string;
+        booking: number | Booking;
+        startDate: string;
+        endDate: string;
+        firstSeenAt: string;
+        id?: string | null;
+      }[]
+    | null;
+  events?: {
+    docs?: (number | CalendarEvent)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -418,6 +480,29 @@ export interface Booking {
   cancellationQueuedAt?: string | null;
   messageToHost?: string | null;
   unreadMessages?: number | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Nights taken on other booking sites, imported from the calendar feeds. Read-only.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "calendar-events".
+ */
+export interface CalendarEvent {
+  id: number;
+  feed: number | CalendarFeed;
+  property: number | Property;
+  host?: (number | null) | User;
+  uid: string;
+  startDate: string;
+  endDate: string;
+  summary?: string | null;
+  /**
+   * One of our own bookings, exported to the other site and read back: takes no nights.
+   */
+  echo?: boolean | null;
+  echoOf?: (number | null) | Booking;
   updatedAt: string;
   createdAt: string;
 }
@@ -751,6 +836,7 @@ export interface PropertiesSelect<T extends boolean = true> {
       };
   publishedAt?: T;
   calendarToken?: T;
+  calendarFeeds?: T;
   moderation?:
     | T
     | {
@@ -831,6 +917,50 @@ export interface AvailabilityBlocksSelect<T extends boolean = true> {
   endDate?: T;
   reason?: T;
   note?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "calendar-feeds_select".
+ */
+export interface CalendarFeedsSelect<T extends boolean = true> {
+  property?: T;
+  host?: T;
+  name?: T;
+  url?: T;
+  lastStatus?: T;
+  lastSyncedAt?: T;
+  lastError?: T;
+  eventCount?: T;
+  conflicts?:
+    | T
+    | {
+        uid?: T;
+        booking?: T;
+        startDate?: T;
+        endDate?: T;
+        firstSeenAt?: T;
+        id?: T;
+      };
+  events?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "calendar-events_select".
+ */
+export interface CalendarEventsSelect<T extends boolean = true> {
+  feed?: T;
+  property?: T;
+  host?: T;
+  uid?: T;
+  startDate?: T;
+  endDate?: T;
+  summary?: T;
+  echo?: T;
+  echoOf?: T;
   updatedAt?: T;
   createdAt?: T;
 }

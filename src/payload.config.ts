@@ -11,6 +11,8 @@ import type { Logger } from 'pino'
 import sharp from 'sharp'
 
 import { AvailabilityBlocks } from '../collections/AvailabilityBlocks'
+import { CalendarEvents } from '../collections/CalendarEvents'
+import { CalendarFeeds } from '../collections/CalendarFeeds'
 import { Bookings } from '../collections/Bookings'
 import { Media } from '../collections/Media'
 import { Messages } from '../collections/Messages'
@@ -69,7 +71,20 @@ export default buildConfig({
   },
   // Every collection refuses ill-typed, NUL-bearing or unbounded input first (hooks/shared/guardInput.ts).
   // Admin list views may read a replica (src/lib/readReplicas.ts).
-  collections: [Users, Properties, Bookings, AvailabilityBlocks, Media, Reviews, Payments, StripeEvents, ReconciliationReports, Messages]
+  collections: [
+    Users,
+    Properties,
+    Bookings,
+    AvailabilityBlocks,
+    CalendarFeeds,
+    CalendarEvents,
+    Media,
+    Reviews,
+    Payments,
+    StripeEvents,
+    ReconciliationReports,
+    Messages,
+  ]
     .map(withInputGuard)
     .map(listViewsFromReplica),
   // Routes outside any one collection: Stripe's webhook, the staff's reconciliation trigger, and the

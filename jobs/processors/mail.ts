@@ -7,6 +7,7 @@ import { type BookingMailFacts, type MailMessage, bookingLink, bookingMail } fro
 import { env } from '@/lib/env'
 import { MAIL_QUEUE, type MailJobs, processorOf } from '@/jobs/registry'
 import { processAccountMailJob } from './accountMail'
+import { sendCalendarConflictMail } from './calendarConflictMail'
 import { sendMessageMail } from './messageMail'
 
 /**
@@ -74,5 +75,6 @@ async function sendBookingMail(payload: Payload, data: MailJobs['send'], jobId: 
 export const processMailJob = processorOf(MAIL_QUEUE, {
   send: (payload, job) => sendBookingMail(payload, job.data, String(job.id)),
   account: (payload, job) => processAccountMailJob(payload, job.data, String(job.id)),
+  'calendar-conflict': (payload, job) => sendCalendarConflictMail(payload, job.data, String(job.id)),
   messages: (payload, job) => sendMessageMail(payload, job.data, String(job.id)),
 })

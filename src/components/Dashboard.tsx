@@ -7,6 +7,7 @@ import { formatMoney, isCurrency } from '@/domain/money'
 import { hasRole, isStaffUser } from '@/domain/roles'
 import { addDays, formatDay, formatStay, timeLeft, utcDate } from '@/domain/stayDates'
 import type { Booking, Property, Review, User } from '@/payload-types'
+import { CalendarConflicts, calendarConflicts } from './CalendarConflicts'
 import { CELL, DashboardPage, LIST, ROW, Section, TABLE } from './dashboardParts'
 import { HostMonths, hostListings, hostMonthsReport } from './HostMonths'
 import { RequestAnswerButtons } from './RequestAnswerButtons'
@@ -37,7 +38,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
   const asHost = { user, overrideAccess: false, depth: 1, pagination: false } as const
   const bookings = (where: Where, sort: string, limit: number) =>
     payload.find({ collection: 'bookings', where: { and: [mine, where] }, sort, limit, ...asHost }).then((r) => r.docs)
-  const [requests, arrivals, departures, upcoming, [listings, months]] = await Promise.all([
+  const [requests, arrivals, departures, upcoming, [listings, months], conflicts] = await Promise.all([
     bookings({ status: { equals: 'requested' } }, 'holdExpiresAt', 20),
     bookings(
       { status: { equals: 'confirmed' }, checkIn: { greater_than_equal: today, less_than_equal: addDays(today, 7) } },
@@ -55,6 +56,7 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
       20,
     ),
     hostListings(payload, user).then(async (own) => [own, await hostMonthsReport(payload, user, today, own)] as const),
+    calendarConflicts(payload, user),
   ])
   const reviews: Review[] =
     listings.length === 0
@@ -109,6 +111,8 @@ async function HostDashboard({ payload, user }: { payload: Payload; user: TypedU
           </tbody>
         </table>
       </Section>
+      {/* Shown only when there is one: a double booking needs the host today. */}
+      {conflicts.length > 0 && <CalendarConflicts rows={conflicts} />}
 
       <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: 'var(--base)' }}>
         <Section title="Arrivals, next 7 days" empty="Nobody arrives this week." count={arrivals.length}>

@@ -12,6 +12,7 @@ import type { Payment, ReconciliationReport, User } from '@/payload-types'
 import { fromReplica } from '@/lib/readReplicas'
 import { queue } from '@/services/queue'
 import { CELL, DashboardPage, HEAD, LIST, MUTED, NUMBER, ROW, Section, TABLE } from './dashboardParts'
+import { CalendarConflicts, calendarConflicts } from './CalendarConflicts'
 
 /**
  * What the staff dashboard shows, read as `user` (also run by scripts/explainDashboard.ts). A report: its
@@ -74,7 +75,10 @@ export async function staffDashboardData(payload: Payload, user: TypedUser) {
  * on an index (migration dashboard_indexes).
  */
 export async function StaffDashboard({ payload, user }: { payload: Payload; user: TypedUser }) {
-  const { held, published, payments, report, jobs } = await staffDashboardData(payload, user)
+  const [{ held, published, payments, report, jobs }, conflicts] = await Promise.all([
+    staffDashboardData(payload, user),
+    calendarConflicts(payload, user),
+  ])
 
   return (
     <DashboardPage className="staff-dashboard" title="Back office" navLabel="Collections" shortcuts={STAFF_SHORTCUTS}>
@@ -108,6 +112,8 @@ export async function StaffDashboard({ payload, user }: { payload: Payload; user
           </ul>
         </Section>
       </div>
+
+      <CalendarConflicts rows={conflicts} />
 
       <Section title="Payments needing attention" empty="No payment needs attention." count={payments.length}>
         <table style={TABLE}>

@@ -321,6 +321,22 @@ export const unhideReview = {
   graphql: { type: 'mutation' },
 } satisfies Operation
 
+export const syncCalendarFeed = {
+  operationId: 'syncCalendarFeed',
+  method: 'post',
+  path: '/api/calendar-feeds/{id}/sync',
+  summary: 'Sync an imported calendar now',
+  description:
+    'The listing’s host or staff. The worker fetches the feed soon (at most once a minute per feed; more clicks return the same job); lastSyncedAt, lastStatus and lastError tell how it went. Anyone else gets 404.',
+  tags: ['calendar-feeds'],
+  auth: 'user',
+  params: s.idParams,
+  status: 202,
+  response: s.syncCalendarFeedAnswer,
+  errors: ['UNAUTHORIZED', 'NOT_FOUND', 'SERVICE_UNAVAILABLE'],
+  graphql: { type: 'mutation' },
+} satisfies Operation
+
 export const runReconciliation = {
   operationId: 'runReconciliation',
   method: 'post',
@@ -355,4 +371,5 @@ export const OPERATIONS: Operation[] = [
   hideReview,
   unhideReview,
   runReconciliation,
+  syncCalendarFeed,
 ]

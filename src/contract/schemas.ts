@@ -423,6 +423,12 @@ export const reviewModerationAnswer = z.object({
 // ---------------------------------------------------------------------------------------------------
 // Payments
 
+export const syncCalendarFeedAnswer = z.object({
+  message: z.string(),
+  feed: z.int(),
+  jobId: z.string().meta({ description: 'The queued sync; one per feed and minute (a second click within the minute is the same job).' }),
+})
+
 export const runReconciliationResponse = z.object({
   message: z.string(),
   jobId: z.string().meta({ description: 'The queued (or already running) reconciliation job.' }),

@@ -13,6 +13,7 @@ import { acceptBookingOperation, cancelBookingOperation, cancellationPreviewOper
 import { bookingMessagesOperation, sendBookingMessageOperation } from './bookingMessages'
 import { runCreateBooking } from './createBooking'
 import { regenerateCalendarTokenOperation } from './calendarExport'
+import { syncCalendarFeedOperation } from './syncCalendarFeed'
 import { listingAvailabilityOperation, listingQuoteOperation } from './listingCalendar'
 import { reinstateListingOperation, unpublishListingOperation } from './moderateListing'
 import { type Implementation, graphqlInput } from './operation'
@@ -64,6 +65,7 @@ const IMPLEMENTATIONS: GraphQLOperation[] = [
   graphqlOperation(unpublishListingOperation),
   graphqlOperation(reinstateListingOperation),
   graphqlOperation(regenerateCalendarTokenOperation),
+  graphqlOperation(syncCalendarFeedOperation),
   graphqlOperation(runReconciliationOperation),
 ]
 

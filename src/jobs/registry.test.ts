@@ -10,11 +10,13 @@ describe('processorOf: the job name picks its typed handler', () => {
   const processor = processorOf(MAIL_QUEUE, {
     send: async (_, j) => `send ${j.data.kind} → ${j.data.recipient}`,
     account: async (_, j) => `account ${j.data.kind}`,
+    'calendar-conflict': async (_, j) => `conflict ${j.data.feedId}/${j.data.bookingId}`,
     messages: async (_, j) => `messages ${j.data.firstMessageId} → ${j.data.recipient}`,
   })
   it.each([
     [job('send', { kind: 'booking-confirmed', bookingId: 1, recipient: 'host' }), 'send booking-confirmed → host'],
     [job('account', { kind: 'verify-email', userId: 3 }), 'account verify-email'],
+    [job('calendar-conflict', { feedId: 2, uid: 'a@x', bookingId: 5 }), 'conflict 2/5'],
     [job('messages', { bookingId: 1, recipient: 'guest', firstMessageId: 7 }), 'messages 7 → guest'],
   ])('%#: %s', async (j, result) => {
     await expect(processor(payload, j)).resolves.toBe(result)

@@ -88,6 +88,8 @@ export type AccountMailJob =
 export type MailJobs = {
   send: { kind: MailKind; bookingId: number; recipient: 'guest' | 'host'; failureMessage?: string }
   account: AccountMailJob
+  /** An imported event overlaps one of our bookings (src/services/calendarSync.ts): tell the listing's host, once. */
+  'calendar-conflict': { feedId: number; uid: string; bookingId: number }
   /** The unread messages of one side's burst in a booking's conversation, to the other side (first = the burst's first message id). */
   messages: { bookingId: number; recipient: 'guest' | 'host'; firstMessageId: number }
 }
@@ -118,14 +120,40 @@ export const messageMailJobId = (ref: string, recipient: 'guest' | 'host', first
 export const accountMailJobId = (kind: AccountMailKind, subject: string, discriminator: string | number) =>
   ['mail', kind, subject, String(discriminator)].join('-').replace(/:/g, '_')
 
+/**
+ * Imported calendars (README "Calendar import (iCal)"): `sync-all` is repeatable (every
+ * CALENDAR_SYNC_MINUTES) and enqueues one `sync-feed` per feed, whose job id names the feed and the
+ * period's slot, so however many workers run the schedule, a feed is synced once per slot.
+ */
+export const CALENDAR_SYNC_QUEUE = 'calendar-sync'
+
+export type CalendarSyncJobs = {
+  'sync-feed': { feedId: number }
+  'sync-all': Record<string, never>
+}
+
+export const calendarJobIds = {
+  /** `why`: the scheduled slot (`slot-<start ms>`), a change of the feed (`changed-<updatedAt ms>`), a host's "Sync now" (`manual-<minute>`). */
+  syncFeed: (feedId: number, why: string) => `calendar-feed-${feedId}-sync-${why}`,
+  /** One mail per feed, event and booking: a conflict seen at every sync is mailed once. */
+  conflictMail: (feedId: number, uidHash: string, bookingRef: string) =>
+    `mail-calendar-conflict-feed-${feedId}-${uidHash}-booking-${bookingRef}`,
+}
+
 /** Every queue with its jobs' payloads: enqueue() and the processors are typed by it. */
 export type Registry = {
   [BOOKING_LIFECYCLE_QUEUE]: BookingLifecycleJobs
   [PAYMENTS_QUEUE]: PaymentsJobs
   [MAIL_QUEUE]: MailJobs
+  [CALENDAR_SYNC_QUEUE]: CalendarSyncJobs
 }
 export type QueueName = keyof Registry
-export const QUEUE_NAMES = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const satisfies readonly QueueName[]
+export const QUEUE_NAMES = [
+  BOOKING_LIFECYCLE_QUEUE,
+  PAYMENTS_QUEUE,
+  MAIL_QUEUE,
+  CALENDAR_SYNC_QUEUE,
+] as const satisfies readonly QueueName[]
 export type JobName<Q extends QueueName> = keyof Registry[Q] & string
 
 /** A job of queue Q named N, as its handler receives it. */

@@ -3,12 +3,14 @@ import type { ErrorCode } from './errors'
 
 /** The exclusion constraint that keeps a listing's booked and blocked nights from overlapping. */
 export const NO_OVERLAP_CONSTRAINT = 'stay_reservations_no_overlap'
+/** Named by the bookings trigger that refuses nights an imported calendar took (migration calendar_import). */
+export const IMPORTED_NIGHTS_CONSTRAINT = 'calendar_events_taken'
 /** Named by Payload from the reviews collection's compound index (booking, subject). */
 export const ONE_REVIEW_PER_SIDE_INDEX = 'booking_subject_idx'
 
 /** Two stays (or a stay and a block) on the same nights: the constraint refused the write. */
 export const isOverlapViolation = (error: unknown): boolean =>
-  causedBy(error, (e) => e.code === '23P01' && e.constraint === NO_OVERLAP_CONSTRAINT)
+  causedBy(error, (e) => e.code === '23P01' && (e.constraint === NO_OVERLAP_CONSTRAINT || e.constraint === IMPORTED_NIGHTS_CONSTRAINT))
 
 /** The unique (booking, subject) index refused a second review of one side, however the adapter wrapped it. */
 export const isDuplicateReview = (error: unknown): boolean =>

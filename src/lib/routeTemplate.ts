@@ -16,6 +16,8 @@ const COLLECTIONS = [
   'properties',
   'bookings',
   'availability-blocks',
+  'calendar-feeds',
+  'calendar-events',
   'media',
   'reviews',
   'payments',

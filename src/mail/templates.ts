@@ -150,13 +150,24 @@ function bookingLayout(title: string, name: string | null | undefined, paragraph
     ['Total', facts.total],
     ['Booking', `#${facts.bookingId}`],
   ]
+  return factsMail(title, name, paragraphs, rows, facts.link ?? null)
+}
+
+/** A mail of a greeting, some paragraphs, a table of facts and a button to the booking, as HTML and as text. */
+function factsMail(
+  title: string,
+  name: string | null | undefined,
+  paragraphs: string[],
+  rows: [string, string][],
+  link: string | null,
+): MailMessage {
   const greeting = name ? `Hi ${name},` : 'Hi,'
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:560px;margin:auto">
 <h1 style="font-size:20px">${escapeHtml(title)}</h1>
 <p>${escapeHtml(greeting)}</p>
 ${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <table style="border-collapse:collapse;font-size:14px">${rows.map(([k, v]) => `<tr><td style="padding:4px 12px 4px 0;color:#52606d">${escapeHtml(k)}</td><td style="padding:4px 0">${escapeHtml(v)}</td></tr>`).join('')}</table>
-${facts.link ? `<p><a href="${escapeHtml(facts.link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">View the booking</a></p>` : ''}
+${link ? `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 18px;background:#0f766e;color:#fff;text-decoration:none;border-radius:6px">View the booking</a></p>` : ''}
 <p>— Staybase</p>
 </body></html>`
   const text = [
@@ -166,7 +177,7 @@ ${facts.link ? `<p><a href="${escapeHtml(facts.link)}" style="display:inline-blo
     '',
     ...paragraphs.flatMap((p) => [p, '']),
     ...rows.map(([k, v]) => `${k}: ${v}`),
-    ...(facts.link ? ['', `View the booking: ${facts.link}`] : []),
+    ...(link ? ['', `View the booking: ${link}`] : []),
     '',
     '— Staybase',
   ].join('\n')
@@ -219,6 +230,36 @@ function cancellationLines(f: BookingMailFacts, to: 'guest' | 'host'): string[] 
   else lines.push(to === 'guest' ? 'No refund is due under the booking’s cancellation policy.' : 'No refund is due to the guest.')
   if (to === 'host') lines.push('The dates are open on your calendar again.')
   return lines
+}
+
+export type CalendarConflictFacts = {
+  hostName?: string | null
+  listingTitle: string
+  feedName: string
+  startDate: string
+  endDate: string
+  bookingId: number
+  bookingNights: string
+  link: string | null
+}
+
+/** An imported calendar says nights of one of our bookings are taken elsewhere too (src/services/calendarSync.ts). */
+export function calendarConflictMail(f: CalendarConflictFacts): MailMessage {
+  return factsMail(
+    `Double booking at ${f.listingTitle}?`,
+    f.hostName,
+    [
+      `The calendar “${f.feedName}” you imported has nights ${f.startDate} to ${f.endDate} taken, and they overlap Staybase booking #${f.bookingId} (${f.bookingNights}).`,
+      'The Staybase booking stands: nothing was moved or cancelled. Please settle it with the other site (cancel or move the stay there, or contact the guest).',
+    ],
+    [
+      ['Listing', f.listingTitle],
+      ['Imported calendar', f.feedName],
+      ['Taken there', `${f.startDate} to ${f.endDate}`],
+      ['Booking', `#${f.bookingId}, ${f.bookingNights}`],
+    ],
+    f.link,
+  )
 }
 
 // --- Booking messages (one mail per burst, jobs/processors/messageMail.ts) -------------------------------

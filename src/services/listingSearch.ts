@@ -4,6 +4,7 @@ import type { Payload } from 'payload'
 
 import type { CursorKey } from '@/domain/searchCursor'
 import { SEARCH_COUNT_CAP, type SearchCriteria } from '@/domain/searchParams'
+import { importedNightsOverlap } from './reservations'
 import { sqlExecutor } from './sqlExecutor'
 
 /**
@@ -67,9 +68,11 @@ export function searchStatements(c: SearchCriteria): { query: SQL; count: SQL } 
     where.push(sql`p.min_nights <= ${c.stay.nights} AND p.max_nights >= ${c.stay.nights}`)
     // One probe of stay_reservations' GiST index per candidate, in the order the candidates come. `OFFSET 0`
     // keeps the planner from turning this into a hash anti-join that reads every reservation of the dates.
+    // Imported calendars' nights: a second probe, of calendar_events' partial GiST index.
     available = sql`NOT EXISTS (
       SELECT 1 FROM stay_reservations r
-      WHERE r.property_id = p.id AND r.nights && daterange(${c.stay.checkIn}::date, ${c.stay.checkOut}::date, '[)') OFFSET 0)`
+      WHERE r.property_id = p.id AND r.nights && daterange(${c.stay.checkIn}::date, ${c.stay.checkOut}::date, '[)') OFFSET 0)
+      AND NOT ${importedNightsOverlap(sql`p.id`, c.stay.checkIn, c.stay.checkOut)}`
   }
   // The planner orders the two kinds of probes by its cost guesses (nearly equal); CASE makes the
   // amenities (often failing, cheap) decide first.

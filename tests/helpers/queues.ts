@@ -1,7 +1,7 @@
 import { type Job, Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 
-import { BOOKING_LIFECYCLE_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '@/jobs/registry'
+import { BOOKING_LIFECYCLE_QUEUE, CALENDAR_SYNC_QUEUE, MAIL_QUEUE, PAYMENTS_QUEUE, bullPrefix } from '@/jobs/registry'
 import type { Stack } from './stack'
 import { eventually } from './wait'
 
@@ -9,11 +9,11 @@ import { eventually } from './wait'
  * The stack's BullMQ queues, seen from the test (same Redis, same REDIS_PREFIX), to wait on jobs
  * instead of on the clock: a job's state, or the whole system being quiet.
  *
- * The queues are listed upstream first: a booking-lifecycle job may enqueue payments jobs, a payments
+ * The queues are listed upstream first: a calendar sync may enqueue mail jobs, a booking-lifecycle job may enqueue payments jobs, a payments
  * job payments and mail jobs, and a mail job nothing. A job enqueues its follow-ups before it completes,
  * so reading the queues in this order never misses work that moves downstream while it reads.
  */
-const FLOW_ORDER = [BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const
+const FLOW_ORDER = [CALENDAR_SYNC_QUEUE, BOOKING_LIFECYCLE_QUEUE, PAYMENTS_QUEUE, MAIL_QUEUE] as const
 export type QueueName = (typeof FLOW_ORDER)[number]
 
 export type StackQueues = {

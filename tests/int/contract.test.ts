@@ -403,6 +403,14 @@ const CASES: Record<string, Case> = {
   reinstateListing: ({ listing }) => rest(stack, 'POST', `/api/properties/${listing.id}/reinstate`, { token: cast.staff.token }),
   regenerateCalendarToken: ({ listing }) => rest(stack, 'POST', `/api/properties/${listing.id}/calendar-token`, { token: cast.host.token }),
   runReconciliation: () => rest(stack, 'POST', '/api/reconciliation/run', { token: cast.staff.token, body: {} }),
+  syncCalendarFeed: async ({ listing }) => {
+    const feed = await rest(stack, 'POST', '/api/calendar-feeds', {
+      token: cast.host.token,
+      body: { property: listing.id, name: 'Airbnb', url: 'https://calendar.example.com/contract.ics' },
+    })
+    expect(feed.status).toBe(201)
+    return rest(stack, 'POST', `/api/calendar-feeds/${feed.body.doc.id}/sync`, { token: cast.host.token })
+  },
 }
 
 async function newBooking(listing: { id: number }, checkIn: string, checkOut: string): Promise<number> {

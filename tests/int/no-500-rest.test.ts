@@ -21,6 +21,7 @@ let cast: Cast
 let listing: { id: number }
 let booking: { id: number }
 let block: { id: number }
+let feed: { id: number }
 let media: { id: number; filename: string }
 
 const day = (offset: number) => addDays(utcDate(new Date()), offset)
@@ -42,6 +43,12 @@ beforeAll(async () => {
   })
   expect(blocked.status).toBe(201)
   block = blocked.body.doc
+  const imported = await rest(stack, 'POST', '/api/calendar-feeds', {
+    token: cast.host.token,
+    body: { property: listing.id, name: 'Airbnb', url: 'https://calendar.example.com/no-500.ics' },
+  })
+  expect(imported.status).toBe(201)
+  feed = imported.body.doc
   const uploaded = await upload(cast.host, await makeImage(64, 48), 'avatar.jpg', { alt: 'The host, smiling' })
   expect(uploaded.status).toBe(201)
   media = uploaded.body.doc
@@ -78,6 +85,8 @@ const TABLES = [
   '_properties_v',
   'bookings',
   'availability_blocks',
+  'calendar_feeds',
+  'calendar_events',
   'media',
   'reviews',
   'payments',
@@ -116,6 +125,8 @@ const COLLECTIONS = [
   'properties',
   'bookings',
   'availability-blocks',
+  'calendar-feeds',
+  'calendar-events',
   'media',
   'reviews',
   'payments',
@@ -1154,6 +1165,20 @@ const BODY_FAMILIES: Family[] = [
     keys: ['startDate', 'endDate', 'reason', 'note', 'property'],
   },
   {
+    name: 'add calendar feed',
+    who: 'host',
+    method: 'POST',
+    path: () => '/api/calendar-feeds',
+    keys: ['property', 'name', 'url', 'lastStatus', 'conflicts'],
+  },
+  {
+    name: 'update calendar feed',
+    who: 'host',
+    method: 'PATCH',
+    path: () => `/api/calendar-feeds/${feed.id}`,
+    keys: ['property', 'name', 'url', 'eventCount'],
+  },
+  {
     name: 'send a booking message',
     who: 'guest',
     method: 'POST',
@@ -1196,6 +1221,8 @@ describe('fuzz (seeded, bounded): no 5xx, and no write on a 4xx', () => {
     '/api/bookings',
     '/api/reviews',
     '/api/availability-blocks',
+    '/api/calendar-feeds',
+    '/api/calendar-events',
     '/api/media',
     '/api/properties/count',
     '/api/properties/versions',

@@ -78,7 +78,7 @@ export async function ListingCalendarView(view: AdminViewServerProps) {
   }
   const weeks = monthWeeks(month)
   const from = weeks[0]![0]!
-  const { bookings, blocks } = await readCalendar(req.payload, user, [listing.id], from, weeks.length * 7)
+  const { bookings, blocks, imported } = await readCalendar(req.payload, user, [listing.id], from, weeks.length * 7)
   const { pricing } = listing
   const currency = isCurrency(pricing.currency) ? pricing.currency : 'EUR'
   const here = `/admin/calendar/${listing.id}`
@@ -114,6 +114,7 @@ export async function ListingCalendarView(view: AdminViewServerProps) {
         )}
         bookings={bookings}
         blocks={blocks}
+        imported={imported}
       />
     </Page>
   )
@@ -139,7 +140,7 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
   const listings = staff && hostEmail && !host ? NO_LISTINGS : await calendarListings(payload, user, host?.id ?? null, page)
   const days = nightsInMonth(month) + nightsInMonth(shiftMonth(month, 1))
   const nights = daysFrom(`${month}-01`, days)
-  const { bookings, blocks } = await readCalendar(
+  const { bookings, blocks, imported } = await readCalendar(
     payload,
     user,
     listings.docs.map((l) => l.id),
@@ -216,6 +217,7 @@ export async function AllListingsCalendarView(view: AdminViewServerProps) {
                 bars={calendarBars(
                   bookings.filter((b) => b.property === listing.id),
                   blocks.filter((b) => b.property === listing.id),
+                  imported.filter((e) => e.property === listing.id),
                 )}
                 from={nights[0]!}
                 days={days}

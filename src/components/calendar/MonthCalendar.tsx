@@ -10,7 +10,7 @@ import { humanize } from '@/domain/listing'
 import { addDays, formatDay, formatStay, nightsBetween } from '@/domain/stayDates'
 import { actionCall } from '../actionCall'
 import { ReasonField } from '../ReasonField'
-import type { CalendarBlock, CalendarBooking } from './calendarData'
+import type { CalendarBlock, CalendarBooking, CalendarImported } from './calendarData'
 import { StayBars, calendarBars, stayTitle } from './StayBar'
 
 export type CalendarDay = { date: string; day: number; inMonth: boolean; past: boolean; price: string; weekend: boolean }
@@ -35,11 +35,13 @@ export function MonthCalendar({
   weeks,
   bookings,
   blocks,
+  imported,
 }: {
   listingId: number
   weeks: CalendarDay[][]
   bookings: CalendarBooking[]
   blocks: CalendarBlock[]
+  imported: CalendarImported[]
 }) {
   const router = useRouter()
   const days = weeks.flat()
@@ -50,10 +52,11 @@ export function MonthCalendar({
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const cells = useRef(new Map<string, HTMLButtonElement>())
-  const bars = calendarBars(bookings, blocks)
+  const bars = calendarBars(bookings, blocks, imported)
 
   const bookingOn = (night: string) => bookings.find((b) => holds(b, night))
   const blockOn = (night: string) => blocks.find((b) => holds(b, night))
+  const importedOn = (night: string) => imported.find((e) => holds(e, night))
 
   const pick = (day: CalendarDay) => {
     setProblem(null)
@@ -132,7 +135,14 @@ export function MonthCalendar({
               {week.map((day, i) => {
                 const booking = bookingOn(day.date)
                 const block = blockOn(day.date)
-                const taken = booking ? `booked by ${booking.guestName}` : block ? `blocked (${humanize(block.reason)})` : 'open'
+                const elsewhere = importedOn(day.date)
+                const taken = booking
+                  ? `booked by ${booking.guestName}`
+                  : block
+                    ? `blocked (${humanize(block.reason)})`
+                    : elsewhere
+                      ? `taken on ${elsewhere.feedName}`
+                      : 'open'
                 return (
                   <td key={day.date} className="sb-cal__cell" style={{ gridColumn: i + 1, gridRow: '1 / span 3' }}>
                     <button
@@ -249,7 +259,7 @@ const nights = (range: { start: string; end: string }) => {
 export function Legend() {
   return (
     <ul className="sb-cal__legend" aria-label="Legend">
-      {(['requested', 'awaiting_payment', 'confirmed', 'completed', 'blocked'] as const).map((kind) => (
+      {(['requested', 'awaiting_payment', 'confirmed', 'completed', 'blocked', 'imported'] as const).map((kind) => (
         <li key={kind}>
           <span className={`sb-cal__swatch sb-cal__bar--${kind}`} aria-hidden="true" />
           {humanize(kind)}

@@ -1,7 +1,7 @@
 import { monthOf, type Placement, place } from '@/domain/calendar'
 import { humanize } from '@/domain/listing'
 import { formatStay } from '@/domain/stayDates'
-import type { CalendarBlock, CalendarBooking } from './calendarData'
+import type { CalendarBlock, CalendarBooking, CalendarImported } from './calendarData'
 
 /** What the calendars draw over the nights: a booking (coloured by its status) or a block. */
 export type Bar = { key: string; start: string; end: string; kind: string; label: string; title: string; href: string }
@@ -11,9 +11,28 @@ export const stayTitle = (b: CalendarBooking) =>
 export const blockTitle = (b: CalendarBlock) =>
   `Blocked · ${formatStay(b.start, b.end)} · ${humanize(b.reason)}${b.note ? ` · ${b.note}` : ''}`
 
-/** The bars of some bookings and blocks: a booking links to its page, a block to its listing's month. */
-export function calendarBars(bookings: readonly CalendarBooking[], blocks: readonly CalendarBlock[]): Bar[] {
+export const importedTitle = (e: CalendarImported) => `Taken on ${e.feedName} (imported calendar) · ${formatStay(e.start, e.end)}`
+
+/**
+ * The bars of some bookings, blocks and imported nights: a booking links to its page, a block to its
+ * listing's month, imported nights to their feed.
+ */
+export function calendarBars(
+  bookings: readonly CalendarBooking[],
+  blocks: readonly CalendarBlock[],
+  imported: readonly CalendarImported[] = [],
+): Bar[] {
+  // Imported nights first: where one overlaps a booking (a conflict), the booking's bar is drawn over it.
   return [
+    ...imported.map((e) => ({
+      key: `i${e.id}`,
+      start: e.start,
+      end: e.end,
+      kind: 'imported',
+      label: e.feedName,
+      title: importedTitle(e),
+      href: `/admin/collections/calendar-feeds/${e.feed}`,
+    })),
     ...bookings.map((b) => ({
       key: `b${b.id}`,
       start: b.start,

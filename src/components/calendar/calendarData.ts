@@ -15,6 +15,8 @@ export type CalendarBooking = {
   guests: number
 }
 export type CalendarBlock = { id: number; property: number; start: string; end: string; reason: string; note: string }
+/** Nights taken on another booking site, from an imported feed (echoes of our own bookings are not shown: their booking is). */
+export type CalendarImported = { id: number; property: number; start: string; end: string; feedName: string; feed: number }
 
 /** Stays that take their nights (or took them: completed); declined, expired and cancelled ones free them. */
 export const SHOWN_STATUSES: readonly BookingStatus[] = [...ACTIVE_STATUSES, 'completed']
@@ -63,11 +65,11 @@ export async function readCalendar(
   listingIds: number[],
   from: string,
   days: number,
-): Promise<{ bookings: CalendarBooking[]; blocks: CalendarBlock[] }> {
-  if (listingIds.length === 0) return { bookings: [], blocks: [] }
+): Promise<{ bookings: CalendarBooking[]; blocks: CalendarBlock[]; imported: CalendarImported[] }> {
+  if (listingIds.length === 0) return { bookings: [], blocks: [], imported: [] }
   const to = addDays(from, days)
   const asUser = { user, overrideAccess: false, pagination: false } as const
-  const [bookings, blocks] = await Promise.all([
+  const [bookings, blocks, imported] = await Promise.all([
     payload.find({
       collection: 'bookings',
       where: {
@@ -94,6 +96,22 @@ export async function readCalendar(
       sort: 'startDate',
       ...asUser,
     }),
+    payload.find({
+      collection: 'calendar-events',
+      where: {
+        and: [
+          { property: { in: listingIds } },
+          { echo: { not_equals: true } },
+          { startDate: { less_than: to } },
+          { endDate: { greater_than: from } },
+        ],
+      },
+      select: { property: true, startDate: true, endDate: true, feed: true },
+      populate: { 'calendar-feeds': { name: true } },
+      depth: 1,
+      sort: 'startDate',
+      ...asUser,
+    }),
   ])
   return {
     bookings: bookings.docs.flatMap((b) => {
@@ -107,6 +125,13 @@ export async function readCalendar(
       const property = storedId(b.property)
       if (property === null) return []
       return [{ id: b.id, property, start: b.startDate, end: b.endDate, reason: b.reason ?? 'other', note: b.note ?? '' }]
+    }),
+    imported: imported.docs.flatMap((e) => {
+      const property = storedId(e.property)
+      const feed = storedId(e.feed)
+      if (property === null || feed === null) return []
+      const feedName = typeof e.feed === 'object' && e.feed?.name ? e.feed.name : 'Another site'
+      return [{ id: e.id, property, start: e.startDate, end: e.endDate, feedName, feed }]
     }),
   }
 }
