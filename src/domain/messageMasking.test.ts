@@ -71,7 +71,8 @@ describe('maskContacts: references, prices and disguised characters', () => {
 
 describe('maskContacts is linear on hostile input (2000 code points)', () => {
   const N = 2000
-  const fill = (unit: string, head = '', tail = '') => head + unit.repeat(Math.ceil((N - head.length - tail.length) / unit.length)).slice(0, N - head.length - tail.length) + tail
+  const fill = (unit: string, head = '', tail = '') =>
+    head + unit.repeat(Math.ceil((N - head.length - tail.length) / unit.length)).slice(0, N - head.length - tail.length) + tail
   const table: [string, string][] = [
     ['spaces around at', `a${' '.repeat(998)}at${' '.repeat(998)}`],
     ['spaces around (at)', `a${' '.repeat(998)}(at)${' '.repeat(996)}`],
