@@ -398,7 +398,7 @@ describe('the booking’s messageToHost', () => {
       seen.push(one.body.data.Booking.messageToHost)
       const many = await gql(
         stack,
-        'query($id: JSON) { Bookings(where: { id: { equals: $id } }) { docs { messageToHost } } }',
+        'query($id: Int) { Bookings(where: { id: { equals: $id } }) { docs { messageToHost } } }',
         { id: booking.id },
         { token },
       )
@@ -443,7 +443,8 @@ describe('the booking’s messageToHost', () => {
         'sort=-messageToHost',
         'sort=id,messageToHost',
       ]) {
-        for (const path of [`/api/bookings?${query}`, `/api/bookings/count?${query}`]) {
+        // count takes no sort
+        for (const path of [`/api/bookings?${query}`, ...(query.startsWith('sort') ? [] : [`/api/bookings/count?${query}`])]) {
           const res = await rest(stack, 'GET', path, { token })
           expect([path, res.status, res.body?.errors?.[0]?.code]).toEqual([path, 400, 'VALIDATION_FAILED'])
         }
