@@ -3,6 +3,7 @@ import type { CollectionConfig, Field } from 'payload'
 import { nullGroupsAreAbsent } from '../hooks/shared/nullGroupsAreAbsent'
 import { invalidateAvailabilityCache, invalidateAvailabilityCacheOnDelete } from '../hooks/bookings/invalidateAvailabilityCache'
 import { countUnreadMessages } from '../hooks/bookings/countUnreadMessages'
+import { maskMessageToHost, messageToHostIsNotQueryable } from '../hooks/bookings/maskMessageToHost'
 import { keepPaidBookings } from '../hooks/bookings/keepPaidBookings'
 import { prepareBooking } from '../hooks/bookings/prepareBooking'
 import { scheduleExpiry } from '../hooks/bookings/scheduleExpiry'
@@ -54,7 +55,7 @@ export const Bookings: CollectionConfig = {
     sendBookingMessage,
   ],
   hooks: {
-    beforeOperation: [nullGroupsAreAbsent],
+    beforeOperation: [nullGroupsAreAbsent, messageToHostIsNotQueryable],
     beforeChange: [prepareBooking],
     afterChange: [scheduleExpiry, invalidateAvailabilityCache],
     beforeDelete: [keepPaidBookings],
@@ -208,8 +209,16 @@ export const Bookings: CollectionConfig = {
         date: { pickerAppearance: 'dayAndTime' },
       },
     },
-    // The guest's first words to the host; also the conversation's first message (collections/Messages.ts).
-    { name: 'messageToHost', type: 'textarea', maxLength: 1000, access: fixedAfterCreate, admin: { hidden: true } },
+    // The guest's first words to the host; also the conversation's first message (collections/Messages.ts),
+    // read masked as the conversation is until the booking is confirmed, and never a filter or sort key.
+    {
+      name: 'messageToHost',
+      type: 'textarea',
+      maxLength: 1000,
+      access: fixedAfterCreate,
+      admin: { hidden: true },
+      hooks: { afterRead: [maskMessageToHost] },
+    },
     // The conversation between guest and host (GET/POST /api/bookings/:id/messages), read by staff.
     { name: 'conversation', type: 'ui', admin: { components: { Field: '/components/BookingConversation#BookingConversation' } } },
     // For the reader: the other side's messages they have not read (null for staff), filled by countUnreadMessages.

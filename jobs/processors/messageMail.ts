@@ -12,20 +12,15 @@ import { sqlExecutor } from '@/services/sqlExecutor'
  * One mail per burst of messages (src/services/messages.ts enqueues it, delayed by
  * MESSAGE_MAIL_DELAY_MINUTES, named by the burst's first message): every message of the sender's side
  * from the burst's first on that the recipient has neither read nor been mailed, masked as the recipient
- * would read them. Read messages are skipped (nothing left: no mail); the mailed ones are marked, so a
- * retry or a later burst never mails them again. Messages that arrived while this ran start the next burst.
+ * would read them. Read messages are skipped (nothing left: no mail); the ones to mail are claimed (marked
+ * mailed) in one statement before the send and given back if it fails, so no other job, retry or later
+ * burst mails them again: at most once each. Messages that arrived while this ran start the next burst.
  */
 export async function sendMessageMail(payload: Payload, data: MailJobs['messages'], jobId: string): Promise<string> {
   const booking = await conversationBooking(payload, data.bookingId)
   if (!booking) return 'booking gone'
   const sender = otherSide(data.recipient)
   const db = await sqlExecutor(payload)
-  const pending = sql`booking_id = ${booking.id} AND from_role = ${sender} AND mailed_at IS NULL AND read_at IS NULL`
-  const { rows } = await db.execute(
-    sql`SELECT id, text FROM messages WHERE ${pending} AND id >= ${data.firstMessageId} ORDER BY created_at, id`,
-  )
-  if (rows.length === 0) return 'nothing unread to mail'
-
   const full = await payload.findByID({ collection: 'bookings', id: booking.id, depth: 1, overrideAccess: true, disableErrors: true })
   if (!full) return 'booking gone'
   const person = (value: unknown) =>
@@ -33,6 +28,20 @@ export async function sendMessageMail(payload: Payload, data: MailJobs['messages
   const to = person(data.recipient === 'guest' ? full.guest : full.host)
   if (!to?.email) return `no ${data.recipient} address`
   const from = person(sender === 'guest' ? full.guest : full.host)
+  const pending = sql`booking_id = ${booking.id} AND from_role = ${sender} AND mailed_at IS NULL AND read_at IS NULL`
+  // Claimed in one statement: two jobs of the same side (an earlier burst's and this one's — the mail
+  // worker runs two at a time) never both mail a message. A failed send gives the claim back, so the
+  // retry mails them.
+  const claimedAt = new Date().toISOString()
+  const { rows } = await db.execute(sql`
+    WITH claimed AS (
+      UPDATE messages SET mailed_at = ${claimedAt}, updated_at = ${claimedAt}
+      WHERE ${pending} AND id >= ${data.firstMessageId}
+      RETURNING id, text, created_at
+    )
+    SELECT id, text FROM claimed ORDER BY created_at, id`)
+  if (rows.length === 0) return 'nothing unread to mail'
+  const ids = rows.map((row) => Number(row.id))
   const message = messageMail({
     recipientName: to.name,
     senderName: from?.name,
@@ -45,16 +54,18 @@ export async function sendMessageMail(payload: Payload, data: MailJobs['messages
     link: bookingLink(booking.id, data.recipient),
   })
   // At-least-once, as every mail job: the Message-ID is the job id, so a retry's copy is the same message.
-  await payload.sendEmail({
-    to: to.email,
-    subject: message.subject,
-    html: message.html,
-    text: message.text,
-    messageId: `<${jobId}@${new URL(env.SERVER_URL).hostname}>`,
-  })
-  const ids = rows.map((row) => Number(row.id))
-  const now = new Date().toISOString()
-  await db.execute(sql`UPDATE messages SET mailed_at = ${now}, updated_at = ${now} WHERE id IN ${ids}`)
+  try {
+    await payload.sendEmail({
+      to: to.email,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+      messageId: `<${jobId}@${new URL(env.SERVER_URL).hostname}>`,
+    })
+  } catch (error) {
+    await db.execute(sql`UPDATE messages SET mailed_at = NULL WHERE id IN ${ids} AND mailed_at = ${claimedAt}`)
+    throw error
+  }
   const { rows: later } = await db.execute(sql`SELECT min(id) AS first FROM messages WHERE ${pending} AND id > ${Math.max(...ids)}`)
   if (later[0]?.first != null) await enqueueMessageMail(payload, booking, data.recipient, Number(later[0].first))
   return `${rows.length} message(s) → ${data.recipient}`

@@ -226,7 +226,7 @@ export const cancellationPreview = {
 } satisfies Operation
 
 const CONVERSATION_ACCESS =
-  'The booking’s guest and the listing’s host; staff read it (read only). Anyone else signed in gets 404, as if the booking did not exist.'
+  'The booking’s guest and the listing’s host; staff read it (read only). Anyone else, signed in or not, gets 404, as if the booking did not exist.'
 
 export const bookingMessages = {
   operationId: 'bookingMessages',
@@ -235,12 +235,12 @@ export const bookingMessages = {
   summary: 'The conversation of a booking, a page at a time',
   description: `${CONVERSATION_ACCESS} Pages hold the oldest messages first; without \`page\` the last (newest) page. The guest or host reading a page marks the other side’s messages on it read; \`unread\` is their count of unread messages before this read. Until the booking is confirmed, email addresses and phone numbers in the texts are hidden.`,
   tags: ['bookings'],
-  auth: 'user',
+  auth: 'optional',
   params: s.bookingParams,
   query: s.bookingMessagesQuery,
   status: 200,
   response: s.bookingMessagesResponse,
-  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'NOT_FOUND'],
+  errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
   graphql: { type: 'query' },
 } satisfies Operation
 
@@ -249,14 +249,14 @@ export const sendBookingMessage = {
   method: 'post',
   path: '/api/bookings/{booking}/messages',
   summary: 'Write in the conversation of a booking',
-  description: `The booking’s guest or the listing’s host; staff get 403 (they read conversations, they do not write in them); anyone else signed in 404, as if the booking did not exist. 409 once the conversation is closed: declined and expired bookings, and 14 days after check-out or cancellation. The other side is mailed once per burst, after MESSAGE_MAIL_DELAY_MINUTES, with the messages they have not read by then. At most MESSAGE_RATE_LIMIT_PER_MINUTE messages a minute per sender (429 RATE_LIMITED with Retry-After).`,
+  description: `The booking’s guest or the listing’s host; staff get 403 (they read conversations, they do not write in them); anyone else, signed in or not, 404, as if the booking did not exist. 409 once the conversation is closed: declined and expired bookings, and 14 days after check-out or cancellation. The other side is mailed once per burst, after MESSAGE_MAIL_DELAY_MINUTES, with the messages they have not read by then. At most MESSAGE_RATE_LIMIT_PER_MINUTE messages a minute per sender (429 RATE_LIMITED with Retry-After).`,
   tags: ['bookings'],
-  auth: 'user',
+  auth: 'optional',
   params: s.bookingParams,
   body: s.sendBookingMessageBody,
   status: 201,
   response: s.sentBookingMessage,
-  errors: ['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED'],
+  errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED'],
   responseHeaders: [{ name: 'Retry-After', description: 'With 429: seconds until the sender may write again.' }],
   graphql: { type: 'mutation' },
 } satisfies Operation

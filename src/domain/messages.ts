@@ -68,7 +68,7 @@ export function decideSend(booking: ConversationFacts, party: Party, now: Date):
 }
 
 /** Whether contact details in the conversation are shown as written: once the booking was confirmed (paid). */
-export const contactsRevealed = (booking: ConversationFacts): boolean =>
+export const contactsRevealed = (booking: Pick<ConversationFacts, 'status' | 'confirmedAt'>): boolean =>
   booking.status === 'confirmed' || booking.status === 'completed' || !!booking.confirmedAt
 
 /** The side the caller writes for, or null for staff and strangers. */

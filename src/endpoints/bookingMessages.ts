@@ -3,7 +3,7 @@ import type { PayloadRequest } from 'payload'
 import * as contract from '@/contract/operations'
 import { MESSAGES_PER_PAGE, sideOf } from '@/domain/messages'
 import { env } from '@/lib/env'
-import { notFound, refused, tooManyRequests, unauthorized } from '@/lib/errors'
+import { notFound, refused, tooManyRequests } from '@/lib/errors'
 import { consumeRateLimit } from '@/services/authRateLimit'
 import {
   type ConversationBooking,
@@ -23,8 +23,9 @@ import { implement, restEndpoint } from './operation'
  */
 const NOT_FOUND = 'Booking not found.'
 
+/** Signed out, the booking is as absent as for a stranger: the same 404, not a 401 that says it may exist. */
 const signedIn = (req: PayloadRequest) => {
-  if (!req.user) throw unauthorized('Sign in to read or write messages.')
+  if (!req.user) throw notFound(NOT_FOUND)
 }
 
 /** The booking and who the caller is to it; 404 for anyone who may not see it. */

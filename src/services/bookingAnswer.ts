@@ -3,6 +3,7 @@ import type { PayloadRequest } from 'payload'
 import type { Booking } from '@/payload-types'
 import { isStaffUser } from '@/domain/roles'
 import { type ProfileRow, isHost, iso, publicProfile } from '@/listingDocument'
+import { textAsRead } from './messages'
 import { type BookingContext, type NewBooking, type WrittenBooking, firstHistoryEntry } from './newBooking'
 
 /**
@@ -107,7 +108,11 @@ export function builtBookingDoc(
     cancellationReason: null,
     refundAmount: null,
     // As PostgreSQL stored it: a lone UTF-16 surrogate cannot be stored and comes back as U+FFFD.
-    messageToHost: client.messageToHost === null ? null : client.messageToHost.replace(LONE_SURROGATE, '\uFFFD'),
+    // Masked as the conversation shows it until the booking is confirmed (hooks/bookings/maskMessageToHost.ts).
+    messageToHost:
+      client.messageToHost === null
+        ? null
+        : textAsRead({ status: booking.status, confirmedAt: null }, client.messageToHost.replace(LONE_SURROGATE, '\uFFFD')),
     updatedAt: written.createdAt,
     createdAt: written.createdAt,
     // The guest's unread messages, added after Payload's read (hooks/bookings/countUnreadMessages.ts): the host cannot have written yet.

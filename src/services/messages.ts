@@ -55,7 +55,8 @@ export async function conversationBooking(payload: Payload, id: number, req?: Pa
 export const conversationParty = (req: PayloadRequest, booking: ConversationBooking): Party | null => partyOf(req.user, booking)
 
 /** Contact details hidden until the booking is confirmed (src/domain/messageMasking.ts). */
-export const textAsRead = (booking: ConversationFacts, text: string) => (contactsRevealed(booking) ? text : maskContacts(text))
+export const textAsRead = (booking: Pick<ConversationFacts, 'status' | 'confirmedAt'>, text: string) =>
+  contactsRevealed(booking) ? text : maskContacts(text)
 
 const asMessage = (booking: ConversationBooking, row: Record<string, unknown>): MessageOut => ({
   id: Number(row.id),
@@ -155,6 +156,9 @@ export async function enqueueMessageMail(
     {
       jobId: messageMailJobId(bookingRef(booking), recipient, firstMessageId),
       runAt: new Date(Date.now() + env.MESSAGE_MAIL_DELAY_MINUTES * 60_000),
+      // A burst whose mail gave up (SMTP down through every attempt) keeps its first message, so its job
+      // id, until it is mailed: the next message of the burst retries that job instead of adding nothing.
+      revive: true,
     },
   )
 }

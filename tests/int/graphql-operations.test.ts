@@ -297,7 +297,7 @@ const CASES: Case[] = [
     rest: (id) => ({ method: 'GET', path: `/api/bookings/${id}/messages` }),
     gql: (id) => ({ query: `query { bookingMessages(booking: ${id}) { totalDocs page unread canSend docs { text } } }` }),
     expected: {
-      anonymous: '401 UNAUTHORIZED',
+      anonymous: '404 NOT_FOUND',
       guest: 'ok',
       otherGuest: '404 NOT_FOUND',
       host: 'ok',
@@ -314,7 +314,7 @@ const CASES: Case[] = [
       query: `mutation { sendBookingMessage(booking: ${id}, text: "Is there a cot for the baby?") { message doc { fromRole text } } }`,
     }),
     expected: {
-      anonymous: '401 UNAUTHORIZED',
+      anonymous: '404 NOT_FOUND',
       guest: 'ok',
       otherGuest: '404 NOT_FOUND',
       host: 'ok',

@@ -83,7 +83,8 @@ describe('who may read and write a conversation', () => {
   const ROLES: Role[] = ['anonymous', 'guest', 'otherGuest', 'host', 'otherHost', 'staff', 'admin']
   const user = (role: Role) => (role === 'anonymous' ? null : cast[role])
   const READ: Record<Role, string> = {
-    anonymous: '401 UNAUTHORIZED',
+    // Signed out is a stranger too: the same 404, never a 401 saying the booking may exist (issue 17).
+    anonymous: '404 NOT_FOUND',
     guest: 'ok',
     otherGuest: '404 NOT_FOUND',
     host: 'ok',
@@ -105,11 +106,9 @@ describe('who may read and write a conversation', () => {
     }
     expect(await storedCount()).toBe(before + (WRITE[role] === 'ok' ? 1 : 0))
     // A booking that does not exist, and ids that name none, answer like a booking one may not see.
-    if (role !== 'anonymous') {
-      for (const id of [999_999_999, 'abc', '1.5', '0', '-1', `${booking.id}x`]) {
-        expect(outcome(await list(user(role), { id }))).toBe('404 NOT_FOUND')
-        expect(outcome(await send(user(role), { id }, 'hi'))).toBe('404 NOT_FOUND')
-      }
+    for (const id of [999_999_999, 'abc', '1.5', '0', '-1', `${booking.id}x`]) {
+      expect(outcome(await list(user(role), { id }))).toBe('404 NOT_FOUND')
+      expect(outcome(await send(user(role), { id }, 'hi'))).toBe('404 NOT_FOUND')
     }
   })
 
@@ -124,7 +123,7 @@ describe('who may read and write a conversation', () => {
     expect(gqlOutcome(sent)).toBe(WRITE[role])
     if (WRITE[role] === 'ok') expect(sent.body.data.sendBookingMessage.doc.text).toBe(`GraphQL from ${role}`)
     expect(await storedCount()).toBe(before + (WRITE[role] === 'ok' ? 1 : 0))
-    if (role !== 'anonymous') expect(gqlOutcome(await gqlList(user(role), { id: 999_999_999 }))).toBe('404 NOT_FOUND')
+    expect(gqlOutcome(await gqlList(user(role), { id: 999_999_999 }))).toBe('404 NOT_FOUND')
   })
 })
 
@@ -349,6 +348,23 @@ describe('one mail per burst', () => {
     expect(second.text).not.toContain('Hi there')
   })
 
+  it('a message read before the next ones are sent: exactly one mail with the later ones, though two jobs are due', async () => {
+    const booking = await book()
+    const c1 = (await send(cast.guest, booking, 'c1 first')).body.doc
+    expect((await list(cast.host, booking)).body.unread).toBe(1)
+    const c2 = (await send(cast.guest, booking, 'c2 second')).body.doc
+    await send(cast.guest, booking, 'c3 third')
+    // c1's job (c1 read since) and c2's job (the new burst) both look for the host's unmailed messages.
+    await queues.waitForJobState(MAIL_QUEUE, jobOf(booking, 'host', c1.id), 'completed', 30_000)
+    await queues.waitForJobState(MAIL_QUEUE, jobOf(booking, 'host', c2.id), 'completed', 30_000)
+    await queues.quiescent()
+    const mails = stack.mail.messages.filter((m) => m.to.includes(cast.host.email) && m.text.includes(`Booking #${booking.id},`))
+    expect(mails).toHaveLength(1)
+    expect(mails[0]!.text).toContain('c2 second')
+    expect(mails[0]!.text).toContain('c3 third')
+    expect(mails[0]!.text).not.toContain('c1 first')
+  })
+
   it('messages read before the delay are not mailed', async () => {
     const booking = await book()
     const first = (await send(cast.host, booking, 'Welcome!')).body.doc
@@ -357,6 +373,89 @@ describe('one mail per burst', () => {
     const job = await queues.waitForJobState(MAIL_QUEUE, jobOf(booking, 'guest', first.id), 'completed', 30_000)
     expect(job.returnvalue).toBe('nothing unread to mail')
     expect(stack.mail.messages.filter((m) => m.to.includes(cast.guest.email) && m.text.includes(`Booking #${booking.id},`))).toEqual([])
+  })
+})
+
+describe('the booking’s messageToHost', () => {
+  const CONTACT = 'reach me: jane.doe@example.com or +33 6 12 34 56 78'
+  const MASKED = `reach me: ${HIDDEN_CONTACT} or ${HIDDEN_CONTACT}`
+  const readers = () => [cast.guest, cast.host, cast.staff, cast.admin]
+
+  /** messageToHost as every reader gets it on every way to read a booking. */
+  async function everyRead(booking: Booking): Promise<string[]> {
+    const seen: string[] = []
+    for (const who of readers()) {
+      const token = who.token
+      seen.push((await rest(stack, 'GET', `/api/bookings/${booking.id}`, { token })).body.messageToHost)
+      seen.push((await rest(stack, 'GET', `/api/bookings/${booking.id}?select[messageToHost]=true`, { token })).body.messageToHost)
+      seen.push(
+        (await rest(stack, 'GET', `/api/bookings/${booking.id}?depth=0&select[messageToHost]=true&select[status]=true`, { token })).body
+          .messageToHost,
+      )
+      const listed = await rest(stack, 'GET', `/api/bookings?where[id][equals]=${booking.id}&select[messageToHost]=true`, { token })
+      seen.push(listed.body.docs[0].messageToHost)
+      const one = await gql(stack, 'query($id: Int!) { Booking(id: $id) { messageToHost } }', { id: booking.id }, { token })
+      seen.push(one.body.data.Booking.messageToHost)
+      const many = await gql(
+        stack,
+        'query($id: Int) { Bookings(where: { id: { equals: $id } }) { docs { messageToHost } } }',
+        { id: booking.id },
+        { token },
+      )
+      seen.push(many.body.data?.Bookings?.docs?.[0]?.messageToHost ?? JSON.stringify(many.body.errors))
+    }
+    return seen
+  }
+
+  it('is masked as the conversation is until the booking is confirmed, for every reader and every read; the stored text never changes', async () => {
+    const created = await rest(stack, 'POST', '/api/bookings', {
+      token: cast.guest.token,
+      body: {
+        property: listing.id,
+        checkIn: addDays(today, 30 + 3 * week),
+        checkOut: addDays(today, 32 + 3 * week++),
+        guests: 2,
+        messageToHost: CONTACT,
+      },
+    })
+    expect(created.status).toBe(201)
+    expect(created.body.doc.messageToHost).toBe(MASKED)
+    const booking = created.body.doc as Booking
+    expect(new Set(await everyRead(booking))).toEqual(new Set([MASKED]))
+    expect((await list(cast.host, booking)).body.docs[0].text).toBe(MASKED)
+    expect((await sql('SELECT message_to_host FROM bookings WHERE id = $1', [booking.id])).rows[0].message_to_host).toBe(CONTACT)
+
+    await confirm(booking)
+    expect(new Set(await everyRead(booking))).toEqual(new Set([CONTACT]))
+  })
+
+  it('cannot be filtered or sorted on, by anyone (it would recover the masked text): 400, on REST and GraphQL', async () => {
+    const booking = await book({ messageToHost: CONTACT })
+    for (const who of [null, ...readers()]) {
+      const token = who?.token
+      for (const query of [
+        'where[messageToHost][like]=jane.doe@',
+        'where[messageToHost][contains]=jane',
+        'where[messageToHost][exists]=true',
+        'where[or][0][messageToHost][like]=jane&where[or][1][id][equals]=1',
+        'where[and][0][or][0][messageToHost][equals]=x',
+        'sort=messageToHost',
+        'sort=-messageToHost',
+        'sort=id,messageToHost',
+      ]) {
+        // count takes no sort
+        for (const path of [`/api/bookings?${query}`, ...(query.startsWith('sort') ? [] : [`/api/bookings/count?${query}`])]) {
+          const res = await rest(stack, 'GET', path, { token })
+          expect([path, res.status, res.body?.errors?.[0]?.code]).toEqual([path, 400, 'VALIDATION_FAILED'])
+        }
+      }
+      const g = await gql(stack, '{ Bookings(where: { messageToHost: { like: "jane.doe@" } }) { docs { id } } }', {}, { token })
+      expect(g.body.errors?.[0]?.extensions?.statusCode).toBe(400)
+      expect(g.body.data?.Bookings ?? null).toBeNull()
+      const sorted = await gql(stack, '{ Bookings(sort: "messageToHost") { docs { id } } }', {}, { token })
+      expect(sorted.body.errors?.[0]?.extensions?.statusCode).toBe(400)
+    }
+    void booking
   })
 })
 
