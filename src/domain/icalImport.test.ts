@@ -209,10 +209,7 @@ describe('parseCalendar: window, cancellations, echoes', () => {
 
   it(`a UID over ${MAX_UID_BYTES} UTF-8 bytes is stored as its hash, the same at every sync`, () => {
     const long = 'a'.repeat(10_000)
-    const text = calendar(
-      vevent(`UID:${long}`, 'DTSTART;VALUE=DATE:20310101'),
-      vevent('UID:short@x', 'DTSTART;VALUE=DATE:20310105'),
-    )
+    const text = calendar(vevent(`UID:${long}`, 'DTSTART;VALUE=DATE:20310101'), vevent('UID:short@x', 'DTSTART;VALUE=DATE:20310105'))
     const result = parseCalendar(text, { today: TODAY })
     expect(result.ok && result.events.map((e) => e.uid)).toEqual([storedUid(long), 'short@x'])
     expect(storedUid(long)).toMatch(/^[0-9a-f]{64}@long-uid$/)
