@@ -73,7 +73,7 @@ function datesAreReal(component: ICAL.Component): boolean {
 }
 
 /** C0 and C1 control characters (newlines and tabs included): never stored, never shown. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g
+const CONTROL_CHARACTERS = /\p{Cc}/gu
 
 /** A UID longer than this many UTF-8 bytes is stored as its hash (the (feed, uid) index has a row limit). */
 export const MAX_UID_BYTES = 255
