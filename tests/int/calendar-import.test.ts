@@ -507,7 +507,7 @@ describe('access', () => {
       body: { property: otherListing, name: 'Mine', url: feeds.url('/access.ics') },
     })
     expect(theirs.status).toBe(201)
-    const hijack = await rest(stack, 'PATCH', `/api/calendar-feeds/${theirs.body.doc.id}`, {
+    const hijack = await rest(stack, 'PATCH', `/api/calendar-feeds/${theirs.body.doc.id}?depth=0`, {
       token: cast.otherHost.token,
       body: { property: id },
     })
@@ -591,7 +591,7 @@ describe('A feed stays on its listing', () => {
       [cast.host.token, b],
       [cast.staff.token, other],
     ] as const) {
-      const moved = await rest(stack, 'PATCH', `/api/calendar-feeds/${feed.id}`, { token, body: { property: to, name: 'Moved?' } })
+      const moved = await rest(stack, 'PATCH', `/api/calendar-feeds/${feed.id}?depth=0`, { token, body: { property: to, name: 'Moved?' } })
       expect(moved.status).toBe(200)
       expect(moved.body.doc).toMatchObject({ property: a, name: 'Moved?' })
       const viaGraphql = await gql(
