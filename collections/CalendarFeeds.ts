@@ -13,6 +13,8 @@ import { FEED_STATUSES } from '@/domain/calendarImport'
 import { MAX_FEED_URL_LENGTH } from '@/domain/feedUrl'
 
 const serverOwned = { create: never, update: never }
+/** Set on create, then kept: a feed's events, nights and host belong to its listing (README "Calendar import"). */
+const fixedAfterCreate = { update: never }
 
 /**
  * An iCal feed of another booking site (Airbnb, Booking.com, Vrbo…) for one listing: the calendar-sync
@@ -43,7 +45,15 @@ export const CalendarFeeds: CollectionConfig = {
   },
   lockDocuments: false,
   fields: [
-    { name: 'property', type: 'relationship', relationTo: 'properties', required: true, index: true },
+    {
+      name: 'property',
+      type: 'relationship',
+      relationTo: 'properties',
+      required: true,
+      index: true,
+      // To move a feed, delete it and create it on the other listing: a sent `property` is ignored on update.
+      access: fixedAfterCreate,
+    },
     {
       name: 'host',
       type: 'relationship',
@@ -74,7 +84,12 @@ export const CalendarFeeds: CollectionConfig = {
       access: serverOwned,
       admin: { readOnly: true, position: 'sidebar' },
     },
-    { name: 'lastSyncedAt', type: 'date', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
+    {
+      name: 'lastSyncedAt',
+      type: 'date',
+      access: serverOwned,
+      admin: { readOnly: true, position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
     { name: 'lastError', type: 'text', access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
     { name: 'eventCount', type: 'number', defaultValue: 0, access: serverOwned, admin: { readOnly: true, position: 'sidebar' } },
     {

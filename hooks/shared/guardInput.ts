@@ -6,7 +6,7 @@ import { INT4_MAX, isIdValue } from '@/domain/ids'
 import { ValidationError } from 'payload'
 
 import { badRequest, notFound } from '@/lib/errors'
-import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkPaging, checkWhere, pinnedIdCount } from '@/lib/queryShape'
+import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkJoins, checkPaging, checkWhere, pinnedIdCount } from '@/lib/queryShape'
 
 type OperationArgs = {
   data?: unknown
@@ -15,6 +15,7 @@ type OperationArgs = {
   limit?: unknown
   page?: unknown
   depth?: unknown
+  joins?: unknown
   pagination?: unknown
   overrideAccess?: boolean
 }
@@ -61,19 +62,19 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
 
   if (req.file?.name?.includes('\0')) throw fieldError(slug, 'filename', 'The file name contains a NUL character.')
 
+  const fieldsOf = (related: string) =>
+    (req.payload.collections as Partial<Record<string, { config: { flattenedFields: FlattenedField[] } }>>)[related]?.config.flattenedFields
   if (a.where !== undefined && a.where !== null) {
     const nulAt = findNul(a.where)
     if (nulAt) throw badRequest(`where ${nulAt} contains a NUL character.`, { field: `where.${nulAt}` })
     if (onBehalf) {
-      const problem = checkWhere(a.where, {
-        fields: collection.flattenedFields,
-        fieldsOf: (related) =>
-          (req.payload.collections as Partial<Record<string, { config: { flattenedFields: FlattenedField[] } }>>)[related]?.config
-            .flattenedFields,
-        versions: Boolean(collection.versions),
-      })
+      const problem = checkWhere(a.where, { fields: collection.flattenedFields, fieldsOf, versions: Boolean(collection.versions) })
       if (problem) throw badRequest(`${problem.field} ${problem.message}.`, { field: problem.field })
     }
+  }
+  if (onBehalf && a.joins !== undefined && a.joins !== null) {
+    const problem = checkJoins(a.joins, { fields: collection.flattenedFields, fieldsOf })
+    if (problem) throw badRequest(`${problem.field} ${problem.message}.`, { field: problem.field })
   }
 
   if (!onBehalf) return args

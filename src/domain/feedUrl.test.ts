@@ -28,6 +28,10 @@ describe('isInternalAddress', () => {
     ['IPv4-mapped loopback, hex', '::ffff:7f00:1'],
     ['IPv4-mapped metadata', '::ffff:169.254.169.254'],
     ['NAT64 of loopback', '64:ff9b::7f00:1'],
+    ['IPv4-compatible loopback, dotted', '::127.0.0.1'],
+    ['IPv4-compatible loopback, hex', '::7f00:1'],
+    ['IPv4-compatible private', '::10.0.0.1'],
+    ['IPv4-compatible metadata', '::a9fe:a9fe'],
     ['NAT64 of private', '64:ff9b::10.0.0.1'],
     ['6to4 of private', '2002:c0a8:0101::1'],
     ['bracketed IPv6', '[::1]'],
@@ -44,6 +48,7 @@ describe('isInternalAddress', () => {
     ['public IPv6', '2606:4700:4700::1111'],
     ['IPv4-mapped public', '::ffff:8.8.8.8'],
     ['NAT64 of public', '64:ff9b::808:808'],
+    ['IPv4-compatible public', '::8.8.8.8'],
   ])('%s: %s is public', (_, ip) => {
     expect(isInternalAddress(ip)).toBe(false)
   })
@@ -107,6 +112,7 @@ describe('checkFeedUrl', () => {
     ['[::1]', 'http://[::1]:8080/a.ics'],
     ['[::]', 'http://[::]/a.ics'],
     ['IPv4-mapped IPv6', 'http://[::ffff:127.0.0.1]/a.ics'],
+    ['IPv4-compatible IPv6', 'http://[::127.0.0.1]/a.ics'],
     ['unique-local IPv6', 'http://[fd00::1]/a.ics'],
     ['link-local IPv6', 'http://[fe80::1]/a.ics'],
   ])('refuses %s as FEED_URL_PRIVATE', (_, raw) => {

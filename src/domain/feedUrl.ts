@@ -20,7 +20,7 @@ const PRIVATE_MESSAGE =
 
 /**
  * An IPv4 address inside an IPv6 one that routes to that IPv4 address: IPv4-mapped (::ffff:a.b.c.d),
- * IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96), 6to4 (2002:aabb:ccdd::/48) and Teredo
+ * IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::/96, deprecated: ::a.b.c.d), NAT64 (64:ff9b::/96), 6to4 (2002:aabb:ccdd::/48) and Teredo
  * (2001::/32, the client address inverted).
  */
 function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
@@ -30,6 +30,7 @@ function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
   if (range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052') return v4(bytes.slice(12, 16))
   if (range === '6to4') return v4(bytes.slice(2, 6))
   if (range === 'teredo') return v4(bytes.slice(12, 16).map((byte) => byte ^ 0xff))
+  if (bytes.slice(0, 12).every((byte) => byte === 0)) return v4(bytes.slice(12, 16))
   return null
 }
 

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 
-import { DEFAULT_MAX_EVENTS, type ImportedEvent, MAX_SUMMARY_LENGTH, parseCalendar } from './icalImport'
+import { DEFAULT_MAX_EVENTS, type ImportedEvent, MAX_SUMMARY_LENGTH, MAX_UID_BYTES, parseCalendar, storedUid } from './icalImport'
 
 /** The fixtures are copies of what the channels send (tests/fixtures/ical/), dated 2031+ so they never rot. */
 const fixture = (name: string): string => readFileSync(path.join(process.cwd(), 'tests/fixtures/ical', name), 'utf8')
@@ -198,6 +199,36 @@ describe('parseCalendar: window, cancellations, echoes', () => {
     const text = calendar(vevent('UID:long@x', 'DTSTART;VALUE=DATE:20310101', `SUMMARY:  ${'x'.repeat(300)}  `))
     const result = parseCalendar(text, { today: TODAY })
     expect(result.ok && result.events[0]!.summary).toBe('x'.repeat(MAX_SUMMARY_LENGTH))
+  })
+
+  it('control characters in a summary become spaces', () => {
+    const text = calendar(vevent('UID:ctl@x', 'DTSTART;VALUE=DATE:20310101', 'SUMMARY:Line one\\nLine\ttwo\u0007'))
+    const result = parseCalendar(text, { today: TODAY })
+    expect(result.ok && result.events[0]!.summary).toBe('Line one Line two')
+  })
+
+  it(`a UID over ${MAX_UID_BYTES} UTF-8 bytes is stored as its hash, the same at every sync`, () => {
+    const long = 'a'.repeat(10_000)
+    const text = calendar(vevent(`UID:${long}`, 'DTSTART;VALUE=DATE:20310101'), vevent('UID:short@x', 'DTSTART;VALUE=DATE:20310105'))
+    const result = parseCalendar(text, { today: TODAY })
+    expect(result.ok && result.events.map((e) => e.uid)).toEqual([storedUid(long), 'short@x'])
+    expect(storedUid(long)).toMatch(/^[0-9a-f]{64}@long-uid$/)
+  })
+})
+
+describe('storedUid', () => {
+  it.each([
+    ['plain@x', 'plain@x'],
+    ['  spaced@x', '  spaced@x'],
+    ['bell\u0007@x\n', 'bell@x'],
+    ['del\u007f\u0085@x', 'del@x'],
+    ['x'.repeat(MAX_UID_BYTES), 'x'.repeat(MAX_UID_BYTES)],
+  ])('%j → %j', (uid, stored) => expect(storedUid(uid)).toBe(stored))
+
+  it('counts UTF-8 bytes, not characters: 128 two-byte characters are hashed', () => {
+    expect(Buffer.byteLength('é'.repeat(127))).toBe(254)
+    expect(storedUid('é'.repeat(127))).toBe('é'.repeat(127))
+    expect(storedUid('é'.repeat(128))).toBe(`${createHash('sha256').update('é'.repeat(128)).digest('hex')}@long-uid`)
   })
 })
 

@@ -72,10 +72,26 @@ function datesAreReal(component: ICAL.Component): boolean {
   })
 }
 
+/** C0 and C1 control characters (newlines and tabs included): never stored, never shown. */
+const CONTROL_CHARACTERS = /\p{Cc}/gu
+
+/** A UID longer than this many UTF-8 bytes is stored as its hash (the (feed, uid) index has a row limit). */
+export const MAX_UID_BYTES = 255
+
+/**
+ * The UID an event is stored under: without control characters, and at most MAX_UID_BYTES UTF-8 bytes —
+ * a longer one becomes `<sha256 hex>@long-uid`, the same at every sync, so the event keeps its row.
+ */
+export function storedUid(uid: string): string {
+  const clean = uid.replace(CONTROL_CHARACTERS, '')
+  if (Buffer.byteLength(clean, 'utf8') <= MAX_UID_BYTES) return clean
+  return `${createHash('sha256').update(clean).digest('hex')}@long-uid`
+}
+
 function summaryOf(component: ICAL.Component): string | null {
   const value = component.getFirstPropertyValue('summary')
   if (typeof value !== 'string') return null
-  const trimmed = value.trim()
+  const trimmed = value.replace(CONTROL_CHARACTERS, ' ').trim()
   return trimmed === '' ? null : trimmed.slice(0, MAX_SUMMARY_LENGTH)
 }
 
@@ -168,7 +184,8 @@ export function parseCalendar(text: string, opts: ParseOptions): ParseResult {
   const out: ImportedEvent[] = []
   const seen = new Set<string>()
   const inWindow = (n: { start: string; end: string }) => n.end > windowStart && n.start < windowEnd
-  const add = (event: ImportedEvent) => {
+  const add = (found: ImportedEvent) => {
+    const event = { ...found, uid: storedUid(found.uid) }
     if (seen.has(event.uid)) {
       skipped++
       return

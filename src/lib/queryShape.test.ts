@@ -1,6 +1,6 @@
 import type { FlattenedField } from 'payload'
 
-import { checkPaging, checkWhere, pinnedIdCount } from './queryShape'
+import { checkJoins, checkPaging, checkWhere, pinnedIdCount } from './queryShape'
 
 const users = [
   { name: 'name', type: 'text' },
@@ -105,6 +105,34 @@ describe('checkWhere', () => {
     expect(checkWhere({ name: { all: 'x' } }, { ...context, fields: users })?.field).toBe('where[name][all]')
     expect(checkWhere({ name: { near: '1,2' } }, { ...context, fields: users })?.field).toBe('where[name][near]')
   })
+})
+
+describe('checkJoins', () => {
+  const events = [
+    { name: 'uid', type: 'text' },
+    { name: 'feed', type: 'relationship', relationTo: 'feeds' },
+  ] as unknown as FlattenedField[]
+  const feeds = [
+    { name: 'url', type: 'text' },
+    { name: 'events', type: 'join', collection: 'events', on: 'feed' },
+  ] as unknown as FlattenedField[]
+  const joinContext = { fields: feeds, fieldsOf: (slug: string) => (slug === 'events' ? events : slug === 'feeds' ? feeds : undefined) }
+  it.each<[unknown, string | null]>([
+    [undefined, null],
+    [false, null],
+    ['abc', null],
+    [{ events: { sort: 'uid', limit: 5 } }, null],
+    [{ events: { sort: '-feed' } }, null],
+    [{ events: { where: { uid: { like: 'x' } } } }, null],
+    [{ nope: { sort: 'a.b' } }, null],
+    [{ events: { sort: 'feed.url' } }, 'joins[events][sort]'],
+    [{ events: { sort: '-feed.url' } }, 'joins[events][sort]'],
+    [{ events: { sort: 'uid,feed.url' } }, 'joins[events][sort]'],
+    [{ events: { sort: ['uid', 'feed.url'] } }, 'joins[events][sort]'],
+    [{ events: { where: { 'feed.url': { like: 'x' } } } }, 'joins[events][where][feed.url]'],
+    [{ events: { where: { or: [{ 'feed.url': { like: 'x' } }] } } }, 'joins[events][where][feed.url]'],
+    [{ events: { where: { uid: { bogus: 'x' } } } }, 'joins[events][where][uid][bogus]'],
+  ])('%j → %s', (joins, field) => expect(checkJoins(joins, joinContext)?.field ?? null).toBe(field))
 })
 
 describe('checkPaging', () => {

@@ -206,7 +206,7 @@ function valueProblem(target: Target, operator: Operator, value: unknown): strin
 export type WhereContext = { fields: FlattenedField[]; fieldsOf: FieldsOf; versions: boolean }
 
 /** The first problem of a where query, or null. Unknown paths are left to Payload's own check. */
-export function checkWhere(where: unknown, context: WhereContext): ShapeProblem | null {
+export function checkWhere(where: unknown, context: WhereContext, root = 'where'): ShapeProblem | null {
   let conditions = 0
   const walk = (node: unknown, prefix: string, depth: number): ShapeProblem | null => {
     if (node === undefined || node === null) return null
@@ -246,7 +246,46 @@ export function checkWhere(where: unknown, context: WhereContext): ShapeProblem 
     }
     return null
   }
-  return walk(where, 'where', 0)
+  return walk(where, root, 0)
+}
+
+/**
+ * The first problem of the `joins` argument of a read (REST `?joins[events][sort]=…`, Local API `joins`), or
+ * null. Payload's SQL for a join fails (500) on a sort or a condition through a relationship
+ * (`feed.url`): a join is sorted and filtered by the joined collection's own fields only. Its `where`
+ * is checked like a top-level one. Unknown joins are left to Payload.
+ */
+export function checkJoins(joins: unknown, context: Omit<WhereContext, 'versions'>): ShapeProblem | null {
+  if (!isPlainObject(joins)) return null
+  for (const [name, spec] of Object.entries(joins)) {
+    const join = context.fields.find((field) => field.name === name && field.type === 'join')
+    if (!join || join.type !== 'join' || !isPlainObject(spec) || Array.isArray(join.collection)) continue
+    const at = `joins[${name}]`
+    const sorts = Array.isArray(spec.sort) ? spec.sort : typeof spec.sort === 'string' ? spec.sort.split(',') : []
+    for (const sort of sorts) {
+      if (typeof sort === 'string' && sort.includes('.'))
+        return {
+          field: `${at}[sort]`,
+          message: `cannot sort by ${sort.replace(/^-/, '')}: sort a join by a field of ${join.collection} itself`,
+        }
+    }
+    if (spec.where === undefined || spec.where === null) continue
+    const paths = (node: unknown): string[] =>
+      isPlainObject(node)
+        ? Object.entries(node).flatMap(([key, value]) => (/^(and|or)$/i.test(key) && Array.isArray(value) ? value.flatMap(paths) : [key]))
+        : []
+    const dotted = paths(spec.where).find((path) => path.includes('.'))
+    if (dotted)
+      return {
+        field: `${at}[where][${dotted}]`,
+        message: `cannot filter a join through a relationship: use a field of ${join.collection} itself`,
+      }
+    const fields = context.fieldsOf(join.collection)
+    if (!fields) continue
+    const problem = checkWhere(spec.where, { fields, fieldsOf: context.fieldsOf, versions: false }, `${at}[where]`)
+    if (problem) return problem
+  }
+  return null
 }
 
 export type Paging = { limit?: unknown; page?: unknown; depth?: unknown; pagination?: unknown }

@@ -48,7 +48,17 @@ export async function syncFeed(payload: Payload, feedId: number): Promise<SyncRe
     return { status: 'error', message: `feed ${feedId}: ${failure}` }
   }
   const req = await createLocalReq({}, payload)
-  const outcome = await inTransaction(req, () => mirrorFeed(req, feed, parsed.events))
+  let outcome: Mirrored
+  try {
+    outcome = await inTransaction(req, () => mirrorFeed(req, feed, parsed.events))
+  } catch (error) {
+    // Never the driver's text on the feed or in the log: Drizzle's messages carry the query's
+    // parameters, the feed's secret URL among them. The feed shows it failed instead of freezing.
+    const cause = error as { code?: unknown; name?: unknown }
+    payload.logger.error({ feedId, code: cause?.code, name: cause?.name, msg: 'calendar feed sync could not store the calendar' })
+    await recordFailure(payload, feed, STORE_FAILED)
+    return { status: 'error', message: `feed ${feedId}: the calendar could not be stored` }
+  }
   if (outcome.status !== 'ok') return outcome
   for (const conflict of outcome.added) {
     await enqueue(
@@ -60,6 +70,8 @@ export async function syncFeed(payload: Payload, feedId: number): Promise<SyncRe
   }
   return { status: 'ok', message: outcome.message }
 }
+
+const STORE_FAILED = 'The calendar could not be stored; Staybase has logged the problem.'
 
 export const uidHash = (uid: string) => createHash('sha256').update(uid).digest('hex').slice(0, 16)
 
@@ -105,7 +117,10 @@ async function mirrorFeed(req: PayloadRequest, feed: CalendarFeed, imported: rea
     RETURNING id`)
   if (written.length > 0 || removed.length > 0) await bumpAfterCommit(req, nightsDeps({ property: propertyId }))
 
-  const previous = (feed.conflicts ?? []).map((c) => ({
+  // The conflicts as they are now, under the lock: a sync that ran while this one fetched may have
+  // recorded some, and their firstSeenAt must not be reset.
+  const locked = await req.payload.findByID({ collection: 'calendar-feeds', id: feed.id, depth: 0, overrideAccess: true, req })
+  const previous = (locked.conflicts ?? []).map((c) => ({
     uid: c.uid,
     booking: parseId(c.booking)!,
     startDate: c.startDate,

@@ -104,6 +104,9 @@ it('the feed shows its status, its conflict and its events', async () => {
       // Read-only fields keep their values in (disabled) inputs.
       const values = await page.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
       expect(values).toEqual(expect.arrayContaining(['hm-2@airbnb.test', night(12), night(15)]))
+      // Last synced with its time, not just the day; the listing is fixed once the feed exists.
+      expect(values.some((value) => /\d{1,2}:\d{2}\s?(AM|PM)?$/i.test(value))).toBe(true)
+      await expect(page.locator('.relationship--read-only').filter({ hasText: 'Property' }).count()).resolves.toBe(1)
       await screenshot(page, 'calendar-import-feed')
       // The status select shows its value beside its label.
       await expect(page.locator('.field-type.select').filter({ hasText: 'Last Status' }).innerText()).resolves.toMatch(/Last Status\s+ok/)

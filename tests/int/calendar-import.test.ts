@@ -507,11 +507,13 @@ describe('access', () => {
       body: { property: otherListing, name: 'Mine', url: feeds.url('/access.ics') },
     })
     expect(theirs.status).toBe(201)
-    const hijack = await rest(stack, 'PATCH', `/api/calendar-feeds/${theirs.body.doc.id}`, {
+    const hijack = await rest(stack, 'PATCH', `/api/calendar-feeds/${theirs.body.doc.id}?depth=0`, {
       token: cast.otherHost.token,
       body: { property: id },
     })
-    expect(hijack.status).toBe(403)
+    // `property` is fixed after create: the sent value is ignored, the feed stays on its listing.
+    expect(hijack.status).toBe(200)
+    expect(hijack.body.doc.property).toBe(otherListing)
     // Events are the sync's: nobody writes them through the API.
     const event = (await rest(stack, 'GET', `/api/calendar-events?where[feed][equals]=${feed.id}`, { token: cast.staff.token })).body
       .docs[0]
@@ -543,6 +545,89 @@ describe('access', () => {
     expect(await readFeed(feed.id)).toMatchObject({ lastStatus: 'ok', lastError: null, eventCount: 1, conflicts: [] })
     expect((await readFeed(feed.id)).lastSyncedAt).not.toBe('2000-01-01T00:00:00.000Z')
   }, 120_000)
+})
+
+describe('Hostile UIDs', () => {
+  it('a random 10,000-character UID is stored under its hash: the sync succeeds and takes its nights', async () => {
+    const a = await listing()
+    const { randomBytes } = await import('node:crypto')
+    const uid = randomBytes(5000).toString('hex')
+    feeds.setFeed(
+      '/longuid.ics',
+      ics([
+        { uid, start: night(150), end: night(151) },
+        { uid: 'ok@x', start: night(152), end: night(153) },
+      ]),
+    )
+    const feed = await createFeed(a, '/longuid.ics')
+    expect(feed).toMatchObject({ lastStatus: 'ok', lastError: null, eventCount: 2 })
+    const uids = async () =>
+      (await queryDatabase(stack, 'SELECT uid FROM calendar_events WHERE feed_id = $1 ORDER BY start_date', [feed.id])).rows.map(
+        (r) => r.uid,
+      )
+    const rows = await uids()
+    expect(rows).toEqual([expect.stringMatching(/^[0-9a-f]{64}@long-uid$/), 'ok@x'])
+    // The next sync keeps the same rows (the hash is stable).
+    expect(await sync(feed.id)).toMatchObject({ lastStatus: 'ok', eventCount: 2 })
+    expect(await uids()).toEqual(rows)
+  }, 60_000)
+})
+
+describe('A feed stays on its listing', () => {
+  it('PATCH {property} by the host or staff (REST and GraphQL) is ignored: events, nights and host stay with the listing', async () => {
+    const a = await listing()
+    const b = await listing()
+    const other = await listing(cast.otherHost)
+    feeds.setFeed('/move.ics', ics([{ uid: 'move-1@x.test', start: night(40), end: night(42) }]))
+    const feed = await createFeed(a, '/move.ics')
+    expect(feed.eventCount).toBe(1)
+    const free = async (listingId: number) => {
+      const res = await rest(stack, 'GET', `/api/properties/${listingId}/availability?from=${night(40)}&to=${night(42)}`)
+      expect(res.status).toBe(200)
+      return res.body.nights.filter((x: { available: boolean }) => x.available).map((x: { date: string }) => x.date)
+    }
+    expect(await free(a)).toEqual([])
+    for (const [token, to] of [
+      [cast.host.token, b],
+      [cast.staff.token, other],
+    ] as const) {
+      const moved = await rest(stack, 'PATCH', `/api/calendar-feeds/${feed.id}?depth=0`, { token, body: { property: to, name: 'Moved?' } })
+      expect(moved.status).toBe(200)
+      expect(moved.body.doc).toMatchObject({ property: a, name: 'Moved?' })
+      const viaGraphql = await gql(
+        stack,
+        `mutation { updateCalendarFeed(id: ${feed.id}, data: { property: ${to} }) { id property { id } } }`,
+        {},
+        { token },
+      )
+      expect(viaGraphql.body.errors).toBeUndefined()
+      expect(viaGraphql.body.data.updateCalendarFeed.property.id).toBe(a)
+    }
+    const { rows } = await queryDatabase(stack, 'SELECT property_id, host_id FROM calendar_events WHERE feed_id = $1', [feed.id])
+    expect(rows).toEqual([{ property_id: a, host_id: cast.host.id }])
+    expect(await free(a)).toEqual([])
+    expect(await free(b)).toEqual([night(40), night(41)])
+    expect(await free(other)).toEqual([night(40), night(41)])
+    const oldHost = await rest(stack, 'GET', `/api/calendar-events?where[feed][equals]=${feed.id}&depth=0`, { token: cast.host.token })
+    expect(oldHost.body.docs).toHaveLength(1)
+    const otherHost = await rest(stack, 'GET', `/api/calendar-events?where[feed][equals]=${feed.id}&depth=0`, {
+      token: cast.otherHost.token,
+    })
+    expect(otherHost.body.docs).toHaveLength(0)
+  }, 60_000)
+
+  it('PATCH with the same url spelt differently (spaces, #fragment) keeps lastStatus and lastError', async () => {
+    const a = await listing()
+    feeds.setFeed('/respell.ics', 'not a calendar')
+    const feed = await createFeed(a, '/respell.ics')
+    expect(feed.lastStatus).toBe('error')
+    const url = feeds.url('/respell.ics')
+    for (const spelt of [` ${url}#frag `, `${url}#`]) {
+      const res = await rest(stack, 'PATCH', `/api/calendar-feeds/${feed.id}`, { token: cast.host.token, body: { url: spelt } })
+      expect(res.status).toBe(200)
+      expect(res.body.doc).toMatchObject({ url, lastStatus: 'error', lastError: feed.lastError })
+    }
+  }, 60_000)
 })
 
 describe('Sync now', () => {

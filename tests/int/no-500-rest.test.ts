@@ -470,6 +470,22 @@ const cases: Case[] = [
     code: 'NOT_FOUND',
   },
 
+  // Joins are sorted and filtered by the joined collection's own fields (Payload's SQL fails on a relationship path).
+  ...[
+    ['a feed, its events sorted by feed.url', () => `/api/calendar-feeds/${feed.id}?joins[events][sort]=feed.url`],
+    ['feeds, their events sorted by -feed.url', () => '/api/calendar-feeds?joins[events][sort]=-feed.url'],
+    ['feeds, their events filtered by feed.url', () => '/api/calendar-feeds?joins[events][where][feed.url][like]=x'],
+    ['a listing, its feeds sorted by property.title', () => `/api/properties/${listing.id}?joins[calendarFeeds][sort]=property.title`],
+    ['listings, their feeds sorted by host.name', () => '/api/properties?joins[calendarFeeds][sort]=host.name'],
+  ].map(([name, path]) => ({
+    name: `join sort/where through a relationship: ${name as string}`,
+    who: 'host' as const,
+    method: 'GET',
+    path: path as () => string,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  })),
+
   // NUL bytes, wherever a string goes.
   {
     name: 'NUL in a where value',
