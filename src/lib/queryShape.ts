@@ -259,7 +259,7 @@ export function checkJoins(joins: unknown, context: Omit<WhereContext, 'versions
   if (!isPlainObject(joins)) return null
   for (const [name, spec] of Object.entries(joins)) {
     const join = context.fields.find((field) => field.name === name && field.type === 'join')
-    if (!join || join.type !== 'join' || !isPlainObject(spec) || Array.isArray(join.collection)) continue
+    if (join?.type !== 'join' || !isPlainObject(spec) || Array.isArray(join.collection)) continue
     const at = `joins[${name}]`
     const sorts = Array.isArray(spec.sort) ? spec.sort : typeof spec.sort === 'string' ? spec.sort.split(',') : []
     for (const sort of sorts) {
