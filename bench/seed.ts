@@ -252,6 +252,14 @@ async function main(): Promise<void> {
          SELECT property_id, id, daterange(start_date, end_date, '[)') FROM availability_blocks ORDER BY property_id, start_date`,
       )
       phase('stay_reservations')
+      // The guest's messageToHost is the first message of the booking's conversation (the trigger of
+      // migration 20261128_172530_messages, which replica mode skipped).
+      const firstMessages = await client.query(
+        `INSERT INTO messages (booking_id, sender_id, from_role, text, mailed_at, updated_at, created_at)
+         SELECT id, guest_id, 'guest', message_to_host, created_at, created_at, created_at FROM bookings
+          WHERE message_to_host ~ '[^[:space:]]' ORDER BY created_at, id`,
+      )
+      phase(`first messages (${firstMessages.rowCount})`)
     }
     for (const index of indexes) await client.query(index.def)
     phase(`rebuild ${indexes.length} indexes`)

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
           (SELECT count(*) FROM bookings) AS bookings,
           (SELECT count(DISTINCT status) FROM bookings) AS statuses,
           (SELECT count(*) FROM stay_reservations) AS reservations,
+          (SELECT count(*) FROM messages) AS messages,
+          (SELECT count(*) FROM bookings WHERE message_to_host ~ '[^[:space:]]') AS first_messages,
           (SELECT count(*) FROM bookings WHERE status IN ('requested', 'awaiting_payment', 'confirmed')) + (SELECT count(*) FROM availability_blocks) AS active,
           (SELECT count(*) FROM _properties_v WHERE latest AND version__status = 'published') AS versions,
           (SELECT count(*) FROM users WHERE email = 'bench-guest-1@staybase.bench' AND _verified) AS bench_guest,
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
         Number(c.bookings) !== BOOKINGS && `${c.bookings} bookings, expected ${BOOKINGS}`,
         Number(c.statuses) !== 7 && `${c.statuses} booking statuses, expected all 7`,
         c.reservations !== c.active && `${c.reservations} stay_reservations for ${c.active} active bookings and blocks`,
+        (c.messages !== c.first_messages || Number(c.messages) === 0) &&
+          `${c.messages} messages for ${c.first_messages} bookings with a messageToHost`,
         Number(c.versions) !== LISTINGS && `${c.versions} published latest versions`,
         Number(c.bench_guest) !== 1 && 'no verified bench-guest-1',
         Number(c.wrong_counts) !== 0 && `${c.wrong_counts} listings whose review_count disagrees with their reviews`,
