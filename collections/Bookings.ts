@@ -19,6 +19,7 @@ import { CANCELLATION_POLICIES, humanize } from '@/domain/listing'
 import { CURRENCY_CODES } from '@/domain/money'
 import { numberRule } from '@/lib/validators'
 import { stayDateField } from '@/lib/stayDateField'
+import { NOT_QUERYABLE } from '@/lib/queryShape'
 import { acceptBooking, cancelBooking, cancellationPreview, declineBooking } from '@/endpoints/bookingTransitions'
 import { bookingMessages, sendBookingMessage } from '@/endpoints/bookingMessages'
 import { createBooking } from '@/endpoints/createBooking'
@@ -218,6 +219,8 @@ export const Bookings: CollectionConfig = {
       access: fixedAfterCreate,
       admin: { hidden: true },
       hooks: { afterRead: [maskMessageToHost] },
+      // Not through a reference either (payments' booking, calendar events' echoOf, feeds' conflicts).
+      custom: NOT_QUERYABLE,
     },
     // The conversation between guest and host (GET/POST /api/bookings/:id/messages), read by staff.
     { name: 'conversation', type: 'ui', admin: { components: { Field: '/components/BookingConversation#BookingConversation' } } },

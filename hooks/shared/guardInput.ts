@@ -6,7 +6,7 @@ import { INT4_MAX, isIdValue } from '@/domain/ids'
 import { ValidationError } from 'payload'
 
 import { badRequest, notFound } from '@/lib/errors'
-import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkJoins, checkPaging, checkWhere, pinnedIdCount } from '@/lib/queryShape'
+import { ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, checkJoins, checkPaging, checkSort, checkWhere, pinnedIdCount } from '@/lib/queryShape'
 
 type OperationArgs = {
   data?: unknown
@@ -16,6 +16,7 @@ type OperationArgs = {
   page?: unknown
   depth?: unknown
   joins?: unknown
+  sort?: unknown
   pagination?: unknown
   overrideAccess?: boolean
 }
@@ -71,6 +72,10 @@ export const guardInput: CollectionBeforeOperationHook = ({ args, collection, op
       const problem = checkWhere(a.where, { fields: collection.flattenedFields, fieldsOf, versions: Boolean(collection.versions) })
       if (problem) throw badRequest(`${problem.field} ${problem.message}.`, { field: problem.field })
     }
+  }
+  if (onBehalf && a.sort !== undefined && a.sort !== null) {
+    const problem = checkSort(a.sort, { fields: collection.flattenedFields, fieldsOf, versions: Boolean(collection.versions) })
+    if (problem) throw badRequest(`${problem.field} ${problem.message}.`, { field: problem.field })
   }
   if (onBehalf && a.joins !== undefined && a.joins !== null) {
     const problem = checkJoins(a.joins, { fields: collection.flattenedFields, fieldsOf })

@@ -250,7 +250,7 @@ export const env = cleanEnv(source, {
   JOB_RETRY_DELAY_MS: positiveInt({ default: 5_000, desc: 'First retry delay of a failed job; doubles on each attempt' }),
   WORKER_QUEUES: str({
     default: '',
-    desc: 'Comma-separated queues this worker processes (booking-lifecycle, payments, mail); empty = all',
+    desc: 'Comma-separated queues this worker processes (booking-lifecycle, payments, mail, calendar-sync); empty = all',
   }),
   JOB_LOCK_SECONDS: positiveInt({
     default: 30,

@@ -1,6 +1,6 @@
 import type { FlattenedField } from 'payload'
 
-import { checkJoins, checkPaging, checkWhere, pinnedIdCount } from './queryShape'
+import { NOT_QUERYABLE, checkJoins, checkPaging, checkSort, checkWhere, pinnedIdCount } from './queryShape'
 
 const users = [
   { name: 'name', type: 'text' },
@@ -105,6 +105,36 @@ describe('checkWhere', () => {
     expect(checkWhere({ name: { all: 'x' } }, { ...context, fields: users })?.field).toBe('where[name][all]')
     expect(checkWhere({ name: { near: '1,2' } }, { ...context, fields: users })?.field).toBe('where[name][near]')
   })
+})
+
+describe('a field that is masked when read (custom: NOT_QUERYABLE) cannot be queried, directly or through a reference', () => {
+  const bookings = [
+    { name: 'status', type: 'text' },
+    { name: 'messageToHost', type: 'textarea', custom: NOT_QUERYABLE },
+  ] as unknown as FlattenedField[]
+  const payments = [
+    { name: 'amount', type: 'number' },
+    { name: 'booking', type: 'relationship', relationTo: 'bookings' },
+  ] as unknown as FlattenedField[]
+  const fieldsOf = (slug: string) => (slug === 'bookings' ? bookings : undefined)
+  const on = (fields: FlattenedField[]) => ({ fields, fieldsOf, versions: false })
+  it.each<[FlattenedField[], unknown, string | null]>([
+    [bookings, { messageToHost: { like: 'jane' } }, 'where[messageToHost]'],
+    [bookings, { or: [{ status: { equals: 'x' } }, { messageToHost: { exists: true } }] }, 'where[or][1][messageToHost]'],
+    [payments, { 'booking.messageToHost': { like: 'jane' } }, 'where[booking.messageToHost]'],
+    [payments, { booking__messageToHost: { contains: '@' } }, 'where[booking__messageToHost]'],
+    [payments, { 'booking.status': { equals: 'confirmed' } }, null],
+    [payments, { booking: { equals: 3 } }, null],
+  ])('where %#', (fields, where, field) => expect(checkWhere(where, on(fields))?.field ?? null).toBe(field))
+  it.each<[FlattenedField[], unknown, boolean]>([
+    [bookings, 'messageToHost', true],
+    [bookings, '-messageToHost', true],
+    [bookings, 'status, messageToHost', true],
+    [payments, 'booking.messageToHost', true],
+    [payments, ['amount', '-booking.messageToHost'], true],
+    [payments, '-booking.status', false],
+    [payments, undefined, false],
+  ])('sort %#: %j', (fields, sort, refused) => expect(checkSort(sort, on(fields)) !== null).toBe(refused))
 })
 
 describe('checkJoins', () => {

@@ -66,7 +66,16 @@ export const MAX_WHERE_DEPTH = 6
 export const MAX_WHERE_CONDITIONS = 100
 export const MAX_LIST_VALUES = 500
 
-type Target = { kind: Kind; many: boolean; options?: string[] }
+type Target = { kind: Kind; many: boolean; options?: string[]; hidden?: boolean }
+
+/**
+ * A field no query may name, directly or through a reference (`where[booking.messageToHost][like]=…` on
+ * payments, `sort=echoOf.messageToHost` on calendar events): its value is masked when read, so a filter
+ * or a sort on the stored value would give it away a character at a time. Set on the field as
+ * `custom: NOT_QUERYABLE`.
+ */
+export const NOT_QUERYABLE = { notQueryable: true } as const
+const isNotQueryable = (field: FlattenedField) => (field.custom as { notQueryable?: unknown } | undefined)?.notQueryable === true
 /** Where Payload looks up related collections' fields (nested queries such as `property.title`). */
 export type FieldsOf = (collectionSlug: string) => FlattenedField[] | undefined
 
@@ -103,9 +112,11 @@ function resolve(fields: FlattenedField[], path: string, fieldsOf: FieldsOf, ver
         current = fieldsOf(field.relationTo)
         atDocument = true
         continue
-      default:
+      default: {
         if (!last) return null
+        if (isNotQueryable(field)) return { kind: 'free', many: false, hidden: true }
         return targetOf(field)
+      }
     }
   }
   return null
@@ -203,6 +214,18 @@ function valueProblem(target: Target, operator: Operator, value: unknown): strin
   return scalarProblem(target, value)
 }
 
+/** The first sort key (`sort=a,-b.c` or a list) that names a field no query may name, as a problem; or null. */
+export function checkSort(sort: unknown, context: WhereContext): ShapeProblem | null {
+  const keys = Array.isArray(sort) ? sort : typeof sort === 'string' ? sort.split(',') : []
+  for (const key of keys) {
+    if (typeof key !== 'string') continue
+    const path = key.trim().replace(/^-/, '')
+    if (SAFE_PATH.test(path) && resolve(context.fields, path, context.fieldsOf, context.versions)?.hidden)
+      return { field: 'sort', message: `cannot sort by ${path}: it is masked when read` }
+  }
+  return null
+}
+
 export type WhereContext = { fields: FlattenedField[]; fieldsOf: FieldsOf; versions: boolean }
 
 /** The first problem of a where query, or null. Unknown paths are left to Payload's own check. */
@@ -227,6 +250,7 @@ export function checkWhere(where: unknown, context: WhereContext, root = 'where'
         return { field: path, message: `must name an operator, e.g. ${path}[equals]=…` }
       }
       const target = resolve(context.fields, key, context.fieldsOf, context.versions)
+      if (target?.hidden) return { field: path, message: `cannot be used in a query: ${key} is masked when read` }
       for (const [operator, value] of Object.entries(condition)) {
         if (++conditions > MAX_WHERE_CONDITIONS)
           return { field: prefix || 'where', message: `has more than ${MAX_WHERE_CONDITIONS} conditions` }

@@ -20,7 +20,7 @@ export { QUEUE_DASHBOARD_PATH }
 export function queueDashboard(): Router {
   const serverAdapter = new ExpressAdapter()
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH)
-  // Staff may retry or clean booking-lifecycle jobs; the payments and mail queues are read-only: adding
+  // Staff may retry or clean booking-lifecycle jobs; every other queue (payments, mail, calendar-sync) is read-only: adding
   // or cleaning jobs there could ask Stripe for money back or forget which mails were sent.
   createBullBoard({
     queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name), { readOnlyMode: name !== BOOKING_LIFECYCLE_QUEUE })),

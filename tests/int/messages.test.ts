@@ -457,6 +457,23 @@ describe('the booking’s messageToHost', () => {
     }
     void booking
   })
+  // GraphQL's where inputs name a collection's own fields only; a path through a reference is REST's.
+  it('cannot be filtered or sorted on through a reference either (payments, calendar events, calendar feeds): 400', async () => {
+    await book({ messageToHost: CONTACT })
+    for (const who of readers()) {
+      for (const path of [
+        '/api/payments?where[booking.messageToHost][like]=jane.doe@',
+        '/api/payments?where[booking__messageToHost][contains]=jane',
+        '/api/payments?sort=-booking.messageToHost',
+        '/api/calendar-events?where[echoOf.messageToHost][like]=jane',
+        '/api/calendar-events?sort=echoOf.messageToHost',
+        '/api/calendar-feeds?where[conflicts.booking.messageToHost][like]=jane',
+      ]) {
+        const res = await rest(stack, 'GET', path, { token: who.token })
+        expect([path, res.status, res.body?.errors?.[0]?.code]).toEqual([path, 400, 'VALIDATION_FAILED'])
+      }
+    }
+  })
 })
 
 describe('the rate limit', () => {
