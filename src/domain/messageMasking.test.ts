@@ -103,12 +103,17 @@ describe('maskContacts is linear on hostile input (2000 code points)', () => {
     ['mixed', fill('a at 1.2 @ (dot) ')],
   ]
 
-  it('every input of the table masks in well under 50 ms (the slowest counts)', () => {
+  it('every input of the table masks in well under 50 ms (its best of 5 runs; the slowest input counts)', () => {
     for (const [, text] of table) maskContacts(text) // warm the regular expression up
+    // Each input's best of 5 runs: a busy machine (GC, another process) only ever adds time, so the
+    // minimum is the work itself, while a backtracking pattern is slow on every run.
     const times = table.map(([name, text]) => {
-      const start = performance.now()
-      maskContacts(text)
-      return { name, ms: performance.now() - start }
+      const runs = Array.from({ length: 5 }, () => {
+        const start = performance.now()
+        maskContacts(text)
+        return performance.now() - start
+      })
+      return { name, ms: Math.min(...runs) }
     })
     const slowest = times.reduce((a, b) => (b.ms > a.ms ? b : a))
     expect(slowest.ms).toBeLessThan(50)
